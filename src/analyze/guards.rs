@@ -1,0 +1,129 @@
+//! Guarded bridges: sync code that checks for a running loop and calls
+//! `asyncio.run` only when there is none. Such code is correct and left alone.
+//!
+//! Recognised guards, between the call and its enclosing function:
+//! - an `except` clause of a `try` whose body calls `get_running_loop()`;
+//! - an `if`/`elif`/`while` or conditional expression whose condition calls
+//!   `get_running_loop()`, `_get_running_loop()` or `is_running()`, or tests a
+//!   variable assigned from one of them in the same function;
+//! - an earlier `if` in an enclosing block whose condition is such a test and
+//!   whose body ends in `return` or `raise` (the early-exit form).
+
+use tree_sitter::Node;
+
+const GUARD_WORDS: [&str; 2] = ["running_loop", "is_running"];
+
+fn mentions_guard(text: &str) -> bool {
+    GUARD_WORDS.iter().any(|w| text.contains(w))
+}
+
+pub fn is_guarded(call: Node, source: &str) -> bool {
+    let mut child = call;
+    let mut loop_variables: Option<Vec<&str>> = None;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "function_definition" | "lambda" | "module" => return false,
+            "except_clause" | "except_group_clause" => {
+                let body = parent.parent().and_then(|t| t.child_by_field_name("body"));
+                if body.is_some_and(|b| source[b.byte_range()].contains("get_running_loop")) {
+                    return true;
+                }
+            }
+            "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
+                let condition = match parent.kind() {
+                    "conditional_expression" => parent.named_child(1),
+                    _ => parent.child_by_field_name("condition"),
+                };
+                if let Some(condition) = condition {
+                    let variables = loop_variables.get_or_insert_with(|| {
+                        enclosing_function(parent)
+                            .map(|f| loop_variables_in(f, source))
+                            .unwrap_or_default()
+                    });
+                    if is_guard_condition(condition, source, variables) {
+                        return true;
+                    }
+                }
+            }
+            "block" => {
+                let variables = loop_variables.get_or_insert_with(|| {
+                    enclosing_function(parent)
+                        .map(|f| loop_variables_in(f, source))
+                        .unwrap_or_default()
+                });
+                let mut cursor = parent.walk();
+                let earlier_guard = parent
+                    .named_children(&mut cursor)
+                    .take_while(|s| s.id() != child.id())
+                    .filter(|s| s.kind() == "if_statement" && exits_early(*s))
+                    .filter_map(|s| s.child_by_field_name("condition"))
+                    .any(|c| is_guard_condition(c, source, variables));
+                if earlier_guard {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        child = parent;
+    }
+    false
+}
+
+/// Whether the consequence of `if_statement` ends by leaving the function.
+fn exits_early(if_statement: Node) -> bool {
+    if_statement
+        .child_by_field_name("consequence")
+        .and_then(|block| block.named_child(block.named_child_count().saturating_sub(1) as u32))
+        .is_some_and(|last| matches!(last.kind(), "return_statement" | "raise_statement"))
+}
+
+fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool {
+    let text = &source[condition.byte_range()];
+    mentions_guard(text) || identifiers(condition, source).any(|name| variables.contains(&name))
+}
+
+fn enclosing_function(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "module") {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Names assigned from a running-loop check in `function`:
+/// `loop = asyncio.get_running_loop()`, `running = loop.is_running()`.
+fn loop_variables_in<'s>(function: Node, source: &'s str) -> Vec<&'s str> {
+    let mut names = Vec::new();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "assignment"
+            && let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            )
+            && left.kind() == "identifier"
+            && mentions_guard(&source[right.byte_range()])
+        {
+            names.push(&source[left.byte_range()]);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+fn identifiers<'s>(node: Node, source: &'s str) -> impl Iterator<Item = &'s str> {
+    let mut stack = vec![node];
+    let mut found = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" {
+            found.push(&source[n.byte_range()]);
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    found.into_iter()
+}

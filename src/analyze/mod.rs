@@ -1,0 +1,203 @@
+//! The analysis of one file: which calls run an event loop, where they run, and
+//! what each finding is.
+//!
+//! The candidates come from `queries/calls.scm`; [`bindings`] decides which of
+//! them are asyncio's, [`scope`] where each runs, [`guards`] and [`threads`]
+//! which are correct as they stand. The rules in `crate::rules` turn what is left
+//! into diagnostics with fixes.
+
+pub mod bindings;
+pub mod guards;
+pub mod scope;
+pub mod threads;
+
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+
+use self::bindings::{Bindings, Meaning};
+use self::scope::{Context, Scope, context_of, scopes_of};
+use crate::diagnostic::Diagnostic;
+use crate::queries::CALLS;
+
+/// What kind of loop-running call a candidate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind<'t> {
+    /// `asyncio.run(...)` under any alias.
+    AsyncioRun,
+    /// `<receiver>.run_until_complete(...)`.
+    RunUntilComplete { receiver: Node<'t> },
+    /// `asyncio.Runner(...).run(...)` or `runner.run(...)` on a Runner.
+    RunnerRun,
+}
+
+/// A call that runs an event loop to completion, with where it runs.
+#[derive(Debug, Clone)]
+pub struct NestedRun<'t> {
+    pub call: Node<'t>,
+    pub kind: RunKind<'t>,
+    pub scopes: Vec<Scope<'t>>,
+    pub context: Context<'t>,
+}
+
+impl<'t> NestedRun<'t> {
+    /// The called expression as written: `aio.run`, `loop.run_until_complete`.
+    pub fn callee<'s>(&self, source: &'s str) -> &'s str {
+        let function = self
+            .call
+            .child_by_field_name("function")
+            .unwrap_or(self.call);
+        &source[function.byte_range()]
+    }
+
+    pub fn arguments(&self) -> Option<Node<'t>> {
+        self.call.child_by_field_name("arguments")
+    }
+}
+
+/// What the rules need besides the call: the text and the bindings.
+pub struct Checker<'t> {
+    pub source: &'t str,
+    pub bindings: Bindings<'t>,
+}
+
+/// All findings in one parsed file, in source order.
+pub fn analyze(tree: &Tree, source: &str) -> Vec<Diagnostic> {
+    let checker = Checker {
+        source,
+        bindings: Bindings::collect(tree, source),
+    };
+    let mut diagnostics: Vec<Diagnostic> = find_runs(tree, &checker)
+        .iter()
+        .filter(|run| !guards::is_guarded(run.call, source))
+        .filter_map(|run| crate::rules::check(run, &checker))
+        .collect();
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    diagnostics
+}
+
+fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
+    let source = checker.source;
+    let calls = &*CALLS;
+    let (call_index, receiver_index, method_index, function_index) = (
+        calls.capture("call"),
+        calls.capture("receiver"),
+        calls.capture("method"),
+        calls.capture("function"),
+    );
+    let mut runs = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&calls.query, tree.root_node(), source.as_bytes());
+    while let Some(m) = matches.next() {
+        let get = |index| {
+            m.captures()
+                .iter()
+                .find(|c| c.index == index)
+                .map(|c| c.node)
+        };
+        let Some(call) = get(call_index) else {
+            continue;
+        };
+        let kind = if let (Some(receiver), Some(method)) = (get(receiver_index), get(method_index))
+        {
+            match &source[method.byte_range()] {
+                "run_until_complete" => Some(RunKind::RunUntilComplete { receiver }),
+                _ => run_method_kind(receiver, call, checker),
+            }
+        } else if let Some(function) = get(function_index) {
+            let name = &source[function.byte_range()];
+            if checker.bindings.binds_asyncio_member(name) {
+                let scopes = scopes_of(call);
+                (checker.bindings.resolve(name, &scopes) == Meaning::AsyncioMember("run"))
+                    .then_some(RunKind::AsyncioRun)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let scopes = scopes_of(call);
+            let context = context_of(&scopes);
+            runs.push(NestedRun {
+                call,
+                kind,
+                scopes,
+                context,
+            });
+        }
+    }
+    runs
+}
+
+/// What `receiver.run(...)` is: `asyncio.run` when the receiver is asyncio, a
+/// Runner's `run` when it is a Runner, else nothing of ours.
+fn run_method_kind<'t>(
+    receiver: Node<'t>,
+    call: Node<'t>,
+    checker: &Checker<'t>,
+) -> Option<RunKind<'t>> {
+    let source = checker.source;
+    let scopes = scopes_of(call);
+    match receiver.kind() {
+        "identifier" => {
+            let name = &source[receiver.byte_range()];
+            let (meaning, found) = checker.bindings.lookup(name, &scopes);
+            if meaning == Meaning::AsyncioModule {
+                return Some(RunKind::AsyncioRun);
+            }
+            // `with asyncio.Runner() as runner:` / `runner = asyncio.Runner()`
+            let is_runner = !found.is_empty()
+                && found.iter().all(|b| {
+                    bound_value(b.node).is_some_and(|value| is_runner_call(value, checker))
+                });
+            is_runner.then_some(RunKind::RunnerRun)
+        }
+        "call" => is_runner_call(receiver, checker).then_some(RunKind::RunnerRun),
+        _ => None,
+    }
+}
+
+/// Whether `node` is a call of asyncio's `Runner`.
+fn is_runner_call(node: Node, checker: &Checker) -> bool {
+    if node.kind() != "call" {
+        return false;
+    }
+    let Some(function) = node.child_by_field_name("function") else {
+        return false;
+    };
+    let source = checker.source;
+    let scopes = scopes_of(node);
+    match function.kind() {
+        "identifier" => {
+            checker
+                .bindings
+                .resolve(&source[function.byte_range()], &scopes)
+                == Meaning::AsyncioMember("Runner")
+        }
+        "attribute" => {
+            let object = function.child_by_field_name("object");
+            let attribute = function.child_by_field_name("attribute");
+            match (object, attribute) {
+                (Some(object), Some(attribute)) => {
+                    object.kind() == "identifier"
+                        && &source[attribute.byte_range()] == "Runner"
+                        && checker
+                            .bindings
+                            .resolve(&source[object.byte_range()], &scopes)
+                            == Meaning::AsyncioModule
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The value a name is bound to by `name = value` or `with value as name`.
+fn bound_value(identifier: Node) -> Option<Node> {
+    let parent = identifier.parent()?;
+    match parent.kind() {
+        "assignment" => parent.child_by_field_name("right"),
+        "as_pattern_target" => parent.parent()?.named_child(0),
+        _ => None,
+    }
+}

@@ -1,0 +1,194 @@
+//! Which scopes a node is evaluated in.
+//!
+//! Python evaluates some parts of a definition outside it: default values,
+//! annotations and decorators of a `def` run in the enclosing scope, a class's bases
+//! too, and the first iterable of a comprehension is evaluated before the
+//! comprehension's own scope exists. [`scopes_of`] follows those rules, so a call in
+//! a default value of an `async def` is not "inside" it.
+
+use tree_sitter::Node;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Function {
+        is_async: bool,
+    },
+    Lambda,
+    Class,
+    /// A list, set or dict comprehension, or a generator expression.
+    Comprehension {
+        generator: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'t> {
+    pub node: Node<'t>,
+    pub kind: ScopeKind,
+}
+
+impl Scope<'_> {
+    /// Scopes whose body may hold `await`-free code only: sync functions, lambdas
+    /// and class bodies.
+    pub fn is_function_like(&self) -> bool {
+        matches!(
+            self.kind,
+            ScopeKind::Function { .. } | ScopeKind::Lambda | ScopeKind::Class | ScopeKind::Module
+        )
+    }
+}
+
+fn is_field(parent: Node, field: &str, child: Node) -> bool {
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|n| n.id() == child.id())
+}
+
+pub fn is_async_def(node: Node) -> bool {
+    node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() == "async")
+}
+
+/// The scopes `node` is evaluated in, innermost first; the last is the module.
+pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
+    let mut scopes = Vec::new();
+    let mut child = node;
+    // Set when the path from `node` went through a default value or an
+    // annotation: those belong to the scope around the next function or lambda.
+    let mut evaluated_outside = false;
+    // Set when the path went through the iterable of a comprehension's `for`.
+    let mut via_iterable: Option<Node> = None;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "default_parameter" | "typed_default_parameter" if is_field(parent, "value", child) => {
+                evaluated_outside = true;
+            }
+            "typed_parameter" | "typed_default_parameter" if is_field(parent, "type", child) => {
+                evaluated_outside = true;
+            }
+            "function_definition" | "lambda" => {
+                let inside = is_field(parent, "body", child)
+                    || (is_field(parent, "parameters", child) && !evaluated_outside);
+                if inside {
+                    let kind = if parent.kind() == "lambda" {
+                        ScopeKind::Lambda
+                    } else {
+                        ScopeKind::Function {
+                            is_async: is_async_def(parent),
+                        }
+                    };
+                    scopes.push(Scope { node: parent, kind });
+                }
+                evaluated_outside = false;
+            }
+            "class_definition" if is_field(parent, "body", child) => {
+                scopes.push(Scope {
+                    node: parent,
+                    kind: ScopeKind::Class,
+                });
+            }
+            "for_in_clause" => {
+                via_iterable = is_field(parent, "right", child).then_some(parent);
+            }
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let first_for = {
+                    let mut cursor = parent.walk();
+                    parent
+                        .named_children(&mut cursor)
+                        .find(|c| c.kind() == "for_in_clause")
+                };
+                let in_first_iterable = via_iterable
+                    .is_some_and(|clause| first_for.is_some_and(|first| first.id() == clause.id()))
+                    && first_for.is_some_and(|first| first.id() == child.id());
+                if !in_first_iterable {
+                    scopes.push(Scope {
+                        node: parent,
+                        kind: ScopeKind::Comprehension {
+                            generator: parent.kind() == "generator_expression",
+                        },
+                    });
+                }
+                via_iterable = None;
+            }
+            "module" => {
+                scopes.push(Scope {
+                    node: parent,
+                    kind: ScopeKind::Module,
+                });
+            }
+            _ => {}
+        }
+        child = parent;
+    }
+    if scopes.is_empty() {
+        // `node` is the module itself.
+        scopes.push(Scope {
+            node,
+            kind: ScopeKind::Module,
+        });
+    }
+    scopes
+}
+
+/// Where a call runs, for deciding whether `await` can replace it.
+#[derive(Debug, Clone, Copy)]
+pub enum Context<'t> {
+    /// Directly in the body of an `async def` (comprehensions other than
+    /// generator expressions are no boundary).
+    Async { function: Node<'t> },
+    /// In an `async def`, but inside generator expressions: `await` there makes
+    /// an async generator. `generators` counts them; `innermost` is the nearest.
+    Generator {
+        function: Node<'t>,
+        innermost: Node<'t>,
+        generators: usize,
+    },
+    /// In a sync `def`, a lambda or a class body that is itself inside an
+    /// `async def`: the code may run on the loop, but `await` is a syntax error.
+    NoAwait {
+        boundary: Scope<'t>,
+        function: Node<'t>,
+    },
+    /// At module level, or in sync code with no `async def` around it: a
+    /// nested run there is not visible from this file alone.
+    Sync,
+}
+
+pub fn context_of<'t>(scopes: &[Scope<'t>]) -> Context<'t> {
+    let mut generators = Vec::new();
+    let Some(position) = scopes.iter().position(|scope| {
+        if let ScopeKind::Comprehension { generator: true } = scope.kind {
+            generators.push(scope.node);
+        }
+        scope.is_function_like()
+    }) else {
+        return Context::Sync;
+    };
+    let boundary = scopes[position];
+    match boundary.kind {
+        ScopeKind::Function { is_async: true } => match generators.first() {
+            None => Context::Async {
+                function: boundary.node,
+            },
+            Some(&innermost) => Context::Generator {
+                function: boundary.node,
+                innermost,
+                generators: generators.len(),
+            },
+        },
+        ScopeKind::Module => Context::Sync,
+        _ => match scopes[position + 1..]
+            .iter()
+            .find(|scope| scope.kind == ScopeKind::Function { is_async: true })
+        {
+            Some(outer) => Context::NoAwait {
+                boundary,
+                function: outer.node,
+            },
+            None => Context::Sync,
+        },
+    }
+}

@@ -1,0 +1,126 @@
+//! Calls that run a callable on another thread, where `asyncio.run` is correct:
+//! no loop runs there.
+
+use tree_sitter::Node;
+
+/// A call that hands a callable to a worker thread, and where that callable sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadHandOff {
+    /// The called function's last name: `to_thread`, `run_in_executor`, ...
+    pub name: &'static str,
+    /// The positional index of the callable.
+    pub position: usize,
+    /// The keyword that can name the callable instead (`target=` for `Thread`).
+    pub keyword: Option<&'static str>,
+}
+
+const HAND_OFFS: [ThreadHandOff; 6] = [
+    ThreadHandOff {
+        name: "to_thread",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "run_in_executor",
+        position: 1,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "submit",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "start_new_thread",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "Thread",
+        position: 1,
+        keyword: Some("target"),
+    },
+    ThreadHandOff {
+        name: "Timer",
+        position: 1,
+        keyword: Some("function"),
+    },
+];
+
+/// The last name of what `call` calls: `b` for `a.b(...)`, `f` for `f(...)`.
+pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    let function = call.child_by_field_name("function")?;
+    let name = match function.kind() {
+        "identifier" => function,
+        "attribute" => function.child_by_field_name("attribute")?,
+        _ => return None,
+    };
+    Some(&source[name.byte_range()])
+}
+
+pub fn hand_off(call: Node, source: &str) -> Option<ThreadHandOff> {
+    let name = callee_name(call, source)?;
+    HAND_OFFS.iter().copied().find(|h| h.name == name)
+}
+
+/// If `node` is the callable argument of a thread hand-off (directly, or as the
+/// first argument of a `functools.partial` that is), that hand-off call.
+pub fn handed_to_thread<'t>(node: Node<'t>, source: &str) -> Option<(Node<'t>, ThreadHandOff)> {
+    let (call, slot) = argument_slot(node, source)?;
+    if let Some(hand_off) = hand_off(call, source)
+        && hand_off.accepts(slot)
+    {
+        return Some((call, hand_off));
+    }
+    if callee_name(call, source) == Some("partial") && slot == Slot::Positional(0) {
+        return handed_to_thread(call, source);
+    }
+    None
+}
+
+/// Where an argument sits in a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot<'s> {
+    Positional(usize),
+    Keyword(&'s str),
+}
+
+impl ThreadHandOff {
+    pub fn accepts(&self, slot: Slot) -> bool {
+        match slot {
+            Slot::Positional(index) => index == self.position,
+            Slot::Keyword(name) => Some(name) == self.keyword,
+        }
+    }
+}
+
+/// The call `node` is an argument of, and its slot there.
+pub fn argument_slot<'t, 's>(node: Node<'t>, source: &'s str) -> Option<(Node<'t>, Slot<'s>)> {
+    let parent = node.parent()?;
+    let (list, slot_node) = if parent.kind() == "keyword_argument" {
+        (parent.parent()?, parent)
+    } else {
+        (parent, node)
+    };
+    if list.kind() != "argument_list" {
+        return None;
+    }
+    let call = list.parent().filter(|c| c.kind() == "call")?;
+    if slot_node.kind() == "keyword_argument" {
+        let name = slot_node.child_by_field_name("name")?;
+        return Some((call, Slot::Keyword(&source[name.byte_range()])));
+    }
+    let mut cursor = list.walk();
+    let mut index = 0;
+    for child in list.named_children(&mut cursor) {
+        if child.id() == node.id() {
+            return Some((call, Slot::Positional(index)));
+        }
+        match child.kind() {
+            "comment" => {}
+            "keyword_argument" | "dictionary_splat" => return None,
+            _ => index += 1,
+        }
+    }
+    None
+}

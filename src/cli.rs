@@ -1,0 +1,79 @@
+//! The command line. Later features and the tests rely on this contract; change
+//! it only on purpose.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// Find asyncio.run() and run_until_complete() calls made under a running event
+/// loop, and rewrite them to await.
+///
+/// By default unnest prints a unified diff of every fix and writes nothing.
+#[derive(Debug, Parser)]
+#[command(name = "unnest", version, about, long_about = None)]
+pub struct Args {
+    /// Files or folders to process; folders are walked for *.py files,
+    /// respecting .gitignore.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply the fixes in place.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Write nothing; print one diagnostic per finding.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Include unsafe fixes (in the diff and in --write).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// How diagnostics are printed; json replaces the diff on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Skip files and folders matching GLOB when walking (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the run does with what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Print a diff of the fixes.
+    Diff,
+    /// Print diagnostics.
+    Check,
+    /// Apply the fixes in place.
+    Write,
+}
+
+impl Args {
+    pub fn mode(&self) -> Mode {
+        if self.write {
+            Mode::Write
+        } else if self.check {
+            Mode::Check
+        } else {
+            Mode::Diff
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Finding the files to process: explicit files as given, folders walked for
+//! `*.py` files with `.gitignore`/`.ignore` respected and the usual environment
+//! and build folders skipped.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+
+use crate::error::Error;
+
+/// Folders never walked into: version control, virtual environments, caches,
+/// build output.
+pub const SKIPPED_DIRS: [&str; 14] = [
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "build",
+    "dist",
+];
+
+/// The files found, sorted and without duplicates, and the paths that failed.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<Error>,
+}
+
+pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, Error> {
+    let mut found = Discovered::default();
+    for path in paths {
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                found.errors.push(Error::Walk {
+                    path: path.display().to_string(),
+                    reason: match err.kind() {
+                        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+                        _ => err.to_string(),
+                    },
+                });
+                continue;
+            }
+        };
+        if metadata.is_file() {
+            // Explicit files are always processed, whatever their name.
+            found.files.push(path.clone());
+        } else {
+            walk(path, excludes, &mut found)?;
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    Ok(found)
+}
+
+fn walk(root: &Path, excludes: &[String], found: &mut Discovered) -> Result<(), Error> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in excludes {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|err| Error::Usage(format!("invalid --exclude glob `{glob}`: {err}")))?;
+    }
+    let overrides = overrides
+        .build()
+        .map_err(|err| Error::Usage(format!("invalid --exclude globs: {err}")))?;
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .overrides(overrides)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && entry.path().extension().is_some_and(|e| e == "py") {
+                    found.files.push(entry.into_path());
+                }
+            }
+            Err(err) => found.errors.push(Error::Walk {
+                path: root.display().to_string(),
+                reason: err.to_string(),
+            }),
+        }
+    }
+    Ok(())
+}

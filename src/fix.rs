@@ -1,0 +1,131 @@
+//! The fix model: a [`Fix`] is a set of non-overlapping [`Edit`]s on the original
+//! bytes of one file, with an [`Applicability`] that says whether `--write` may apply
+//! it on its own.
+//!
+//! Edits are byte ranges on the text that was parsed, never line or node
+//! replacements: every byte outside the ranges stays exactly as it was, which is
+//! what keeps CRLF endings, tabs, BOMs and trailing spaces intact.
+
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` in a source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "range {start}..{end} is reversed");
+        Self { start, end }
+    }
+
+    pub fn of(node: tree_sitter::Node) -> Self {
+        Self::new(node.start_byte(), node.end_byte())
+    }
+
+    pub fn as_range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Two ranges overlap when they share a byte, or when both insert at the same
+    /// point (two insertions at one offset have no defined order).
+    pub fn overlaps(self, other: TextRange) -> bool {
+        (self.start < other.end && other.start < self.end)
+            || (self.start == other.start && (self.is_empty() || other.is_empty()))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Replace the bytes in `range` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+        Self {
+            range,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self::replace(TextRange::new(at, at), content)
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Self::replace(range, "")
+    }
+}
+
+/// Whether a fix keeps the meaning the author intended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Changes only what was broken; `--write` applies it.
+    Safe,
+    /// Changes behaviour beyond the broken call (ordering, eagerness, threads);
+    /// applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A set of edits that together resolve one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Sorted by range start, non-overlapping.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+    /// What the fix does and what it changes, in one sentence or two.
+    pub message: String,
+}
+
+impl Fix {
+    pub fn new(mut edits: Vec<Edit>, applicability: Applicability, message: String) -> Self {
+        edits.sort_by_key(|edit| edit.range);
+        edits.dedup();
+        Self {
+            edits,
+            applicability,
+            message,
+        }
+    }
+
+    /// Whether any edit of `self` collides with any edit of `other`. Identical
+    /// edits do not collide with each other only when both fixes carry them:
+    /// they still count, since applying one fix would leave the other's edit
+    /// pointing at text that moved.
+    pub fn overlaps(&self, other: &Fix) -> bool {
+        self.edits
+            .iter()
+            .any(|a| other.edits.iter().any(|b| a.range.overlaps(b.range)))
+    }
+
+    pub fn is_applicable(&self, unsafe_fixes: bool) -> bool {
+        self.applicability == Applicability::Safe || unsafe_fixes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_that_touch_do_not_overlap() {
+        assert!(!TextRange::new(0, 3).overlaps(TextRange::new(3, 5)));
+        assert!(TextRange::new(0, 4).overlaps(TextRange::new(3, 5)));
+    }
+
+    #[test]
+    fn insertions_at_one_point_overlap() {
+        assert!(TextRange::new(3, 3).overlaps(TextRange::new(3, 3)));
+        assert!(TextRange::new(3, 3).overlaps(TextRange::new(3, 6)));
+        assert!(!TextRange::new(3, 3).overlaps(TextRange::new(1, 3)));
+    }
+}

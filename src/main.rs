@@ -1,0 +1,8 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = unnest::cli::Args::parse();
+    unnest::run::run(&args).into()
+}

@@ -1,0 +1,56 @@
+//! The tree-sitter queries under `queries/`, compiled once and shared by every
+//! thread.
+
+use std::sync::LazyLock;
+
+use tree_sitter::{Language, Query};
+
+pub fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// A compiled query with its capture indexes looked up by name.
+pub struct Compiled {
+    pub query: Query,
+}
+
+impl Compiled {
+    fn new(name: &str, source: &str) -> Self {
+        let query = Query::new(&language(), source)
+            .unwrap_or_else(|err| panic!("queries/{name}.scm does not compile: {err}"));
+        Self { query }
+    }
+
+    /// The index of capture `@name`; panics on a name the query does not have,
+    /// which a unit test below catches for every name the code uses.
+    pub fn capture(&self, name: &str) -> u32 {
+        self.query
+            .capture_index_for_name(name)
+            .unwrap_or_else(|| panic!("query has no capture @{name}"))
+    }
+}
+
+pub static CALLS: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new("calls", include_str!("../queries/calls.scm")));
+pub static IMPORTS: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new("imports", include_str!("../queries/imports.scm")));
+pub static BINDINGS: LazyLock<Compiled> =
+    LazyLock::new(|| Compiled::new("bindings", include_str!("../queries/bindings.scm")));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_compiles_with_the_captures_the_code_uses() {
+        for name in ["call", "receiver", "method", "arguments", "function"] {
+            CALLS.capture(name);
+        }
+        for name in ["module", "alias", "from", "name", "star"] {
+            IMPORTS.capture(name);
+        }
+        for name in ["binding", "global", "nonlocal"] {
+            BINDINGS.capture(name);
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The transformer: edits that turn `RUNNER(X)` into `await X` with the right
+//! parentheses, keeping every comment and every byte of `X`.
+//!
+//! Precedence follows `../shared/docs/asyncio-facts.md`: `(await X)` only where
+//! the call is followed by `.attr`, `[...]` or `(...)`; `await (X)` only where X is
+//! not a primary. A call that spans lines or holds comments outside `X` keeps its
+//! own parentheses as a group (`await (` ... `)`), so its comments and line
+//! breaks stay legal where they are.
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, TextRange};
+
+/// Node kinds that need no parentheses after `await`.
+const PRIMARY: [&str; 21] = [
+    "identifier",
+    "attribute",
+    "subscript",
+    "call",
+    "string",
+    "concatenated_string",
+    "integer",
+    "float",
+    "true",
+    "false",
+    "none",
+    "ellipsis",
+    "list",
+    "tuple",
+    "dictionary",
+    "set",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "parenthesized_expression",
+];
+
+pub fn is_primary(node: Node) -> bool {
+    PRIMARY.contains(&node.kind())
+}
+
+/// The argument to await and what else the argument list holds.
+#[derive(Debug, Clone)]
+pub struct Awaitable<'t> {
+    /// `X`.
+    pub value: Node<'t>,
+    /// `X`, or the `main=X` keyword argument around it.
+    pub item: Node<'t>,
+    /// Arguments that are dropped (`debug=False`).
+    pub dropped: Vec<Node<'t>>,
+}
+
+/// Why a call's arguments allow no automatic fix.
+pub type NoFix = String;
+
+/// Reads `(X)`, `(main=X)` and `(X, debug=False)` style argument lists.
+///
+/// `keyword` is the parameter that names the awaitable (`main` for `asyncio.run`,
+/// `future` for `run_until_complete`); `droppable` lists keywords that may go when
+/// their value is `False` or `None`.
+pub fn awaitable<'t>(
+    arguments: Node<'t>,
+    source: &str,
+    keyword: &str,
+    droppable: &[&str],
+) -> Result<Awaitable<'t>, NoFix> {
+    if arguments.kind() != "argument_list" {
+        return Err("its argument is a bare generator expression".into());
+    }
+    let mut value = None;
+    let mut dropped = Vec::new();
+    let mut cursor = arguments.walk();
+    for child in arguments.named_children(&mut cursor) {
+        match child.kind() {
+            "comment" => {}
+            "list_splat" | "dictionary_splat" => {
+                return Err(format!(
+                    "`{}` unpacks arguments that cannot be checked",
+                    &source[child.byte_range()]
+                ));
+            }
+            "keyword_argument" => {
+                let name = child
+                    .child_by_field_name("name")
+                    .map(|n| &source[n.byte_range()]);
+                let arg = child.child_by_field_name("value");
+                match (name, arg) {
+                    (Some(name), Some(arg)) if name == keyword => {
+                        if value.replace((arg, child)).is_some() {
+                            return Err("it is given more than one awaitable".into());
+                        }
+                    }
+                    (Some(name), Some(arg))
+                        if droppable.contains(&name) && matches!(arg.kind(), "false" | "none") =>
+                    {
+                        if has_comment(child) {
+                            return Err(format!("a comment sits inside `{name}=...`"));
+                        }
+                        dropped.push(child);
+                    }
+                    _ => {
+                        return Err(format!(
+                            "`{}` has no equivalent inside a running loop",
+                            &source[child.byte_range()]
+                        ));
+                    }
+                }
+            }
+            _ => {
+                if value.replace((child, child)).is_some() {
+                    return Err("it is given more than one positional argument".into());
+                }
+            }
+        }
+    }
+    let (value, item) = value.ok_or_else(|| NoFix::from("it is given no awaitable"))?;
+    Ok(Awaitable {
+        value,
+        item,
+        dropped,
+    })
+}
+
+fn has_comment(node: Node) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            return true;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    false
+}
+
+/// Whether `call` is already the operand of `await` (through parentheses).
+fn awaited(call: Node) -> bool {
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => node = parent,
+            "await" => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether `call` is followed by `.attr`, `[...]` or `(...)`, where `await X`
+/// would bind to the trailer instead of to the call's value.
+fn has_trailer(call: Node) -> bool {
+    let Some(parent) = call.parent() else {
+        return false;
+    };
+    let field = match parent.kind() {
+        "attribute" => "object",
+        "subscript" => "value",
+        "call" => "function",
+        _ => return false,
+    };
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|n| n.id() == call.id())
+}
+
+/// Edits that replace `call` (which runs `awaitable` to completion) with an
+/// `await` of it.
+pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> {
+    let value = awaitable.value;
+    let already_awaited = awaited(call);
+    let trailer = !already_awaited && has_trailer(call);
+    let (prefix, suffix) = match (already_awaited, trailer) {
+        (true, _) => ("", ""),
+        (false, true) => ("(await ", ")"),
+        (false, false) => ("await ", ""),
+    };
+    let before = TextRange::new(call.start_byte(), value.start_byte());
+    let after = TextRange::new(value.end_byte(), call.end_byte());
+    let outside_has_comment = comments_outside(call, value);
+    let spans_lines = source[before.as_range()].contains(['\n', '\r'])
+        || source[after.as_range()].contains(['\n', '\r']);
+
+    if !outside_has_comment && !spans_lines {
+        let in_parens = call
+            .parent()
+            .is_some_and(|p| p.kind() == "parenthesized_expression");
+        let group = !is_primary(value) && !(already_awaited && in_parens);
+        let (open, close) = if group { ("(", ")") } else { ("", "") };
+        return vec![
+            Edit::replace(before, format!("{prefix}{open}")),
+            Edit::replace(after, format!("{close}{suffix}")),
+        ];
+    }
+
+    // Keep the call's parentheses as a group and delete what is not `X` inside
+    // them, leaving comments and line breaks where they are.
+    let function = call
+        .child_by_field_name("function")
+        .expect("a call has a function");
+    let arguments = call
+        .child_by_field_name("arguments")
+        .expect("a call has arguments");
+    let mut edits = vec![Edit::replace(TextRange::of(function), prefix)];
+    if awaitable.item.id() != value.id() {
+        // `main=X`: drop `main=` up to X, keeping what follows the `=`.
+        let equals_end = awaitable
+            .item
+            .child_by_field_name("name")
+            .and_then(|name| name.next_sibling())
+            .map_or(value.start_byte(), |eq| eq.end_byte());
+        let start = awaitable.item.start_byte();
+        let end = skip_blanks(source, equals_end);
+        edits.push(Edit::delete(TextRange::new(
+            start,
+            end.min(value.start_byte()),
+        )));
+    }
+    let mut cursor = arguments.walk();
+    let children: Vec<Node> = arguments.children(&mut cursor).collect();
+    for (index, child) in children.iter().enumerate() {
+        let drop_item = awaitable.dropped.iter().any(|d| d.id() == child.id());
+        if drop_item || child.kind() == "," {
+            let mut range = TextRange::of(*child);
+            // A dropped argument takes the comma after it along.
+            if drop_item
+                && let Some(next) = children.get(index + 1)
+                && next.kind() == ","
+            {
+                range.end = next.end_byte();
+            }
+            edits.push(Edit::delete(whole_line(source, range)));
+        }
+    }
+    edits.push(Edit::insert(arguments.end_byte(), suffix));
+    normalize(edits)
+}
+
+/// `range` widened to its whole line when nothing else stands on that line.
+fn whole_line(source: &str, range: TextRange) -> TextRange {
+    let line_start = source[..range.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let rest = &source[range.end..];
+    let line_end = rest
+        .find(['\n', '\r'])
+        .map_or(source.len(), |i| range.end + i);
+    let alone = source[line_start..range.start].trim().is_empty()
+        && source[range.end..line_end].trim().is_empty();
+    if !alone || line_end == source.len() {
+        return range;
+    }
+    let newline_len = if source[line_end..].starts_with("\r\n") {
+        2
+    } else {
+        1
+    };
+    TextRange::new(line_start, line_end + newline_len)
+}
+
+fn skip_blanks(source: &str, mut offset: usize) -> usize {
+    while source[offset..].starts_with([' ', '\t']) {
+        offset += 1;
+    }
+    offset
+}
+
+/// Sort edits, drop empty no-ops, and merge deletions that overlap (a dropped
+/// argument and the comma after it are found twice).
+fn normalize(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut merged: Vec<Edit> = Vec::new();
+    for edit in edits {
+        if edit.range.is_empty() && edit.content.is_empty() {
+            continue;
+        }
+        if let Some(last) = merged.last_mut()
+            && last.content.is_empty()
+            && edit.content.is_empty()
+            && edit.range.start < last.range.end
+        {
+            last.range.end = last.range.end.max(edit.range.end);
+            continue;
+        }
+        merged.push(edit);
+    }
+    merged
+}
+
+/// Whether the call holds a comment outside `value`.
+fn comments_outside(call: Node, value: Node) -> bool {
+    let mut stack = vec![call];
+    while let Some(node) = stack.pop() {
+        if node.id() == value.id() {
+            continue;
+        }
+        if node.kind() == "comment" {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    false
+}

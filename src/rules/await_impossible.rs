@@ -1,0 +1,114 @@
+//! UNN004: a nested run where `await` is impossible: a sync `def`, a lambda or a
+//! class body inside an `async def`.
+
+use tree_sitter::Node;
+
+use super::{Rule, describe_function};
+use crate::analyze::scope::{Context, ScopeKind};
+use crate::analyze::threads::handed_to_thread;
+use crate::analyze::{Checker, NestedRun};
+use crate::diagnostic::Diagnostic;
+use crate::fix::TextRange;
+
+pub const DOC: &str = r#"# UNN004 await-impossible: a nested run where `await` is impossible
+
+## What it finds
+`asyncio.run()`, `run_until_complete()` or `Runner.run()` inside a sync `def`, a
+`lambda` or a class body that is itself inside an `async def`, when that code is
+not handed to a thread (`asyncio.to_thread`, `loop.run_in_executor`,
+`Thread(target=...)`, `executor.submit`).
+
+## Why it is wrong
+Code defined inside an `async def` usually runs there too, on the running loop,
+where the call raises RuntimeError. `await` cannot replace it: `await` outside an
+async function is a syntax error.
+
+## Example
+```python
+async def main():
+    def load():
+        return asyncio.run(fetch())
+    data = load()
+```
+
+## Fix (manual)
+Make the helper `async def` and await it (`data = await load()`), or, when it must
+stay sync, run it on a worker thread: `data = await asyncio.to_thread(load)`.
+Nested functions and lambdas handed only to threads are left alone.
+"#;
+
+pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
+    let Context::NoAwait { boundary, function } = run.context else {
+        return None;
+    };
+    let source = checker.source;
+    let outer = describe_function(function, source);
+    let place = match boundary.kind {
+        ScopeKind::Lambda => {
+            if runs_on_thread(boundary.node, function, source) {
+                return None;
+            }
+            format!("a lambda in {outer}")
+        }
+        ScopeKind::Class => {
+            let name = boundary
+                .node
+                .child_by_field_name("name")
+                .map_or("", |n| &source[n.byte_range()]);
+            format!("the body of class `{name}` in {outer}")
+        }
+        _ => {
+            if runs_on_thread(boundary.node, function, source) {
+                return None;
+            }
+            format!(
+                "{}, defined in {outer}",
+                describe_function(boundary.node, source)
+            )
+        }
+    };
+    Some(Diagnostic {
+        rule: Rule::AwaitImpossible,
+        message: format!(
+            "`{}()` inside {place}, raises RuntimeError when this code runs on the loop, and `await` is not possible here; make it async and await it, or run it with `asyncio.to_thread` (no automatic fix)",
+            run.callee(source)
+        ),
+        range: TextRange::of(run.call),
+        fix: None,
+    })
+}
+
+/// Whether the sync callable `boundary` (a `def` or a lambda) only ever runs on
+/// worker threads: it is handed to a thread where it is written, or its name is
+/// used in `function` only as a callable handed to a thread.
+fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
+    if handed_to_thread(boundary, source).is_some() {
+        return true;
+    }
+    let name = match boundary.kind() {
+        "function_definition" => boundary.child_by_field_name("name"),
+        // `work = lambda: ...`
+        _ => boundary
+            .parent()
+            .filter(|p| p.kind() == "assignment")
+            .and_then(|p| p.child_by_field_name("left"))
+            .filter(|left| left.kind() == "identifier"),
+    };
+    let Some(name) = name else {
+        return false;
+    };
+    let name_text = &source[name.byte_range()];
+    let mut uses = Vec::new();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier"
+            && &source[node.byte_range()] == name_text
+            && node.id() != name.id()
+        {
+            uses.push(node);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    !uses.is_empty() && uses.iter().all(|u| handed_to_thread(*u, source).is_some())
+}

@@ -1,0 +1,143 @@
+//! UNN005: a nested run inside a generator expression in an async function.
+
+use tree_sitter::Node;
+
+use super::{AWAIT_DIFFERENCES, Rule, describe_function};
+use crate::analyze::bindings::Meaning;
+use crate::analyze::scope::{Context, scopes_of};
+use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix, TextRange};
+use crate::rewrite;
+
+pub const DOC: &str = r#"# UNN005 in-generator-expression: a nested run inside a generator expression
+
+## What it finds
+`asyncio.run()` or `run_until_complete()` inside a generator expression in an
+`async def` (not in its first iterable, which is evaluated outside it).
+
+## Why it is wrong
+The call raises RuntimeError like any nested run, but `await` cannot simply
+replace it: `await` inside a generator expression makes it an async generator,
+and `sum()`, `list()` or `any()` then raise
+`TypeError: 'async_generator' object is not iterable`.
+
+## Example
+```python
+async def total(ids):
+    return sum(asyncio.run(price(i)) for i in ids)
+```
+
+## Fix (unsafe)
+Where the consumer is `sum`, `list`, `tuple`, `set`, `sorted`, `min` or `max`,
+which read every item anyway, the generator becomes a list comprehension:
+```python
+async def total(ids):
+    return sum([await price(i) for i in ids])
+```
+Unsafe because every item is now computed before the consumer starts. Consumers
+that stop early (`any`, `all`, `next`) get no fix: a list would lose that.
+"#;
+
+/// Builtins that consume every item, so a list holds the same items.
+const EXHAUSTIVE_CONSUMERS: [&str; 7] = ["sum", "list", "tuple", "set", "sorted", "min", "max"];
+
+pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
+    let Context::Generator {
+        function,
+        innermost,
+        generators,
+    } = run.context
+    else {
+        return None;
+    };
+    let source = checker.source;
+    let callee = run.callee(source);
+    let mut message = format!(
+        "`{callee}()` inside a generator expression in {} raises RuntimeError, because a loop already runs there; `await` here would make it an async generator",
+        describe_function(function, source)
+    );
+    let (keyword, droppable): (&str, &[&str]) = match run.kind {
+        RunKind::AsyncioRun => ("main", &["debug"]),
+        RunKind::RunUntilComplete { .. } => ("future", &[]),
+        RunKind::RunnerRun => {
+            message.push_str(" (no automatic fix for `Runner.run()`)");
+            return Some(finding(run, message, None));
+        }
+    };
+    let consumer = (generators == 1)
+        .then(|| exhaustive_consumer(innermost, checker))
+        .flatten();
+    let Some(consumer) = consumer else {
+        message.push_str(
+            " (no automatic fix: the consumer may stop early, so a list comprehension could change what runs)",
+        );
+        return Some(finding(run, message, None));
+    };
+    let awaitable = match run
+        .arguments()
+        .map(|a| rewrite::awaitable(a, source, keyword, droppable))
+    {
+        Some(Ok(awaitable)) => awaitable,
+        Some(Err(reason)) => {
+            message.push_str(&format!(" (no automatic fix: {reason})"));
+            return Some(finding(run, message, None));
+        }
+        None => return Some(finding(run, message, None)),
+    };
+    let mut edits = rewrite::await_call(run.call, &awaitable, source);
+    edits.extend(list_brackets(innermost));
+    let fix = Fix::new(
+        edits,
+        Applicability::Unsafe,
+        format!(
+            "Make the generator expression a list comprehension for `{consumer}()` and await each item: every item is computed before `{consumer}()` starts; {AWAIT_DIFFERENCES}"
+        ),
+    );
+    Some(finding(run, message, Some(fix)))
+}
+
+fn finding(run: &NestedRun, message: String, fix: Option<Fix>) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::InGeneratorExpression,
+        message,
+        range: TextRange::of(run.call),
+        fix,
+    }
+}
+
+/// The builtin that consumes `generator` entirely, when it is its only or first
+/// argument.
+fn exhaustive_consumer<'s>(generator: Node, checker: &Checker<'s>) -> Option<&'s str> {
+    let parent = generator.parent()?;
+    let call = match parent.kind() {
+        "call" => parent,
+        "argument_list" => {
+            let first = parent.named_child(0)?;
+            (first.id() == generator.id()).then_some(parent.parent()?)?
+        }
+        _ => return None,
+    };
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "identifier" {
+        return None;
+    }
+    let name = &checker.source[function.byte_range()];
+    let builtin = EXHAUSTIVE_CONSUMERS.contains(&name)
+        && checker.bindings.resolve(name, &scopes_of(call)) == Meaning::Unbound;
+    builtin.then_some(name)
+}
+
+/// Edits that make `generator` a list comprehension: its own parentheses become
+/// brackets, or, when it shares the call's parentheses, brackets go inside them.
+fn list_brackets(generator: Node) -> [Edit; 2] {
+    let (start, end) = (generator.start_byte(), generator.end_byte());
+    if generator.parent().is_some_and(|p| p.kind() == "call") {
+        [Edit::insert(start + 1, "["), Edit::insert(end - 1, "]")]
+    } else {
+        [
+            Edit::replace(TextRange::new(start, start + 1), "["),
+            Edit::replace(TextRange::new(end - 1, end), "]"),
+        ]
+    }
+}

@@ -1,0 +1,154 @@
+//! The rules, one a file, each with its documentation in `DOC`: what it finds,
+//! why it is wrong, an example, and its fix.
+//!
+//! [`check`] asks the rules in order; the first that claims a call reports it, so
+//! every call gives one finding at most.
+
+mod asyncio_run_in_async;
+mod await_impossible;
+mod in_generator_expression;
+mod run_called_for_callable;
+mod run_until_complete_in_async;
+mod runner_run_in_async;
+
+use tree_sitter::Node;
+
+use crate::analyze::{Checker, NestedRun};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Fix, TextRange};
+use crate::rewrite;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    AsyncioRunInAsync,
+    RunUntilCompleteInAsync,
+    RunnerRunInAsync,
+    AwaitImpossible,
+    InGeneratorExpression,
+    RunCalledForCallable,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 6] = [
+        Rule::AsyncioRunInAsync,
+        Rule::RunUntilCompleteInAsync,
+        Rule::RunnerRunInAsync,
+        Rule::AwaitImpossible,
+        Rule::InGeneratorExpression,
+        Rule::RunCalledForCallable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::AsyncioRunInAsync => "UNN001",
+            Rule::RunUntilCompleteInAsync => "UNN002",
+            Rule::RunnerRunInAsync => "UNN003",
+            Rule::AwaitImpossible => "UNN004",
+            Rule::InGeneratorExpression => "UNN005",
+            Rule::RunCalledForCallable => "UNN006",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::AsyncioRunInAsync => "asyncio-run-in-async",
+            Rule::RunUntilCompleteInAsync => "run-until-complete-in-async",
+            Rule::RunnerRunInAsync => "runner-run-in-async",
+            Rule::AwaitImpossible => "await-impossible",
+            Rule::InGeneratorExpression => "in-generator-expression",
+            Rule::RunCalledForCallable => "run-called-for-callable",
+        }
+    }
+
+    /// The rule's documentation, in Markdown.
+    pub fn doc(self) -> &'static str {
+        match self {
+            Rule::AsyncioRunInAsync => asyncio_run_in_async::DOC,
+            Rule::RunUntilCompleteInAsync => run_until_complete_in_async::DOC,
+            Rule::RunnerRunInAsync => runner_run_in_async::DOC,
+            Rule::AwaitImpossible => await_impossible::DOC,
+            Rule::InGeneratorExpression => in_generator_expression::DOC,
+            Rule::RunCalledForCallable => run_called_for_callable::DOC,
+        }
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(self) -> &'static str {
+        self.doc()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("# ")
+    }
+}
+
+/// The finding for one loop-running call, if any rule claims it.
+pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
+    run_called_for_callable::check(run, checker)
+        .or_else(|| in_generator_expression::check(run, checker))
+        .or_else(|| await_impossible::check(run, checker))
+        .or_else(|| asyncio_run_in_async::check(run, checker))
+        .or_else(|| run_until_complete_in_async::check(run, checker))
+        .or_else(|| runner_run_in_async::check(run, checker))
+}
+
+/// `async def name` or `def name` for messages.
+fn describe_function(function: Node, source: &str) -> String {
+    let name = function
+        .child_by_field_name("name")
+        .map_or("<function>", |n| &source[n.byte_range()]);
+    let keyword = if crate::analyze::scope::is_async_def(function) {
+        "async def"
+    } else {
+        "def"
+    };
+    format!("`{keyword} {name}()`")
+}
+
+/// What `await X` changes compared with running X in a loop of its own; every
+/// `await` fix says it.
+const AWAIT_DIFFERENCES: &str = "it runs in the caller's task and loop, so context-variable \
+    changes are visible to the caller and tasks it starts are not cancelled when it returns";
+
+/// The diagnostic for a call that `await` can replace, shared by UNN001 and UNN002.
+fn await_finding(
+    run: &NestedRun,
+    checker: &Checker,
+    rule: Rule,
+    function: Node,
+    keyword: &str,
+    droppable: &[&str],
+    fix_applicability: Applicability,
+    extra_fix_note: &str,
+) -> Diagnostic {
+    let source = checker.source;
+    let callee = run.callee(source);
+    let arguments = run.arguments();
+    let mut message = format!(
+        "`{callee}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
+        describe_function(function, source)
+    );
+    let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
+        Some(Ok(awaitable)) => {
+            let edits = rewrite::await_call(run.call, &awaitable, source);
+            Some(Fix::new(
+                edits,
+                fix_applicability,
+                format!(
+                    "Replace `{callee}(...)` with `await ...`: {AWAIT_DIFFERENCES}{extra_fix_note}"
+                ),
+            ))
+        }
+        Some(Err(reason)) => {
+            message.push_str(&format!(" (no automatic fix: {reason})"));
+            None
+        }
+        None => None,
+    };
+    Diagnostic {
+        rule,
+        message,
+        range: TextRange::of(run.call),
+        fix,
+    }
+}

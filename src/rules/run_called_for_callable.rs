@@ -1,0 +1,117 @@
+//! UNN006: `asyncio.run(X)` called where a callable was meant.
+
+use super::Rule;
+use crate::analyze::threads::handed_to_thread;
+use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix, TextRange};
+use crate::rewrite;
+
+pub const DOC: &str = r#"# UNN006 run-called-for-callable: `asyncio.run(X)` called where a callable was meant
+
+## What it finds
+`asyncio.run(X)` written as the callable argument of a call that runs its
+callable on another thread: `loop.run_in_executor(None, asyncio.run(X))`,
+`asyncio.to_thread(asyncio.run(X))`, `executor.submit(asyncio.run(X))`,
+`Thread(target=asyncio.run(X))`.
+
+## Why it is wrong
+The call runs at once, on the current thread (inside a running loop it raises
+RuntimeError), and the thread receives its result instead of a callable.
+
+## Example
+```python
+async def main():
+    await asyncio.to_thread(asyncio.run(crawl()))
+```
+
+## Fix (unsafe)
+Pass `asyncio.run` and its argument separately, so the coroutine runs in the
+worker thread, in a loop of its own:
+```python
+async def main():
+    await asyncio.to_thread(asyncio.run, crawl())
+```
+`Thread(target=asyncio.run(X))` becomes `Thread(target=asyncio.run, args=(X,))`.
+Unsafe because the work moves to another thread and no longer runs before the
+call. No fix when more arguments follow, or `args=` is already given.
+"#;
+
+pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
+    if run.kind != RunKind::AsyncioRun {
+        return None;
+    }
+    let source = checker.source;
+    let (hand_off_call, hand_off) = handed_to_thread(run.call, source)?;
+    let callee = run.callee(source);
+    let message = format!(
+        "`{callee}(...)` runs now, on this thread, and `{}()` receives its result instead of a callable",
+        hand_off.name
+    );
+    let fix = fix(run, hand_off_call, hand_off.name, source);
+    Some(Diagnostic {
+        rule: Rule::RunCalledForCallable,
+        message,
+        range: TextRange::of(run.call),
+        fix,
+    })
+}
+
+fn fix(
+    run: &NestedRun,
+    hand_off_call: tree_sitter::Node,
+    hand_off_name: &str,
+    source: &str,
+) -> Option<Fix> {
+    let awaitable = rewrite::awaitable(run.arguments()?, source, "main", &[]).ok()?;
+    if awaitable.item.id() != awaitable.value.id() {
+        return None;
+    }
+    let list = hand_off_call.child_by_field_name("arguments")?;
+    // Nothing may follow: extra arguments were meant for the callable.
+    let mut cursor = list.walk();
+    let last = list
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .last()?;
+    let slot_node = match run.call.parent()?.kind() {
+        "keyword_argument" => run.call.parent()?,
+        _ => run.call,
+    };
+    if last.id() != slot_node.id() {
+        return None;
+    }
+    let function = run.call.child_by_field_name("function")?;
+    let before = TextRange::new(function.end_byte(), awaitable.value.start_byte());
+    let after = TextRange::new(awaitable.value.end_byte(), run.call.end_byte());
+    if source[before.as_range()].trim() != "(" || source[after.as_range()].trim() != ")" {
+        return None;
+    }
+    let callee = run.callee(source);
+    let thread_like = matches!(hand_off_name, "Thread" | "Timer");
+    let (open, close) = if thread_like {
+        let has_args = {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor).any(|c| {
+                c.kind() == "keyword_argument"
+                    && c.child_by_field_name("name")
+                        .is_some_and(|n| &source[n.byte_range()] == "args")
+            })
+        };
+        if has_args {
+            return None;
+        }
+        (", args=(", ",)")
+    } else if hand_off_name == "start_new_thread" {
+        return None;
+    } else {
+        (", ", "")
+    };
+    Some(Fix::new(
+        vec![Edit::replace(before, open), Edit::replace(after, close)],
+        Applicability::Unsafe,
+        format!(
+            "Pass `{callee}` and the coroutine separately, so the coroutine runs in the worker thread: it no longer runs before `{hand_off_name}()` is called"
+        ),
+    ))
+}

@@ -1,0 +1,90 @@
+//! UNN002: `loop.run_until_complete()` inside an async function.
+
+use tree_sitter::Node;
+
+use super::{Rule, await_finding};
+use crate::analyze::scope::Context;
+use crate::analyze::threads::callee_name;
+use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
+
+pub const DOC: &str = r#"# UNN002 run-until-complete-in-async: `run_until_complete()` inside an async function
+
+## What it finds
+A call of `<loop>.run_until_complete(X)` directly in the body of an `async def`,
+whatever the receiver: `loop`, `self.loop`, `asyncio.get_event_loop()`,
+`asyncio.new_event_loop()`.
+
+## Why it is wrong
+The loop running the `async def` cannot be run again
+(`RuntimeError: This event loop is already running`), and another loop cannot
+start on the same thread
+(`RuntimeError: Cannot run the event loop while another loop is running`).
+
+## Example
+```python
+async def refresh(loop):
+    data = loop.run_until_complete(download())
+```
+
+## Fix (safe)
+```python
+async def refresh(loop):
+    data = await download()
+```
+The receiver is dropped. When it is an expression that could do more than fetch
+a loop (a call of your own, say), the fix is unsafe, since that call no longer
+runs.
+"#;
+
+/// Receivers whose evaluation only fetches or makes a loop: dropping them loses
+/// nothing.
+const LOOP_GETTERS: [&str; 3] = ["get_event_loop", "new_event_loop", "get_running_loop"];
+
+pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
+    let (RunKind::RunUntilComplete { receiver }, Context::Async { function }) =
+        (run.kind, run.context)
+    else {
+        return None;
+    };
+    let (applicability, note) = if drops_nothing(receiver, checker.source) {
+        (Applicability::Safe, String::new())
+    } else {
+        (
+            Applicability::Unsafe,
+            format!(
+                "; unsafe because `{}` is no longer evaluated",
+                &checker.source[receiver.byte_range()]
+            ),
+        )
+    };
+    Some(await_finding(
+        run,
+        checker,
+        Rule::RunUntilCompleteInAsync,
+        function,
+        "future",
+        &[],
+        applicability,
+        &note,
+    ))
+}
+
+/// Whether evaluating `receiver` has no effect worth keeping: a name, an
+/// attribute chain, or a call of asyncio's loop getters.
+fn drops_nothing(receiver: Node, source: &str) -> bool {
+    match receiver.kind() {
+        "identifier" => true,
+        "attribute" => receiver
+            .child_by_field_name("object")
+            .is_some_and(|object| drops_nothing(object, source)),
+        "call" => {
+            callee_name(receiver, source).is_some_and(|name| LOOP_GETTERS.contains(&name))
+                && receiver
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| a.named_child_count() == 0)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,36 @@
+import asyncio
+
+
+class Driver:
+    """Drives a coroutine that never suspends, like a tiny trio.run."""
+
+    def run(self, coro):
+        try:
+            coro.send(None)
+        except StopIteration as stop:
+            return stop.value
+        raise RuntimeError("coroutine suspended")
+
+    def run_until_complete(self, coro):
+        return self.run(coro)
+
+
+async def instant(n):
+    return n + 1
+
+
+async def with_local():
+    asyncio = Driver()
+    return asyncio.run(instant(1))
+
+
+async def with_param(asyncio):
+    return asyncio.run(instant(2)) + asyncio.run_until_complete(instant(3))
+
+
+async def main():
+    print("local", await with_local())
+    print("param", await with_param(Driver()))
+
+
+asyncio.run(main())
