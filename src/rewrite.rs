@@ -164,6 +164,18 @@ fn has_trailer(call: Node) -> bool {
         .is_some_and(|n| n.id() == call.id())
 }
 
+/// Where `call` really starts. tree-sitter-python parses a leading
+/// `*asyncio.run(x)` in a list, set or tuple display as a call of the attribute
+/// `(*asyncio).run`; the star belongs outside the call and must stay.
+pub fn call_start(call: Node) -> usize {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")
+        .and_then(|f| f.child_by_field_name("object"))
+        .filter(|object| object.kind() == "list_splat")
+        .and_then(|splat| splat.named_child(0))
+        .map_or(call.start_byte(), |inner| inner.start_byte())
+}
+
 /// Edits that replace `call` (which runs `awaitable` to completion) with an
 /// `await` of it.
 pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> {
@@ -175,22 +187,22 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
         (false, true) => ("(await ", ")"),
         (false, false) => ("await ", ""),
     };
-    let before = TextRange::new(call.start_byte(), value.start_byte());
+    let before = TextRange::new(call_start(call), value.start_byte());
     let after = TextRange::new(value.end_byte(), call.end_byte());
     let outside_has_comment = comments_outside(call, value);
     let spans_lines = source[before.as_range()].contains(['\n', '\r'])
         || source[after.as_range()].contains(['\n', '\r']);
 
+    let mut edits = bare_tuple_parentheses(call);
     if !outside_has_comment && !spans_lines {
         let in_parens = call
             .parent()
             .is_some_and(|p| p.kind() == "parenthesized_expression");
         let group = !is_primary(value) && !(already_awaited && in_parens);
         let (open, close) = if group { ("(", ")") } else { ("", "") };
-        return vec![
-            Edit::replace(before, format!("{prefix}{open}")),
-            Edit::replace(after, format!("{close}{suffix}")),
-        ];
+        edits.push(Edit::replace(before, format!("{prefix}{open}")));
+        edits.push(Edit::replace(after, format!("{close}{suffix}")));
+        return normalize(edits);
     }
 
     // Keep the call's parentheses as a group and delete what is not `X` inside
@@ -201,7 +213,10 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
     let arguments = call
         .child_by_field_name("arguments")
         .expect("a call has arguments");
-    let mut edits = vec![Edit::replace(TextRange::of(function), prefix)];
+    edits.push(Edit::replace(
+        TextRange::new(call_start(call), function.end_byte()),
+        prefix,
+    ));
     if awaitable.item.id() != value.id() {
         // `main=X`: drop `main=` up to X, keeping what follows the `=`.
         let equals_end = awaitable
@@ -234,6 +249,28 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
     }
     edits.push(Edit::insert(arguments.end_byte(), suffix));
     normalize(edits)
+}
+
+/// tree-sitter-python cannot parse a starred `await` in a bare tuple
+/// (`t = *await x, 1`, `return 1, *await x`) although Python can. So that the
+/// verifying re-parse accepts the fix, such a tuple gets parentheses of its own,
+/// which do not change its meaning: `t = (*await x, 1)`.
+fn bare_tuple_parentheses(call: Node) -> Vec<Edit> {
+    let starred = if call_start(call) != call.start_byte() {
+        Some(call)
+    } else {
+        call.parent().filter(|p| p.kind() == "list_splat")
+    };
+    match starred
+        .and_then(|s| s.parent())
+        .filter(|p| p.kind() == "expression_list")
+    {
+        Some(tuple) => vec![
+            Edit::insert(tuple.start_byte(), "("),
+            Edit::insert(tuple.end_byte(), ")"),
+        ],
+        None => Vec::new(),
+    }
 }
 
 /// `range` widened to its whole line when nothing else stands on that line.

@@ -48,6 +48,11 @@ impl<'t> NestedRun<'t> {
         &source[function.byte_range()]
     }
 
+    /// The range a finding about this call points at.
+    pub fn range(&self) -> crate::fix::TextRange {
+        crate::fix::TextRange::new(crate::rewrite::call_start(self.call), self.call.end_byte())
+    }
+
     pub fn arguments(&self) -> Option<Node<'t>> {
         self.call.child_by_field_name("arguments")
     }
@@ -137,6 +142,11 @@ fn run_method_kind<'t>(
 ) -> Option<RunKind<'t>> {
     let source = checker.source;
     let scopes = scopes_of(call);
+    // `[*asyncio.run(x)]` parses as `(*asyncio).run(x)`: see `rewrite::call_start`.
+    let receiver = match receiver.kind() {
+        "list_splat" => receiver.named_child(0)?,
+        _ => receiver,
+    };
     match receiver.kind() {
         "identifier" => {
             let name = &source[receiver.byte_range()];

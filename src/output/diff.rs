@@ -11,7 +11,9 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 pub fn unified_diff(display: &str, old: &str, new: &str, color: bool) -> String {
-    let diff = TextDiff::from_lines(old, new);
+    let diff = TextDiff::configure()
+        .newline_terminated(true)
+        .diff_lines(old, new);
     let patch = diff
         .unified_diff()
         .context_radius(3)

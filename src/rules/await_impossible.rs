@@ -8,7 +8,6 @@ use crate::analyze::scope::{Context, ScopeKind};
 use crate::analyze::threads::handed_to_thread;
 use crate::analyze::{Checker, NestedRun};
 use crate::diagnostic::Diagnostic;
-use crate::fix::TextRange;
 
 pub const DOC: &str = r#"# UNN004 await-impossible: a nested run where `await` is impossible
 
@@ -73,7 +72,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
             "`{}()` inside {place}, raises RuntimeError when this code runs on the loop, and `await` is not possible here; make it async and await it, or run it with `asyncio.to_thread` (no automatic fix)",
             run.callee(source)
         ),
-        range: TextRange::of(run.call),
+        range: run.range(),
         fix: None,
     })
 }
@@ -105,7 +104,13 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
             && &source[node.byte_range()] == name_text
             && node.id() != name.id()
         {
-            uses.push(node);
+            // `Helper.load` stands for the method `load`.
+            let attribute = node.parent().filter(|p| {
+                p.kind() == "attribute"
+                    && p.child_by_field_name("attribute")
+                        .is_some_and(|a| a.id() == node.id())
+            });
+            uses.push(attribute.unwrap_or(node));
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));

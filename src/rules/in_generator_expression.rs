@@ -101,7 +101,7 @@ fn finding(run: &NestedRun, message: String, fix: Option<Fix>) -> Diagnostic {
     Diagnostic {
         rule: Rule::InGeneratorExpression,
         message,
-        range: TextRange::of(run.call),
+        range: run.range(),
         fix,
     }
 }

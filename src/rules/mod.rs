@@ -15,7 +15,7 @@ use tree_sitter::Node;
 
 use crate::analyze::{Checker, NestedRun};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Fix, TextRange};
+use crate::fix::{Applicability, Fix};
 use crate::rewrite;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -148,7 +148,7 @@ fn await_finding(
     Diagnostic {
         rule,
         message,
-        range: TextRange::of(run.call),
+        range: run.range(),
         fix,
     }
 }

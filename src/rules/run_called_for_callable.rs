@@ -52,7 +52,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     Some(Diagnostic {
         rule: Rule::RunCalledForCallable,
         message,
-        range: TextRange::of(run.call),
+        range: run.range(),
         fix,
     })
 }

@@ -72,10 +72,18 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 }
 
 /// Whether evaluating `receiver` has no effect worth keeping: a name, an
-/// attribute chain, or a call of asyncio's loop getters.
+/// attribute chain, a subscript by a name or literal, or a call of asyncio's
+/// loop getters.
 fn drops_nothing(receiver: Node, source: &str) -> bool {
     match receiver.kind() {
-        "identifier" => true,
+        "identifier" | "integer" | "string" => true,
+        // `loops[0]`, `self.loops[name]`
+        "subscript" => {
+            let value = receiver.child_by_field_name("value");
+            let index = receiver.child_by_field_name("subscript");
+            value.is_some_and(|v| drops_nothing(v, source))
+                && index.is_some_and(|i| i.kind() != "call" && drops_nothing(i, source))
+        }
         "attribute" => receiver
             .child_by_field_name("object")
             .is_some_and(|object| drops_nothing(object, source)),

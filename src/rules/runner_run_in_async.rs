@@ -4,7 +4,6 @@ use super::{Rule, describe_function};
 use crate::analyze::scope::Context;
 use crate::analyze::{Checker, NestedRun, RunKind};
 use crate::diagnostic::Diagnostic;
-use crate::fix::TextRange;
 
 pub const DOC: &str = r#"# UNN003 runner-run-in-async: `Runner.run()` inside an async function
 
@@ -42,7 +41,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
             run.callee(checker.source),
             describe_function(function, checker.source)
         ),
-        range: TextRange::of(run.call),
+        range: run.range(),
         fix: None,
     })
 }

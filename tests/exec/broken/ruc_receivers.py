@@ -1,3 +1,5 @@
+# unnest-args: --unsafe-fixes
+# (`get_loop("main")` is a call of our own: dropping it is an unsafe fix)
 import asyncio
 
 

@@ -1,0 +1,129 @@
+//! Execution tests: a rewrite is right when the program runs.
+//!
+//! `tests/exec/broken/NAME.py` fails today with a nested-loop RuntimeError; after
+//! `unnest --write` it must run under python3 and print exactly `NAME.out`, with
+//! nothing on stderr (no "coroutine ... was never awaited"), and a second run
+//! must find nothing. A first line `# unnest-args: ...` adds arguments.
+//! `tests/exec/unchanged/NAME.py` runs today and must stay byte-identical.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, python, run_in, stderr, stdout};
+
+fn corpus(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/exec")
+        .join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "the {folder} corpus is missing");
+    files
+}
+
+fn extra_args(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# unnest-args:"))
+        .map(|args| args.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn broken_programs_run_once_rewritten() {
+    let temp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exec/broken"),
+        temp.path(),
+    );
+    let mut failures = Vec::new();
+    for path in corpus("broken") {
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let dir = temp.path();
+        let expected = std::fs::read_to_string(path.with_extension("out")).unwrap();
+
+        let before = python(dir, &name);
+        if before.status.success() || !stderr(&before).contains("RuntimeError") {
+            failures.push(format!("{name}: does not fail today, so it proves nothing"));
+            continue;
+        }
+
+        let source = std::fs::read_to_string(&path).unwrap();
+        let mut args = vec!["--write".to_owned()];
+        args.extend(extra_args(&source));
+        args.push(name.clone());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let fixed = run_in(dir, &args);
+        if fixed.status.code() != Some(0) {
+            failures.push(format!(
+                "{name}: `unnest {}` exited {:?}\n{}{}",
+                args.join(" "),
+                fixed.status.code(),
+                stdout(&fixed),
+                stderr(&fixed)
+            ));
+            continue;
+        }
+
+        let after = python(dir, &name);
+        if !after.status.success() || stdout(&after) != expected || !after.stderr.is_empty() {
+            failures.push(format!(
+                "{name}: rewritten program misbehaves (exit {:?})\n--- stdout\n{}--- expected\n{}--- stderr\n{}--- rewritten source\n{}",
+                after.status.code(),
+                stdout(&after),
+                expected,
+                stderr(&after),
+                std::fs::read_to_string(dir.join(&name)).unwrap()
+            ));
+            continue;
+        }
+
+        let again = run_in(dir, &["--check", "--unsafe-fixes", &name]);
+        if again.status.code() != Some(0) || !stdout(&again).is_empty() {
+            failures.push(format!(
+                "{name}: a second run still finds:\n{}",
+                stdout(&again)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn correct_programs_stay_byte_identical() {
+    let temp = tempfile::tempdir().unwrap();
+    let source_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exec/unchanged");
+    copy_dir(&source_dir, temp.path());
+    let output = run_in(temp.path(), &["--write", "--unsafe-fixes", "."]);
+    let mut failures = Vec::new();
+    if output.status.code() != Some(0) {
+        failures.push(format!(
+            "unnest --write exited {:?}\n{}{}",
+            output.status.code(),
+            stdout(&output),
+            stderr(&output)
+        ));
+    }
+    for path in corpus("unchanged") {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let after = std::fs::read(temp.path().join(name)).unwrap();
+        if after != std::fs::read(&path).unwrap() {
+            failures.push(format!("{name}: was changed"));
+        }
+        let run = python(temp.path(), name);
+        let expected = std::fs::read_to_string(path.with_extension("out")).unwrap();
+        if !run.status.success() || stdout(&run) != expected {
+            failures.push(format!(
+                "{name}: does not run as expected\n{}",
+                stderr(&run)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
