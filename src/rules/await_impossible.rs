@@ -42,34 +42,43 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     };
     let source = checker.source;
     let outer = describe_function(function, source);
-    let place = match boundary.kind {
+    let (place, advice) = match boundary.kind {
         ScopeKind::Lambda => {
             if runs_on_thread(boundary.node, function, source) {
                 return None;
             }
-            format!("a lambda in {outer}")
+            (
+                format!("a lambda in {outer}"),
+                "use an async function instead, or run the lambda with `asyncio.to_thread`",
+            )
         }
         ScopeKind::Class => {
             let name = boundary
                 .node
                 .child_by_field_name("name")
                 .map_or("", |n| &source[n.byte_range()]);
-            format!("the body of class `{name}` in {outer}")
+            (
+                format!("the body of class `{name}` in {outer}"),
+                "compute the value in the async function with `await` and use it in the class",
+            )
         }
         _ => {
             if runs_on_thread(boundary.node, function, source) {
                 return None;
             }
-            format!(
-                "{}, defined in {outer}",
-                describe_function(boundary.node, source)
+            (
+                format!(
+                    "{}, defined in {outer}",
+                    describe_function(boundary.node, source)
+                ),
+                "make it `async def` and await it, or run it with `asyncio.to_thread`",
             )
         }
     };
     Some(Diagnostic {
         rule: Rule::AwaitImpossible,
         message: format!(
-            "`{}()` inside {place}, raises RuntimeError when this code runs on the loop, and `await` is not possible here; make it async and await it, or run it with `asyncio.to_thread` (no automatic fix)",
+            "`{}()` inside {place} raises RuntimeError when it runs on the loop, and `await` is not possible there; {advice} (no automatic fix)",
             run.callee(source)
         ),
         range: run.range(),

@@ -65,14 +65,22 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
             return Some(finding(run, message, None));
         }
     };
-    let consumer = (generators == 1)
-        .then(|| exhaustive_consumer(innermost, checker))
-        .flatten();
-    let Some(consumer) = consumer else {
-        message.push_str(
-            " (no automatic fix: the consumer may stop early, so a list comprehension could change what runs)",
-        );
+    if generators > 1 {
+        message.push_str(" (no automatic fix: the call sits in nested generator expressions)");
         return Some(finding(run, message, None));
+    }
+    let consumer = match consumer(innermost, checker) {
+        Consumer::Exhaustive(name) => name,
+        Consumer::Other(name) => {
+            message.push_str(&format!(
+                " (no automatic fix: `{name}()` is not known to read every item, and a list comprehension would compute them all first)"
+            ));
+            return Some(finding(run, message, None));
+        }
+        Consumer::Unknown => {
+            message.push_str(" (no automatic fix: what consumes the generator is not known)");
+            return Some(finding(run, message, None));
+        }
     };
     let awaitable = match run
         .arguments()
@@ -106,26 +114,42 @@ fn finding(run: &NestedRun, message: String, fix: Option<Fix>) -> Diagnostic {
     }
 }
 
-/// The builtin that consumes `generator` entirely, when it is its only or first
-/// argument.
-fn exhaustive_consumer<'s>(generator: Node, checker: &Checker<'s>) -> Option<&'s str> {
-    let parent = generator.parent()?;
-    let call = match parent.kind() {
-        "call" => parent,
-        "argument_list" => {
-            let first = parent.named_child(0)?;
-            (first.id() == generator.id()).then_some(parent.parent()?)?
-        }
-        _ => return None,
+enum Consumer<'s> {
+    /// A builtin that reads every item: a list holds the same items.
+    Exhaustive(&'s str),
+    /// A function that may stop early (`any`, `next`) or one of the project's.
+    Other(&'s str),
+    /// The generator is not the first argument of a named function.
+    Unknown,
+}
+
+/// What consumes `generator`, when it is the only or first argument of a call.
+fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
+    let Some(parent) = generator.parent() else {
+        return Consumer::Unknown;
     };
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "identifier" {
-        return None;
-    }
+    let call = match parent.kind() {
+        "call" => Some(parent),
+        "argument_list" => parent
+            .named_child(0)
+            .filter(|first| first.id() == generator.id())
+            .and_then(|_| parent.parent()),
+        _ => None,
+    };
+    let Some(function) = call.and_then(|c| c.child_by_field_name("function")) else {
+        return Consumer::Unknown;
+    };
     let name = &checker.source[function.byte_range()];
+    if function.kind() != "identifier" {
+        return Consumer::Other(name);
+    }
     let builtin = EXHAUSTIVE_CONSUMERS.contains(&name)
-        && checker.bindings.resolve(name, &scopes_of(call)) == Meaning::Unbound;
-    builtin.then_some(name)
+        && checker.bindings.resolve(name, &scopes_of(function)) == Meaning::Unbound;
+    if builtin {
+        Consumer::Exhaustive(name)
+    } else {
+        Consumer::Other(name)
+    }
 }
 
 /// Edits that make `generator` a list comprehension: its own parentheses become

@@ -44,11 +44,17 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     let source = checker.source;
     let (hand_off_call, hand_off) = handed_to_thread(run.call, source)?;
     let callee = run.callee(source);
-    let message = format!(
+    let mut message = format!(
         "`{callee}(...)` runs now, on this thread, and `{}()` receives its result instead of a callable",
         hand_off.name
     );
     let fix = fix(run, hand_off_call, hand_off.name, source);
+    if fix.is_none() {
+        message.push_str(&format!(
+            " (no automatic fix: pass `{callee}` and its argument to `{}()` by hand)",
+            hand_off.name
+        ));
+    }
     Some(Diagnostic {
         rule: Rule::RunCalledForCallable,
         message,

@@ -1,0 +1,44 @@
+//! Snapshot tests: for every fixture under `tests/fixtures/`, the diagnostics of
+//! `--check` and the diff of a dry run with `--unsafe-fixes`, as the binary
+//! prints them. Snapshots live in the top-level `snapshots/` folder.
+
+mod common;
+
+use std::path::Path;
+
+use common::{run_in, stderr, stdout};
+
+fn render(fixture: &Path) -> String {
+    let dir = fixture.parent().unwrap();
+    let name = fixture.file_name().unwrap().to_str().unwrap();
+    let check = run_in(dir, &["--check", "--color", "never", name]);
+    let diff = run_in(dir, &["--unsafe-fixes", "--color", "never", name]);
+    let safe_only = run_in(dir, &["--color", "never", name]);
+    format!(
+        "## unnest --check (exit {:?})\n{}{}\n## unnest --unsafe-fixes (exit {:?})\n{}{}\n## unnest, safe fixes only: {}\n",
+        check.status.code(),
+        stdout(&check),
+        stderr(&check),
+        diff.status.code(),
+        // CR bytes are shown so that CRLF fixtures stay readable and reviewable.
+        stdout(&diff).replace('\r', "␍"),
+        stderr(&diff),
+        if stdout(&safe_only) == stdout(&diff) {
+            "the same diff".to_owned()
+        } else {
+            format!("\n{}", stdout(&safe_only).replace('\r', "␍"))
+        }
+    )
+}
+
+#[test]
+fn fixtures() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::glob!("fixtures/*.py", |path| {
+            insta::assert_snapshot!(render(path));
+        });
+    });
+}
