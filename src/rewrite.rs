@@ -198,7 +198,7 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
         let in_parens = call
             .parent()
             .is_some_and(|p| p.kind() == "parenthesized_expression");
-        let group = !is_primary(value) && !(already_awaited && in_parens);
+        let group = !(is_primary(value) || (already_awaited && in_parens));
         let (open, close) = if group { ("(", ")") } else { ("", "") };
         edits.push(Edit::replace(before, format!("{prefix}{open}")));
         edits.push(Edit::replace(after, format!("{close}{suffix}")));

@@ -34,6 +34,17 @@ impl SourceFile {
                 "contains NUL bytes; not a text file",
             ));
         }
+        // The cookie is read before decoding, so that a Latin-1 file is named as
+        // such rather than as broken UTF-8.
+        if !bytes.is_ascii() {
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+            if let Some(encoding) = coding_cookie(&head)
+                && !is_utf8_name(&encoding)
+            {
+                let reason = format!("declares the encoding `{encoding}`; only UTF-8 is supported");
+                return Err(Error::decode(&display, &reason));
+            }
+        }
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) => text,
             Err(err) => {
@@ -41,13 +52,6 @@ impl SourceFile {
                 return Err(Error::decode(&display, &reason));
             }
         };
-        if !text.is_ascii()
-            && let Some(encoding) = coding_cookie(text)
-            && !is_utf8_name(&encoding)
-        {
-            let reason = format!("declares the encoding `{encoding}`; only UTF-8 is supported");
-            return Err(Error::decode(&display, &reason));
-        }
         let (bom, text) = match text.strip_prefix(BOM) {
             Some(rest) => (true, rest.to_owned()),
             None => (false, text.to_owned()),

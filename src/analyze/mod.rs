@@ -29,6 +29,19 @@ pub enum RunKind<'t> {
     RunnerRun,
 }
 
+impl RunKind<'_> {
+    /// The keyword that can name the awaitable (`main=`, `future=`) and the
+    /// keywords that may be dropped when `False` or `None`; `None` for a
+    /// Runner, whose call has no `await` equivalent.
+    pub fn awaitable_parameters(&self) -> Option<(&'static str, &'static [&'static str])> {
+        match self {
+            RunKind::AsyncioRun => Some(("main", &["debug"])),
+            RunKind::RunUntilComplete { .. } => Some(("future", &[])),
+            RunKind::RunnerRun => None,
+        }
+    }
+}
+
 /// A call that runs an event loop to completion, with where it runs.
 #[derive(Debug, Clone)]
 pub struct NestedRun<'t> {

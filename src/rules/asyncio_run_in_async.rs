@@ -41,14 +41,12 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     let (RunKind::AsyncioRun, Context::Async { function }) = (run.kind, run.context) else {
         return None;
     };
-    Some(await_finding(
+    await_finding(
         run,
         checker,
         Rule::AsyncioRunInAsync,
         function,
-        "main",
-        &["debug"],
         Applicability::Safe,
         "",
-    ))
+    )
 }

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use super::{AWAIT_DIFFERENCES, Rule, describe_function};
 use crate::analyze::bindings::Meaning;
 use crate::analyze::scope::{Context, scopes_of};
-use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::analyze::{Checker, NestedRun};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, TextRange};
 use crate::rewrite;
@@ -57,13 +57,9 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
         "`{callee}()` inside a generator expression in {} raises RuntimeError, because a loop already runs there; `await` here would make it an async generator",
         describe_function(function, source)
     );
-    let (keyword, droppable): (&str, &[&str]) = match run.kind {
-        RunKind::AsyncioRun => ("main", &["debug"]),
-        RunKind::RunUntilComplete { .. } => ("future", &[]),
-        RunKind::RunnerRun => {
-            message.push_str(" (no automatic fix for `Runner.run()`)");
-            return Some(finding(run, message, None));
-        }
+    let Some((keyword, droppable)) = run.kind.awaitable_parameters() else {
+        message.push_str(" (no automatic fix for `Runner.run()`)");
+        return Some(finding(run, message, None));
     };
     if generators > 1 {
         message.push_str(" (no automatic fix: the call sits in nested generator expressions)");

@@ -116,11 +116,9 @@ fn await_finding(
     checker: &Checker,
     rule: Rule,
     function: Node,
-    keyword: &str,
-    droppable: &[&str],
     fix_applicability: Applicability,
     extra_fix_note: &str,
-) -> Diagnostic {
+) -> Option<Diagnostic> {
     let source = checker.source;
     let callee = run.callee(source);
     let arguments = run.arguments();
@@ -128,6 +126,7 @@ fn await_finding(
         "`{callee}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
         describe_function(function, source)
     );
+    let (keyword, droppable) = run.kind.awaitable_parameters()?;
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
             let edits = rewrite::await_call(run.call, &awaitable, source);
@@ -145,10 +144,10 @@ fn await_finding(
         }
         None => None,
     };
-    Diagnostic {
+    Some(Diagnostic {
         rule,
         message,
         range: run.range(),
         fix,
-    }
+    })
 }

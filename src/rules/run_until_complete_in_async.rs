@@ -59,16 +59,14 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
             ),
         )
     };
-    Some(await_finding(
+    await_finding(
         run,
         checker,
         Rule::RunUntilCompleteInAsync,
         function,
-        "future",
-        &[],
         applicability,
         &note,
-    ))
+    )
 }
 
 /// Whether evaluating `receiver` has no effect worth keeping: a name, an

@@ -1,0 +1,373 @@
+//! The command-line contract, through the built binary: exit codes, what goes
+//! to stdout and stderr, the dry-run patch, in-place writes, walking.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{run_in, stderr, stdout};
+
+const BROKEN: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
+const FIXED: &str = "import asyncio\n\n\nasync def main():\n    return await work()\n";
+const UNFIXABLE: &str = "import asyncio\n\n\nasync def main():\n    def helper():\n        return asyncio.run(work())\n    return helper()\n";
+const CLEAN: &str = "import asyncio\n\nasyncio.run(main())\n";
+
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let full = temp.path().join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, contents).unwrap();
+    }
+    temp
+}
+
+fn read(dir: &Path, path: &str) -> Vec<u8> {
+    fs::read(dir.join(path)).unwrap()
+}
+
+#[test]
+fn nothing_found_exits_0_with_empty_stdout() {
+    let temp = tree(&[("app.py", CLEAN.as_bytes())]);
+    for args in [&[][..], &["--check"], &["--write"]] {
+        let output = run_in(temp.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "", "{args:?}");
+        assert!(
+            stderr(&output).contains("Scanned 1 file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(read(temp.path(), "app.py"), CLEAN.as_bytes());
+}
+
+#[test]
+fn dry_run_prints_a_patch_writes_nothing_and_exits_1() {
+    let temp = tree(&[("pkg/app.py", BROKEN.as_bytes())]);
+    let output = run_in(temp.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let patch = stdout(&output);
+    assert!(
+        patch.starts_with("--- a/pkg/app.py\n+++ b/pkg/app.py\n"),
+        "{patch}"
+    );
+    assert!(patch.contains("-    return asyncio.run(work())\n+    return await work()\n"));
+    assert!(!patch.contains('\x1b'), "no colour in a pipe");
+    assert_eq!(read(temp.path(), "pkg/app.py"), BROKEN.as_bytes());
+    assert!(stderr(&output).contains("1 fixable"), "{}", stderr(&output));
+}
+
+#[test]
+fn check_prints_one_line_per_finding() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", UNFIXABLE.as_bytes())]);
+    let output = run_in(temp.path(), &["--check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("a.py:5:12: UNN001 "), "{}", lines[0]);
+    assert!(lines[1].starts_with("b.py:6:16: UNN004 "), "{}", lines[1]);
+    assert_eq!(read(temp.path(), "a.py"), BROKEN.as_bytes());
+}
+
+#[test]
+fn write_fixes_in_place_and_a_second_run_finds_nothing() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(temp.path(), "a.py"), FIXED.as_bytes());
+    assert!(
+        stderr(&output).contains("fixed 1 finding in 1 file"),
+        "{}",
+        stderr(&output)
+    );
+    let again = run_in(temp.path(), &["--write"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(stdout(&again), "");
+    assert_eq!(read(temp.path(), "a.py"), FIXED.as_bytes());
+}
+
+#[test]
+fn write_exits_1_when_findings_remain() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", UNFIXABLE.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(read(temp.path(), "a.py"), FIXED.as_bytes());
+    assert_eq!(read(temp.path(), "b.py"), UNFIXABLE.as_bytes());
+    assert!(
+        stdout(&output).starts_with("b.py:6:16: UNN004"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let source =
+        "import asyncio\n\n\nasync def f(ids):\n    return sum(asyncio.run(g(i)) for i in ids)\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(read(temp.path(), "a.py"), source.as_bytes());
+    assert!(
+        stderr(&output).contains("fixed 0 findings"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run_in(temp.path(), &["--write", "--unsafe-fixes"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8(read(temp.path(), "a.py"))
+            .unwrap()
+            .contains("sum([await g(i) for i in ids])")
+    );
+}
+
+/// `unnest . > fix.patch && git apply fix.patch` gives exactly what `--write`
+/// gives, for CRLF, a BOM, tabs, a missing final newline and nested folders.
+#[test]
+fn git_apply_of_the_dry_run_equals_write() {
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("a.py", BROKEN.as_bytes().to_vec()),
+        ("sub/crlf.py", BROKEN.replace('\n', "\r\n").into_bytes()),
+        ("sub/bom.py", format!("\u{feff}{BROKEN}").into_bytes()),
+        (
+            "sub/deeper/tabs.py",
+            BROKEN.replace("    ", "\t").into_bytes(),
+        ),
+        ("no_newline.py", BROKEN.trim_end().as_bytes().to_vec()),
+        ("b.py", UNFIXABLE.as_bytes().to_vec()),
+    ];
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_slice())).collect();
+    let patched = tree(&borrowed);
+    let written = tree(&borrowed);
+
+    let dry = run_in(patched.path(), &["."]);
+    assert_eq!(dry.status.code(), Some(1));
+    let patch = patched.path().join("fix.patch");
+    fs::write(&patch, &dry.stdout).unwrap();
+    let git = Command::new("git")
+        .args(["apply", "--unsafe-paths", "fix.patch"])
+        .current_dir(patched.path())
+        .output()
+        .expect("git runs");
+    assert!(
+        git.status.success(),
+        "git apply: {}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    fs::remove_file(&patch).unwrap();
+
+    let write = run_in(written.path(), &["--write", "."]);
+    assert_eq!(write.status.code(), Some(1), "b.py keeps a finding");
+    for (path, original) in &files {
+        let after = read(written.path(), path);
+        assert_eq!(read(patched.path(), path), after, "{path}");
+        if *path != "b.py" {
+            assert_ne!(&after, original, "{path} was fixed");
+        }
+    }
+    let crlf = read(written.path(), "sub/crlf.py");
+    assert_eq!(crlf, FIXED.replace('\n', "\r\n").as_bytes());
+    assert!(read(written.path(), "sub/bom.py").starts_with("\u{feff}".as_bytes()));
+    assert!(!read(written.path(), "no_newline.py").ends_with(b"\n"));
+}
+
+#[test]
+fn diffs_come_in_sorted_order() {
+    let temp = tree(&[
+        ("z.py", BROKEN.as_bytes()),
+        ("a/b.py", BROKEN.as_bytes()),
+        ("m.py", BROKEN.as_bytes()),
+    ]);
+    let output = run_in(temp.path(), &[]);
+    let headers: Vec<String> = stdout(&output)
+        .lines()
+        .filter(|l| l.starts_with("+++ "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(headers, ["+++ b/a/b.py", "+++ b/m.py", "+++ b/z.py"]);
+}
+
+#[test]
+fn a_missing_path_is_an_error_but_other_paths_are_processed() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    let output = run_in(temp.path(), &["--check", "missing.py", "a.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("missing.py: no such file or directory"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("a.py:5:12: UNN001"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_file_with_a_syntax_error_is_reported_and_left_alone() {
+    let bad = "import asyncio\n\nasync def main(:\n    asyncio.run(work())\n";
+    let temp = tree(&[("bad.py", bad.as_bytes()), ("good.py", BROKEN.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("bad.py:3:") && err.contains("syntax error"),
+        "{err}"
+    );
+    assert_eq!(read(temp.path(), "bad.py"), bad.as_bytes());
+    assert_eq!(read(temp.path(), "good.py"), FIXED.as_bytes());
+}
+
+#[test]
+fn undecodable_files_are_reported_and_left_alone() {
+    let latin1 = b"# -*- coding: latin-1 -*-\nimport asyncio\nx = '\xe9'\n".to_vec();
+    let binary = b"import asyncio\n\0\0".to_vec();
+    let invalid = b"import asyncio\nx = '\xff'\n".to_vec();
+    let temp = tree(&[
+        ("latin1.py", &latin1),
+        ("binary.py", &binary),
+        ("invalid.py", &invalid),
+    ]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("latin1.py: skipped: the file declares the encoding `latin-1`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("binary.py: skipped: the file contains NUL bytes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("invalid.py: skipped: the file is not valid UTF-8"),
+        "{err}"
+    );
+    assert_eq!(read(temp.path(), "latin1.py"), latin1);
+    assert_eq!(read(temp.path(), "binary.py"), binary);
+    assert_eq!(read(temp.path(), "invalid.py"), invalid);
+}
+
+#[test]
+fn walking_respects_gitignore_default_skips_and_excludes() {
+    let temp = tree(&[
+        (".gitignore", b"ignored/\n"),
+        ("ignored/a.py", BROKEN.as_bytes()),
+        (".venv/lib/a.py", BROKEN.as_bytes()),
+        ("venv/a.py", BROKEN.as_bytes()),
+        ("build/a.py", BROKEN.as_bytes()),
+        ("node_modules/a.py", BROKEN.as_bytes()),
+        ("__pycache__/a.py", BROKEN.as_bytes()),
+        ("generated/a.py", BROKEN.as_bytes()),
+        ("src/a.py", BROKEN.as_bytes()),
+        ("src/notes.txt", BROKEN.as_bytes()),
+    ]);
+    let output = run_in(temp.path(), &["--check", "--exclude", "generated"]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("src/a.py:"),
+        "{}",
+        stdout(&output)
+    );
+    // An explicit file is processed even where the walk would skip it.
+    let output = run_in(temp.path(), &["--check", "venv/a.py"]);
+    assert!(
+        stdout(&output).starts_with("venv/a.py:"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn json_output_is_shaped_like_ruffs() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", UNFIXABLE.as_bytes())]);
+    let output = run_in(temp.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let items = value.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let first = &items[0];
+    assert_eq!(first["code"], "UNN001");
+    assert_eq!(first["filename"], "a.py");
+    assert_eq!(
+        first["location"],
+        serde_json::json!({"row": 5, "column": 12})
+    );
+    assert_eq!(
+        first["end_location"],
+        serde_json::json!({"row": 5, "column": 31})
+    );
+    assert_eq!(first["fix"]["applicability"], "safe");
+    let edits = first["fix"]["edits"].as_array().unwrap();
+    assert_eq!(edits[0]["content"], "await ");
+    assert_eq!(
+        edits[0]["location"],
+        serde_json::json!({"row": 5, "column": 12})
+    );
+    assert_eq!(items[1]["code"], "UNN004");
+    assert!(items[1]["fix"].is_null());
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    let plain = run_in(temp.path(), &[]);
+    assert!(!stdout(&plain).contains('\x1b'));
+    let coloured = run_in(temp.path(), &["--color", "always"]);
+    assert!(
+        stdout(&coloured).contains("\x1b[31m-    return asyncio.run(work())\x1b[0m"),
+        "{}",
+        stdout(&coloured)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    assert_eq!(
+        run_in(temp.path(), &["--write", "--check"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run_in(temp.path(), &["--format", "xml"]).status.code(),
+        Some(2)
+    );
+    let output = run_in(temp.path(), &["--exclude", "a{", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--exclude"), "{}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn write_keeps_permissions_and_writes_through_symlinks() {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tree(&[("real/a.py", BROKEN.as_bytes())]);
+    let file = temp.path().join("real/a.py");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("real/a.py", temp.path().join("link.py")).unwrap();
+    let output = run_in(temp.path(), &["--write", "link.py"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        fs::symlink_metadata(temp.path().join("link.py"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(&file).unwrap(), FIXED.as_bytes());
+    assert_eq!(
+        fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = fs::read_dir(temp.path().join("real")).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
