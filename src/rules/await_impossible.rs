@@ -68,7 +68,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
             }
             (
                 format!(
-                    "{}, defined in {outer}",
+                    "{} (defined in {outer})",
                     describe_function(boundary.node, source)
                 ),
                 "make it `async def` and await it, or run it with `asyncio.to_thread`",
