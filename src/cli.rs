@@ -10,7 +10,13 @@ use clap::{Parser, ValueEnum};
 ///
 /// By default unnest prints a unified diff of every fix and writes nothing.
 #[derive(Debug, Parser)]
-#[command(name = "unnest", version, about, long_about = None)]
+#[command(
+    name = "unnest",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit status: 0 nothing found (or --write fixed everything), 1 findings remain, 2 an error."
+)]
 pub struct Args {
     /// Files or folders to process; folders are walked for *.py files,
     /// respecting .gitignore.

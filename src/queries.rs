@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use tree_sitter::{Language, Query};
+use tree_sitter::{Language, Node, Query, QueryMatch};
 
 pub fn language() -> Language {
     tree_sitter_python::LANGUAGE.into()
@@ -28,6 +28,14 @@ impl Compiled {
             .capture_index_for_name(name)
             .unwrap_or_else(|| panic!("query has no capture @{name}"))
     }
+}
+
+/// The node captured as `index` in `m`, if the pattern captured it.
+pub fn captured<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
+    m.captures()
+        .iter()
+        .find(|c| c.index == index)
+        .map(|c| c.node)
 }
 
 pub static CALLS: LazyLock<Compiled> =

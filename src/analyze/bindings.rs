@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::scope::{Scope, ScopeKind, scopes_of};
-use crate::queries::{BINDINGS, IMPORTS};
+use crate::queries::{BINDINGS, IMPORTS, captured};
 
 /// What a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,12 +78,7 @@ impl<'t> Bindings<'t> {
         let mut cursor = QueryCursor::new();
         let mut matches = cursor.matches(&imports.query, root, source.as_bytes());
         while let Some(m) = matches.next() {
-            let get = |index| {
-                m.captures()
-                    .iter()
-                    .find(|c| c.index == index)
-                    .map(|c| c.node)
-            };
+            let get = |index| captured(m, index);
             if let Some(star) = get(star) {
                 star_scopes.push(binding_scope(star).node.id());
             } else if let Some(module_node) = get(module) {

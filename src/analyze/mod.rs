@@ -16,7 +16,7 @@ use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 use self::bindings::{Bindings, Meaning};
 use self::scope::{Context, Scope, context_of, scopes_of};
 use crate::diagnostic::Diagnostic;
-use crate::queries::CALLS;
+use crate::queries::{CALLS, captured};
 
 /// What kind of loop-running call a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,12 +105,7 @@ fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(&calls.query, tree.root_node(), source.as_bytes());
     while let Some(m) = matches.next() {
-        let get = |index| {
-            m.captures()
-                .iter()
-                .find(|c| c.index == index)
-                .map(|c| c.node)
-        };
+        let get = |index| captured(m, index);
         let Some(call) = get(call_index) else {
             continue;
         };
