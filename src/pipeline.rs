@@ -116,6 +116,29 @@ pub fn process(
     }))
 }
 
+/// What [`check_text`] found in a text.
+#[derive(Debug)]
+pub struct TextReport {
+    /// The findings in the text as it is.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text after every applicable fix (`Ok(None)` when none applies), or
+    /// why the fixes were refused.
+    pub fixed: Result<Option<Fixed>, String>,
+}
+
+/// The whole analysis and fixing of one Python text, without files: what the
+/// property tests and fuzz targets drive. `Err` holds the offset of the first
+/// syntax error when the text does not parse.
+pub fn check_text(parser: &mut Parser, text: &str, unsafe_fixes: bool) -> Result<TextReport, usize> {
+    let tree = parse(parser, text);
+    if let Some(at) = first_error(&tree) {
+        return Err(at);
+    }
+    let diagnostics = analyze(&tree, text);
+    let fixed = fix_all(parser, text, diagnostics.clone(), unsafe_fixes);
+    Ok(TextReport { diagnostics, fixed })
+}
+
 /// Apply every applicable fix, pass after pass, checking after each pass that
 /// the text still parses and that nothing outside the edits moved.
 fn fix_all(
