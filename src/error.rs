@@ -39,7 +39,7 @@ pub enum Error {
     /// A file that does not parse as Python.
     Syntax { path: String, location: String },
     /// Fixes whose result would not parse, or would change bytes outside their
-    /// edits; the file is left untouched.
+    /// edits; they are not applied.
     Unverified { path: String, reason: String },
     /// A file that could not be written; the original is intact.
     Write { path: String, reason: String },
@@ -66,9 +66,10 @@ impl fmt::Display for Error {
                 f,
                 "{path}:{location}: skipped: the file has a syntax error; nothing in it was changed"
             ),
-            Error::Unverified { path, reason } => {
-                write!(f, "{path}: not written: {reason}; the file is unchanged")
-            }
+            Error::Unverified { path, reason } => write!(
+                f,
+                "{path}: fixes refused: {reason}; they were not applied, and the file keeps only fixes that verified"
+            ),
             Error::Write { path, reason } => {
                 write!(f, "{path}: cannot write: {reason}; the file is unchanged")
             }

@@ -79,8 +79,12 @@ pub enum Applicability {
 /// A set of edits that together resolve one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
-    /// Sorted by range start, non-overlapping.
+    /// Edits in the finding's own file, sorted by range start, non-overlapping.
     pub edits: Vec<Edit>,
+    /// Edits in other files of the run (by their index in the project), for
+    /// fixes that change a function and its callers together. A fix is applied
+    /// whole or not at all.
+    pub elsewhere: Vec<(usize, Vec<Edit>)>,
     pub applicability: Applicability,
     /// What the fix does and what it changes, in one sentence or two.
     pub message: String,
@@ -92,9 +96,37 @@ impl Fix {
         edits.dedup();
         Self {
             edits,
+            elsewhere: Vec::new(),
             applicability,
             message,
         }
+    }
+
+    /// The same fix, also editing other files. `own` is the index of the
+    /// finding's file: edits for it join `edits`.
+    pub fn spanning(mut self, own: usize, by_file: Vec<(usize, Vec<Edit>)>) -> Self {
+        for (file, mut edits) in by_file {
+            if file == own {
+                self.edits.append(&mut edits);
+            } else {
+                edits.sort_by_key(|e| e.range);
+                edits.dedup();
+                self.elsewhere.push((file, edits));
+            }
+        }
+        self.edits.sort_by_key(|e| e.range);
+        self.edits.dedup();
+        self.elsewhere.sort_by_key(|(file, _)| *file);
+        self
+    }
+
+    /// Every edit of the fix with the index of its file.
+    pub fn all_edits(&self, own: usize) -> impl Iterator<Item = (usize, &Edit)> {
+        self.edits.iter().map(move |e| (own, e)).chain(
+            self.elsewhere
+                .iter()
+                .flat_map(|(file, edits)| edits.iter().map(move |e| (*file, e))),
+        )
     }
 
     /// Whether any edit of `self` collides with any edit of `other`. Identical

@@ -135,7 +135,7 @@ fn has_comment(node: Node) -> bool {
 }
 
 /// Whether `call` is already the operand of `await` (through parentheses).
-fn awaited(call: Node) -> bool {
+pub fn is_awaited(call: Node) -> bool {
     let mut node = call;
     while let Some(parent) = node.parent() {
         match parent.kind() {
@@ -180,7 +180,7 @@ pub fn call_start(call: Node) -> usize {
 /// `await` of it.
 pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> {
     let value = awaitable.value;
-    let already_awaited = awaited(call);
+    let already_awaited = is_awaited(call);
     let trailer = !already_awaited && has_trailer(call);
     let (prefix, suffix) = match (already_awaited, trailer) {
         (true, _) => ("", ""),
@@ -248,6 +248,20 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
         }
     }
     edits.push(Edit::insert(arguments.end_byte(), suffix));
+    normalize(edits)
+}
+
+/// Edits that put `await` in front of `call`, keeping the call's text: for a
+/// sync function that becomes `async def`, at each of its call sites.
+pub fn await_edits(call: Node) -> Vec<Edit> {
+    let mut edits = bare_tuple_parentheses(call);
+    let start = call_start(call);
+    if has_trailer(call) {
+        edits.push(Edit::insert(start, "(await "));
+        edits.push(Edit::insert(call.end_byte(), ")"));
+    } else {
+        edits.push(Edit::insert(start, "await "));
+    }
     normalize(edits)
 }
 

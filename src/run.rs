@@ -1,17 +1,15 @@
-//! A whole run: discover the files, process them on all cores, then print or
-//! write in a stable (sorted) order and choose the exit status.
+//! A whole run: discover the files, load and analyse them as one project,
+//! then print or write in a stable (sorted) order and choose the exit status.
 
 use std::io::Write;
-use std::path::Path;
-
-use rayon::prelude::*;
 
 use crate::cli::{Args, Format, Mode};
+use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::{diff, json, plural, text, use_color};
-use crate::parse::new_parser;
-use crate::pipeline::{FileReport, Outcome, process};
+use crate::project::{Project, ProjectFile};
+use crate::source::LineIndex;
 use crate::write::write_atomic;
 
 pub fn run(args: &Args) -> ExitStatus {
@@ -24,38 +22,36 @@ pub fn run(args: &Args) -> ExitStatus {
         }
     };
     let mode = args.mode();
-    let fix = mode != Mode::Check;
-    let mut outcomes: Vec<Outcome> = discovered
-        .files
-        .par_iter()
-        .map_init(new_parser, |parser, path| {
-            process(parser, path, &cwd, fix, args.unsafe_fixes)
-        })
-        .collect();
-    outcomes.sort_by(|a, b| display_of(a).cmp(display_of(b)));
-
-    let mut errors = discovered.errors;
-    let mut reports = Vec::new();
-    let scanned = outcomes.len();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Skipped { .. } => {}
-            Outcome::Report(report) => reports.push(*report),
-            Outcome::Failed(err) => errors.push(err),
+    let mut project = Project::load(&discovered.files, &cwd);
+    let (first, remaining) = match mode {
+        Mode::Check => {
+            let found = project.analyze();
+            (found.clone(), found)
         }
-    }
+        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+    };
+    let mut errors = discovered.errors;
+    errors.append(&mut project.errors);
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let findings = match mode {
-        Mode::Write => write_fixes(&reports, args, &mut out, &mut errors),
-        Mode::Check | Mode::Diff => print_findings(&reports, args, mode, &mut out),
+        Mode::Write => write_fixes(&project.files, &remaining, args, &mut out, &mut errors),
+        Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
     };
     let _ = out.flush();
+    errors.sort_by_key(|e| e.to_string());
     for err in &errors {
         eprintln!("error: {err}");
     }
-    eprintln!("{}", summary(scanned, &reports, args, mode, errors.len()));
+    let summary = Summary {
+        scanned: project.scanned,
+        files: &project.files,
+        first: &first,
+        remaining: &remaining,
+        errors: errors.len(),
+    };
+    eprintln!("{}", summary.line(args, mode));
     if !errors.is_empty() {
         ExitStatus::Error
     } else if findings > 0 {
@@ -65,52 +61,44 @@ pub fn run(args: &Args) -> ExitStatus {
     }
 }
 
-fn display_of(outcome: &Outcome) -> &str {
-    match outcome {
-        Outcome::Skipped { display } => display,
-        Outcome::Report(report) => &report.source.display,
-        Outcome::Failed(err) => match err {
-            Error::Read { path, .. }
-            | Error::Decode { path, .. }
-            | Error::Syntax { path, .. }
-            | Error::Unverified { path, .. }
-            | Error::Write { path, .. }
-            | Error::Walk { path, .. } => path,
-            Error::Usage(_) => "",
-        },
-    }
-}
-
 /// Dry run and `--check`: print diffs or diagnostics; returns how many findings
 /// there are.
-fn print_findings(reports: &[FileReport], args: &Args, mode: Mode, out: &mut impl Write) -> usize {
+fn print_findings(
+    files: &[ProjectFile],
+    found: &[Vec<Diagnostic>],
+    args: &Args,
+    mode: Mode,
+    out: &mut impl Write,
+) -> usize {
     let color = use_color(args.color);
     let mut findings = 0;
     let mut json_items = Vec::new();
-    for report in reports {
-        let source = &report.source;
-        findings += report.diagnostics.len();
+    for (file, diagnostics) in files.iter().zip(found) {
+        let source = &file.source;
+        findings += diagnostics.len();
         if args.format == Format::Json {
             json_items.extend(
-                report
-                    .diagnostics
+                diagnostics
                     .iter()
-                    .map(|d| json::diagnostic(&source.display, &source.text, &report.index, d)),
+                    .map(|d| json::diagnostic(files, file, &source.text, &file_index(file), d)),
             );
             continue;
         }
+        let index = file_index(file);
         match mode {
             Mode::Check => {
-                for d in &report.diagnostics {
-                    let line =
-                        text::diagnostic_line(&source.display, &source.text, &report.index, d);
-                    let _ = writeln!(out, "{line}");
+                for d in diagnostics {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        text::diagnostic_line(&source.display, &source.text, &index, d)
+                    );
                 }
             }
             _ => {
-                if let Some(fixed) = &report.fixed {
+                if file.is_changed() {
                     let old = source.with_bom(&source.text);
-                    let new = source.with_bom(&fixed.text);
+                    let new = source.with_bom(&file.text);
                     let _ = write!(
                         out,
                         "{}",
@@ -119,10 +107,15 @@ fn print_findings(reports: &[FileReport], args: &Args, mode: Mode, out: &mut imp
                 }
                 // Findings the diff cannot show go to stderr, so the patch on
                 // stdout stays clean.
-                for d in report.unfixed(args.unsafe_fixes) {
-                    let line =
-                        text::diagnostic_line(&source.display, &source.text, &report.index, d);
-                    eprintln!("{line}");
+                for d in diagnostics.iter().filter(|d| {
+                    !d.fix
+                        .as_ref()
+                        .is_some_and(|f| f.is_applicable(args.unsafe_fixes))
+                }) {
+                    eprintln!(
+                        "{}",
+                        text::diagnostic_line(&source.display, &source.text, &index, d)
+                    );
                 }
             }
         }
@@ -134,41 +127,49 @@ fn print_findings(reports: &[FileReport], args: &Args, mode: Mode, out: &mut imp
     findings
 }
 
-/// `--write`: write every fixed file, then print what remains; returns how many
-/// findings remain.
+/// The line index of a file's original text (diagnostics of the first pass
+/// point into it).
+fn file_index(file: &ProjectFile) -> LineIndex {
+    if file.is_changed() {
+        LineIndex::new(&file.source.text)
+    } else {
+        file.index.clone()
+    }
+}
+
+/// `--write`: write every changed file, then print what remains; returns how
+/// many findings remain.
 fn write_fixes(
-    reports: &[FileReport],
+    files: &[ProjectFile],
+    remaining: &[Vec<Diagnostic>],
     args: &Args,
     out: &mut impl Write,
     errors: &mut Vec<Error>,
 ) -> usize {
-    let mut remaining = 0;
+    let mut left = 0;
     let mut json_items = Vec::new();
-    for report in reports {
-        let source = &report.source;
-        let (text, index, left) = match &report.fixed {
-            Some(fixed) => {
-                let contents = source.with_bom(&fixed.text);
-                if let Err(err) =
-                    write_file(&source.path, &source.display, &source.original, &contents)
-                {
-                    errors.push(err);
-                    (&source.text, &report.index, &report.diagnostics)
-                } else {
-                    (&fixed.text, &fixed.index, &fixed.remaining)
-                }
+    for (file, diagnostics) in files.iter().zip(remaining) {
+        let source = &file.source;
+        if file.is_changed() {
+            let contents = source.with_bom(&file.text);
+            if let Err(err) = write_atomic(
+                &source.path,
+                &source.display,
+                &source.original,
+                contents.as_bytes(),
+            ) {
+                errors.push(err);
             }
-            None => (&source.text, &report.index, &report.diagnostics),
-        };
-        remaining += left.len();
-        for d in left {
+        }
+        left += diagnostics.len();
+        for d in diagnostics {
             if args.format == Format::Json {
-                json_items.push(json::diagnostic(&source.display, text, index, d));
+                json_items.push(json::diagnostic(files, file, &file.text, &file.index, d));
             } else {
                 let _ = writeln!(
                     out,
                     "{}",
-                    text::diagnostic_line(&source.display, text, index, d)
+                    text::diagnostic_line(&source.display, &file.text, &file.index, d)
                 );
             }
         }
@@ -177,77 +178,64 @@ fn write_fixes(
         let _ = serde_json::to_writer_pretty(&mut *out, &json_items);
         let _ = writeln!(out);
     }
-    remaining
+    left
 }
 
-fn write_file(path: &Path, display: &str, original: &[u8], contents: &str) -> Result<(), Error> {
-    write_atomic(path, display, original, contents.as_bytes())
-}
-
-fn summary(
+struct Summary<'a> {
     scanned: usize,
-    reports: &[FileReport],
-    args: &Args,
-    mode: Mode,
+    files: &'a [ProjectFile],
+    first: &'a [Vec<Diagnostic>],
+    remaining: &'a [Vec<Diagnostic>],
     errors: usize,
-) -> String {
-    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    let fixable = |unsafe_fixes: bool| -> usize {
-        reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| f.is_applicable(unsafe_fixes))
-            })
-            .count()
-    };
-    let (safe, with_unsafe) = (fixable(false), fixable(true));
-    let no_fix = findings - with_unsafe;
-    let mut parts = vec![format!("Scanned {}", plural(scanned, "file"))];
-    match mode {
-        Mode::Write => {
-            let applied: usize = reports
-                .iter()
-                .filter_map(|r| r.fixed.as_ref())
-                .map(|f| f.applied)
-                .sum();
-            let files = reports.iter().filter(|r| r.fixed.is_some()).count();
-            let remaining: usize = reports
-                .iter()
-                .map(|r| {
-                    r.fixed
+}
+
+impl Summary<'_> {
+    fn line(&self, args: &Args, mode: Mode) -> String {
+        let all = || self.first.iter().flatten();
+        let findings = all().count();
+        let fixable = |unsafe_fixes: bool| {
+            all()
+                .filter(|d| {
+                    d.fix
                         .as_ref()
-                        .map_or(r.diagnostics.len(), |f| f.remaining.len())
+                        .is_some_and(|f| f.is_applicable(unsafe_fixes))
                 })
-                .sum();
-            parts.push(format!(
-                "fixed {} in {}",
-                plural(applied, "finding"),
-                plural(files, "file")
-            ));
-            parts.push(format!("{} remaining", plural(remaining, "finding")));
-        }
-        _ => {
-            parts.push(plural(findings, "finding"));
-            let fixable_now = if args.unsafe_fixes { with_unsafe } else { safe };
-            parts.push(format!("{fixable_now} fixable"));
-            if !args.unsafe_fixes && with_unsafe > safe {
-                parts.push(format!("{} more with --unsafe-fixes", with_unsafe - safe));
+                .count()
+        };
+        let (safe, with_unsafe) = (fixable(false), fixable(true));
+        let mut parts = vec![format!("Scanned {}", plural(self.scanned, "file"))];
+        match mode {
+            Mode::Write => {
+                let applied: usize = self.files.iter().map(|f| f.applied).sum();
+                let changed = self.files.iter().filter(|f| f.is_changed()).count();
+                let remaining: usize = self.remaining.iter().map(Vec::len).sum();
+                parts.push(format!(
+                    "fixed {} in {}",
+                    plural(applied, "finding"),
+                    plural(changed, "file")
+                ));
+                parts.push(format!("{} remaining", plural(remaining, "finding")));
             }
-            if no_fix > 0 {
-                parts.push(format!("{no_fix} without a fix"));
+            _ => {
+                parts.push(plural(findings, "finding"));
+                let fixable_now = if args.unsafe_fixes { with_unsafe } else { safe };
+                parts.push(format!("{fixable_now} fixable"));
+                if !args.unsafe_fixes && with_unsafe > safe {
+                    parts.push(format!("{} more with --unsafe-fixes", with_unsafe - safe));
+                }
+                if findings > with_unsafe {
+                    parts.push(format!("{} without a fix", findings - with_unsafe));
+                }
             }
         }
+        if self.errors > 0 {
+            parts.push(plural(self.errors, "error"));
+        }
+        let mut line = parts.join(", ");
+        line.push('.');
+        if mode == Mode::Diff && fixable(args.unsafe_fixes) > 0 {
+            line.push_str(" Run with --write to apply.");
+        }
+        line
     }
-    if errors > 0 {
-        parts.push(plural(errors, "error"));
-    }
-    let mut line = parts.join(", ");
-    line.push('.');
-    if mode == Mode::Diff && fixable(args.unsafe_fixes) > 0 {
-        line.push_str(" Run with --write to apply.");
-    }
-    line
 }

@@ -11,7 +11,7 @@ use common::{run_in, stderr, stdout};
 
 const BROKEN: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
 const FIXED: &str = "import asyncio\n\n\nasync def main():\n    return await work()\n";
-const UNFIXABLE: &str = "import asyncio\n\n\nasync def main():\n    def helper():\n        return asyncio.run(work())\n    return helper()\n";
+const UNFIXABLE: &str = "import asyncio\n\n\nasync def main():\n    class Config:\n        value = asyncio.run(work())\n    return Config\n";
 const CLEAN: &str = "import asyncio\n\nasyncio.run(main())\n";
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -73,7 +73,7 @@ fn check_prints_one_line_per_finding() {
     let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines[0].starts_with("a.py:5:12: UNN001 "), "{}", lines[0]);
-    assert!(lines[1].starts_with("b.py:6:16: UNN004 "), "{}", lines[1]);
+    assert!(lines[1].starts_with("b.py:6:17: UNN004 "), "{}", lines[1]);
     assert_eq!(read(temp.path(), "a.py"), BROKEN.as_bytes());
 }
 
@@ -102,7 +102,7 @@ fn write_exits_1_when_findings_remain() {
     assert_eq!(read(temp.path(), "a.py"), FIXED.as_bytes());
     assert_eq!(read(temp.path(), "b.py"), UNFIXABLE.as_bytes());
     assert!(
-        stdout(&output).starts_with("b.py:6:16: UNN004"),
+        stdout(&output).starts_with("b.py:6:17: UNN004"),
         "{}",
         stdout(&output)
     );

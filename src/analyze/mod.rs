@@ -11,6 +11,8 @@ pub mod guards;
 pub mod scope;
 pub mod threads;
 
+use std::collections::HashSet;
+
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use self::bindings::{Bindings, Meaning};
@@ -77,22 +79,27 @@ pub struct Checker<'t> {
     pub bindings: Bindings<'t>,
 }
 
-/// All findings in one parsed file, in source order.
-pub fn analyze(tree: &Tree, source: &str) -> Vec<Diagnostic> {
+/// All findings of the per-file rules in one parsed file, in source order.
+/// Runs starting at an offset in `covered` are left to the project-wide rules,
+/// which report them with more context.
+pub fn analyze(tree: &Tree, source: &str, covered: &HashSet<usize>) -> Vec<Diagnostic> {
     let checker = Checker {
         source,
         bindings: Bindings::collect(tree, source),
     };
     let mut diagnostics: Vec<Diagnostic> = find_runs(tree, &checker)
         .iter()
-        .filter(|run| !guards::is_guarded(run.call, source))
+        .filter(|run| {
+            !covered.contains(&run.range().start) && !guards::is_guarded(run.call, source)
+        })
         .filter_map(|run| crate::rules::check(run, &checker))
         .collect();
     diagnostics.sort_by_key(|d| (d.range.start, d.rule));
     diagnostics
 }
 
-fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
+/// Every call in the file that runs an event loop, with where it runs.
+pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
     let source = checker.source;
     let calls = &*CALLS;
     let (call_index, receiver_index, method_index, function_index) = (

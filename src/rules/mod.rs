@@ -6,7 +6,10 @@
 
 mod asyncio_run_in_async;
 mod await_impossible;
+mod blocking_call_in_async;
+mod blocking_call_in_callback;
 mod in_generator_expression;
+mod nested_run_in_callback;
 mod run_called_for_callable;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
@@ -26,16 +29,26 @@ pub enum Rule {
     AwaitImpossible,
     InGeneratorExpression,
     RunCalledForCallable,
+    BlockingCallInAsync,
+    BlockingCallInCallback,
+    NestedRunInCallback,
 }
 
+pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
+pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
+pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
+
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 9] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
         Rule::AwaitImpossible,
         Rule::InGeneratorExpression,
         Rule::RunCalledForCallable,
+        Rule::BlockingCallInAsync,
+        Rule::BlockingCallInCallback,
+        Rule::NestedRunInCallback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -46,6 +59,9 @@ impl Rule {
             Rule::AwaitImpossible => "UNN004",
             Rule::InGeneratorExpression => "UNN005",
             Rule::RunCalledForCallable => "UNN006",
+            Rule::BlockingCallInAsync => "UNN007",
+            Rule::BlockingCallInCallback => "UNN008",
+            Rule::NestedRunInCallback => "UNN009",
         }
     }
 
@@ -57,6 +73,9 @@ impl Rule {
             Rule::AwaitImpossible => "await-impossible",
             Rule::InGeneratorExpression => "in-generator-expression",
             Rule::RunCalledForCallable => "run-called-for-callable",
+            Rule::BlockingCallInAsync => "blocking-call-in-async",
+            Rule::BlockingCallInCallback => "blocking-call-in-callback",
+            Rule::NestedRunInCallback => "nested-run-in-callback",
         }
     }
 
@@ -69,6 +88,9 @@ impl Rule {
             Rule::AwaitImpossible => await_impossible::DOC,
             Rule::InGeneratorExpression => in_generator_expression::DOC,
             Rule::RunCalledForCallable => run_called_for_callable::DOC,
+            Rule::BlockingCallInAsync => blocking_call_in_async::DOC,
+            Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
+            Rule::NestedRunInCallback => nested_run_in_callback::DOC,
         }
     }
 

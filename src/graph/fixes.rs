@@ -1,0 +1,399 @@
+//! Fixes that span functions and files:
+//!
+//! 1. a thin wrapper (`def w(x): return asyncio.run(co(x))`) is inlined at an
+//!    async call site as `await co(x)`, importing `co` where needed;
+//! 2. a sync function whose every call site is in async code becomes
+//!    `async def`, its nested runs become `await`, and every call site is
+//!    awaited, through chains, in one fix that is applied whole or not at all;
+//! 3. a bare `asyncio.run(X)` in a loop callback becomes
+//!    `asyncio.create_task(X)` with a strong reference kept in a module-level set.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
+use super::{FnRef, Graph};
+use crate::fix::{Applicability, Edit, Fix};
+
+/// The module-level set that keeps callback tasks alive.
+pub const TASK_SET: &str = "_background_tasks";
+
+/// Names that are used in ways the index cannot follow: as values (passed,
+/// stored, returned), or called through something unresolved. A function with
+/// such a name is never made async: a caller might be missed.
+#[derive(Debug, Default)]
+pub struct NameUses {
+    pub as_values: HashSet<String>,
+    pub unresolved_calls: HashSet<String>,
+}
+
+impl NameUses {
+    pub fn collect(graph: &Graph) -> Self {
+        let mut uses = NameUses::default();
+        for (file, view) in graph.files.iter().enumerate() {
+            uses.as_values
+                .extend(view.summary.value_uses.iter().cloned());
+            for (index, call) in view.summary.calls.iter().enumerate() {
+                if graph.target(file, index).is_none() {
+                    let last = call
+                        .callee_text
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&call.callee_text);
+                    uses.unresolved_calls.insert(last.trim().to_owned());
+                }
+            }
+        }
+        uses
+    }
+}
+
+pub struct Planner<'g, 'a> {
+    graph: &'g Graph<'a>,
+    /// Functions that may become `async def`: the largest set whose members'
+    /// call sites are all in async code or in other members.
+    convertible: HashSet<FnRef>,
+}
+
+/// Decorators that leave a function's calls as they are.
+const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
+
+impl<'g, 'a> Planner<'g, 'a> {
+    pub fn new(graph: &'g Graph<'a>, names: &NameUses) -> Self {
+        let mut convertible: HashSet<FnRef> = graph
+            .blocking
+            .keys()
+            .copied()
+            .filter(|&f| may_become_async(graph.function(f), names))
+            .collect();
+        loop {
+            let before = convertible.len();
+            let snapshot = convertible.clone();
+            convertible.retain(|&f| {
+                let callers = graph.callers(f);
+                !callers.is_empty()
+                    && callers.iter().all(|&(file, index)| {
+                        let call = graph.call(file, index);
+                        if call.guarded || call.awaited || call.await_edits.is_empty() {
+                            return false;
+                        }
+                        match call.place {
+                            Place::Function(caller) => {
+                                let caller = FnRef {
+                                    file,
+                                    function: caller,
+                                };
+                                graph.function(caller).is_async || snapshot.contains(&caller)
+                            }
+                            _ => false,
+                        }
+                    })
+            });
+            if convertible.len() == before {
+                break;
+            }
+        }
+        Planner { graph, convertible }
+    }
+
+    /// The fix for an async call site (`file`, `index`) of the blocking
+    /// function `target`, if one is safe to build.
+    pub fn fix_for_call(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
+        self.inline_wrapper(file, index, target)
+            .or_else(|| self.make_async(file, target))
+    }
+
+    /// Fix 1: `await co(args)` in place of a thin wrapper's call.
+    fn inline_wrapper(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
+        let graph = self.graph;
+        let wrapper = graph.function(target);
+        let shape = wrapper.thin_wrapper.as_ref()?;
+        let call = graph.call(file, index);
+        let (prefix, suffix) = await_wrapping(call)?;
+        let coroutine = graph.resolve(target.file, &shape.target)?;
+        let co = graph.function(coroutine);
+        if !co.is_async || co.parent.is_some() || co.class.is_some() {
+            return None;
+        }
+        let arguments = bind_arguments(call, wrapper, &shape.arguments)?;
+        let caller = graph.files[file].summary;
+        let (name, import) = self.name_in_module(file, coroutine, call)?;
+        let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
+        let mut edits = vec![Edit::replace(call.range, text)];
+        if let Some(line) = import {
+            edits.push(import_edit(caller, graph.files[file].text, &line));
+        }
+        Some(Fix::new(
+            edits,
+            Applicability::Safe,
+            format!(
+                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; the wrapper stays for sync callers)",
+                wrapper.name, shape.target_text, co.name
+            ),
+        ))
+    }
+
+    /// The name `coroutine` has in `file` at `call`, and an import line to add
+    /// when it has none there yet.
+    fn name_in_module(
+        &self,
+        file: usize,
+        coroutine: FnRef,
+        call: &CallSite,
+    ) -> Option<(String, Option<String>)> {
+        let graph = self.graph;
+        let summary = graph.files[file].summary;
+        let co = graph.function(coroutine);
+        let caller_locals = match call.place {
+            Place::Function(f) => Some(&summary.functions[f].locals),
+            _ => None,
+        };
+        let free_here = |name: &str| caller_locals.is_none_or(|locals| !locals.contains(name));
+        if coroutine.file == file {
+            return free_here(&co.name).then(|| (co.name.clone(), None));
+        }
+        for (name, target) in &summary.imports {
+            if let ImportTarget::Symbol(module, original) = target
+                && graph.resolve_symbol(module, original, 0) == Some(coroutine)
+                && free_here(name)
+            {
+                return Some((name.clone(), None));
+            }
+        }
+        if summary.module_names.contains(&co.name) || !free_here(&co.name) {
+            return None;
+        }
+        let module = &graph.files[coroutine.file].summary.module;
+        Some((
+            co.name.clone(),
+            Some(format!("from {module} import {}", co.name)),
+        ))
+    }
+
+    /// Fix 2: make `target` async together with every sync function that must
+    /// follow, and await every call site.
+    fn make_async(&self, file: usize, target: FnRef) -> Option<Fix> {
+        if !self.convertible.contains(&target) {
+            return None;
+        }
+        let graph = self.graph;
+        // The group: `target` and, transitively, the sync functions that call a
+        // member (all convertible, by the planner's fixpoint).
+        let mut group = vec![target];
+        let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+        let mut next = 0;
+        while next < group.len() {
+            let member = group[next];
+            next += 1;
+            for (caller_file, index) in graph.callers(member) {
+                if let Place::Function(caller) = graph.call(caller_file, index).place {
+                    let caller = FnRef {
+                        file: caller_file,
+                        function: caller,
+                    };
+                    if !graph.function(caller).is_async && seen.insert(caller) {
+                        group.push(caller);
+                    }
+                }
+            }
+        }
+        let mut by_file: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+        let mut call_sites = 0;
+        for &member in &group {
+            let function = graph.function(member);
+            by_file
+                .entry(member.file)
+                .or_default()
+                .push(Edit::insert(function.def_start, "async "));
+            for run in &function.runs {
+                by_file
+                    .entry(member.file)
+                    .or_default()
+                    .extend(run.await_edits.clone()?);
+            }
+            for (caller_file, index) in graph.callers(member) {
+                call_sites += 1;
+                by_file
+                    .entry(caller_file)
+                    .or_default()
+                    .extend(graph.call(caller_file, index).await_edits.iter().cloned());
+            }
+        }
+        // Edits of one fix must not collide with each other.
+        for edits in by_file.values_mut() {
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            if edits
+                .windows(2)
+                .any(|w| w[0].range.end > w[1].range.start && w[0] != w[1])
+            {
+                return None;
+            }
+        }
+        let private = group.iter().all(|&f| graph.function(f).is_private());
+        let names: Vec<String> = group
+            .iter()
+            .map(|&f| format!("`{}()`", graph.function(f).name))
+            .collect();
+        let applicability = if private {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let note = if private {
+            ""
+        } else {
+            "; unsafe because callers outside the files given cannot be seen"
+        };
+        let message = format!(
+            "Make {} `async def`, await the coroutines its nested runs were given, and await it at {} call site{}{note}",
+            names.join(", "),
+            call_sites,
+            if call_sites == 1 { "" } else { "s" }
+        );
+        Some(
+            Fix::new(Vec::new(), applicability, message)
+                .spanning(file, by_file.into_iter().collect()),
+        )
+    }
+
+    /// Fix 3: `asyncio.create_task(X)` with a kept reference, for a bare
+    /// `asyncio.run(X)` statement in a callback.
+    pub fn create_task(
+        &self,
+        file: usize,
+        function: Option<&FunctionSummary>,
+        run: &RunSite,
+    ) -> Option<Fix> {
+        let statement = run.statement.as_ref()?;
+        let view = &self.graph.files[file];
+        let summary = view.summary;
+        let mut edits = Vec::new();
+        let asyncio = match &summary.asyncio_name {
+            Some(name) => name.clone(),
+            None if !summary.module_names.contains("asyncio") => {
+                edits.push(import_edit(summary, view.text, "import asyncio"));
+                "asyncio".to_owned()
+            }
+            None => return None,
+        };
+        if !summary.module_names.contains(TASK_SET) {
+            if summary.import_at == view.text.len() && !view.text.ends_with('\n') {
+                return None;
+            }
+            edits.push(Edit::insert(
+                summary.import_at,
+                format!(
+                    "{}{TASK_SET} = set(){}",
+                    summary.line_ending, summary.line_ending
+                ),
+            ));
+        } else if !defines_task_set(view.text) {
+            return None;
+        }
+        let locals = function.map(|f| &f.locals);
+        let task = ["task", "_task", "unnest_task"]
+            .into_iter()
+            .find(|name| locals.is_none_or(|l| !l.contains(*name)))?;
+        let (indent, end) = (&statement.indent, statement.line_ending);
+        edits.push(Edit::replace(
+            statement.range,
+            format!(
+                "{task} = {asyncio}.create_task({}){end}{indent}{TASK_SET}.add({task}){end}{indent}{task}.add_done_callback({TASK_SET}.discard)",
+                statement.awaitable
+            ),
+        ));
+        Some(Fix::new(
+            edits,
+            Applicability::Unsafe,
+            format!(
+                "Schedule the coroutine with `{asyncio}.create_task()` and keep a reference in `{TASK_SET}`: unsafe because the callback no longer waits for it, and its exceptions are only logged"
+            ),
+        ))
+    }
+}
+
+fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
+    !function.is_async
+        && !function.is_protocol_method()
+        && function
+            .decorators
+            .iter()
+            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
+        && !names.as_values.contains(&function.name)
+        && !names.unresolved_calls.contains(&function.name)
+        && function
+            .runs
+            .iter()
+            .all(|run| matches!(run.place, Place::Function(_)) && run.await_edits.is_some())
+}
+
+/// `("await ", "")` or `("(await ", ")")` for a call site whose only await edits
+/// are the plain ones (no bare-tuple parentheses).
+fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
+    match call.await_edits.as_slice() {
+        [only] if only.content == "await " => Some(("await ", "")),
+        [open, close] if open.content == "(await " && close.content == ")" => {
+            Some(("(await ", ")"))
+        }
+        _ => None,
+    }
+}
+
+/// The coroutine call's argument texts, with the wrapper's parameters bound to
+/// the call site's arguments (or to literal defaults).
+fn bind_arguments(
+    call: &CallSite,
+    wrapper: &FunctionSummary,
+    passes: &[(Option<String>, usize)],
+) -> Option<Vec<String>> {
+    let parameters = wrapper.parameters.as_ref()?;
+    let given = call.arguments.as_ref()?;
+    // A method's first parameter is bound by the receiver, which the inlined
+    // call would lose.
+    if wrapper.class.is_some() || given.positional.len() > parameters.len() {
+        return None;
+    }
+    let mut bound: Vec<Option<String>> = vec![None; parameters.len()];
+    for (slot, text) in bound.iter_mut().zip(&given.positional) {
+        *slot = Some(text.clone());
+    }
+    for (keyword, text) in &given.keywords {
+        let index = parameters.iter().position(|p| &p.name == keyword)?;
+        if bound[index].replace(text.clone()).is_some() {
+            return None;
+        }
+    }
+    for (slot, parameter) in bound.iter_mut().zip(parameters) {
+        if slot.is_none() {
+            *slot = Some(parameter.default.clone()?);
+        }
+    }
+    Some(
+        passes
+            .iter()
+            .map(|(keyword, index)| {
+                let value = bound[*index].clone().unwrap_or_default();
+                match keyword {
+                    Some(k) => format!("{k}={value}"),
+                    None => value,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// An edit that adds `line` as a new import after the module's imports.
+fn import_edit(summary: &super::summary::ModuleSummary, text: &str, line: &str) -> Edit {
+    let end = summary.line_ending;
+    let at = summary.import_at;
+    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        Edit::insert(at, format!("{end}{line}{end}"))
+    } else {
+        Edit::insert(at, format!("{line}{end}"))
+    }
+}
+
+/// Whether the module already defines the task set as `_background_tasks = set()`.
+fn defines_task_set(text: &str) -> bool {
+    text.lines()
+        .any(|line| line.replace(' ', "") == format!("{TASK_SET}=set()"))
+}

@@ -1,0 +1,366 @@
+//! The project index: every function of every file the run covers, what each
+//! calls (resolved by binding, across modules), which sync functions block the
+//! loop, and which code runs on the loop.
+//!
+//! A sync function is loop-blocking when it runs `asyncio.run`,
+//! `run_until_complete` or `Runner.run` unguarded, or calls a loop-blocking
+//! function unguarded; this is computed to a fixpoint, layer by layer, so each
+//! function keeps the shortest chain that makes it blocking. Loop context is the
+//! body of an `async def` and the sync functions and lambdas handed to the loop
+//! (`call_soon`, `call_later`, `add_done_callback`, ...).
+
+pub mod fixes;
+pub mod modules;
+pub mod summary;
+
+use std::collections::{HashMap, HashSet};
+
+use self::summary::{CallSite, Callback, Callee, ImportTarget, ModuleSummary, Place};
+use crate::diagnostic::Diagnostic;
+use crate::source::LineIndex;
+
+/// A function in the index: file and index within the file's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnRef {
+    pub file: usize,
+    pub function: usize,
+}
+
+/// Why a function blocks the loop.
+#[derive(Debug, Clone, Copy)]
+pub enum Reason {
+    /// It runs a loop itself: index into its `runs`.
+    Runs(usize),
+    /// It calls a blocking function: the call site (file, index into `calls`).
+    Calls(FnRef, usize),
+}
+
+/// What the graph needs of each file besides its summary: its name and text,
+/// for messages.
+pub struct FileView<'a> {
+    pub display: &'a str,
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+    pub summary: &'a ModuleSummary,
+}
+
+pub struct Graph<'a> {
+    pub files: &'a [FileView<'a>],
+    modules: HashMap<&'a str, usize>,
+    pub blocking: HashMap<FnRef, Reason>,
+    /// Resolved callee of every call site, by (file, call index).
+    targets: HashMap<(usize, usize), FnRef>,
+    callbacks: HashSet<FnRef>,
+    lambda_callbacks: HashSet<(usize, usize)>,
+}
+
+/// What the graph found: diagnostics per file, and per file the nested runs the
+/// graph reports itself (so the per-file rules skip them).
+pub struct Findings {
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+    pub covered_runs: Vec<HashSet<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn build(files: &'a [FileView<'a>]) -> Self {
+        let mut modules = HashMap::new();
+        for (index, file) in files.iter().enumerate() {
+            modules.entry(file.summary.module.as_str()).or_insert(index);
+        }
+        let mut graph = Graph {
+            files,
+            modules,
+            blocking: HashMap::new(),
+            targets: HashMap::new(),
+            callbacks: HashSet::new(),
+            lambda_callbacks: HashSet::new(),
+        };
+        for (file, view) in files.iter().enumerate() {
+            for (index, call) in view.summary.calls.iter().enumerate() {
+                if let Some(target) = graph.resolve(file, &call.callee) {
+                    graph.targets.insert((file, index), target);
+                }
+            }
+            for callback in &view.summary.callbacks {
+                match callback {
+                    Callback::Function(callee) => {
+                        if let Some(target) = graph.resolve(file, callee) {
+                            graph.callbacks.insert(target);
+                        }
+                    }
+                    Callback::Lambda(start) => {
+                        graph.lambda_callbacks.insert((file, *start));
+                    }
+                }
+            }
+        }
+        graph.compute_blocking();
+        graph
+    }
+
+    pub fn function(&self, f: FnRef) -> &'a summary::FunctionSummary {
+        &self.files[f.file].summary.functions[f.function]
+    }
+
+    pub fn call(&self, file: usize, index: usize) -> &'a CallSite {
+        &self.files[file].summary.calls[index]
+    }
+
+    pub fn target(&self, file: usize, index: usize) -> Option<FnRef> {
+        self.targets.get(&(file, index)).copied()
+    }
+
+    /// The function a callee refers to, following imports and re-exports.
+    pub fn resolve(&self, file: usize, callee: &Callee) -> Option<FnRef> {
+        match callee {
+            Callee::Local(function) => Some(FnRef {
+                file,
+                function: *function,
+            }),
+            Callee::Method(class, name) => {
+                let qualname = format!("{class}.{name}");
+                self.files[file]
+                    .summary
+                    .functions
+                    .iter()
+                    .position(|f| f.qualname == qualname)
+                    .map(|function| FnRef { file, function })
+            }
+            Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
+            Callee::Unknown(_) => None,
+        }
+    }
+
+    pub fn resolve_symbol(&self, module: &str, name: &str, depth: usize) -> Option<FnRef> {
+        if depth > 8 {
+            return None;
+        }
+        let &file = self.modules.get(module)?;
+        let summary = self.files[file].summary;
+        if let Some(function) = summary
+            .functions
+            .iter()
+            .position(|f| f.name == name && f.parent.is_none() && f.class.is_none())
+        {
+            return Some(FnRef { file, function });
+        }
+        match summary.imports.get(name)? {
+            ImportTarget::Symbol(m, n) => self.resolve_symbol(m, n, depth + 1),
+            ImportTarget::Module(_) => None,
+        }
+    }
+
+    fn compute_blocking(&mut self) {
+        for (file, view) in self.files.iter().enumerate() {
+            for (function, summary) in view.summary.functions.iter().enumerate() {
+                if !summary.is_async && !summary.runs.is_empty() {
+                    self.blocking
+                        .insert(FnRef { file, function }, Reason::Runs(0));
+                }
+            }
+        }
+        loop {
+            let mut found = Vec::new();
+            for (&(file, index), &target) in &self.targets {
+                if !self.blocking.contains_key(&target) {
+                    continue;
+                }
+                let call = self.call(file, index);
+                if call.guarded || call.awaited {
+                    continue;
+                }
+                let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                    continue;
+                };
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                if !self.function(caller).is_async && !self.blocking.contains_key(&caller) {
+                    found.push((caller, Reason::Calls(target, index)));
+                }
+            }
+            if found.is_empty() {
+                break;
+            }
+            // Deterministic, whatever the map's order: the earliest call wins.
+            found.sort_by_key(|(caller, reason)| match reason {
+                Reason::Calls(_, index) => (*caller, *index),
+                Reason::Runs(index) => (*caller, *index),
+            });
+            for (caller, reason) in found {
+                self.blocking.entry(caller).or_insert(reason);
+            }
+        }
+    }
+
+    /// Where a call site runs, as far as the loop is concerned.
+    pub fn loop_context(&self, file: usize, call: &CallSite) -> Option<LoopContext> {
+        match call.place {
+            Place::Function(f) | Place::Generator(f) => {
+                let function = FnRef { file, function: f };
+                if self.function(function).is_async {
+                    Some(if matches!(call.place, Place::Generator(_)) {
+                        LoopContext::AsyncGenerator(function)
+                    } else {
+                        LoopContext::Async(function)
+                    })
+                } else if self.callbacks.contains(&function) {
+                    Some(LoopContext::Callback(Some(function)))
+                } else {
+                    None
+                }
+            }
+            Place::Lambda(start) => self
+                .lambda_callbacks
+                .contains(&(file, start))
+                .then_some(LoopContext::Callback(None)),
+            Place::Other => None,
+        }
+    }
+
+    pub fn is_callback(&self, function: FnRef) -> bool {
+        self.callbacks.contains(&function)
+    }
+
+    pub fn is_lambda_callback(&self, file: usize, start: usize) -> bool {
+        self.lambda_callbacks.contains(&(file, start))
+    }
+
+    /// Every call site that resolves to `function`.
+    pub fn callers(&self, function: FnRef) -> Vec<(usize, usize)> {
+        let mut sites: Vec<(usize, usize)> = self
+            .targets
+            .iter()
+            .filter(|(_, target)| **target == function)
+            .map(|(site, _)| *site)
+            .collect();
+        sites.sort();
+        sites
+    }
+
+    /// `path:line` of a byte offset in a file.
+    pub fn place(&self, file: usize, offset: usize) -> String {
+        let view = &self.files[file];
+        format!(
+            "{}:{}",
+            view.display,
+            view.index.location(view.text, offset).row
+        )
+    }
+
+    /// The chain that makes `function` blocking, as message text:
+    /// "`get_user()` (app/users.py:12), which calls `asyncio.run()` (app/users.py:13)".
+    pub fn chain(&self, function: FnRef) -> String {
+        let mut parts = Vec::new();
+        let mut current = function;
+        let mut seen = HashSet::new();
+        while seen.insert(current) {
+            let summary = self.function(current);
+            parts.push(format!(
+                "`{}()` ({})",
+                summary.name,
+                self.place(current.file, summary.name_range.start)
+            ));
+            match self.blocking.get(&current) {
+                Some(Reason::Calls(next, _)) => current = *next,
+                Some(Reason::Runs(run)) => {
+                    let run = &summary.runs[*run];
+                    parts.push(format!(
+                        "`{}()` ({})",
+                        run.callee_text,
+                        self.place(current.file, run.range.start)
+                    ));
+                    break;
+                }
+                None => break,
+            }
+        }
+        parts.join(", which calls ")
+    }
+}
+
+/// Code that runs on the event loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopContext {
+    /// The body of an `async def`.
+    Async(FnRef),
+    /// A generator expression in an `async def`.
+    AsyncGenerator(FnRef),
+    /// A sync function or lambda (`None`) the loop runs as a callback.
+    Callback(Option<FnRef>),
+}
+
+/// Everything the graph reports, with fixes.
+pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
+    let count = graph.files.len();
+    let mut diagnostics = vec![Vec::new(); count];
+    let mut covered_runs = vec![HashSet::new(); count];
+    let planner = fixes::Planner::new(graph, unsafe_names);
+
+    for file in 0..count {
+        let summary = graph.files[file].summary;
+        for (index, call) in summary.calls.iter().enumerate() {
+            let Some(target) = graph.target(file, index) else {
+                continue;
+            };
+            if call.guarded || call.awaited || !graph.blocking.contains_key(&target) {
+                continue;
+            }
+            let Some(context) = graph.loop_context(file, call) else {
+                continue;
+            };
+            // The runs inside a nested sync def reported through its call
+            // site are not reported again by UNN004.
+            let callee = graph.function(target);
+            if callee.parent.is_some() {
+                for run in &callee.runs {
+                    covered_runs[target.file].insert(run.range.start);
+                }
+            }
+            let diagnostic = match context {
+                LoopContext::Async(caller) => crate::rules::blocking_call_in_async(
+                    graph, &planner, file, index, caller, target, false,
+                ),
+                LoopContext::AsyncGenerator(caller) => crate::rules::blocking_call_in_async(
+                    graph, &planner, file, index, caller, target, true,
+                ),
+                LoopContext::Callback(caller) => {
+                    crate::rules::blocking_call_in_callback(graph, file, index, caller, target)
+                }
+            };
+            diagnostics[file].push(diagnostic);
+        }
+        // Nested runs directly in a callback the loop runs.
+        for (function, summary) in summary.functions.iter().enumerate() {
+            let f = FnRef { file, function };
+            if summary.is_async || !graph.is_callback(f) {
+                continue;
+            }
+            for run in &summary.runs {
+                covered_runs[file].insert(run.range.start);
+                diagnostics[file].push(crate::rules::nested_run_in_callback(
+                    graph,
+                    &planner,
+                    file,
+                    Some(f),
+                    run,
+                ));
+            }
+        }
+        for run in &summary.lambda_runs {
+            if let Place::Lambda(start) = run.place
+                && graph.is_lambda_callback(file, start)
+            {
+                covered_runs[file].insert(run.range.start);
+                diagnostics[file].push(crate::rules::nested_run_in_callback(
+                    graph, &planner, file, None, run,
+                ));
+            }
+        }
+    }
+    Findings {
+        diagnostics,
+        covered_runs,
+    }
+}

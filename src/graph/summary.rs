@@ -1,0 +1,1010 @@
+//! What one file contributes to the project index: its functions (with the
+//! nested runs directly in their bodies), its imports, every call with what it
+//! calls resolved by binding, and the functions it hands to the event loop.
+//!
+//! Everything here is owned data, so the trees can be dropped or re-parsed while
+//! the index lives on.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+
+use crate::analyze::bindings::{Bindings, Meaning};
+use crate::analyze::guards::is_guarded;
+use crate::analyze::scope::{ScopeKind, is_async_def, scopes_of};
+use crate::analyze::threads::callee_name;
+use crate::analyze::{Checker, NestedRun, RunKind, find_runs};
+use crate::fix::{Edit, TextRange};
+use crate::graph::modules::resolve_relative;
+use crate::queries::{GRAPH, captured};
+use crate::rewrite;
+
+/// Where an imported name points.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportTarget {
+    /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to `a.b`.
+    Module(String),
+    /// `from m import n [as x]`: name `n` of module `m` (a function, a class, a
+    /// re-export, or a submodule `m.n`).
+    Symbol(String, String),
+}
+
+/// What a call calls, as far as this file can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// A function defined in this file (an index into `functions`).
+    Local(usize),
+    /// Name `n` of module `m`, to be resolved in the index.
+    Symbol(String, String),
+    /// `Class.method` in this file (`self.m()`, `cls.m()`, `Class.m()`).
+    Method(String, String),
+    /// Anything else; the final name called, for conservative checks.
+    Unknown(String),
+}
+
+/// Where a call or a nested run sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Directly in the body of function `usize` (async or not).
+    Function(usize),
+    /// In a generator expression inside function `usize`.
+    Generator(usize),
+    /// In a lambda that starts at this byte.
+    Lambda(usize),
+    /// At module level, or in a class body.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    pub range: TextRange,
+    pub callee: Callee,
+    /// The called expression as written (`get_user`, `db.load`).
+    pub callee_text: String,
+    pub place: Place,
+    /// Inside a guarded bridge (`try: get_running_loop() except RuntimeError:`).
+    pub guarded: bool,
+    /// Already the operand of `await`.
+    pub awaited: bool,
+    /// Edits that put `await` in front of this call, with parentheses where
+    /// precedence needs them.
+    pub await_edits: Vec<Edit>,
+    /// The arguments, when they are plain enough to bind to parameters.
+    pub arguments: Option<Arguments>,
+}
+
+/// A call's arguments as text: for inlining a thin wrapper.
+#[derive(Debug, Clone, Default)]
+pub struct Arguments {
+    pub positional: Vec<String>,
+    pub keywords: Vec<(String, String)>,
+}
+
+/// A nested run directly in a function's body.
+#[derive(Debug, Clone)]
+pub struct RunSite {
+    pub range: TextRange,
+    /// `asyncio.run`, `loop.run_until_complete`, `runner.run`.
+    pub callee_text: String,
+    pub place: Place,
+    /// The edits that make it `await X`, when its arguments allow.
+    pub await_edits: Option<Vec<Edit>>,
+    /// For a bare-statement `asyncio.run(X)`: the statement and `X`, for a
+    /// `create_task` fix.
+    pub statement: Option<BareStatement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BareStatement {
+    pub range: TextRange,
+    pub indent: String,
+    pub line_ending: &'static str,
+    pub awaitable: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    /// The default's text when it is a literal that means the same anywhere.
+    pub default: Option<String>,
+    pub has_default: bool,
+}
+
+/// `def w(a, b): [docstring] return asyncio.run(target(a, key=b))`.
+#[derive(Debug, Clone)]
+pub struct ThinWrapper {
+    pub target: Callee,
+    pub target_text: String,
+    /// The target call's arguments: `(keyword, parameter index)`.
+    pub arguments: Vec<(Option<String>, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionSummary {
+    pub name: String,
+    pub qualname: String,
+    pub is_async: bool,
+    /// Where `async ` goes: the start of the `def` line's `def`.
+    pub def_start: usize,
+    pub name_range: TextRange,
+    /// The function this one is nested in.
+    pub parent: Option<usize>,
+    /// The class this function is a method of.
+    pub class: Option<String>,
+    pub decorators: Vec<String>,
+    pub parameters: Option<Vec<Parameter>>,
+    pub runs: Vec<RunSite>,
+    pub thin_wrapper: Option<ThinWrapper>,
+    /// Names bound in the function, for picking a fresh local name.
+    pub locals: HashSet<String>,
+}
+
+impl FunctionSummary {
+    /// Functions whose callers outside the project cannot be seen: nested
+    /// functions and `_private` names (of functions and of their classes).
+    pub fn is_private(&self) -> bool {
+        self.parent.is_some()
+            || (self.name.starts_with('_') && !self.name.starts_with("__"))
+            || self
+                .class
+                .as_deref()
+                .is_some_and(|c| c.rsplit('.').next().unwrap_or(c).starts_with('_'))
+    }
+
+    pub fn is_protocol_method(&self) -> bool {
+        self.name.starts_with("__") && self.name.ends_with("__")
+    }
+}
+
+/// A function handed to the event loop to run as a callback.
+#[derive(Debug, Clone)]
+pub enum Callback {
+    Function(Callee),
+    /// A lambda, by its start byte.
+    Lambda(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleSummary {
+    pub module: String,
+    pub is_package: bool,
+    pub functions: Vec<FunctionSummary>,
+    /// Module-level names bound by imports.
+    pub imports: HashMap<String, ImportTarget>,
+    /// Every module-level name, however bound.
+    pub module_names: HashSet<String>,
+    /// The module-level name bound to asyncio, if any.
+    pub asyncio_name: Option<String>,
+    pub calls: Vec<CallSite>,
+    /// Nested runs directly in lambdas.
+    pub lambda_runs: Vec<RunSite>,
+    pub callbacks: Vec<Callback>,
+    /// Names used other than as a call's function or a definition.
+    pub value_uses: HashSet<String>,
+    /// Where a new import line can go, and the line ending to end it with.
+    pub import_at: usize,
+    pub line_ending: &'static str,
+}
+
+/// Methods that hand a callable to the loop, and the callable's position.
+const LOOP_CALLBACKS: [(&str, usize); 8] = [
+    ("call_soon", 0),
+    ("call_soon_threadsafe", 0),
+    ("call_later", 1),
+    ("call_at", 1),
+    ("add_reader", 1),
+    ("add_writer", 1),
+    ("add_signal_handler", 1),
+    ("add_done_callback", 0),
+];
+
+/// Literal node kinds whose text means the same in any module.
+const LITERALS: [&str; 7] = [
+    "integer", "float", "string", "true", "false", "none", "ellipsis",
+];
+
+pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> ModuleSummary {
+    let checker = Checker {
+        source,
+        bindings: Bindings::collect(tree, source),
+    };
+    let root = tree.root_node();
+    let graph = &*GRAPH;
+    let (function_index, call_index, import_index, identifier_index) = (
+        graph.capture("function"),
+        graph.capture("call"),
+        graph.capture("import"),
+        graph.capture("identifier"),
+    );
+
+    let mut function_nodes = Vec::new();
+    let mut call_nodes = Vec::new();
+    let mut import_nodes = Vec::new();
+    let mut value_uses = HashSet::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&graph.query, root, source.as_bytes());
+    while let Some(m) = matches.next() {
+        if let Some(node) = captured(m, function_index) {
+            function_nodes.push(node);
+        } else if let Some(node) = captured(m, call_index) {
+            call_nodes.push(node);
+        } else if let Some(node) = captured(m, import_index) {
+            import_nodes.push(node);
+        } else if let Some(node) = captured(m, identifier_index)
+            && is_value_use(node)
+        {
+            value_uses.insert(source[node.byte_range()].to_owned());
+        }
+    }
+
+    let by_node: HashMap<usize, usize> = function_nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id(), i))
+        .collect();
+    let mut summary = ModuleSummary {
+        module: module.to_owned(),
+        is_package,
+        functions: Vec::new(),
+        imports: HashMap::new(),
+        module_names: HashSet::new(),
+        asyncio_name: None,
+        calls: Vec::new(),
+        lambda_runs: Vec::new(),
+        callbacks: Vec::new(),
+        value_uses,
+        import_at: import_insertion_point(root, source),
+        line_ending: if source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
+    };
+    for node in &function_nodes {
+        summary
+            .functions
+            .push(function_summary(*node, &by_node, source));
+    }
+    for node in &import_nodes {
+        if node.parent().is_some_and(|p| p.kind() == "module") {
+            for (name, target) in import_bindings(*node, source, module, is_package) {
+                summary.imports.insert(name, target);
+            }
+        }
+    }
+    summary.module_names = module_level_names(root, source);
+    summary.asyncio_name = summary.module_names.iter().find_map(|name| {
+        let scopes = scopes_of(root);
+        (checker.bindings.resolve(name, &scopes) == Meaning::AsyncioModule).then(|| name.clone())
+    });
+
+    let resolver = Resolver {
+        checker: &checker,
+        by_node: &by_node,
+        module,
+        is_package,
+    };
+    for call in call_nodes {
+        let scopes = scopes_of(call);
+        let place = place_of(call, &by_node);
+        if let Some(registered) = loop_callback(call, source) {
+            let callback = match registered.kind() {
+                "lambda" => Some(Callback::Lambda(registered.start_byte())),
+                _ => resolver
+                    .callee_of_reference(registered)
+                    .map(Callback::Function),
+            };
+            summary.callbacks.extend(callback);
+        }
+        let Some(function) = call.child_by_field_name("function") else {
+            continue;
+        };
+        let callee = resolver.callee(function, &scopes);
+        summary.calls.push(CallSite {
+            range: TextRange::new(rewrite::call_start(call), call.end_byte()),
+            callee,
+            callee_text: source[function.byte_range()].to_owned(),
+            place,
+            guarded: is_guarded(call, source),
+            awaited: rewrite::is_awaited(call),
+            await_edits: rewrite::await_edits(call),
+            arguments: plain_arguments(call, source),
+        });
+    }
+
+    for run in find_runs(tree, &checker) {
+        if is_guarded(run.call, source) {
+            continue;
+        }
+        let place = place_of(run.call, &by_node);
+        match place {
+            Place::Function(index) | Place::Generator(index) => {
+                summary.functions[index]
+                    .runs
+                    .push(run_site(&run, place, source));
+            }
+            Place::Lambda(_) => summary.lambda_runs.push(run_site(&run, place, source)),
+            Place::Other => {}
+        }
+    }
+    for (index, node) in function_nodes.iter().enumerate() {
+        summary.functions[index].thin_wrapper =
+            thin_wrapper(*node, &summary.functions[index], &resolver);
+    }
+    summary
+}
+
+/// Resolves what a name or attribute at some place refers to.
+struct Resolver<'a, 't> {
+    checker: &'a Checker<'t>,
+    by_node: &'a HashMap<usize, usize>,
+    module: &'a str,
+    is_package: bool,
+}
+
+impl<'t> Resolver<'_, 't> {
+    fn callee(&self, function: Node<'t>, scopes: &[crate::analyze::scope::Scope<'t>]) -> Callee {
+        let source = self.checker.source;
+        let text = &source[function.byte_range()];
+        let last = text.rsplit('.').next().unwrap_or(text).trim().to_owned();
+        let unknown = || Callee::Unknown(last.clone());
+        match function.kind() {
+            "identifier" => self.name(text, scopes).unwrap_or_else(unknown),
+            "attribute" => {
+                let (Some(object), Some(attribute)) = (
+                    function.child_by_field_name("object"),
+                    function.child_by_field_name("attribute"),
+                ) else {
+                    return unknown();
+                };
+                let attribute = source[attribute.byte_range()].to_owned();
+                self.attribute(object, &attribute, scopes)
+                    .unwrap_or_else(unknown)
+            }
+            _ => unknown(),
+        }
+    }
+
+    /// The callee a plain reference (a name, `self.m`, `functools.partial(f)`)
+    /// stands for.
+    fn callee_of_reference(&self, node: Node<'t>) -> Option<Callee> {
+        let source = self.checker.source;
+        if node.kind() == "call" && callee_name(node, source) == Some("partial") {
+            let first = node.child_by_field_name("arguments")?.named_child(0)?;
+            return self.callee_of_reference(first);
+        }
+        let scopes = scopes_of(node);
+        match self.callee(node, &scopes) {
+            Callee::Unknown(_) => None,
+            callee => Some(callee),
+        }
+    }
+
+    fn name(&self, name: &str, scopes: &[crate::analyze::scope::Scope<'t>]) -> Option<Callee> {
+        let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+        if meaning != Meaning::Other || bindings.len() != 1 {
+            return None;
+        }
+        let binding = bindings[0].node;
+        let parent = binding.parent()?;
+        match parent.kind() {
+            "function_definition" => self.by_node.get(&parent.id()).map(|&i| Callee::Local(i)),
+            _ => match self.import_target(binding)? {
+                ImportTarget::Symbol(module, name) => Some(Callee::Symbol(module, name)),
+                ImportTarget::Module(_) => None,
+            },
+        }
+    }
+
+    fn attribute(
+        &self,
+        object: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analyze::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        match object.kind() {
+            "identifier" => {
+                let name = &source[object.byte_range()];
+                if let Some(class) = self_class(object, scopes, source) {
+                    return Some(Callee::Method(class, attribute.to_owned()));
+                }
+                let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+                if meaning != Meaning::Other || bindings.len() != 1 {
+                    return None;
+                }
+                let binding = bindings[0].node;
+                let parent = binding.parent()?;
+                if parent.kind() == "class_definition" {
+                    return Some(Callee::Method(
+                        qualname_of(parent, source),
+                        attribute.to_owned(),
+                    ));
+                }
+                match self.import_target(binding)? {
+                    ImportTarget::Module(module) => {
+                        Some(Callee::Symbol(module, attribute.to_owned()))
+                    }
+                    ImportTarget::Symbol(module, name) => Some(Callee::Symbol(
+                        format!("{module}.{name}"),
+                        attribute.to_owned(),
+                    )),
+                }
+            }
+            // `a.b.f()` after `import a.b`
+            "attribute" => {
+                let text = &source[object.byte_range()];
+                let root = text.split('.').next()?;
+                let (meaning, bindings) = self.checker.bindings.lookup(root, scopes);
+                if meaning != Meaning::Other || bindings.len() != 1 {
+                    return None;
+                }
+                match self.import_target(bindings[0].node)? {
+                    ImportTarget::Module(module) if module == root => {
+                        Some(Callee::Symbol(text.to_owned(), attribute.to_owned()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// What an identifier bound by an import points at.
+    fn import_target(&self, binding: Node) -> Option<ImportTarget> {
+        let mut node = binding;
+        let statement = loop {
+            node = node.parent()?;
+            if matches!(node.kind(), "import_statement" | "import_from_statement") {
+                break node;
+            }
+        };
+        import_bindings(statement, self.checker.source, self.module, self.is_package)
+            .into_iter()
+            .find(|(name, _)| *name == self.checker.source[binding.byte_range()])
+            .map(|(_, target)| target)
+    }
+}
+
+/// The names an import statement binds, with what each points at.
+fn import_bindings(
+    statement: Node,
+    source: &str,
+    module: &str,
+    is_package: bool,
+) -> Vec<(String, ImportTarget)> {
+    let text = |n: Node| source[n.byte_range()].to_owned();
+    let mut bound = Vec::new();
+    let mut cursor = statement.walk();
+    let names: Vec<Node> = statement
+        .children_by_field_name("name", &mut cursor)
+        .collect();
+    if statement.kind() == "import_statement" {
+        for name in names {
+            match name.kind() {
+                "aliased_import" => {
+                    if let (Some(dotted), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
+                        bound.push((text(alias), ImportTarget::Module(text(dotted))));
+                    }
+                }
+                _ => {
+                    let full = text(name);
+                    let first = full.split('.').next().unwrap_or(&full).to_owned();
+                    bound.push((first.clone(), ImportTarget::Module(first)));
+                }
+            }
+        }
+        return bound;
+    }
+    let Some(from) = statement.child_by_field_name("module_name") else {
+        return bound;
+    };
+    let from_module = if from.kind() == "relative_import" {
+        let dots = source[from.byte_range()]
+            .chars()
+            .take_while(|c| *c == '.')
+            .count();
+        let rest = {
+            let mut cursor = from.walk();
+            from.named_children(&mut cursor)
+                .find(|c| c.kind() == "dotted_name")
+                .map(text)
+                .unwrap_or_default()
+        };
+        match resolve_relative(module, is_package, dots, &rest) {
+            Some(resolved) => resolved,
+            None => return bound,
+        }
+    } else {
+        text(from)
+    };
+    for name in names {
+        let (original, alias) = match name.kind() {
+            "aliased_import" => match (
+                name.child_by_field_name("name"),
+                name.child_by_field_name("alias"),
+            ) {
+                (Some(original), Some(alias)) => (text(original), text(alias)),
+                _ => continue,
+            },
+            _ => (text(name), text(name)),
+        };
+        bound.push((alias, ImportTarget::Symbol(from_module.clone(), original)));
+    }
+    bound
+}
+
+fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -> FunctionSummary {
+    let name_node = node.child_by_field_name("name").unwrap_or(node);
+    let name = source[name_node.byte_range()].to_owned();
+    let scopes = scopes_of(node);
+    let parent = scopes
+        .iter()
+        .find(|s| matches!(s.kind, ScopeKind::Function { .. }))
+        .and_then(|s| by_node.get(&s.node.id()).copied());
+    let class = scopes
+        .first()
+        .filter(|s| s.kind == ScopeKind::Class)
+        .map(|s| qualname_of(s.node, source));
+    let decorators = node
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .map(|p| {
+            let mut cursor = p.walk();
+            p.named_children(&mut cursor)
+                .filter(|c| c.kind() == "decorator")
+                .map(|d| {
+                    source[d.byte_range()]
+                        .trim_start_matches('@')
+                        .trim()
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let def_start = {
+        let mut cursor = node.walk();
+        node.children(&mut cursor)
+            .find(|c| c.kind() == "def")
+            .map_or(node.start_byte(), |d| d.start_byte())
+    };
+    FunctionSummary {
+        qualname: qualname_of(node, source),
+        name,
+        is_async: is_async_def(node),
+        def_start,
+        name_range: TextRange::of(name_node),
+        parent,
+        class,
+        decorators,
+        parameters: node
+            .child_by_field_name("parameters")
+            .and_then(|p| parameters(p, source)),
+        runs: Vec::new(),
+        thin_wrapper: None,
+        locals: locals_of(node, source),
+    }
+}
+
+/// `Outer.method`, `outer.<locals>.inner`, as Python's `__qualname__`.
+fn qualname_of(node: Node, source: &str) -> String {
+    let mut parts = Vec::new();
+    let mut current = Some(node);
+    let mut first = true;
+    while let Some(n) = current {
+        match n.kind() {
+            "function_definition" | "class_definition" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    if n.kind() == "function_definition" && !first {
+                        parts.push("<locals>".to_owned());
+                    }
+                    parts.push(source[name.byte_range()].to_owned());
+                    first = false;
+                }
+            }
+            _ => {}
+        }
+        current = n.parent();
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+/// The parameters of a `def`, or `None` when they hold `*args`, `**kwargs`,
+/// `/` or `*` markers, which the thin-wrapper fix does not bind.
+fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
+    let mut list = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "identifier" => list.push(Parameter {
+                name: source[child.byte_range()].to_owned(),
+                default: None,
+                has_default: false,
+            }),
+            "default_parameter" | "typed_default_parameter" => {
+                let name = child.child_by_field_name("name")?;
+                if name.kind() != "identifier" {
+                    return None;
+                }
+                let value = child.child_by_field_name("value")?;
+                list.push(Parameter {
+                    name: source[name.byte_range()].to_owned(),
+                    default: LITERALS
+                        .contains(&value.kind())
+                        .then(|| source[value.byte_range()].to_owned()),
+                    has_default: true,
+                });
+            }
+            "typed_parameter" => {
+                let name = child.named_child(0).filter(|n| n.kind() == "identifier")?;
+                list.push(Parameter {
+                    name: source[name.byte_range()].to_owned(),
+                    default: None,
+                    has_default: false,
+                });
+            }
+            "comment" => {}
+            _ => return None,
+        }
+    }
+    Some(list)
+}
+
+/// Names assigned, imported or defined directly in a function.
+fn locals_of(function: Node, source: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.id() != function.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
+            if let Some(name) = node.child_by_field_name("name") {
+                names.insert(source[name.byte_range()].to_owned());
+            }
+            continue;
+        }
+        if node.kind() == "identifier" {
+            names.insert(source[node.byte_range()].to_owned());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// Where a node sits: directly in a function, in a generator expression in one,
+/// in a lambda, or elsewhere.
+fn place_of(node: Node, by_node: &HashMap<usize, usize>) -> Place {
+    let scopes = scopes_of(node);
+    let mut in_generator = false;
+    for scope in &scopes {
+        match scope.kind {
+            ScopeKind::Comprehension { generator } => in_generator |= generator,
+            ScopeKind::Function { .. } => {
+                let index = by_node[&scope.node.id()];
+                return if in_generator {
+                    Place::Generator(index)
+                } else {
+                    Place::Function(index)
+                };
+            }
+            ScopeKind::Lambda => return Place::Lambda(scope.node.start_byte()),
+            ScopeKind::Class | ScopeKind::Module => return Place::Other,
+        }
+    }
+    Place::Other
+}
+
+fn run_site(run: &NestedRun, place: Place, source: &str) -> RunSite {
+    let awaitable = run
+        .kind
+        .awaitable_parameters()
+        .and_then(|(keyword, droppable)| {
+            rewrite::awaitable(run.arguments()?, source, keyword, droppable).ok()
+        });
+    let await_edits = awaitable
+        .as_ref()
+        .map(|a| rewrite::await_call(run.call, a, source));
+    let statement = match (&run.kind, &awaitable) {
+        (RunKind::AsyncioRun, Some(awaitable)) => bare_statement(run.call, awaitable.value, source),
+        _ => None,
+    };
+    RunSite {
+        range: run.range(),
+        callee_text: run.callee(source).to_owned(),
+        place,
+        await_edits,
+        statement,
+    }
+}
+
+/// `asyncio.run(X)` as a statement of its own on its own line(s).
+fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement> {
+    let statement = call
+        .parent()
+        .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)?;
+    let line_start = source[..statement.start_byte()]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let indent = &source[line_start..statement.start_byte()];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let rest = &source[statement.end_byte()..];
+    let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    let after = rest[..line_end].trim();
+    if !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    let value_text = &source[value.byte_range()];
+    let arguments = call.child_by_field_name("arguments")?;
+    // The statement is replaced whole: a comment inside the call would be lost.
+    let mut stack = vec![arguments];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "comment"
+            && !(value.start_byte() <= node.start_byte() && node.end_byte() <= value.end_byte())
+        {
+            return None;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    Some(BareStatement {
+        range: TextRange::of(statement),
+        indent: indent.to_owned(),
+        line_ending: if rest[line_end..].starts_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
+        awaitable: value_text.to_owned(),
+    })
+}
+
+/// The callable a loop-callback registration hands over, if `call` is one.
+fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let name = callee_name(call, source)?;
+    let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
+    // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
+    if call.child_by_field_name("function")?.kind() != "attribute" {
+        return None;
+    }
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|c| !matches!(c.kind(), "comment" | "keyword_argument"))
+        .nth(position)
+}
+
+/// The class of `self`/`cls` when `object` is the first parameter of a method
+/// directly in a class body.
+fn self_class(
+    object: Node,
+    scopes: &[crate::analyze::scope::Scope],
+    source: &str,
+) -> Option<String> {
+    let function = scopes.iter().find(|s| {
+        s.kind != ScopeKind::Comprehension { generator: false }
+            && s.kind != ScopeKind::Comprehension { generator: true }
+    })?;
+    if !matches!(function.kind, ScopeKind::Function { .. }) {
+        return None;
+    }
+    let class = scopes_of(function.node)
+        .first()
+        .filter(|s| s.kind == ScopeKind::Class)
+        .map(|s| s.node)?;
+    let first_parameter = function
+        .node
+        .child_by_field_name("parameters")?
+        .named_child(0)
+        .filter(|p| p.kind() == "identifier")?;
+    (source[first_parameter.byte_range()] == source[object.byte_range()])
+        .then(|| qualname_of(class, source))
+}
+
+fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
+    let arguments = call.child_by_field_name("arguments")?;
+    if arguments.kind() != "argument_list" {
+        return None;
+    }
+    let mut plain = Arguments::default();
+    let mut cursor = arguments.walk();
+    for child in arguments.named_children(&mut cursor) {
+        match child.kind() {
+            "comment" | "list_splat" | "dictionary_splat" => return None,
+            "keyword_argument" => {
+                let name = child.child_by_field_name("name")?;
+                let value = child.child_by_field_name("value")?;
+                plain.keywords.push((
+                    source[name.byte_range()].to_owned(),
+                    source[value.byte_range()].to_owned(),
+                ));
+            }
+            _ => plain.positional.push(source[child.byte_range()].to_owned()),
+        }
+    }
+    Some(plain)
+}
+
+/// The thin-wrapper shape: an optional docstring, then `return asyncio.run(CALL)`
+/// where CALL passes the wrapper's parameters straight through.
+fn thin_wrapper(node: Node, summary: &FunctionSummary, resolver: &Resolver) -> Option<ThinWrapper> {
+    if summary.is_async || summary.runs.len() != 1 {
+        return None;
+    }
+    let source = resolver.checker.source;
+    let parameters = summary.parameters.as_ref()?;
+    let body = node.child_by_field_name("body")?;
+    let mut cursor = body.walk();
+    let statements: Vec<Node> = body
+        .named_children(&mut cursor)
+        .filter(|s| s.kind() != "comment")
+        .collect();
+    let last = match statements.as_slice() {
+        [only] => *only,
+        [doc, last]
+            if doc.kind() == "expression_statement"
+                && doc.named_child(0).is_some_and(|s| s.kind() == "string") =>
+        {
+            *last
+        }
+        _ => return None,
+    };
+    if last.kind() != "return_statement" {
+        return None;
+    }
+    let run_call = last.named_child(0).filter(|c| c.kind() == "call")?;
+    let run = &summary.runs[0];
+    if run.range != TextRange::new(rewrite::call_start(run_call), run_call.end_byte())
+        || !run.callee_text.ends_with("run")
+        || run.callee_text.ends_with("Runner().run")
+    {
+        return None;
+    }
+    let run_arguments = run_call.child_by_field_name("arguments")?;
+    let awaitable = rewrite::awaitable(run_arguments, source, "main", &["debug"]).ok()?;
+    let target = awaitable.value;
+    if target.kind() != "call" {
+        return None;
+    }
+    let function = target.child_by_field_name("function")?;
+    let target_arguments = target.child_by_field_name("arguments")?;
+    if target_arguments.kind() != "argument_list" {
+        return None;
+    }
+    let mut arguments = Vec::new();
+    let mut cursor = target_arguments.walk();
+    for child in target_arguments.named_children(&mut cursor) {
+        let (keyword, value) = match child.kind() {
+            "keyword_argument" => (
+                Some(source[child.child_by_field_name("name")?.byte_range()].to_owned()),
+                child.child_by_field_name("value")?,
+            ),
+            "identifier" => (None, child),
+            _ => return None,
+        };
+        if value.kind() != "identifier" {
+            return None;
+        }
+        let index = parameters
+            .iter()
+            .position(|p| p.name == source[value.byte_range()])?;
+        arguments.push((keyword, index));
+    }
+    let scopes = scopes_of(target);
+    Some(ThinWrapper {
+        target: resolver.callee(function, &scopes),
+        target_text: source[function.byte_range()].to_owned(),
+        arguments,
+    })
+}
+
+/// An identifier used as a value: not a call's function, not a definition's or
+/// parameter's name, not part of an import, not a keyword argument's name.
+fn is_value_use(identifier: Node) -> bool {
+    let Some(parent) = identifier.parent() else {
+        return false;
+    };
+    let is = |field: &str, node: Node| {
+        node.child_by_field_name(field)
+            .is_some_and(|n| n.id() == identifier.id())
+    };
+    match parent.kind() {
+        "call" if is("function", parent) => false,
+        "attribute" if is("attribute", parent) => parent
+            .parent()
+            .is_none_or(|g| !(g.kind() == "call" && is_field_node(g, "function", parent))),
+        "attribute" => true,
+        "function_definition" | "class_definition" | "keyword_argument" if is("name", parent) => {
+            false
+        }
+        "dotted_name"
+        | "aliased_import"
+        | "parameters"
+        | "default_parameter"
+        | "typed_parameter"
+        | "typed_default_parameter"
+        | "global_statement"
+        | "nonlocal_statement" => false,
+        _ => true,
+    }
+}
+
+fn is_field_node(parent: Node, field: &str, child: Node) -> bool {
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|n| n.id() == child.id())
+}
+
+/// Every name bound at module level.
+fn module_level_names(root: Node, source: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.id() != root.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
+            if let Some(name) = node.child_by_field_name("name") {
+                names.insert(source[name.byte_range()].to_owned());
+            }
+            continue;
+        }
+        if node.kind() == "identifier" {
+            names.insert(source[node.byte_range()].to_owned());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// The byte offset where a new import line goes: after the last import of the
+/// module's leading block of docstring, comments and imports.
+fn import_insertion_point(root: Node, source: &str) -> usize {
+    let mut at = None;
+    let mut cursor = root.walk();
+    for (index, child) in root.named_children(&mut cursor).enumerate() {
+        match child.kind() {
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                at = Some(child.end_byte());
+            }
+            "comment" => {}
+            "expression_statement"
+                if index == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+            {
+                at = Some(child.end_byte());
+            }
+            _ => break,
+        }
+    }
+    match at {
+        // The start of the line after it.
+        Some(end) => source[end..]
+            .find('\n')
+            .map_or(source.len(), |i| end + i + 1),
+        None => {
+            // After a shebang and coding comments at the very top.
+            let mut offset = 0;
+            for line in source.split_inclusive('\n') {
+                if line.starts_with('#') {
+                    offset += line.len();
+                } else {
+                    break;
+                }
+            }
+            offset
+        }
+    }
+}

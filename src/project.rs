@@ -1,0 +1,337 @@
+//! The files of one run as a project: loaded in parallel, indexed together, and
+//! fixed together, pass after pass, so that a fix that changes a helper in one
+//! file and its callers in others is applied whole or not at all.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tree_sitter::{Parser, Tree};
+
+use crate::analyze::analyze;
+use crate::apply::apply_edits;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::fix::Edit;
+use crate::graph::fixes::NameUses;
+use crate::graph::modules::{is_package, module_name};
+use crate::graph::summary::{ModuleSummary, summarize};
+use crate::graph::{FileView, Graph, findings};
+use crate::parse::{first_error, new_parser, parse};
+use crate::prefilter::{NameFilter, may_hold_finding};
+use crate::source::{LineIndex, SourceFile, display_path};
+use crate::verify::unchanged_outside;
+
+/// Fixes can uncover or unblock others (a helper made async exposes its own
+/// callers' helpers); passes repeat until nothing applies, this often at most.
+const MAX_PASSES: usize = 10;
+
+/// One parsed file and its current text (which fixes change in memory).
+pub struct ProjectFile {
+    pub source: SourceFile,
+    pub module: String,
+    pub is_package: bool,
+    pub text: String,
+    pub tree: Tree,
+    pub index: LineIndex,
+    pub summary: ModuleSummary,
+    /// Fixes touching this file were refused; it is reported and not written.
+    pub failed: bool,
+    /// How many fixes whose finding is in this file were applied.
+    pub applied: usize,
+}
+
+impl ProjectFile {
+    fn new(parser: &mut Parser, source: SourceFile) -> Result<Self, Error> {
+        let index = LineIndex::new(&source.text);
+        let tree = parse(parser, &source.text);
+        if let Some(at) = first_error(&tree) {
+            let location = index.location(&source.text, at);
+            return Err(Error::Syntax {
+                path: source.display,
+                location: format!("{}:{}", location.row, location.column),
+            });
+        }
+        let module = module_name(&source.path);
+        let package = is_package(&source.path);
+        let summary = summarize(&tree, &source.text, &module, package);
+        Ok(Self {
+            text: source.text.clone(),
+            module,
+            is_package: package,
+            tree,
+            index,
+            summary,
+            source,
+            failed: false,
+            applied: 0,
+        })
+    }
+
+    /// Whether fixes changed the text.
+    pub fn is_changed(&self) -> bool {
+        self.text != self.source.text
+    }
+
+    fn view(&self) -> FileView<'_> {
+        FileView {
+            display: &self.source.display,
+            text: &self.text,
+            index: &self.index,
+            summary: &self.summary,
+        }
+    }
+}
+
+pub struct Project {
+    pub files: Vec<ProjectFile>,
+    pub errors: Vec<Error>,
+    /// Files looked at, parsed or not.
+    pub scanned: usize,
+}
+
+enum Loaded {
+    File(Box<ProjectFile>),
+    Skipped(PathBuf),
+    Failed(Error),
+}
+
+fn load_one(parser: &mut Parser, path: &Path, cwd: &Path, filter: Option<&NameFilter>) -> Loaded {
+    let display = display_path(path, cwd);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            return Loaded::Failed(Error::Read {
+                path: display,
+                source,
+            });
+        }
+    };
+    let relevant = match filter {
+        None => may_hold_finding(&bytes),
+        Some(filter) => filter.matches(&bytes),
+    };
+    if !relevant {
+        return Loaded::Skipped(path.to_owned());
+    }
+    match SourceFile::decode(path.to_owned(), display, bytes)
+        .and_then(|s| ProjectFile::new(parser, s))
+    {
+        Ok(file) => Loaded::File(Box::new(file)),
+        Err(err) => Loaded::Failed(err),
+    }
+}
+
+impl Project {
+    /// Load `paths`: every file that may hold a finding, then, as long as the
+    /// loop-blocking functions found so far are named in files not loaded yet,
+    /// those files too.
+    pub fn load(paths: &[PathBuf], cwd: &Path) -> Self {
+        let mut project = Project {
+            files: Vec::new(),
+            errors: Vec::new(),
+            scanned: paths.len(),
+        };
+        let mut pending: Vec<PathBuf> = paths.to_vec();
+        let mut filter: Option<NameFilter> = None;
+        let mut known_names: HashSet<String> = HashSet::new();
+        loop {
+            let loaded: Vec<Loaded> = pending
+                .par_iter()
+                .map_init(new_parser, |parser, path| {
+                    load_one(parser, path, cwd, filter.as_ref())
+                })
+                .collect();
+            let mut skipped = Vec::new();
+            let mut added = 0;
+            for item in loaded {
+                match item {
+                    Loaded::File(file) => {
+                        project.files.push(*file);
+                        added += 1;
+                    }
+                    Loaded::Skipped(path) => skipped.push(path),
+                    Loaded::Failed(err) => project.errors.push(err),
+                }
+            }
+            if skipped.is_empty() || (added == 0 && filter.is_some()) {
+                break;
+            }
+            let names: Vec<String> = project
+                .blocking_names()
+                .into_iter()
+                .filter(|n| !known_names.contains(n))
+                .collect();
+            if names.is_empty() {
+                break;
+            }
+            known_names.extend(names);
+            filter = Some(NameFilter::new(known_names.iter()));
+            pending = skipped;
+        }
+        project
+            .files
+            .sort_by(|a, b| a.source.display.cmp(&b.source.display));
+        project
+    }
+
+    /// A project of in-memory texts, for tests and fuzzing.
+    pub fn from_texts(texts: &[(&str, &str)]) -> Result<Self, Error> {
+        let mut parser = new_parser();
+        let mut files = Vec::new();
+        for (name, text) in texts {
+            let source = SourceFile::decode(
+                PathBuf::from(name),
+                (*name).to_owned(),
+                text.as_bytes().to_vec(),
+            )?;
+            files.push(ProjectFile::new(&mut parser, source)?);
+        }
+        Ok(Project {
+            scanned: files.len(),
+            files,
+            errors: Vec::new(),
+        })
+    }
+
+    /// The names of the loop-blocking functions in the files loaded so far.
+    fn blocking_names(&self) -> HashSet<String> {
+        let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
+        let graph = Graph::build(&views);
+        graph
+            .blocking
+            .keys()
+            .map(|&f| graph.function(f).name.clone())
+            .collect()
+    }
+
+    /// Every finding in every file, per file in source order.
+    pub fn analyze(&self) -> Vec<Vec<Diagnostic>> {
+        let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
+        let graph = Graph::build(&views);
+        let names = NameUses::collect(&graph);
+        let found = findings(&graph, &names);
+        self.files
+            .par_iter()
+            .zip(
+                found
+                    .diagnostics
+                    .into_par_iter()
+                    .zip(found.covered_runs.into_par_iter()),
+            )
+            .map(|(file, (from_graph, covered))| {
+                let mut diagnostics = analyze(&file.tree, &file.text, &covered);
+                diagnostics.extend(from_graph);
+                diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+                diagnostics
+            })
+            .collect()
+    }
+
+    /// Apply every applicable fix, pass after pass. Returns the findings of
+    /// the files as they were, and those that remain.
+    pub fn fix(&mut self, unsafe_fixes: bool) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
+        let mut parser = new_parser();
+        let first = self.analyze();
+        let mut current = first.clone();
+        for _ in 0..MAX_PASSES {
+            let Some(changed) = self.apply_pass(&mut parser, &current, unsafe_fixes) else {
+                break;
+            };
+            if changed == 0 {
+                break;
+            }
+            current = self.analyze();
+        }
+        (first, current)
+    }
+
+    /// One pass: take the applicable fixes that do not collide, apply them, and
+    /// verify every file they touch. A file that fails verification is marked
+    /// failed, and the pass is retried without the fixes that touch it.
+    /// Returns how many fixes were applied, or `None` when none could be.
+    fn apply_pass(
+        &mut self,
+        parser: &mut Parser,
+        diagnostics: &[Vec<Diagnostic>],
+        unsafe_fixes: bool,
+    ) -> Option<usize> {
+        loop {
+            let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut count_by_file = vec![0; self.files.len()];
+            for (file, list) in diagnostics.iter().enumerate() {
+                for fix in list.iter().filter_map(|d| d.fix.as_ref()) {
+                    if !fix.is_applicable(unsafe_fixes) {
+                        continue;
+                    }
+                    let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
+                    let blocked = edits.iter().any(|(f, edit)| {
+                        self.files[*f].failed
+                            || taken
+                                .get(f)
+                                .is_some_and(|t| t.iter().any(|e| e.range.overlaps(edit.range)))
+                    });
+                    if blocked {
+                        continue;
+                    }
+                    for (f, edit) in edits {
+                        taken.entry(f).or_default().push(edit);
+                    }
+                    count_by_file[file] += 1;
+                }
+            }
+            if taken.is_empty() {
+                return None;
+            }
+            let mut results = Vec::new();
+            let mut failed = false;
+            for (&file, edits) in taken.iter_mut() {
+                edits.sort_by_key(|e| (e.range.start, e.range.end));
+                let old = &self.files[file].text;
+                let new = apply_edits(old, edits.iter().copied());
+                let problem = if !unchanged_outside(old, &new, edits) {
+                    Some("the fixes would change text outside their edits".to_owned())
+                } else {
+                    let tree = parse(parser, &new);
+                    match first_error(&tree) {
+                        Some(at) => {
+                            let location = LineIndex::new(&new).location(&new, at);
+                            Some(format!(
+                                "the fixed text would not parse (line {}, column {})",
+                                location.row, location.column
+                            ))
+                        }
+                        None => {
+                            results.push((file, new, tree));
+                            None
+                        }
+                    }
+                };
+                if let Some(reason) = problem {
+                    let target = &mut self.files[file];
+                    target.failed = true;
+                    self.errors.push(Error::Unverified {
+                        path: target.source.display.clone(),
+                        reason,
+                    });
+                    failed = true;
+                }
+            }
+            if failed {
+                continue;
+            }
+            let applied = count_by_file.iter().sum();
+            for (file, count) in count_by_file.into_iter().enumerate() {
+                self.files[file].applied += count;
+            }
+            for (file, text, tree) in results {
+                let target = &mut self.files[file];
+                target.index = LineIndex::new(&text);
+                target.summary = summarize(&tree, &text, &target.module, target.is_package);
+                target.tree = tree;
+                target.text = text;
+            }
+            return Some(applied);
+        }
+    }
+}
