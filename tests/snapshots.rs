@@ -9,8 +9,15 @@ use std::path::Path;
 use common::{run_in, stderr, stdout};
 
 fn render(fixture: &Path) -> String {
-    let dir = fixture.parent().unwrap();
-    let name = fixture.file_name().unwrap().to_str().unwrap();
+    // A folder under `fixtures/projects/` is one project, run as `.` inside it.
+    let (dir, name) = if fixture.is_dir() {
+        (fixture, ".")
+    } else {
+        (
+            fixture.parent().unwrap(),
+            fixture.file_name().unwrap().to_str().unwrap(),
+        )
+    };
     let check = run_in(dir, &["--check", "--color", "never", name]);
     let diff = run_in(dir, &["--unsafe-fixes", "--color", "never", name]);
     let safe_only = run_in(dir, &["--color", "never", name]);
@@ -38,6 +45,9 @@ fn fixtures() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::glob!("fixtures/*.py", |path| {
+            insta::assert_snapshot!(render(path));
+        });
+        insta::glob!("fixtures/projects/*", |path| {
             insta::assert_snapshot!(render(path));
         });
     });

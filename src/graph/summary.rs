@@ -654,29 +654,50 @@ fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
     Some(list)
 }
 
-/// Names assigned, imported or defined directly in a function.
+/// Names bound in a function (assigned, imported, defined, parameters), not
+/// looking into nested functions, classes and lambdas.
 fn locals_of(function: Node, source: &str) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
         if node.id() != function.id()
-            && matches!(
-                node.kind(),
-                "function_definition" | "class_definition" | "lambda"
-            )
+            && matches!(node.kind(), "function_definition" | "class_definition" | "lambda")
         {
             if let Some(name) = node.child_by_field_name("name") {
                 names.insert(source[name.byte_range()].to_owned());
             }
             continue;
         }
-        if node.kind() == "identifier" {
+        if node.kind() == "identifier" && is_binding(node) {
             names.insert(source[node.byte_range()].to_owned());
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     names
+}
+
+/// Whether an identifier is bound where it stands (a target, a parameter, an
+/// import, a `global`), as opposed to read.
+fn is_binding(identifier: Node) -> bool {
+    let Some(parent) = identifier.parent() else {
+        return false;
+    };
+    let is = |field: &str| is_field_node(parent, field, identifier);
+    match parent.kind() {
+        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is("left"),
+        "named_expression" | "default_parameter" | "typed_default_parameter" => is("name"),
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "as_pattern_target" | "parameters"
+        | "lambda_parameters" | "typed_parameter" | "list_splat_pattern"
+        | "dictionary_splat_pattern" | "global_statement" | "nonlocal_statement"
+        | "delete_statement" => true,
+        "aliased_import" => is("alias"),
+        "dotted_name" => parent.parent().is_some_and(|p| {
+            matches!(p.kind(), "import_statement" | "import_from_statement")
+                && !is_field_node(p, "module_name", parent)
+        }),
+        _ => false,
+    }
 }
 
 /// Where a node sits: directly in a function, in a generator expression in one,
