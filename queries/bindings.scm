@@ -48,8 +48,12 @@
 
 ; match captures: case x, case [*x], case {**x}, case ... as x
 (case_pattern (dotted_name . (identifier) @binding .))
+(keyword_pattern (dotted_name . (identifier) @binding .))
 (splat_pattern (identifier) @binding)
 (as_pattern (case_pattern) (identifier) @binding)
+
+; type X = ...
+(type_alias_statement left: (type (identifier) @binding))
 
 ; global x / nonlocal x: the name lives in another scope
 (global_statement (identifier) @global)

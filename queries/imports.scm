@@ -2,9 +2,9 @@
 ; bind are recorded as bindings too (bindings.scm); these captures say what the
 ; name means.
 
-; import asyncio
+; import asyncio, import asyncio.subprocess (which binds `asyncio` too)
 (import_statement
-  name: (dotted_name . (identifier) @module .)
+  name: (dotted_name . (identifier) @module)
   (#eq? @module "asyncio"))
 
 ; import asyncio as aio

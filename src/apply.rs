@@ -1,8 +1,6 @@
-//! Applying fixes to a text: pick fixes whose edits do not collide, splice them
-//! in, and repeat on the result until nothing more applies (a fix that collides
-//! with another is retried on the next pass, against the new text).
+//! Splicing edits into a text. Which fixes go together in a pass is decided
+//! in `crate::project`.
 
-use crate::diagnostic::Diagnostic;
 use crate::fix::Edit;
 
 /// Splice `edits` (sorted by start, non-overlapping) into `text`.
@@ -17,21 +15,6 @@ pub fn apply_edits<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) ->
     }
     out.push_str(&text[last..]);
     out
-}
-
-/// The fixes to apply in one pass: applicable ones, in source order, skipping
-/// any that collide with one already taken. Returns how many were taken and
-/// their edits, sorted.
-pub fn select(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (usize, Vec<&Edit>) {
-    let mut taken: Vec<&crate::fix::Fix> = Vec::new();
-    for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
-        if fix.is_applicable(unsafe_fixes) && !taken.iter().any(|t| t.overlaps(fix)) {
-            taken.push(fix);
-        }
-    }
-    let mut edits: Vec<&Edit> = taken.iter().flat_map(|fix| fix.edits.iter()).collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    (taken.len(), edits)
 }
 
 #[cfg(test)]

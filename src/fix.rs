@@ -36,6 +36,14 @@ impl TextRange {
             || (self.start == other.start && (self.is_empty() || other.is_empty()))
     }
 
+    /// Overlap, or meet at a point: what two different fixes must not do. A
+    /// fix whose edit ends where another's begins may depend on that text
+    /// (`asyncio.run(asyncio.run(f()))` would become `await await f()`), so
+    /// the second waits for the next pass, against the new text.
+    pub fn touches(self, other: TextRange) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
@@ -129,16 +137,6 @@ impl Fix {
         )
     }
 
-    /// Whether any edit of `self` collides with any edit of `other`. Identical
-    /// edits do not collide with each other only when both fixes carry them:
-    /// they still count, since applying one fix would leave the other's edit
-    /// pointing at text that moved.
-    pub fn overlaps(&self, other: &Fix) -> bool {
-        self.edits
-            .iter()
-            .any(|a| other.edits.iter().any(|b| a.range.overlaps(b.range)))
-    }
-
     pub fn is_applicable(&self, unsafe_fixes: bool) -> bool {
         self.applicability == Applicability::Safe || unsafe_fixes
     }
@@ -152,6 +150,12 @@ mod tests {
     fn ranges_that_touch_do_not_overlap() {
         assert!(!TextRange::new(0, 3).overlaps(TextRange::new(3, 5)));
         assert!(TextRange::new(0, 4).overlaps(TextRange::new(3, 5)));
+    }
+
+    #[test]
+    fn touching_ranges_touch() {
+        assert!(TextRange::new(0, 3).touches(TextRange::new(3, 5)));
+        assert!(!TextRange::new(0, 3).touches(TextRange::new(4, 5)));
     }
 
     #[test]

@@ -269,7 +269,7 @@ impl Project {
                         self.files[*f].failed
                             || taken
                                 .get(f)
-                                .is_some_and(|t| t.iter().any(|e| e.range.overlaps(edit.range)))
+                                .is_some_and(|t| t.iter().any(|e| e.range.touches(edit.range)))
                     });
                     if blocked {
                         continue;

@@ -92,7 +92,7 @@ pub fn awaitable<'t>(
                         }
                     }
                     (Some(name), Some(arg))
-                        if droppable.contains(&name) && matches!(arg.kind(), "false" | "none") =>
+                        if droppable.contains(&name) && is_falsy_constant(arg, source) =>
                     {
                         if has_comment(child) {
                             return Err(format!("a comment sits inside `{name}=...`"));
@@ -120,6 +120,14 @@ pub fn awaitable<'t>(
         item,
         dropped,
     })
+}
+
+/// `False`, `None` or `0`, in parentheses or not: a `debug=` that asks for
+/// nothing.
+fn is_falsy_constant(node: Node, source: &str) -> bool {
+    let text = source[node.byte_range()]
+        .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    matches!(text, "False" | "None" | "0")
 }
 
 fn has_comment(node: Node) -> bool {
@@ -190,8 +198,11 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
     let before = TextRange::new(call_start(call), value.start_byte());
     let after = TextRange::new(value.end_byte(), call.end_byte());
     let outside_has_comment = comments_outside(call, value);
+    // A line break in the removed text, or one in X that only the call's
+    // parentheses made legal (`asyncio.run(d\n[0])`), needs a group.
     let spans_lines = source[before.as_range()].contains(['\n', '\r'])
-        || source[after.as_range()].contains(['\n', '\r']);
+        || source[after.as_range()].contains(['\n', '\r'])
+        || has_unbracketed_line_break(value, source);
 
     let mut edits = bare_tuple_parentheses(call);
     if !outside_has_comment && !spans_lines {
@@ -237,12 +248,19 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
         let drop_item = awaitable.dropped.iter().any(|d| d.id() == child.id());
         if drop_item || child.kind() == "," {
             let mut range = TextRange::of(*child);
-            // A dropped argument takes the comma after it along.
-            if drop_item
-                && let Some(next) = children.get(index + 1)
-                && next.kind() == ","
-            {
-                range.end = next.end_byte();
+            if drop_item {
+                // A dropped argument takes a comma along, and the blanks
+                // between: the one before it (`f(),  debug=False`), or, when
+                // it comes first, the one after it (`debug=False, main=f()`).
+                let previous = index.checked_sub(1).and_then(|i| children.get(i));
+                let next = children.get(index + 1);
+                match (previous, next) {
+                    (Some(comma), _) if comma.kind() == "," => range.start = comma.start_byte(),
+                    (_, Some(comma)) if comma.kind() == "," => {
+                        range.end = skip_blanks(source, comma.end_byte());
+                    }
+                    _ => {}
+                }
             }
             edits.push(Edit::delete(whole_line(source, range)));
         }
@@ -285,6 +303,55 @@ fn bare_tuple_parentheses(call: Node) -> Vec<Edit> {
         ],
         None => Vec::new(),
     }
+}
+
+/// Node kinds whose brackets make a line break inside them legal.
+const BRACKETED: [&str; 11] = [
+    "argument_list",
+    "parenthesized_expression",
+    "list",
+    "tuple",
+    "dictionary",
+    "set",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "string",
+];
+
+/// Whether `node` holds a line break that is neither inside brackets of its
+/// own, nor inside a string, nor after a backslash: such a break is legal only
+/// thanks to brackets around `node`, which a rewrite must then keep.
+fn has_unbracketed_line_break(node: Node, source: &str) -> bool {
+    let text = &source[node.byte_range()];
+    if !text.contains(['\n', '\r']) {
+        return false;
+    }
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if BRACKETED.contains(&n.kind()) {
+            covered.push((n.start_byte(), n.end_byte()));
+            continue;
+        }
+        if n.kind() == "subscript" {
+            // Only from the `[` on: `d\n[0]` breaks before the bracket.
+            let mut cursor = n.walk();
+            if let Some(open) = n.children(&mut cursor).find(|c| c.kind() == "[") {
+                covered.push((open.start_byte(), n.end_byte()));
+            }
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    text.char_indices()
+        .filter(|(_, c)| *c == '\n' || *c == '\r')
+        .map(|(i, _)| node.start_byte() + i)
+        .any(|at| {
+            let escaped = source[..at].ends_with('\\') || source[..at].ends_with("\\\r");
+            !escaped && !covered.iter().any(|&(start, end)| start < at && at < end)
+        })
 }
 
 /// `range` widened to its whole line when nothing else stands on that line.

@@ -1,13 +1,18 @@
 //! Guarded bridges: sync code that checks for a running loop and calls
 //! `asyncio.run` only when there is none. Such code is correct and left alone.
 //!
-//! Recognised guards, between the call and its enclosing function:
+//! Recognised guards, between the call and its enclosing function (inside an
+//! `async def`, not the last, whose early exit never happens there):
 //! - an `except` clause of a `try` whose body calls `get_running_loop()`;
 //! - an `if`/`elif`/`while` or conditional expression whose condition calls
 //!   `get_running_loop()`, `_get_running_loop()` or `is_running()`, or tests a
 //!   variable assigned from one of them in the same function;
 //! - an earlier `if` in an enclosing block whose condition is such a test and
 //!   whose body ends in `return` or `raise` (the early-exit form).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -17,56 +22,80 @@ fn mentions_guard(text: &str) -> bool {
     GUARD_WORDS.iter().any(|w| text.contains(w))
 }
 
-pub fn is_guarded(call: Node, source: &str) -> bool {
-    let mut child = call;
-    let mut loop_variables: Option<Vec<&str>> = None;
-    while let Some(parent) = child.parent() {
-        match parent.kind() {
-            "function_definition" | "lambda" | "module" => return false,
-            "except_clause" | "except_group_clause" => {
-                let body = parent.parent().and_then(|t| t.child_by_field_name("body"));
-                if body.is_some_and(|b| source[b.byte_range()].contains("get_running_loop")) {
-                    return true;
-                }
-            }
-            "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
-                let condition = match parent.kind() {
-                    "conditional_expression" => parent.named_child(1),
-                    _ => parent.child_by_field_name("condition"),
-                };
-                if let Some(condition) = condition {
-                    let variables = loop_variables.get_or_insert_with(|| {
-                        enclosing_function(parent)
-                            .map(|f| loop_variables_in(f, source))
-                            .unwrap_or_default()
-                    });
-                    if is_guard_condition(condition, source, variables) {
+/// Guard checks for one file, remembering the loop variables of each function
+/// (finding them walks the function, which must not happen once per call).
+pub struct Guards<'s> {
+    source: &'s str,
+    loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
+}
+
+impl<'s> Guards<'s> {
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            source,
+            loop_variables: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn loop_variables(&self, node: Node) -> Rc<Vec<&'s str>> {
+        let Some(function) = enclosing_function(node) else {
+            return Rc::default();
+        };
+        self.loop_variables
+            .borrow_mut()
+            .entry(function.id())
+            .or_insert_with(|| Rc::new(loop_variables_in(function, self.source)))
+            .clone()
+    }
+
+    /// Whether `call` only runs when no loop runs on its thread. Inside an
+    /// `async def` (`in_async`) a loop always runs: a call in a branch that
+    /// tests for one is dead code or deliberate and stays, but a call after an
+    /// early exit always runs, so that form does not count there.
+    pub fn is_guarded(&self, call: Node, in_async: bool) -> bool {
+        let source = self.source;
+        let mut child = call;
+        while let Some(parent) = child.parent() {
+            match parent.kind() {
+                "function_definition" | "lambda" | "module" => return false,
+                "except_clause" | "except_group_clause" => {
+                    let body = parent.parent().and_then(|t| t.child_by_field_name("body"));
+                    if body.is_some_and(|b| source[b.byte_range()].contains("get_running_loop")) {
                         return true;
                     }
                 }
-            }
-            "block" => {
-                let variables = loop_variables.get_or_insert_with(|| {
-                    enclosing_function(parent)
-                        .map(|f| loop_variables_in(f, source))
-                        .unwrap_or_default()
-                });
-                let mut cursor = parent.walk();
-                let earlier_guard = parent
-                    .named_children(&mut cursor)
-                    .take_while(|s| s.id() != child.id())
-                    .filter(|s| s.kind() == "if_statement" && exits_early(*s))
-                    .filter_map(|s| s.child_by_field_name("condition"))
-                    .any(|c| is_guard_condition(c, source, variables));
-                if earlier_guard {
-                    return true;
+                "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
+                    let condition = match parent.kind() {
+                        "conditional_expression" => parent.named_child(1),
+                        _ => parent.child_by_field_name("condition"),
+                    };
+                    if let Some(condition) = condition
+                        && is_guard_condition(condition, source, &self.loop_variables(parent))
+                    {
+                        return true;
+                    }
                 }
+                // Inside an `async def` an early exit on "no loop" never
+                // exits: what follows it always runs under the loop.
+                "block" if !in_async => {
+                    let variables = self.loop_variables(parent);
+                    let mut cursor = parent.walk();
+                    let earlier_guard = parent
+                        .named_children(&mut cursor)
+                        .take_while(|s| s.id() != child.id())
+                        .filter(|s| s.kind() == "if_statement" && exits_early(*s))
+                        .filter_map(|s| s.child_by_field_name("condition"))
+                        .any(|c| is_guard_condition(c, source, &variables));
+                    if earlier_guard {
+                        return true;
+                    }
+                }
+                _ => {}
             }
-            _ => {}
+            child = parent;
         }
-        child = parent;
+        false
     }
-    false
 }
 
 /// Whether the consequence of `if_statement` ends by leaving the function.

@@ -77,20 +77,36 @@ impl<'t> NestedRun<'t> {
 pub struct Checker<'t> {
     pub source: &'t str,
     pub bindings: Bindings<'t>,
+    pub guards: guards::Guards<'t>,
+}
+
+impl<'t> Checker<'t> {
+    pub fn new(tree: &'t Tree, source: &'t str) -> Self {
+        Self {
+            source,
+            bindings: Bindings::collect(tree, source),
+            guards: guards::Guards::new(source),
+        }
+    }
+}
+
+impl NestedRun<'_> {
+    /// Whether a guard keeps this run from happening under a running loop.
+    pub fn is_guarded(&self, checker: &Checker) -> bool {
+        let in_async = matches!(self.context, Context::Async { .. } | Context::Generator { .. });
+        checker.guards.is_guarded(self.call, in_async)
+    }
 }
 
 /// All findings of the per-file rules in one parsed file, in source order.
 /// Runs starting at an offset in `covered` are left to the project-wide rules,
 /// which report them with more context.
 pub fn analyze(tree: &Tree, source: &str, covered: &HashSet<usize>) -> Vec<Diagnostic> {
-    let checker = Checker {
-        source,
-        bindings: Bindings::collect(tree, source),
-    };
+    let checker = Checker::new(tree, source);
     let mut diagnostics: Vec<Diagnostic> = find_runs(tree, &checker)
         .iter()
         .filter(|run| {
-            !covered.contains(&run.range().start) && !guards::is_guarded(run.call, source)
+            !covered.contains(&run.range().start) && !run.is_guarded(&checker)
         })
         .filter_map(|run| crate::rules::check(run, &checker))
         .collect();
@@ -109,6 +125,7 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
         calls.capture("function"),
     );
     let mut runs = Vec::new();
+    let lazy_annotations = scope::has_lazy_annotations(tree.root_node(), source);
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(&calls.query, tree.root_node(), source.as_bytes());
     while let Some(m) = matches.next() {
@@ -135,6 +152,9 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
             None
         };
         if let Some(kind) = kind {
+            if scope::in_unevaluated_annotation(call, lazy_annotations) {
+                continue;
+            }
             let scopes = scopes_of(call);
             let context = context_of(&scopes);
             runs.push(NestedRun {

@@ -45,6 +45,45 @@ fn is_field(parent: Node, field: &str, child: Node) -> bool {
         .is_some_and(|n| n.id() == child.id())
 }
 
+/// Whether `node` sits in an annotation Python never evaluates: every
+/// annotation under `from __future__ import annotations` (`lazy`), a local
+/// variable's annotation (`x: T = v` in a function), and a `type` alias's value.
+pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.kind() == "type" {
+            if lazy {
+                return true;
+            }
+            return match parent.parent() {
+                Some(owner) if owner.kind() == "type_alias_statement" => true,
+                Some(owner) if owner.kind() == "assignment" => scopes_of(owner).first().is_some_and(|s| {
+                    matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)
+                }),
+                _ => false,
+            };
+        }
+        current = parent;
+    }
+    false
+}
+
+/// Whether the module starts with `from __future__ import annotations`.
+pub fn has_lazy_annotations(root: Node, source: &str) -> bool {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter(|c| c.kind() == "future_import_statement")
+        .any(|c| source[c.byte_range()].contains("annotations"))
+}
+
+fn has_async_for(comprehension: Node) -> bool {
+    let mut cursor = comprehension.walk();
+    comprehension
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "for_in_clause")
+        .any(|clause| clause.child(0).is_some_and(|t| t.kind() == "async"))
+}
+
 pub fn is_async_def(node: Node) -> bool {
     node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() == "async")
 }
@@ -104,11 +143,13 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
                     .is_some_and(|clause| first_for.is_some_and(|first| first.id() == clause.id()))
                     && first_for.is_some_and(|first| first.id() == child.id());
                 if !in_first_iterable {
+                    // `(x async for x in xs)` is an async generator already:
+                    // `await` inside it changes nothing for its consumer.
+                    let generator =
+                        parent.kind() == "generator_expression" && !has_async_for(parent);
                     scopes.push(Scope {
                         node: parent,
-                        kind: ScopeKind::Comprehension {
-                            generator: parent.kind() == "generator_expression",
-                        },
+                        kind: ScopeKind::Comprehension { generator },
                     });
                 }
                 via_iterable = None;

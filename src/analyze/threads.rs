@@ -14,38 +14,22 @@ pub struct ThreadHandOff {
     pub keyword: Option<&'static str>,
 }
 
-const HAND_OFFS: [ThreadHandOff; 6] = [
-    ThreadHandOff {
-        name: "to_thread",
-        position: 0,
-        keyword: None,
-    },
-    ThreadHandOff {
-        name: "run_in_executor",
-        position: 1,
-        keyword: None,
-    },
-    ThreadHandOff {
-        name: "submit",
-        position: 0,
-        keyword: None,
-    },
-    ThreadHandOff {
-        name: "start_new_thread",
-        position: 0,
-        keyword: None,
-    },
-    ThreadHandOff {
-        name: "Thread",
-        position: 1,
-        keyword: Some("target"),
-    },
-    ThreadHandOff {
-        name: "Timer",
-        position: 1,
-        keyword: Some("function"),
-    },
+const HAND_OFFS: [ThreadHandOff; 9] = [
+    ThreadHandOff { name: "to_thread", position: 0, keyword: None },
+    ThreadHandOff { name: "run_in_executor", position: 1, keyword: None },
+    ThreadHandOff { name: "submit", position: 0, keyword: None },
+    ThreadHandOff { name: "map", position: 0, keyword: None },
+    ThreadHandOff { name: "start_new_thread", position: 0, keyword: None },
+    ThreadHandOff { name: "Thread", position: 1, keyword: Some("target") },
+    ThreadHandOff { name: "Timer", position: 1, keyword: Some("function") },
+    // anyio's `to_thread.run_sync`, Starlette's `run_in_threadpool`
+    ThreadHandOff { name: "run_sync", position: 0, keyword: None },
+    ThreadHandOff { name: "run_in_threadpool", position: 0, keyword: None },
 ];
+
+/// Method names too common to mean a thread unless the receiver looks like an
+/// executor or a pool (`executor.submit`, `pool.map`; not `form.submit`).
+const EXECUTOR_METHODS: [&str; 2] = ["submit", "map"];
 
 /// The last name of what `call` calls: `b` for `a.b(...)`, `f` for `f(...)`.
 pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
@@ -60,6 +44,16 @@ pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
 
 pub fn hand_off(call: Node, source: &str) -> Option<ThreadHandOff> {
     let name = callee_name(call, source)?;
+    if EXECUTOR_METHODS.contains(&name) {
+        let receiver = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "attribute")
+            .and_then(|f| f.child_by_field_name("object"))?;
+        let text = source[receiver.byte_range()].to_ascii_lowercase();
+        if !(text.contains("executor") || text.contains("pool")) {
+            return None;
+        }
+    }
     HAND_OFFS.iter().copied().find(|h| h.name == name)
 }
 

@@ -9,8 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
-use crate::analyze::bindings::{Bindings, Meaning};
-use crate::analyze::guards::is_guarded;
+use crate::analyze::bindings::Meaning;
 use crate::analyze::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::analyze::threads::callee_name;
 use crate::analyze::{Checker, NestedRun, RunKind, find_runs};
@@ -204,10 +203,7 @@ const LITERALS: [&str; 7] = [
 ];
 
 pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> ModuleSummary {
-    let checker = Checker {
-        source,
-        bindings: Bindings::collect(tree, source),
-    };
+    let checker = Checker::new(tree, source);
     let root = tree.root_node();
     let graph = &*GRAPH;
     let (function_index, call_index, import_index, identifier_index) = (
@@ -305,7 +301,14 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
             callee,
             callee_text: source[function.byte_range()].to_owned(),
             place,
-            guarded: is_guarded(call, source),
+            guarded: {
+                let in_async = matches!(
+                    crate::analyze::scope::context_of(&scopes),
+                    crate::analyze::scope::Context::Async { .. }
+                        | crate::analyze::scope::Context::Generator { .. }
+                );
+                checker.guards.is_guarded(call, in_async)
+            },
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
@@ -313,7 +316,7 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
     }
 
     for run in find_runs(tree, &checker) {
-        if is_guarded(run.call, source) {
+        if run.is_guarded(&checker) {
             continue;
         }
         let place = place_of(run.call, &by_node);
@@ -858,7 +861,7 @@ fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
 
 /// The thin-wrapper shape: an optional docstring, then `return asyncio.run(CALL)`
 /// where CALL passes the wrapper's parameters straight through.
-fn thin_wrapper(node: Node, summary: &FunctionSummary, resolver: &Resolver) -> Option<ThinWrapper> {
+fn thin_wrapper<'t>(node: Node<'t>, summary: &FunctionSummary, resolver: &Resolver<'_, 't>) -> Option<ThinWrapper> {
     if summary.is_async || summary.runs.len() != 1 {
         return None;
     }

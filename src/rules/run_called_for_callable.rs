@@ -1,6 +1,7 @@
 //! UNN006: `asyncio.run(X)` called where a callable was meant.
 
 use super::Rule;
+use crate::analyze::scope::Context;
 use crate::analyze::threads::handed_to_thread;
 use crate::analyze::{Checker, NestedRun, RunKind};
 use crate::diagnostic::Diagnostic;
@@ -10,6 +11,7 @@ use crate::rewrite;
 pub const DOC: &str = r#"# UNN006 run-called-for-callable: `asyncio.run(X)` called where a callable was meant
 
 ## What it finds
+In code that runs on the loop (an `async def`, or sync code inside one),
 `asyncio.run(X)` written as the callable argument of a call that runs its
 callable on another thread: `loop.run_in_executor(None, asyncio.run(X))`,
 `asyncio.to_thread(asyncio.run(X))`, `executor.submit(asyncio.run(X))`,
@@ -38,7 +40,9 @@ call. No fix when more arguments follow, or `args=` is already given.
 "#;
 
 pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
-    if run.kind != RunKind::AsyncioRun {
+    // Where no loop runs, the eager call works, if not as meant: left alone,
+    // like other sync code.
+    if run.kind != RunKind::AsyncioRun || matches!(run.context, Context::Sync) {
         return None;
     }
     let source = checker.source;
