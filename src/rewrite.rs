@@ -125,8 +125,8 @@ pub fn awaitable<'t>(
 /// `False`, `None` or `0`, in parentheses or not: a `debug=` that asks for
 /// nothing.
 fn is_falsy_constant(node: Node, source: &str) -> bool {
-    let text = source[node.byte_range()]
-        .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    let text =
+        source[node.byte_range()].trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
     matches!(text, "False" | "None" | "0")
 }
 

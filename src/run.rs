@@ -206,9 +206,12 @@ impl Summary<'_> {
         let mut parts = vec![format!("Scanned {}", plural(self.scanned, "file"))];
         match mode {
             Mode::Write => {
-                let applied: usize = self.files.iter().map(|f| f.applied).sum();
+                // One fix can resolve several findings (a helper awaited at
+                // two call sites), and one finding can take two fixes: count
+                // the findings that are gone.
                 let changed = self.files.iter().filter(|f| f.is_changed()).count();
                 let remaining: usize = self.remaining.iter().map(Vec::len).sum();
+                let applied = findings.saturating_sub(remaining);
                 parts.push(format!(
                     "fixed {} in {}",
                     plural(applied, "finding"),

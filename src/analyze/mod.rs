@@ -93,7 +93,10 @@ impl<'t> Checker<'t> {
 impl NestedRun<'_> {
     /// Whether a guard keeps this run from happening under a running loop.
     pub fn is_guarded(&self, checker: &Checker) -> bool {
-        let in_async = matches!(self.context, Context::Async { .. } | Context::Generator { .. });
+        let in_async = matches!(
+            self.context,
+            Context::Async { .. } | Context::Generator { .. }
+        );
         checker.guards.is_guarded(self.call, in_async)
     }
 }
@@ -105,9 +108,7 @@ pub fn analyze(tree: &Tree, source: &str, covered: &HashSet<usize>) -> Vec<Diagn
     let checker = Checker::new(tree, source);
     let mut diagnostics: Vec<Diagnostic> = find_runs(tree, &checker)
         .iter()
-        .filter(|run| {
-            !covered.contains(&run.range().start) && !run.is_guarded(&checker)
-        })
+        .filter(|run| !covered.contains(&run.range().start) && !run.is_guarded(&checker))
         .filter_map(|run| crate::rules::check(run, &checker))
         .collect();
     diagnostics.sort_by_key(|d| (d.range.start, d.rule));

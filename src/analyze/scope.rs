@@ -57,9 +57,11 @@ pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
             }
             return match parent.parent() {
                 Some(owner) if owner.kind() == "type_alias_statement" => true,
-                Some(owner) if owner.kind() == "assignment" => scopes_of(owner).first().is_some_and(|s| {
-                    matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)
-                }),
+                Some(owner) if owner.kind() == "assignment" => {
+                    scopes_of(owner).first().is_some_and(|s| {
+                        matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)
+                    })
+                }
                 _ => false,
             };
         }

@@ -15,16 +15,52 @@ pub struct ThreadHandOff {
 }
 
 const HAND_OFFS: [ThreadHandOff; 9] = [
-    ThreadHandOff { name: "to_thread", position: 0, keyword: None },
-    ThreadHandOff { name: "run_in_executor", position: 1, keyword: None },
-    ThreadHandOff { name: "submit", position: 0, keyword: None },
-    ThreadHandOff { name: "map", position: 0, keyword: None },
-    ThreadHandOff { name: "start_new_thread", position: 0, keyword: None },
-    ThreadHandOff { name: "Thread", position: 1, keyword: Some("target") },
-    ThreadHandOff { name: "Timer", position: 1, keyword: Some("function") },
+    ThreadHandOff {
+        name: "to_thread",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "run_in_executor",
+        position: 1,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "submit",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "map",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "start_new_thread",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "Thread",
+        position: 1,
+        keyword: Some("target"),
+    },
+    ThreadHandOff {
+        name: "Timer",
+        position: 1,
+        keyword: Some("function"),
+    },
     // anyio's `to_thread.run_sync`, Starlette's `run_in_threadpool`
-    ThreadHandOff { name: "run_sync", position: 0, keyword: None },
-    ThreadHandOff { name: "run_in_threadpool", position: 0, keyword: None },
+    ThreadHandOff {
+        name: "run_sync",
+        position: 0,
+        keyword: None,
+    },
+    ThreadHandOff {
+        name: "run_in_threadpool",
+        position: 0,
+        keyword: None,
+    },
 ];
 
 /// Method names too common to mean a thread unless the receiver looks like an

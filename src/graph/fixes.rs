@@ -8,7 +8,7 @@
 //! 3. a bare `asyncio.run(X)` in a loop callback becomes
 //!    `asyncio.create_task(X)` with a strong reference kept in a module-level set.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
@@ -59,11 +59,18 @@ const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
 
 impl<'g, 'a> Planner<'g, 'a> {
     pub fn new(graph: &'g Graph<'a>, names: &NameUses) -> Self {
+        // A method overridden in a subclass (or overriding one in a base
+        // class) is called through `self.m()` on objects the index cannot tell
+        // apart: such methods stay sync.
+        let hierarchy = Hierarchy::new(graph);
         let mut convertible: HashSet<FnRef> = graph
             .blocking
             .keys()
             .copied()
-            .filter(|&f| may_become_async(graph.function(f), names))
+            .filter(|&f| {
+                let function = graph.function(f);
+                may_become_async(function, names) && !hierarchy.is_overridden(function)
+            })
             .collect();
         loop {
             let before = convertible.len();
@@ -311,6 +318,70 @@ impl<'g, 'a> Planner<'g, 'a> {
     }
 }
 
+/// Classes by simple name, with their bases and the methods they define.
+struct Hierarchy<'a> {
+    bases: HashMap<&'a str, Vec<&'a str>>,
+    methods: HashMap<&'a str, Vec<&'a str>>,
+}
+
+fn simple_name(qualname: &str) -> &str {
+    qualname.rsplit('.').next().unwrap_or(qualname)
+}
+
+impl<'a> Hierarchy<'a> {
+    fn new(graph: &Graph<'a>) -> Self {
+        let mut bases: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut methods: HashMap<&str, Vec<&str>> = HashMap::new();
+        for view in graph.files {
+            for (class, class_bases) in &view.summary.classes {
+                bases
+                    .entry(simple_name(class))
+                    .or_default()
+                    .extend(class_bases.iter().map(String::as_str));
+            }
+            for function in &view.summary.functions {
+                if let Some(class) = &function.class {
+                    methods
+                        .entry(function.name.as_str())
+                        .or_default()
+                        .push(simple_name(class));
+                }
+            }
+        }
+        Self { bases, methods }
+    }
+
+    /// Whether `descendant` inherits from `ancestor`, by name.
+    fn inherits(&self, descendant: &str, ancestor: &str) -> bool {
+        let mut stack = vec![descendant];
+        let mut seen = HashSet::new();
+        while let Some(class) = stack.pop() {
+            if !seen.insert(class) {
+                continue;
+            }
+            for base in self.bases.get(class).into_iter().flatten() {
+                if *base == ancestor {
+                    return true;
+                }
+                stack.push(base);
+            }
+        }
+        false
+    }
+
+    fn is_overridden(&self, function: &FunctionSummary) -> bool {
+        let Some(class) = function.class.as_deref().map(simple_name) else {
+            return false;
+        };
+        self.methods
+            .get(function.name.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|other| **other != class)
+            .any(|other| self.inherits(other, class) || self.inherits(class, other))
+    }
+}
+
 fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
     !function.is_async
         && !function.is_protocol_method()
@@ -339,7 +410,9 @@ fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
 }
 
 /// The coroutine call's argument texts, with the wrapper's parameters bound to
-/// the call site's arguments (or to literal defaults).
+/// the call site's arguments (or to constant defaults). Each parameter must be
+/// passed on exactly once, and the call site's arguments must keep their order,
+/// so that every argument is evaluated once, in the order it was written.
 fn bind_arguments(
     call: &CallSite,
     wrapper: &FunctionSummary,
@@ -349,22 +422,44 @@ fn bind_arguments(
     let given = call.arguments.as_ref()?;
     // A method's first parameter is bound by the receiver, which the inlined
     // call would lose.
-    if wrapper.class.is_some() || given.positional.len() > parameters.len() {
+    let positional_slots = parameters.iter().filter(|p| !p.keyword_only).count();
+    if wrapper.class.is_some() || given.positional.len() > positional_slots {
+        return None;
+    }
+    let mut passed: Vec<usize> = passes.iter().map(|(_, index)| *index).collect();
+    passed.sort_unstable();
+    if passed != (0..parameters.len()).collect::<Vec<_>>() {
         return None;
     }
     let mut bound: Vec<Option<String>> = vec![None; parameters.len()];
-    for (slot, text) in bound.iter_mut().zip(&given.positional) {
-        *slot = Some(text.clone());
+    // The parameters in the order the call site evaluates their arguments.
+    let mut written_order = Vec::new();
+    for (index, text) in given.positional.iter().enumerate() {
+        bound[index] = Some(text.clone());
+        written_order.push(index);
     }
     for (keyword, text) in &given.keywords {
         let index = parameters.iter().position(|p| &p.name == keyword)?;
         if bound[index].replace(text.clone()).is_some() {
             return None;
         }
+        written_order.push(index);
+    }
+    let inlined_order: Vec<usize> = passes
+        .iter()
+        .map(|(_, index)| *index)
+        .filter(|index| written_order.contains(index))
+        .collect();
+    if inlined_order != written_order {
+        return None;
     }
     for (slot, parameter) in bound.iter_mut().zip(parameters) {
         if slot.is_none() {
-            *slot = Some(parameter.default.clone()?);
+            let default = parameter.default.clone()?;
+            *slot = Some(match call.fstring_quote {
+                Some(quote) => outside_quote(&default, quote)?,
+                None => default,
+            });
         }
     }
     Some(
@@ -379,6 +474,32 @@ fn bind_arguments(
             })
             .collect(),
     )
+}
+
+/// `literal` written so that it can stand inside the braces of an f-string
+/// quoted with `quote`: before Python 3.12 it must not use the same quote. A
+/// string in the other quote stays; one in the same quote is requoted when
+/// that changes nothing else; anything else (a number, `None`) stays.
+fn outside_quote(literal: &str, quote: char) -> Option<String> {
+    let prefix_len = literal
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(literal.len());
+    let (prefix, rest) = literal.split_at(prefix_len);
+    let Some(own) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return Some(literal.to_owned());
+    };
+    if own != quote {
+        return Some(literal.to_owned());
+    }
+    let other = if quote == '"' { '\'' } else { '"' };
+    let body = rest.get(1..rest.len().checked_sub(1)?)?;
+    if rest.len() < 2
+        || body.contains([other, quote, '\\'])
+        || rest.starts_with(&format!("{own}{own}{own}"))
+    {
+        return None;
+    }
+    Some(format!("{prefix}{other}{body}{other}"))
 }
 
 /// An edit that adds `line` as a new import after the module's imports.

@@ -310,13 +310,21 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
             let Some(context) = graph.loop_context(file, call) else {
                 continue;
             };
-            // The runs inside a nested sync def reported through its call
-            // site are not reported again by UNN004.
-            let callee = graph.function(target);
-            if callee.parent.is_some() {
-                for run in &callee.runs {
-                    covered_runs[target.file].insert(run.range.start);
+            // The runs inside nested sync defs along the chain are reported
+            // through this call site, not again by UNN004.
+            let mut link = Some(target);
+            let mut seen = HashSet::new();
+            while let Some(f) = link.filter(|f| seen.insert(*f)) {
+                let function = graph.function(f);
+                if function.parent.is_some() {
+                    for run in &function.runs {
+                        covered_runs[f.file].insert(run.range.start);
+                    }
                 }
+                link = match graph.blocking.get(&f) {
+                    Some(Reason::Calls(next, _)) => Some(*next),
+                    _ => None,
+                };
             }
             let diagnostic = match context {
                 LoopContext::Async(caller) => crate::rules::blocking_call_in_async(

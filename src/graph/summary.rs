@@ -70,6 +70,9 @@ pub struct CallSite {
     pub await_edits: Vec<Edit>,
     /// The arguments, when they are plain enough to bind to parameters.
     pub arguments: Option<Arguments>,
+    /// The quote of the f-string whose braces hold the call, where a string
+    /// literal with the same quote is a syntax error before Python 3.12.
+    pub fstring_quote: Option<char>,
 }
 
 /// A call's arguments as text: for inlining a thin wrapper.
@@ -104,6 +107,8 @@ pub struct BareStatement {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub name: String,
+    /// After a bare `*`: only a keyword can bind it.
+    pub keyword_only: bool,
     /// The default's text when it is a literal that means the same anywhere.
     pub default: Option<String>,
     pub has_default: bool,
@@ -168,6 +173,8 @@ pub struct ModuleSummary {
     pub module: String,
     pub is_package: bool,
     pub functions: Vec<FunctionSummary>,
+    /// Every class: its qualname and the last names of its bases.
+    pub classes: Vec<(String, Vec<String>)>,
     /// Module-level names bound by imports.
     pub imports: HashMap<String, ImportTarget>,
     /// Every module-level name, however bound.
@@ -206,14 +213,16 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
     let checker = Checker::new(tree, source);
     let root = tree.root_node();
     let graph = &*GRAPH;
-    let (function_index, call_index, import_index, identifier_index) = (
+    let (function_index, class_index, call_index, import_index, identifier_index) = (
         graph.capture("function"),
+        graph.capture("class"),
         graph.capture("call"),
         graph.capture("import"),
         graph.capture("identifier"),
     );
 
     let mut function_nodes = Vec::new();
+    let mut class_nodes = Vec::new();
     let mut call_nodes = Vec::new();
     let mut import_nodes = Vec::new();
     let mut value_uses = HashSet::new();
@@ -222,6 +231,8 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
     while let Some(m) = matches.next() {
         if let Some(node) = captured(m, function_index) {
             function_nodes.push(node);
+        } else if let Some(node) = captured(m, class_index) {
+            class_nodes.push(node);
         } else if let Some(node) = captured(m, call_index) {
             call_nodes.push(node);
         } else if let Some(node) = captured(m, import_index) {
@@ -242,6 +253,7 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
         module: module.to_owned(),
         is_package,
         functions: Vec::new(),
+        classes: Vec::new(),
         imports: HashMap::new(),
         module_names: HashSet::new(),
         asyncio_name: None,
@@ -260,6 +272,22 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
         summary
             .functions
             .push(function_summary(*node, &by_node, source));
+    }
+    for node in &class_nodes {
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|list| {
+                let mut cursor = list.walk();
+                list.named_children(&mut cursor)
+                    .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
+                    .map(|b| {
+                        let text = &source[b.byte_range()];
+                        text.rsplit('.').next().unwrap_or(text).to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        summary.classes.push((qualname_of(*node, source), bases));
     }
     for node in &import_nodes {
         if node.parent().is_some_and(|p| p.kind() == "module") {
@@ -312,6 +340,7 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
+            fstring_quote: fstring_quote(call, source),
         });
     }
 
@@ -616,45 +645,53 @@ fn qualname_of(node: Node, source: &str) -> String {
     parts.join(".")
 }
 
-/// The parameters of a `def`, or `None` when they hold `*args`, `**kwargs`,
-/// `/` or `*` markers, which the thin-wrapper fix does not bind.
+/// The parameters of a `def`, or `None` when they hold `*args` or `**kwargs`,
+/// which the thin-wrapper fix does not bind.
 fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
     let mut list = Vec::new();
+    let mut keyword_only = false;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
-            "identifier" => list.push(Parameter {
-                name: source[child.byte_range()].to_owned(),
-                default: None,
-                has_default: false,
-            }),
+        let (name, default, has_default) = match child.kind() {
+            "identifier" => (child, None, false),
             "default_parameter" | "typed_default_parameter" => {
                 let name = child.child_by_field_name("name")?;
-                if name.kind() != "identifier" {
-                    return None;
-                }
                 let value = child.child_by_field_name("value")?;
-                list.push(Parameter {
-                    name: source[name.byte_range()].to_owned(),
-                    default: LITERALS
-                        .contains(&value.kind())
-                        .then(|| source[value.byte_range()].to_owned()),
-                    has_default: true,
-                });
+                (name, constant_text(value, source), true)
             }
-            "typed_parameter" => {
-                let name = child.named_child(0).filter(|n| n.kind() == "identifier")?;
-                list.push(Parameter {
-                    name: source[name.byte_range()].to_owned(),
-                    default: None,
-                    has_default: false,
-                });
+            "typed_parameter" => (child.named_child(0)?, None, false),
+            "keyword_separator" => {
+                keyword_only = true;
+                continue;
             }
-            "comment" => {}
+            "positional_separator" | "comment" => continue,
             _ => return None,
+        };
+        if name.kind() != "identifier" {
+            return None;
         }
+        list.push(Parameter {
+            name: source[name.byte_range()].to_owned(),
+            keyword_only,
+            default,
+            has_default,
+        });
     }
     Some(list)
+}
+
+/// The text of a literal that means the same in any module: a number, `True`,
+/// `None`, or a string without interpolation.
+fn constant_text(node: Node, source: &str) -> Option<String> {
+    let text = &source[node.byte_range()];
+    let plain = match node.kind() {
+        "string" => !text
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .any(|c| c == 'f' || c == 'F'),
+        kind => LITERALS.contains(&kind),
+    };
+    plain.then(|| text.to_owned())
 }
 
 /// Names bound in a function (assigned, imported, defined, parameters), not
@@ -664,7 +701,10 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
         if node.id() != function.id()
-            && matches!(node.kind(), "function_definition" | "class_definition" | "lambda")
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
         {
             if let Some(name) = node.child_by_field_name("name") {
                 names.insert(source[name.byte_range()].to_owned());
@@ -690,9 +730,17 @@ fn is_binding(identifier: Node) -> bool {
     match parent.kind() {
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is("left"),
         "named_expression" | "default_parameter" | "typed_default_parameter" => is("name"),
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "as_pattern_target" | "parameters"
-        | "lambda_parameters" | "typed_parameter" | "list_splat_pattern"
-        | "dictionary_splat_pattern" | "global_statement" | "nonlocal_statement"
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "as_pattern_target"
+        | "parameters"
+        | "lambda_parameters"
+        | "typed_parameter"
+        | "list_splat_pattern"
+        | "dictionary_splat_pattern"
+        | "global_statement"
+        | "nonlocal_statement"
         | "delete_statement" => true,
         "aliased_import" => is("alias"),
         "dotted_name" => parent.parent().is_some_and(|p| {
@@ -861,7 +909,11 @@ fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
 
 /// The thin-wrapper shape: an optional docstring, then `return asyncio.run(CALL)`
 /// where CALL passes the wrapper's parameters straight through.
-fn thin_wrapper<'t>(node: Node<'t>, summary: &FunctionSummary, resolver: &Resolver<'_, 't>) -> Option<ThinWrapper> {
+fn thin_wrapper<'t>(
+    node: Node<'t>,
+    summary: &FunctionSummary,
+    resolver: &Resolver<'_, 't>,
+) -> Option<ThinWrapper> {
     if summary.is_async || summary.runs.len() != 1 {
         return None;
     }
@@ -930,6 +982,21 @@ fn thin_wrapper<'t>(node: Node<'t>, summary: &FunctionSummary, resolver: &Resolv
         target_text: source[function.byte_range()].to_owned(),
         arguments,
     })
+}
+
+/// The quote character of the f-string whose braces hold `node`, if any.
+fn fstring_quote(node: Node, source: &str) -> Option<char> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.kind() == "interpolation" {
+            let string = parent.parent()?;
+            return source[string.byte_range()]
+                .chars()
+                .find(|c| *c == '"' || *c == '\'');
+        }
+        current = parent;
+    }
+    None
 }
 
 /// An identifier used as a value: not a call's function, not a definition's or
