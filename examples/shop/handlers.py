@@ -27,3 +27,11 @@ async def get_total(request):
         debug=False,
     )
     return {"total": sum(total)}
+
+
+async def get_profile(request):
+    # The nested run hides in a helper of another module: unnest follows the
+    # call and inlines the thin wrapper.
+    from shop.legacy import load_user
+
+    return {"user": load_user(request["user_id"])}
