@@ -15,6 +15,7 @@ pub mod error;
 pub mod fix;
 pub mod graph;
 pub mod output;
+pub mod parents;
 pub mod parse;
 pub mod pipeline;
 pub mod prefilter;

@@ -8,14 +8,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use tree_sitter::{Parser, Tree};
 
-use crate::analyze::analyze;
 use crate::apply::apply_edits;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::fix::Edit;
 use crate::graph::fixes::NameUses;
 use crate::graph::modules::{is_package, module_name};
-use crate::graph::summary::{ModuleSummary, summarize};
+use crate::graph::summary::{ImportTarget, ModuleSummary, summarize_and_check};
 use crate::graph::{FileView, Graph, findings};
 use crate::parse::{first_error, new_parser, parse};
 use crate::prefilter::{NameFilter, may_hold_finding};
@@ -35,6 +34,8 @@ pub struct ProjectFile {
     pub tree: Tree,
     pub index: LineIndex,
     pub summary: ModuleSummary,
+    /// The findings of the per-file rules in `text`.
+    pub local: Vec<Diagnostic>,
     /// Fixes touching this file were refused; it is reported and not written.
     pub failed: bool,
     /// How many fixes whose finding is in this file were applied.
@@ -54,8 +55,9 @@ impl ProjectFile {
         }
         let module = module_name(&source.path);
         let package = is_package(&source.path);
-        let summary = summarize(&tree, &source.text, &module, package);
+        let (summary, local) = summarize_and_check(&tree, &source.text, &module, package);
         Ok(Self {
+            local,
             text: source.text.clone(),
             module,
             is_package: package,
@@ -134,10 +136,13 @@ impl Project {
         };
         let mut pending: Vec<PathBuf> = paths.to_vec();
         let mut filter: Option<NameFilter> = None;
-        let mut known_names: HashSet<String> = HashSet::new();
+        let mut known_names: HashSet<(String, String)> = HashSet::new();
         loop {
+            // Small pieces: the files that need parsing cluster in folders,
+            // and a large piece of them would keep one core busy alone.
             let loaded: Vec<Loaded> = pending
                 .par_iter()
+                .with_max_len(4)
                 .map_init(new_parser, |parser, path| {
                     load_one(parser, path, cwd, filter.as_ref())
                 })
@@ -157,7 +162,7 @@ impl Project {
             if skipped.is_empty() || (added == 0 && filter.is_some()) {
                 break;
             }
-            let names: Vec<String> = project
+            let names: Vec<(String, String)> = project
                 .blocking_names()
                 .into_iter()
                 .filter(|n| !known_names.contains(n))
@@ -194,15 +199,39 @@ impl Project {
         })
     }
 
-    /// The names of the loop-blocking functions in the files loaded so far.
-    fn blocking_names(&self) -> HashSet<String> {
+    /// The names of the loop-blocking functions in the files loaded so far
+    /// that another module can reach: top-level functions, which it can call,
+    /// and methods, which it can call through a class or override in a
+    /// subclass (either keeps a method from becoming async). Each comes with
+    /// the last part of its module's name (`users` for `app.users`), which such
+    /// a file must mention too, in its import.
+    fn blocking_names(&self) -> HashSet<(String, String)> {
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
         let graph = Graph::build(&views);
-        graph
+        let last = |file: usize| {
+            let module = &self.files[file].module;
+            module.rsplit('.').next().unwrap_or(module).to_owned()
+        };
+        let mut names: HashSet<(String, String)> = graph
             .blocking
             .keys()
-            .map(|&f| graph.function(f).name.clone())
-            .collect()
+            .map(|&f| (f, graph.function(f)))
+            .filter(|(_, function)| function.parent.is_none())
+            .map(|(f, function)| (function.name.clone(), last(f.file)))
+            .collect();
+        // Re-exports: `app/__init__.py` importing `get_user` makes
+        // `from app import get_user` a way to reach it.
+        for (file, view) in views.iter().enumerate() {
+            for (name, target) in &view.summary.imports {
+                if let ImportTarget::Symbol(module, original) = target
+                    && let Some(f) = graph.resolve_symbol(module, original, 0)
+                    && graph.blocking.contains_key(&f)
+                {
+                    names.insert((name.clone(), last(file)));
+                }
+            }
+        }
+        names
     }
 
     /// Every finding in every file, per file in source order.
@@ -220,7 +249,12 @@ impl Project {
                     .zip(found.covered_runs.into_par_iter()),
             )
             .map(|(file, (from_graph, covered))| {
-                let mut diagnostics = analyze(&file.tree, &file.text, &covered);
+                let mut diagnostics: Vec<Diagnostic> = file
+                    .local
+                    .iter()
+                    .filter(|d| !covered.contains(&d.range.start))
+                    .cloned()
+                    .collect();
                 diagnostics.extend(from_graph);
                 diagnostics.sort_by_key(|d| (d.range.start, d.rule));
                 diagnostics
@@ -327,7 +361,8 @@ impl Project {
             for (file, text, tree) in results {
                 let target = &mut self.files[file];
                 target.index = LineIndex::new(&text);
-                target.summary = summarize(&tree, &text, &target.module, target.is_package);
+                (target.summary, target.local) =
+                    summarize_and_check(&tree, &text, &target.module, target.is_package);
                 target.tree = tree;
                 target.text = text;
             }

@@ -44,8 +44,6 @@ pub static IMPORTS: LazyLock<Compiled> =
     LazyLock::new(|| Compiled::new("imports", include_str!("../queries/imports.scm")));
 pub static BINDINGS: LazyLock<Compiled> =
     LazyLock::new(|| Compiled::new("bindings", include_str!("../queries/bindings.scm")));
-pub static GRAPH: LazyLock<Compiled> =
-    LazyLock::new(|| Compiled::new("graph", include_str!("../queries/graph.scm")));
 
 #[cfg(test)]
 mod tests {
@@ -61,9 +59,6 @@ mod tests {
         }
         for name in ["binding", "global", "nonlocal"] {
             BINDINGS.capture(name);
-        }
-        for name in ["function", "class", "call", "import", "identifier"] {
-            GRAPH.capture(name);
         }
     }
 }

@@ -7,6 +7,7 @@
 //! own parentheses as a group (`await (` ... `)`), so its comments and line
 //! breaks stay legal where they are.
 
+use crate::parents::Up;
 use tree_sitter::Node;
 
 use crate::fix::{Edit, TextRange};
@@ -145,7 +146,7 @@ fn has_comment(node: Node) -> bool {
 /// Whether `call` is already the operand of `await` (through parentheses).
 pub fn is_awaited(call: Node) -> bool {
     let mut node = call;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.up() {
         match parent.kind() {
             "parenthesized_expression" => node = parent,
             "await" => return true,
@@ -158,7 +159,7 @@ pub fn is_awaited(call: Node) -> bool {
 /// Whether `call` is followed by `.attr`, `[...]` or `(...)`, where `await X`
 /// would bind to the trailer instead of to the call's value.
 fn has_trailer(call: Node) -> bool {
-    let Some(parent) = call.parent() else {
+    let Some(parent) = call.up() else {
         return false;
     };
     let field = match parent.kind() {
@@ -207,7 +208,7 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
     let mut edits = bare_tuple_parentheses(call);
     if !outside_has_comment && !spans_lines {
         let in_parens = call
-            .parent()
+            .up()
             .is_some_and(|p| p.kind() == "parenthesized_expression");
         let group = !(is_primary(value) || (already_awaited && in_parens));
         let (open, close) = if group { ("(", ")") } else { ("", "") };
@@ -291,10 +292,10 @@ fn bare_tuple_parentheses(call: Node) -> Vec<Edit> {
     let starred = if call_start(call) != call.start_byte() {
         Some(call)
     } else {
-        call.parent().filter(|p| p.kind() == "list_splat")
+        call.up().filter(|p| p.kind() == "list_splat")
     };
     match starred
-        .and_then(|s| s.parent())
+        .and_then(|s| s.up())
         .filter(|p| p.kind() == "expression_list")
     {
         Some(tuple) => vec![

@@ -8,6 +8,7 @@
 //! not asyncio's. So `subprocess.run`, a parameter called `run` and a local
 //! `asyncio = FakeLoop()` are never mistaken for asyncio.
 
+use crate::parents::Up;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
@@ -55,8 +56,8 @@ pub struct Binding<'t> {
 
 /// Every binding in one file, by scope and name.
 pub struct Bindings<'t> {
-    /// For each name, its bindings with the id of the scope each belongs to.
-    by_name: HashMap<&'t str, Vec<(usize, Binding<'t>)>>,
+    /// For each name, its bindings by the id of the scope they belong to.
+    by_name: HashMap<&'t str, HashMap<usize, Vec<Binding<'t>>>>,
     /// Scopes holding `from asyncio import *`.
     star_scopes: Vec<usize>,
     module: usize,
@@ -101,7 +102,7 @@ impl<'t> Bindings<'t> {
             bindings.capture("global"),
             bindings.capture("nonlocal"),
         );
-        let mut by_name: HashMap<&'t str, Vec<(usize, Binding<'t>)>> = HashMap::new();
+        let mut by_name: HashMap<&'t str, HashMap<usize, Vec<Binding<'t>>>> = HashMap::new();
         let mut cursor = QueryCursor::new();
         let mut captures = cursor.captures(&bindings.query, root, source.as_bytes());
         while let Some((m, index)) = captures.next() {
@@ -117,10 +118,14 @@ impl<'t> Bindings<'t> {
                 continue;
             };
             let scope = binding_scope(node);
-            let list = by_name.entry(&source[node.byte_range()]).or_default();
+            let list = by_name
+                .entry(&source[node.byte_range()])
+                .or_default()
+                .entry(scope.node.id())
+                .or_default();
             // One identifier can match two patterns (`*a` in a tuple pattern).
-            if !list.iter().any(|(_, b)| b.node.id() == node.id()) {
-                list.push((scope.node.id(), Binding { node, kind }));
+            if !list.iter().any(|b| b.node.id() == node.id()) {
+                list.push(Binding { node, kind });
             }
         }
         Self {
@@ -189,20 +194,20 @@ impl<'t> Bindings<'t> {
     fn get(&self, scope: usize, name: &str) -> Vec<Binding<'t>> {
         self.by_name
             .get(name)
-            .into_iter()
-            .flatten()
-            .filter(|(id, _)| *id == scope)
-            .map(|(_, binding)| *binding)
-            .collect()
+            .and_then(|scopes| scopes.get(&scope))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Whether any scope binds `name` to asyncio's `run` (or asyncio itself is
     /// imported). A quick test to skip files that cannot hold a finding through a
     /// bare name.
     pub fn binds_asyncio_member(&self, name: &str) -> bool {
-        self.by_name.get(name).is_some_and(|list| {
-            list.iter()
-                .any(|(_, b)| matches!(b.kind, Kind::Meaning(Meaning::AsyncioMember(_))))
+        self.by_name.get(name).is_some_and(|scopes| {
+            scopes
+                .values()
+                .flatten()
+                .any(|b| matches!(b.kind, Kind::Meaning(Meaning::AsyncioMember(_))))
         }) || (!self.star_scopes.is_empty() && MEMBERS.contains(&name))
     }
 }
@@ -226,9 +231,7 @@ fn agree(found: &[Binding]) -> Meaning {
 /// except that a walrus binds in the nearest scope that is not a comprehension.
 fn binding_scope(node: Node<'_>) -> Scope<'_> {
     let scopes = scopes_of(node);
-    let walrus = node
-        .parent()
-        .is_some_and(|p| p.kind() == "named_expression");
+    let walrus = node.up().is_some_and(|p| p.kind() == "named_expression");
     scopes
         .iter()
         .copied()

@@ -10,6 +10,7 @@
 //! - an earlier `if` in an enclosing block whose condition is such a test and
 //!   whose body ends in `return` or `raise` (the early-exit form).
 
+use crate::parents::Up;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -27,6 +28,8 @@ fn mentions_guard(text: &str) -> bool {
 pub struct Guards<'s> {
     source: &'s str,
     loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
+    /// For each block: where its first early-exit guard ends, if it has one.
+    early_exits: RefCell<HashMap<usize, Option<usize>>>,
 }
 
 impl<'s> Guards<'s> {
@@ -34,6 +37,7 @@ impl<'s> Guards<'s> {
         Self {
             source,
             loop_variables: RefCell::new(HashMap::new()),
+            early_exits: RefCell::new(HashMap::new()),
         }
     }
 
@@ -48,6 +52,26 @@ impl<'s> Guards<'s> {
             .clone()
     }
 
+    /// Where the first early-exit guard among `block`'s statements ends:
+    /// every statement after it runs only when the guard let it through.
+    fn early_exit(&self, block: Node) -> Option<usize> {
+        if let Some(known) = self.early_exits.borrow().get(&block.id()) {
+            return *known;
+        }
+        let variables = self.loop_variables(block);
+        let mut cursor = block.walk();
+        let end = block
+            .named_children(&mut cursor)
+            .filter(|s| s.kind() == "if_statement" && exits_early(*s))
+            .find(|s| {
+                s.child_by_field_name("condition")
+                    .is_some_and(|c| is_guard_condition(c, self.source, &variables))
+            })
+            .map(|s| s.end_byte());
+        self.early_exits.borrow_mut().insert(block.id(), end);
+        end
+    }
+
     /// Whether `call` only runs when no loop runs on its thread. Inside an
     /// `async def` (`in_async`) a loop always runs: a call in a branch that
     /// tests for one is dead code or deliberate and stays, but a call after an
@@ -55,11 +79,11 @@ impl<'s> Guards<'s> {
     pub fn is_guarded(&self, call: Node, in_async: bool) -> bool {
         let source = self.source;
         let mut child = call;
-        while let Some(parent) = child.parent() {
+        while let Some(parent) = child.up() {
             match parent.kind() {
                 "function_definition" | "lambda" | "module" => return false,
                 "except_clause" | "except_group_clause" => {
-                    let body = parent.parent().and_then(|t| t.child_by_field_name("body"));
+                    let body = parent.up().and_then(|t| t.child_by_field_name("body"));
                     if body.is_some_and(|b| source[b.byte_range()].contains("get_running_loop")) {
                         return true;
                     }
@@ -78,15 +102,8 @@ impl<'s> Guards<'s> {
                 // Inside an `async def` an early exit on "no loop" never
                 // exits: what follows it always runs under the loop.
                 "block" if !in_async => {
-                    let variables = self.loop_variables(parent);
-                    let mut cursor = parent.walk();
-                    let earlier_guard = parent
-                        .named_children(&mut cursor)
-                        .take_while(|s| s.id() != child.id())
-                        .filter(|s| s.kind() == "if_statement" && exits_early(*s))
-                        .filter_map(|s| s.child_by_field_name("condition"))
-                        .any(|c| is_guard_condition(c, source, &variables));
-                    if earlier_guard {
+                    let guard_end = self.early_exit(parent);
+                    if guard_end.is_some_and(|end| end <= child.start_byte()) {
                         return true;
                     }
                 }
@@ -112,12 +129,12 @@ fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool
 }
 
 fn enclosing_function(node: Node) -> Option<Node> {
-    let mut current = node.parent();
+    let mut current = node.up();
     while let Some(n) = current {
         if matches!(n.kind(), "function_definition" | "module") {
             return Some(n);
         }
-        current = n.parent();
+        current = n.up();
     }
     None
 }

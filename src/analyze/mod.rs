@@ -11,6 +11,7 @@ pub mod guards;
 pub mod scope;
 pub mod threads;
 
+use crate::parents::Up;
 use std::collections::HashSet;
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
@@ -105,11 +106,22 @@ impl NestedRun<'_> {
 /// Runs starting at an offset in `covered` are left to the project-wide rules,
 /// which report them with more context.
 pub fn analyze(tree: &Tree, source: &str, covered: &HashSet<usize>) -> Vec<Diagnostic> {
+    let _parents = crate::parents::ParentMap::install(tree);
     let checker = Checker::new(tree, source);
-    let mut diagnostics: Vec<Diagnostic> = find_runs(tree, &checker)
+    let runs = find_runs(tree, &checker);
+    let mut diagnostics = check_runs(&runs, &checker);
+    diagnostics.retain(|d| !covered.contains(&d.range.start));
+    diagnostics
+}
+
+/// The per-file rules' findings for `runs`, in source order. Each finding
+/// starts where its run starts, so the project-wide rules can drop the ones
+/// they report themselves.
+pub fn check_runs(runs: &[NestedRun], checker: &Checker) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = runs
         .iter()
-        .filter(|run| !covered.contains(&run.range().start) && !run.is_guarded(&checker))
-        .filter_map(|run| crate::rules::check(run, &checker))
+        .filter(|run| !run.is_guarded(checker))
+        .filter_map(|run| crate::rules::check(run, checker))
         .collect();
     diagnostics.sort_by_key(|d| (d.range.start, d.rule));
     diagnostics
@@ -240,10 +252,10 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
 
 /// The value a name is bound to by `name = value` or `with value as name`.
 fn bound_value(identifier: Node) -> Option<Node> {
-    let parent = identifier.parent()?;
+    let parent = identifier.up()?;
     match parent.kind() {
         "assignment" => parent.child_by_field_name("right"),
-        "as_pattern_target" => parent.parent()?.named_child(0),
+        "as_pattern_target" => parent.up()?.named_child(0),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@
 //! comprehension's own scope exists. [`scopes_of`] follows those rules, so a call in
 //! a default value of an `async def` is not "inside" it.
 
+use crate::parents::Up;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,12 +51,12 @@ fn is_field(parent: Node, field: &str, child: Node) -> bool {
 /// variable's annotation (`x: T = v` in a function), and a `type` alias's value.
 pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.up() {
         if parent.kind() == "type" {
             if lazy {
                 return true;
             }
-            return match parent.parent() {
+            return match parent.up() {
                 Some(owner) if owner.kind() == "type_alias_statement" => true,
                 Some(owner) if owner.kind() == "assignment" => {
                     scopes_of(owner).first().is_some_and(|s| {
@@ -99,7 +100,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
     let mut evaluated_outside = false;
     // Set when the path went through the iterable of a comprehension's `for`.
     let mut via_iterable: Option<Node> = None;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = child.up() {
         match parent.kind() {
             "default_parameter" | "typed_default_parameter" if is_field(parent, "value", child) => {
                 evaluated_outside = true;

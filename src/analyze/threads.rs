@@ -1,6 +1,7 @@
 //! Calls that run a callable on another thread, where `asyncio.run` is correct:
 //! no loop runs there.
 
+use crate::parents::Up;
 use tree_sitter::Node;
 
 /// A call that hands a callable to a worker thread, and where that callable sits.
@@ -126,16 +127,16 @@ impl ThreadHandOff {
 
 /// The call `node` is an argument of, and its slot there.
 pub fn argument_slot<'t, 's>(node: Node<'t>, source: &'s str) -> Option<(Node<'t>, Slot<'s>)> {
-    let parent = node.parent()?;
+    let parent = node.up()?;
     let (list, slot_node) = if parent.kind() == "keyword_argument" {
-        (parent.parent()?, parent)
+        (parent.up()?, parent)
     } else {
         (parent, node)
     };
     if list.kind() != "argument_list" {
         return None;
     }
-    let call = list.parent().filter(|c| c.kind() == "call")?;
+    let call = list.up().filter(|c| c.kind() == "call")?;
     if slot_node.kind() == "keyword_argument" {
         let name = slot_node.child_by_field_name("name")?;
         return Some((call, Slot::Keyword(&source[name.byte_range()])));

@@ -5,9 +5,10 @@
 //! Everything here is owned data, so the trees can be dropped or re-parsed while
 //! the index lives on.
 
+use crate::parents::Up;
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
 use crate::analyze::bindings::Meaning;
 use crate::analyze::scope::{ScopeKind, is_async_def, scopes_of};
@@ -15,7 +16,6 @@ use crate::analyze::threads::callee_name;
 use crate::analyze::{Checker, NestedRun, RunKind, find_runs};
 use crate::fix::{Edit, TextRange};
 use crate::graph::modules::resolve_relative;
-use crate::queries::{GRAPH, captured};
 use crate::rewrite;
 
 /// Where an imported name points.
@@ -209,38 +209,58 @@ const LITERALS: [&str; 7] = [
     "integer", "float", "string", "true", "false", "none", "ellipsis",
 ];
 
-pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> ModuleSummary {
+/// The summary of one file, and the findings of the per-file rules in it: both
+/// from one parse, one set of bindings and one search for runs.
+pub fn summarize_and_check(
+    tree: &Tree,
+    source: &str,
+    module: &str,
+    is_package: bool,
+) -> (ModuleSummary, Vec<crate::diagnostic::Diagnostic>) {
+    let _parents = crate::parents::ParentMap::install(tree);
     let checker = Checker::new(tree, source);
-    let root = tree.root_node();
-    let graph = &*GRAPH;
-    let (function_index, class_index, call_index, import_index, identifier_index) = (
-        graph.capture("function"),
-        graph.capture("class"),
-        graph.capture("call"),
-        graph.capture("import"),
-        graph.capture("identifier"),
-    );
+    let runs = find_runs(tree, &checker);
+    let summary = summarize(tree, &checker, &runs, module, is_package);
+    let diagnostics = crate::analyze::check_runs(&runs, &checker);
+    (summary, diagnostics)
+}
 
+fn summarize<'t>(
+    tree: &'t Tree,
+    checker: &Checker<'t>,
+    runs: &[NestedRun<'t>],
+    module: &str,
+    is_package: bool,
+) -> ModuleSummary {
+    let source = checker.source;
+    let root = tree.root_node();
+    // One walk over the tree sorts out the nodes the index needs; it is
+    // cheaper than a query, which would try its patterns at every node.
     let mut function_nodes = Vec::new();
     let mut class_nodes = Vec::new();
     let mut call_nodes = Vec::new();
     let mut import_nodes = Vec::new();
     let mut value_uses = HashSet::new();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&graph.query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        if let Some(node) = captured(m, function_index) {
-            function_nodes.push(node);
-        } else if let Some(node) = captured(m, class_index) {
-            class_nodes.push(node);
-        } else if let Some(node) = captured(m, call_index) {
-            call_nodes.push(node);
-        } else if let Some(node) = captured(m, import_index) {
-            import_nodes.push(node);
-        } else if let Some(node) = captured(m, identifier_index)
-            && is_value_use(node)
-        {
-            value_uses.insert(source[node.byte_range()].to_owned());
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        match node.kind() {
+            "function_definition" => function_nodes.push(node),
+            "class_definition" => class_nodes.push(node),
+            "call" => call_nodes.push(node),
+            "import_statement" | "import_from_statement" => import_nodes.push(node),
+            "identifier" if is_value_use(node) => {
+                value_uses.insert(source[node.byte_range()].to_owned());
+            }
+            _ => {}
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
         }
     }
 
@@ -290,7 +310,7 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
         summary.classes.push((qualname_of(*node, source), bases));
     }
     for node in &import_nodes {
-        if node.parent().is_some_and(|p| p.kind() == "module") {
+        if node.up().is_some_and(|p| p.kind() == "module") {
             for (name, target) in import_bindings(*node, source, module, is_package) {
                 summary.imports.insert(name, target);
             }
@@ -303,7 +323,7 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
     });
 
     let resolver = Resolver {
-        checker: &checker,
+        checker,
         by_node: &by_node,
         module,
         is_package,
@@ -344,8 +364,8 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
         });
     }
 
-    for run in find_runs(tree, &checker) {
-        if run.is_guarded(&checker) {
+    for run in runs {
+        if run.is_guarded(checker) {
             continue;
         }
         let place = place_of(run.call, &by_node);
@@ -353,9 +373,9 @@ pub fn summarize(tree: &Tree, source: &str, module: &str, is_package: bool) -> M
             Place::Function(index) | Place::Generator(index) => {
                 summary.functions[index]
                     .runs
-                    .push(run_site(&run, place, source));
+                    .push(run_site(run, place, source));
             }
-            Place::Lambda(_) => summary.lambda_runs.push(run_site(&run, place, source)),
+            Place::Lambda(_) => summary.lambda_runs.push(run_site(run, place, source)),
             Place::Other => {}
         }
     }
@@ -418,7 +438,7 @@ impl<'t> Resolver<'_, 't> {
             return None;
         }
         let binding = bindings[0].node;
-        let parent = binding.parent()?;
+        let parent = binding.up()?;
         match parent.kind() {
             "function_definition" => self.by_node.get(&parent.id()).map(|&i| Callee::Local(i)),
             _ => match self.import_target(binding)? {
@@ -446,7 +466,7 @@ impl<'t> Resolver<'_, 't> {
                     return None;
                 }
                 let binding = bindings[0].node;
-                let parent = binding.parent()?;
+                let parent = binding.up()?;
                 if parent.kind() == "class_definition" {
                     return Some(Callee::Method(
                         qualname_of(parent, source),
@@ -486,7 +506,7 @@ impl<'t> Resolver<'_, 't> {
     fn import_target(&self, binding: Node) -> Option<ImportTarget> {
         let mut node = binding;
         let statement = loop {
-            node = node.parent()?;
+            node = node.up()?;
             if matches!(node.kind(), "import_statement" | "import_from_statement") {
                 break node;
             }
@@ -582,7 +602,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         .filter(|s| s.kind == ScopeKind::Class)
         .map(|s| qualname_of(s.node, source));
     let decorators = node
-        .parent()
+        .up()
         .filter(|p| p.kind() == "decorated_definition")
         .map(|p| {
             let mut cursor = p.walk();
@@ -639,7 +659,7 @@ fn qualname_of(node: Node, source: &str) -> String {
             }
             _ => {}
         }
-        current = n.parent();
+        current = n.up();
     }
     parts.reverse();
     parts.join(".")
@@ -723,7 +743,7 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
 /// Whether an identifier is bound where it stands (a target, a parameter, an
 /// import, a `global`), as opposed to read.
 fn is_binding(identifier: Node) -> bool {
-    let Some(parent) = identifier.parent() else {
+    let Some(parent) = identifier.up() else {
         return false;
     };
     let is = |field: &str| is_field_node(parent, field, identifier);
@@ -743,7 +763,7 @@ fn is_binding(identifier: Node) -> bool {
         | "nonlocal_statement"
         | "delete_statement" => true,
         "aliased_import" => is("alias"),
-        "dotted_name" => parent.parent().is_some_and(|p| {
+        "dotted_name" => parent.up().is_some_and(|p| {
             matches!(p.kind(), "import_statement" | "import_from_statement")
                 && !is_field_node(p, "module_name", parent)
         }),
@@ -800,7 +820,7 @@ fn run_site(run: &NestedRun, place: Place, source: &str) -> RunSite {
 /// `asyncio.run(X)` as a statement of its own on its own line(s).
 fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement> {
     let statement = call
-        .parent()
+        .up()
         .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)?;
     let line_start = source[..statement.start_byte()]
         .rfind(['\n', '\r'])
@@ -987,9 +1007,9 @@ fn thin_wrapper<'t>(
 /// The quote character of the f-string whose braces hold `node`, if any.
 fn fstring_quote(node: Node, source: &str) -> Option<char> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.up() {
         if parent.kind() == "interpolation" {
-            let string = parent.parent()?;
+            let string = parent.up()?;
             return source[string.byte_range()]
                 .chars()
                 .find(|c| *c == '"' || *c == '\'');
@@ -1002,7 +1022,7 @@ fn fstring_quote(node: Node, source: &str) -> Option<char> {
 /// An identifier used as a value: not a call's function, not a definition's or
 /// parameter's name, not part of an import, not a keyword argument's name.
 fn is_value_use(identifier: Node) -> bool {
-    let Some(parent) = identifier.parent() else {
+    let Some(parent) = identifier.up() else {
         return false;
     };
     let is = |field: &str, node: Node| {
@@ -1012,7 +1032,7 @@ fn is_value_use(identifier: Node) -> bool {
     match parent.kind() {
         "call" if is("function", parent) => false,
         "attribute" if is("attribute", parent) => parent
-            .parent()
+            .up()
             .is_none_or(|g| !(g.kind() == "call" && is_field_node(g, "function", parent))),
         "attribute" => true,
         "function_definition" | "class_definition" | "keyword_argument" if is("name", parent) => {

@@ -1,6 +1,7 @@
 //! UNN004: a nested run where `await` is impossible: a sync `def`, a lambda or a
 //! class body inside an `async def`.
 
+use crate::parents::Up;
 use tree_sitter::Node;
 
 use super::{Rule, describe_function};
@@ -97,7 +98,7 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
         "function_definition" => boundary.child_by_field_name("name"),
         // `work = lambda: ...`
         _ => boundary
-            .parent()
+            .up()
             .filter(|p| p.kind() == "assignment")
             .and_then(|p| p.child_by_field_name("left"))
             .filter(|left| left.kind() == "identifier"),
@@ -114,7 +115,7 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
             && node.id() != name.id()
         {
             // `Helper.load` stands for the method `load`.
-            let attribute = node.parent().filter(|p| {
+            let attribute = node.up().filter(|p| {
                 p.kind() == "attribute"
                     && p.child_by_field_name("attribute")
                         .is_some_and(|a| a.id() == node.id())

@@ -1,5 +1,6 @@
 //! UNN005: a nested run inside a generator expression in an async function.
 
+use crate::parents::Up;
 use tree_sitter::Node;
 
 use super::{AWAIT_DIFFERENCES, Rule, describe_function};
@@ -121,7 +122,7 @@ enum Consumer<'s> {
 
 /// What consumes `generator`, when it is the only or first argument of a call.
 fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
-    let Some(parent) = generator.parent() else {
+    let Some(parent) = generator.up() else {
         return Consumer::Unknown;
     };
     let call = match parent.kind() {
@@ -129,7 +130,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
         "argument_list" => parent
             .named_child(0)
             .filter(|first| first.id() == generator.id())
-            .and_then(|_| parent.parent()),
+            .and_then(|_| parent.up()),
         _ => None,
     };
     let Some(function) = call.and_then(|c| c.child_by_field_name("function")) else {
@@ -152,7 +153,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
 /// brackets, or, when it shares the call's parentheses, brackets go inside them.
 fn list_brackets(generator: Node) -> [Edit; 2] {
     let (start, end) = (generator.start_byte(), generator.end_byte());
-    if generator.parent().is_some_and(|p| p.kind() == "call") {
+    if generator.up().is_some_and(|p| p.kind() == "call") {
         [Edit::insert(start + 1, "["), Edit::insert(end - 1, "]")]
     } else {
         [

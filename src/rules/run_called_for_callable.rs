@@ -6,6 +6,7 @@ use crate::analyze::threads::handed_to_thread;
 use crate::analyze::{Checker, NestedRun, RunKind};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, TextRange};
+use crate::parents::Up;
 use crate::rewrite;
 
 pub const DOC: &str = r#"# UNN006 run-called-for-callable: `asyncio.run(X)` called where a callable was meant
@@ -84,8 +85,8 @@ fn fix(
         .named_children(&mut cursor)
         .filter(|c| c.kind() != "comment")
         .last()?;
-    let slot_node = match run.call.parent()?.kind() {
-        "keyword_argument" => run.call.parent()?,
+    let slot_node = match run.call.up()?.kind() {
+        "keyword_argument" => run.call.up()?,
         _ => run.call,
     };
     if last.id() != slot_node.id() {
