@@ -28,6 +28,9 @@ pub const SKIPPED_DIRS: [&str; 14] = [
     "dist",
 ];
 
+/// Files larger than this are generated data, not source: walking skips them.
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
 /// The files found, sorted and without duplicates, and the paths that failed.
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -58,8 +61,12 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, Er
             walk(path, excludes, &mut found)?;
         }
     }
+    // One file named twice (`a.py ./a.py /abs/a.py`) is processed once.
+    let mut seen = std::collections::HashSet::new();
+    found
+        .files
+        .retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     found.files.sort();
-    found.files.dedup();
     Ok(found)
 }
 
@@ -86,9 +93,22 @@ fn walk(root: &Path, excludes: &[String], found: &mut Discovered) -> Result<(), 
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && entry.path().extension().is_some_and(|e| e == "py") {
-                    found.files.push(entry.into_path());
+                if !is_file || entry.path().extension().is_none_or(|e| e != "py") {
+                    continue;
                 }
+                let size = entry.metadata().map_or(0, |m| m.len());
+                if size > MAX_FILE_SIZE {
+                    found.errors.push(Error::Walk {
+                        path: entry.path().display().to_string(),
+                        reason: format!(
+                            "skipped: {} MiB is more than the {} MiB a source file may have",
+                            size >> 20,
+                            MAX_FILE_SIZE >> 20
+                        ),
+                    });
+                    continue;
+                }
+                found.files.push(entry.into_path());
             }
             Err(err) => found.errors.push(Error::Walk {
                 path: root.display().to_string(),

@@ -2,6 +2,8 @@
 //! then print or write in a stable (sorted) order and choose the exit status.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{Args, Format, Mode};
 use crate::diagnostic::Diagnostic;
@@ -22,6 +24,12 @@ pub fn run(args: &Args) -> ExitStatus {
         }
     };
     let mode = args.mode();
+    if mode == Mode::Write {
+        // Without a handler the signal would end the process mid-write and
+        // leave a temporary file behind (the target itself is replaced by a
+        // rename, so it is never partial).
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    }
     let mut project = Project::load(&discovered.files, &cwd);
     let (first, remaining) = match mode {
         Mode::Check => {
@@ -137,6 +145,10 @@ fn file_index(file: &ProjectFile) -> LineIndex {
     }
 }
 
+/// Set by SIGINT or SIGTERM: `--write` finishes the file it is writing and
+/// writes no other, so every file is either old or new.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 /// `--write`: write every changed file, then print what remains; returns how
 /// many findings remain.
 fn write_fixes(
@@ -146,18 +158,30 @@ fn write_fixes(
     out: &mut impl Write,
     errors: &mut Vec<Error>,
 ) -> usize {
+    let roots: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut left = 0;
     let mut json_items = Vec::new();
+    let mut not_written = 0;
     for (file, diagnostics) in files.iter().zip(remaining) {
         let source = &file.source;
         if file.is_changed() {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                not_written += 1;
+                continue;
+            }
             let contents = source.with_bom(&file.text);
-            if let Err(err) = write_atomic(
+            let written = write_atomic(
                 &source.path,
                 &source.display,
+                &roots,
                 &source.original,
                 contents.as_bytes(),
-            ) {
+            );
+            if let Err(err) = written {
                 errors.push(err);
             }
         }
@@ -166,17 +190,20 @@ fn write_fixes(
             if args.format == Format::Json {
                 json_items.push(json::diagnostic(files, file, &file.text, &file.index, d));
             } else {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    text::diagnostic_line(&source.display, &file.text, &file.index, d)
-                );
+                let line = text::diagnostic_line(&source.display, &file.text, &file.index, d);
+                let _ = writeln!(out, "{line}");
             }
         }
     }
     if args.format == Format::Json {
         let _ = serde_json::to_writer_pretty(&mut *out, &json_items);
         let _ = writeln!(out);
+    }
+    if not_written > 0 {
+        errors.push(Error::Usage(format!(
+            "interrupted: {} not written; every file is either as it was or fully fixed",
+            plural(not_written, "fixed file was")
+        )));
     }
     left
 }

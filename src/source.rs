@@ -19,8 +19,12 @@ pub struct SourceFile {
     pub original: Vec<u8>,
     /// Whether the file starts with a UTF-8 byte order mark.
     pub bom: bool,
-    /// The text after the BOM: what is parsed and edited.
+    /// The text after the BOM: what is parsed and edited. In a file whose
+    /// lines end in a lone CR (old Mac style, which Python accepts but the
+    /// parser does not), each CR is read as LF here and written back as CR.
     pub text: String,
+    /// The file's lines end in a lone CR.
+    pub cr_only: bool,
 }
 
 impl SourceFile {
@@ -53,8 +57,15 @@ impl SourceFile {
             }
         };
         let (bom, text) = match text.strip_prefix(BOM) {
-            Some(rest) => (true, rest.to_owned()),
-            None => (false, text.to_owned()),
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        // CR and LF are one byte each, so the swap keeps every offset.
+        let cr_only = text.contains('\r') && !text.contains('\n');
+        let text = if cr_only {
+            text.replace('\r', "\n")
+        } else {
+            text.to_owned()
         };
         Ok(Self {
             path,
@@ -62,15 +73,22 @@ impl SourceFile {
             original: bytes,
             bom,
             text,
+            cr_only,
         })
     }
 
-    /// The full file contents for `text`, with the BOM put back.
+    /// The full file contents for `text`, with the BOM and CR line endings
+    /// put back.
     pub fn with_bom(&self, text: &str) -> String {
+        let text = if self.cr_only {
+            text.replace('\n', "\r")
+        } else {
+            text.to_owned()
+        };
         if self.bom {
             format!("{BOM}{text}")
         } else {
-            text.to_owned()
+            text
         }
     }
 }
@@ -210,5 +228,14 @@ mod tests {
         let with_bom = decode("\u{feff}x = 1\n".as_bytes()).unwrap();
         assert!(with_bom.bom);
         assert_eq!(with_bom.text, "x = 1\n");
+        assert_eq!(
+            with_bom.with_bom(&with_bom.text).as_bytes(),
+            "\u{feff}x = 1\n".as_bytes()
+        );
+        let cr = decode(b"x = 1\ry = 2\r").unwrap();
+        assert_eq!(cr.text, "x = 1\ny = 2\n");
+        assert_eq!(cr.with_bom(&cr.text), "x = 1\ry = 2\r");
+        let mixed = decode(b"x = 1\r\ny = 2\n").unwrap();
+        assert_eq!(mixed.with_bom(&mixed.text), "x = 1\r\ny = 2\n");
     }
 }

@@ -4,16 +4,20 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
 /// Replace the file at `path` with `contents`, provided it still holds
 /// `expected` (what was read and fixed). A symlink is written through to its
-/// target, so the link stays a link.
+/// target, so the link stays a link, but only when the target lies inside one
+/// of `roots` (the paths given on the command line, resolved): a link must not
+/// carry a fix to a file the user did not name. A read-only file is not
+/// written.
 pub fn write_atomic(
     path: &Path,
     display: &str,
+    roots: &[PathBuf],
     expected: &[u8],
     contents: &[u8],
 ) -> Result<(), Error> {
@@ -22,11 +26,21 @@ pub fn write_atomic(
         reason,
     };
     let target = fs::canonicalize(path).map_err(|e| fail(e.to_string()))?;
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !roots.iter().any(|root| target.starts_with(root)) {
+        return Err(fail(format!(
+            "it is a symbolic link to {}, outside the paths given",
+            target.display()
+        )));
+    }
+    let metadata = fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
+    if metadata.permissions().readonly() {
+        return Err(fail("it is read-only".into()));
+    }
     let current = fs::read(&target).map_err(|e| fail(e.to_string()))?;
     if current != expected {
         return Err(fail("it changed on disk since it was read".into()));
     }
-    let metadata = fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
     let folder = target
         .parent()
         .ok_or_else(|| fail("it has no parent folder".into()))?;
@@ -59,3 +73,20 @@ fn keep_owner(path: &Path, metadata: &fs::Metadata) {
 
 #[cfg(not(unix))]
 fn keep_owner(_path: &Path, _metadata: &fs::Metadata) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("a.py");
+        fs::write(&path, "changed by someone else\n").unwrap();
+        let roots = [temp.path().canonicalize().unwrap()];
+        let result = write_atomic(&path, "a.py", &roots, b"what was read\n", b"fixed\n");
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("changed on disk"), "{message}");
+        assert_eq!(fs::read(&path).unwrap(), b"changed by someone else\n");
+    }
+}

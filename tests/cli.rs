@@ -371,3 +371,117 @@ fn write_keeps_permissions_and_writes_through_symlinks() {
     let leftovers: Vec<_> = fs::read_dir(temp.path().join("real")).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
 }
+
+#[test]
+fn cr_line_endings_are_kept() {
+    let source = BROKEN.replace('\n', "\r");
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        read(temp.path(), "a.py"),
+        FIXED.replace('\n', "\r").as_bytes()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_files_and_links_out_of_the_tree_are_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let outside = tree(&[("target.py", BROKEN.as_bytes())]);
+    let temp = tree(&[
+        ("locked.py", BROKEN.as_bytes()),
+        ("open.py", BROKEN.as_bytes()),
+    ]);
+    fs::set_permissions(
+        temp.path().join("locked.py"),
+        fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("target.py"),
+        temp.path().join("link.py"),
+    )
+    .unwrap();
+    let output = run_in(temp.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("locked.py: cannot write: it is read-only"),
+        "{err}"
+    );
+    // The walk does not follow links, so the file outside is never reached.
+    assert!(err.contains("Scanned 2 files"), "{err}");
+    assert_eq!(read(temp.path(), "locked.py"), BROKEN.as_bytes());
+    assert_eq!(read(outside.path(), "target.py"), BROKEN.as_bytes());
+    assert_eq!(read(temp.path(), "open.py"), FIXED.as_bytes());
+}
+
+#[test]
+fn a_file_named_several_ways_is_processed_once() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    let absolute = temp.path().join("a.py");
+    let output = run_in(
+        temp.path(),
+        &["--write", "a.py", "./a.py", absolute.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(temp.path(), "a.py"), FIXED.as_bytes());
+    assert!(
+        stderr(&output).contains("Scanned 1 file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// An interrupt during `--write` leaves every file either as it was or fully
+/// fixed, and no temporary file behind. The signal is sent once the first file
+/// has been written, so it lands in the middle of the writes.
+#[cfg(unix)]
+#[test]
+fn an_interrupt_leaves_every_file_old_or_new() {
+    let temp = tempfile::tempdir().unwrap();
+    let count = 2000;
+    for i in 0..count {
+        let dir = temp.path().join(format!("pkg{:02}", i % 40));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(format!("m{i:04}.py")), BROKEN).unwrap();
+    }
+    let first = temp.path().join("pkg00/m0000.py");
+    let mut child = common::unnest()
+        .current_dir(temp.path())
+        .args(["--write", "."])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while fs::read(&first).unwrap() == BROKEN.as_bytes() {
+        assert!(started.elapsed().as_secs() < 120, "no file was written");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().unwrap();
+    let mut fixed = 0;
+    for entry in ignore::WalkBuilder::new(temp.path()).hidden(false).build() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".unnest-"), "temporary file left: {name}");
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let contents = fs::read(entry.path()).unwrap();
+            assert!(
+                contents == BROKEN.as_bytes() || contents == FIXED.as_bytes(),
+                "{name} is partial"
+            );
+            fixed += usize::from(contents == FIXED.as_bytes());
+        }
+    }
+    eprintln!("interrupted mid-write: {fixed} of {count} files fixed");
+    assert!(fixed >= 1);
+    if fixed < count {
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted:"));
+    }
+}
