@@ -448,7 +448,7 @@ fn an_interrupt_leaves_every_file_old_or_new() {
         fs::write(dir.join(format!("m{i:04}.py")), BROKEN).unwrap();
     }
     let first = temp.path().join("pkg00/m0000.py");
-    let mut child = common::unnest()
+    let child = common::unnest()
         .current_dir(temp.path())
         .args(["--write", "."])
         .stdout(std::process::Stdio::null())
