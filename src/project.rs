@@ -294,8 +294,21 @@ impl Project {
             let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
             let mut count_by_file = vec![0; self.files.len()];
             for (file, list) in diagnostics.iter().enumerate() {
-                for fix in list.iter().filter_map(|d| d.fix.as_ref()) {
+                // Last first, and never a finding inside another's range in
+                // the same pass: a run inside another run's argument is fixed
+                // first, and the outer one waits for the next pass, where it
+                // sees `await y` as its argument (and groups it) rather than
+                // taking the `await` just inserted for an `await` the author
+                // wrote.
+                let mut taken_ranges: Vec<crate::fix::TextRange> = Vec::new();
+                for diagnostic in list.iter().rev() {
+                    let Some(fix) = diagnostic.fix.as_ref() else {
+                        continue;
+                    };
                     if !fix.is_applicable(unsafe_fixes) {
+                        continue;
+                    }
+                    if taken_ranges.iter().any(|r| r.touches(diagnostic.range)) {
                         continue;
                     }
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
@@ -308,6 +321,7 @@ impl Project {
                     if blocked {
                         continue;
                     }
+                    taken_ranges.push(diagnostic.range);
                     for (f, edit) in edits {
                         taken.entry(f).or_default().push(edit);
                     }

@@ -143,12 +143,25 @@ fn has_comment(node: Node) -> bool {
     false
 }
 
-/// Whether `call` is already the operand of `await` (through parentheses).
+/// Whether `call` is already the operand of `await`, through parentheses.
+/// tree-sitter-python reads `await a ** b` as `await (a ** b)`, where Python
+/// reads `(await a) ** b`, so the left operand of `**` under an `await` is
+/// awaited too.
 pub fn is_awaited(call: Node) -> bool {
     let mut node = call;
     while let Some(parent) = node.up() {
         match parent.kind() {
             "parenthesized_expression" => node = parent,
+            "binary_operator"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "**")
+                    && parent
+                        .child_by_field_name("left")
+                        .is_some_and(|left| left.id() == node.id()) =>
+            {
+                node = parent
+            }
             "await" => return true,
             _ => return false,
         }
@@ -175,14 +188,27 @@ fn has_trailer(call: Node) -> bool {
 
 /// Where `call` really starts. tree-sitter-python parses a leading
 /// `*asyncio.run(x)` in a list, set or tuple display as a call of the attribute
-/// `(*asyncio).run`; the star belongs outside the call and must stay.
+/// `(*asyncio).run` (and `*a.b().c(x)` likewise, with the star on the leftmost
+/// name); the star belongs outside the call and must stay.
 pub fn call_start(call: Node) -> usize {
-    call.child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("object"))
-        .filter(|object| object.kind() == "list_splat")
-        .and_then(|splat| splat.named_child(0))
-        .map_or(call.start_byte(), |inner| inner.start_byte())
+    let mut node = call;
+    loop {
+        let next = match node.kind() {
+            "call" => node.child_by_field_name("function"),
+            "attribute" => node.child_by_field_name("object"),
+            "subscript" => node.child_by_field_name("value"),
+            "list_splat" => {
+                return node
+                    .named_child(0)
+                    .map_or(call.start_byte(), |n| n.start_byte());
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return call.start_byte(),
+        }
+    }
 }
 
 /// Edits that replace `call` (which runs `awaitable` to completion) with an

@@ -61,7 +61,7 @@ impl<'t> NestedRun<'t> {
             .call
             .child_by_field_name("function")
             .unwrap_or(self.call);
-        &source[function.byte_range()]
+        &source[crate::rewrite::call_start(self.call)..function.end_byte()]
     }
 
     /// The range a finding about this call points at.

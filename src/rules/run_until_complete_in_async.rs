@@ -75,6 +75,10 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 fn drops_nothing(receiver: Node, source: &str) -> bool {
     match receiver.kind() {
         "identifier" | "integer" | "string" => true,
+        // `*loop.run_until_complete(x)` in a display parses as `(*loop).run_...`
+        "list_splat" => receiver
+            .named_child(0)
+            .is_some_and(|inner| drops_nothing(inner, source)),
         // `loops[0]`, `self.loops[name]`
         "subscript" => {
             let value = receiver.child_by_field_name("value");
