@@ -24,10 +24,8 @@ since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1
 t_all=$(now)
 
 unnest=$root/target/release/unnest
-if [[ ! -x $unnest ]]; then
-    echo "building $unnest"
-    (cd "$root" && cargo build --release --quiet)
-fi
+# Always build: a stale binary would check old code.
+(cd "$root" && cargo build --release --quiet)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unnest-roundtrip.XXXXXX")
 if (( keep )); then
