@@ -384,3 +384,45 @@ impl Project {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Applicability, Fix, TextRange};
+    use crate::rules::Rule;
+
+    /// A fix whose result does not parse is refused: the file keeps its text
+    /// and is reported, and other fixes in other files still apply.
+    #[test]
+    fn fixes_that_break_the_syntax_are_refused() {
+        let mut project =
+            Project::from_texts(&[("a.py", "x = f(1)\n"), ("b.py", "y = g(2)\n")]).unwrap();
+        let breaking = Diagnostic {
+            rule: Rule::AsyncioRunInAsync,
+            message: String::new(),
+            range: TextRange::new(4, 8),
+            fix: Some(Fix::new(
+                vec![Edit::replace(TextRange::new(4, 8), "f(1")],
+                Applicability::Safe,
+                String::new(),
+            )),
+        };
+        let fine = Diagnostic {
+            rule: Rule::AsyncioRunInAsync,
+            message: String::new(),
+            range: TextRange::new(4, 8),
+            fix: Some(Fix::new(
+                vec![Edit::replace(TextRange::new(4, 8), "g(3)")],
+                Applicability::Safe,
+                String::new(),
+            )),
+        };
+        let mut parser = new_parser();
+        let applied = project.apply_pass(&mut parser, &[vec![breaking], vec![fine]], false);
+        assert_eq!(applied, Some(1));
+        assert!(project.files[0].failed);
+        assert_eq!(project.files[0].text, "x = f(1)\n");
+        assert_eq!(project.files[1].text, "y = g(3)\n");
+        assert!(project.errors[0].to_string().contains("would not parse"));
+    }
+}

@@ -158,10 +158,19 @@ fn write_fixes(
     out: &mut impl Write,
     errors: &mut Vec<Error>,
 ) -> usize {
+    // The folders the run covers: each folder given, and the folder of each
+    // file given (a link given by name may point next to itself, not away).
     let roots: Vec<PathBuf> = args
         .paths
         .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .filter_map(|p| {
+            if p.is_dir() {
+                std::fs::canonicalize(p).ok()
+            } else {
+                let folder = p.parent().filter(|f| !f.as_os_str().is_empty());
+                std::fs::canonicalize(folder.unwrap_or(std::path::Path::new("."))).ok()
+            }
+        })
         .collect();
     let mut left = 0;
     let mut json_items = Vec::new();

@@ -485,3 +485,56 @@ fn an_interrupt_leaves_every_file_old_or_new() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted:"));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_file_outside_the_paths_given_is_not_written() {
+    let outside = tree(&[("target.py", BROKEN.as_bytes())]);
+    let temp = tree(&[("inside.py", BROKEN.as_bytes())]);
+    std::os::unix::fs::symlink(
+        outside.path().join("target.py"),
+        temp.path().join("link.py"),
+    )
+    .unwrap();
+    let output = run_in(temp.path(), &["--write", "link.py", "inside.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("link.py: cannot write: it is a symbolic link to"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(outside.path(), "target.py"), BROKEN.as_bytes());
+    assert_eq!(read(temp.path(), "inside.py"), FIXED.as_bytes());
+}
+
+#[test]
+fn mixed_line_endings_form_feeds_and_trailing_spaces_are_kept() {
+    let source = "import asyncio\r\n\x0c\n\nasync def main():  \r\n    return asyncio.run(work())   \n\tpass\r";
+    let fixed =
+        "import asyncio\r\n\x0c\n\nasync def main():  \r\n    return await work()   \n\tpass\r";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(temp.path(), &["--write"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(temp.path(), "a.py"), fixed.as_bytes());
+}
+
+#[test]
+fn very_large_files_are_skipped_when_walking() {
+    let mut big = String::from(BROKEN);
+    while big.len() <= (16 << 20) {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    let temp = tree(&[("big.py", big.as_bytes()), ("small.py", BROKEN.as_bytes())]);
+    let output = run_in(temp.path(), &["--check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("big.py: skipped: 16 MiB is more than"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).starts_with("small.py:5:12: UNN001"),
+        "{}",
+        stdout(&output)
+    );
+}
