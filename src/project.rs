@@ -397,26 +397,17 @@ mod tests {
     fn fixes_that_break_the_syntax_are_refused() {
         let mut project =
             Project::from_texts(&[("a.py", "x = f(1)\n"), ("b.py", "y = g(2)\n")]).unwrap();
-        let breaking = Diagnostic {
+        let replacing = |content: &str| Diagnostic {
             rule: Rule::AsyncioRunInAsync,
             message: String::new(),
             range: TextRange::new(4, 8),
             fix: Some(Fix::new(
-                vec![Edit::replace(TextRange::new(4, 8), "f(1")],
+                vec![Edit::replace(TextRange::new(4, 8), content)],
                 Applicability::Safe,
                 String::new(),
             )),
         };
-        let fine = Diagnostic {
-            rule: Rule::AsyncioRunInAsync,
-            message: String::new(),
-            range: TextRange::new(4, 8),
-            fix: Some(Fix::new(
-                vec![Edit::replace(TextRange::new(4, 8), "g(3)")],
-                Applicability::Safe,
-                String::new(),
-            )),
-        };
+        let (breaking, fine) = (replacing("f(1"), replacing("g(3)"));
         let mut parser = new_parser();
         let applied = project.apply_pass(&mut parser, &[vec![breaking], vec![fine]], false);
         assert_eq!(applied, Some(1));
