@@ -20,11 +20,13 @@ pub fn parse(parser: &mut Parser, text: &str) -> Tree {
         .expect("parsing without a timeout or cancellation flag always returns a tree")
 }
 
-/// The byte offset of the first syntax error in `tree`, if any.
+/// The byte offset of the first syntax error in `tree`, if any. Besides what
+/// tree-sitter flags, `await await x` counts: tree-sitter-python accepts it,
+/// CPython does not.
 pub fn first_error(tree: &Tree) -> Option<usize> {
     let root = tree.root_node();
     if !root.has_error() {
-        return None;
+        return double_await(tree);
     }
     let mut node = root;
     'descend: loop {
@@ -39,5 +41,38 @@ pub fn first_error(tree: &Tree) -> Option<usize> {
             }
         }
         return Some(node.start_byte());
+    }
+}
+
+/// The first `await` whose operand is itself an unparenthesised `await`.
+fn double_await(tree: &Tree) -> Option<usize> {
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "await" && node.named_child(0).is_some_and(|n| n.kind() == "await") {
+            return Some(node.start_byte());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_await_is_an_error() {
+        let mut parser = new_parser();
+        let bad = parse(&mut parser, "async def f():\n    await await g()\n");
+        assert_eq!(first_error(&bad), Some(19));
+        let good = parse(&mut parser, "async def f():\n    await (await g())\n");
+        assert_eq!(first_error(&good), None);
     }
 }
