@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use self::bindings::{Bindings, Meaning};
-use self::scope::{Context, Scope, context_of, scopes_of};
+use self::scope::{Context, Scope, scopes_of};
 use crate::diagnostic::Diagnostic;
 use crate::queries::{CALLS, captured};
 
@@ -79,6 +79,9 @@ pub struct Checker<'t> {
     pub source: &'t str,
     pub bindings: Bindings<'t>,
     pub guards: guards::Guards<'t>,
+    /// Module level runs under a loop that allows top-level `await`: the
+    /// cells of a Jupyter notebook.
+    pub top_level_await: bool,
 }
 
 impl<'t> Checker<'t> {
@@ -87,6 +90,7 @@ impl<'t> Checker<'t> {
             source,
             bindings: Bindings::collect(tree, source),
             guards: guards::Guards::new(source),
+            top_level_await: false,
         }
     }
 }
@@ -169,7 +173,7 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
                 continue;
             }
             let scopes = scopes_of(call);
-            let context = context_of(&scopes);
+            let context = scope::context_with(&scopes, checker.top_level_await);
             runs.push(NestedRun {
                 call,
                 kind,

@@ -201,6 +201,40 @@ pub enum Context<'t> {
     Sync,
 }
 
+/// Like [`context_of`]; with `top_level_await` (a notebook cell), module level
+/// counts as a running loop where `await` is allowed, as in an `async def`
+/// whose node is the module.
+pub fn context_with<'t>(scopes: &[Scope<'t>], top_level_await: bool) -> Context<'t> {
+    let context = context_of(scopes);
+    if !top_level_await || !matches!(context, Context::Sync) {
+        return context;
+    }
+    let module = scopes[scopes.len() - 1].node;
+    let generators: Vec<Node> = scopes
+        .iter()
+        .take_while(|s| s.kind != ScopeKind::Module)
+        .filter(|s| s.kind == ScopeKind::Comprehension { generator: true })
+        .map(|s| s.node)
+        .collect();
+    let boundary = scopes.iter().copied().find(|s| s.is_function_like());
+    match boundary {
+        Some(b) if b.kind == ScopeKind::Module => match generators.first() {
+            None => Context::Async { function: module },
+            Some(&innermost) => Context::Generator {
+                function: module,
+                innermost,
+                generators: generators.len(),
+            },
+        },
+        // A sync def, lambda or class body at module level of a notebook.
+        Some(boundary) => Context::NoAwait {
+            boundary,
+            function: module,
+        },
+        None => context,
+    }
+}
+
 pub fn context_of<'t>(scopes: &[Scope<'t>]) -> Context<'t> {
     let mut generators = Vec::new();
     let Some(position) = scopes.iter().position(|scope| {
