@@ -1,5 +1,5 @@
 //! Finding the files to process: explicit files as given, folders walked for
-//! `*.py` files with `.gitignore`/`.ignore` respected and the usual environment
+//! `*.py` and `*.ipynb` files with `.gitignore`/`.ignore` respected and the usual environment
 //! and build folders skipped.
 
 use std::path::{Path, PathBuf};
@@ -93,7 +93,12 @@ fn walk(root: &Path, excludes: &[String], found: &mut Discovered) -> Result<(), 
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if !is_file || entry.path().extension().is_none_or(|e| e != "py") {
+                if !is_file
+                    || entry
+                        .path()
+                        .extension()
+                        .is_none_or(|e| e != "py" && e != "ipynb")
+                {
                     continue;
                 }
                 let size = entry.metadata().map_or(0, |m| m.len());

@@ -40,7 +40,10 @@ pub struct CodeCell {
 #[derive(Debug, Clone)]
 enum SourceSpan {
     /// `"source": ["line\n", "line"]`: the array and each element.
-    Lines { array: Range<usize>, items: Vec<Range<usize>> },
+    Lines {
+        array: Range<usize>,
+        items: Vec<Range<usize>>,
+    },
     /// `"source": "text"`.
     Text(Range<usize>),
 }
@@ -64,7 +67,9 @@ impl Notebook {
         let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
         match get("nbformat").map(|v| &v.value) {
             Some(Value::Number(n)) if n == "4" => {}
-            Some(Value::Number(n)) => return Err(format!("it is nbformat {n}; only nbformat 4 is supported")),
+            Some(Value::Number(n)) => {
+                return Err(format!("it is nbformat {n}; only nbformat 4 is supported"));
+            }
             _ => return Err("it has no nbformat version".into()),
         }
         let Some(Value::Array(cells)) = get("cells").map(|v| &v.value) else {
@@ -84,18 +89,33 @@ impl Notebook {
                 continue;
             }
             let (source, span) = match field("source") {
-                Some(Spanned { value: Value::String(text), span }) => (text.clone(), SourceSpan::Text(span.clone())),
-                Some(Spanned { value: Value::Array(items), span }) => {
+                Some(Spanned {
+                    value: Value::String(text),
+                    span,
+                }) => (text.clone(), SourceSpan::Text(span.clone())),
+                Some(Spanned {
+                    value: Value::Array(items),
+                    span,
+                }) => {
                     let mut text = String::new();
                     let mut ranges = Vec::new();
                     for item in items {
                         let Value::String(line) = &item.value else {
-                            return Err(format!("cell {} has a source line that is not a string", index + 1));
+                            return Err(format!(
+                                "cell {} has a source line that is not a string",
+                                index + 1
+                            ));
                         };
                         text.push_str(line);
                         ranges.push(item.span.clone());
                     }
-                    (text, SourceSpan::Lines { array: span.clone(), items: ranges })
+                    (
+                        text,
+                        SourceSpan::Lines {
+                            array: span.clone(),
+                            items: ranges,
+                        },
+                    )
                 }
                 _ => return Err(format!("cell {} has no source", index + 1)),
             };
@@ -129,6 +149,31 @@ impl Notebook {
         let position = self.cells.partition_point(|c| c.start <= offset).max(1) - 1;
         let cell = &self.cells[position];
         (cell, offset - cell.start)
+    }
+
+    /// The cell (its index in the notebook) and the 1-based row and column
+    /// of byte `offset` of `text`, this notebook's module text before or after
+    /// fixes.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize, usize) {
+        let before = &text[..offset.min(text.len())];
+        let cell = before.matches(BOUNDARY).count().min(self.cells.len() - 1);
+        let start = before.rfind(BOUNDARY).map_or(0, |i| i + BOUNDARY.len());
+        let in_cell = &before[start..];
+        let row = in_cell.matches('\n').count() + 1;
+        let line_start = in_cell.rfind('\n').map_or(0, |i| i + 1);
+        (
+            self.cells[cell].index,
+            row,
+            in_cell[line_start..].chars().count() + 1,
+        )
+    }
+
+    /// The module text of each cell in `text` (before or after fixes),
+    /// without the boundaries.
+    pub fn pieces<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        let mut pieces: Vec<&str> = text.split(BOUNDARY).collect();
+        pieces.pop();
+        pieces
     }
 
     /// The cells' sources after fixes turned the module text into `fixed`:
@@ -323,7 +368,10 @@ fn json_array(json: &str, array: &Range<usize>, items: &[Range<usize>], lines: &
         _ => ("\n".to_owned(), "\n".to_owned()),
     };
     let elements: Vec<String> = lines.iter().map(|l| json_string(l)).collect();
-    format!("[{indent}{}{closing}]", elements.join(&format!(",{indent}")))
+    format!(
+        "[{indent}{}{closing}]",
+        elements.join(&format!(",{indent}"))
+    )
 }
 
 // A small JSON reader that keeps the byte range of every value, which
@@ -365,7 +413,10 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, what: &str) -> String {
-        let line = self.text[..self.at.min(self.text.len())].matches('\n').count() + 1;
+        let line = self.text[..self.at.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
         format!("invalid JSON at line {line}: {what}")
     }
 
@@ -530,7 +581,9 @@ mod tests {
         assert_eq!(notebook.cells[0].index, 1);
         assert_eq!(
             notebook.module,
-            format!("import asyncio\n0          \nasyncio.run(main())\n{BOUNDARY}0     \n0                  \n{BOUNDARY}")
+            format!(
+                "import asyncio\n0          \nasyncio.run(main())\n{BOUNDARY}0     \n0                  \n{BOUNDARY}"
+            )
         );
         let at = notebook.module.find("asyncio.run").unwrap();
         let (cell, offset) = notebook.locate(at);
@@ -540,12 +593,17 @@ mod tests {
     #[test]
     fn only_changed_source_strings_are_rewritten() {
         let notebook = Notebook::parse(NOTEBOOK).unwrap();
-        let fixed = notebook.module.replacen("asyncio.run(main())", "await main()", 1);
+        let fixed = notebook
+            .module
+            .replacen("asyncio.run(main())", "await main()", 1);
         let sources = notebook.cell_sources(&fixed).unwrap();
         assert_eq!(sources[0], "import asyncio\n%time x = 1\nawait main()");
         assert_eq!(sources[1], "%%time\nasyncio.run(main())\n");
         let json = notebook.write_sources(NOTEBOOK, &sources).unwrap();
-        assert_eq!(json, NOTEBOOK.replacen("\"asyncio.run(main())\"\n", "\"await main()\"\n", 1));
+        assert_eq!(
+            json,
+            NOTEBOOK.replacen("\"asyncio.run(main())\"\n", "\"await main()\"\n", 1)
+        );
     }
 
     #[test]
@@ -564,7 +622,11 @@ mod tests {
     #[test]
     fn bad_notebooks_are_refused() {
         assert!(Notebook::parse("{").unwrap_err().contains("invalid JSON"));
-        assert!(Notebook::parse(r#"{"nbformat": 3, "cells": []}"#).unwrap_err().contains("nbformat 3"));
+        assert!(
+            Notebook::parse(r#"{"nbformat": 3, "cells": []}"#)
+                .unwrap_err()
+                .contains("nbformat 3")
+        );
     }
 
     #[test]

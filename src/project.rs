@@ -16,6 +16,7 @@ use crate::graph::fixes::NameUses;
 use crate::graph::modules::{is_package, module_name};
 use crate::graph::summary::{ImportTarget, ModuleSummary, summarize_and_check};
 use crate::graph::{FileView, Graph, findings};
+use crate::notebook::Notebook;
 use crate::parse::{first_error, new_parser, parse};
 use crate::prefilter::{NameFilter, may_hold_finding};
 use crate::source::{LineIndex, SourceFile, display_path};
@@ -28,8 +29,14 @@ const MAX_PASSES: usize = 10;
 /// One parsed file and its current text (which fixes change in memory).
 pub struct ProjectFile {
     pub source: SourceFile,
+    /// For a notebook: its code cells, whose module text is what is analysed.
+    pub notebook: Option<Notebook>,
     pub module: String,
     pub is_package: bool,
+    /// The Python text as first analysed: the file's text, or a notebook's
+    /// module text. Diagnostics of the first pass point into it.
+    pub original: String,
+    /// The Python text now, after the fixes applied so far.
     pub text: String,
     pub tree: Tree,
     pub index: LineIndex,
@@ -44,21 +51,46 @@ pub struct ProjectFile {
 
 impl ProjectFile {
     fn new(parser: &mut Parser, source: SourceFile) -> Result<Self, Error> {
-        let index = LineIndex::new(&source.text);
-        let tree = parse(parser, &source.text);
+        let notebook = if source.path.extension().is_some_and(|e| e == "ipynb") {
+            let notebook = Notebook::parse(&source.text).map_err(|reason| Error::Decode {
+                path: source.display.clone(),
+                reason: format!("is not a notebook unnest can edit: {reason}"),
+            })?;
+            Some(notebook)
+        } else {
+            None
+        };
+        let text = notebook
+            .as_ref()
+            .map_or_else(|| source.text.clone(), |n| n.module.clone());
+        let index = LineIndex::new(&text);
+        let tree = parse(parser, &text);
         if let Some(at) = first_error(&tree) {
-            let location = index.location(&source.text, at);
+            let location = match &notebook {
+                Some(notebook) => {
+                    let (cell, offset) = notebook.locate(at);
+                    let at = LineIndex::new(&cell.source).location(&cell.source, offset);
+                    format!("cell {}:{}:{}", cell.index + 1, at.row, at.column)
+                }
+                None => {
+                    let at = index.location(&text, at);
+                    format!("{}:{}", at.row, at.column)
+                }
+            };
             return Err(Error::Syntax {
                 path: source.display,
-                location: format!("{}:{}", location.row, location.column),
+                location,
             });
         }
         let module = module_name(&source.path);
         let package = is_package(&source.path);
-        let (summary, local) = summarize_and_check(&tree, &source.text, &module, package);
+        let (summary, local) =
+            summarize_and_check(&tree, &text, &module, package, notebook.is_some());
         Ok(Self {
             local,
-            text: source.text.clone(),
+            original: text.clone(),
+            text,
+            notebook,
             module,
             is_package: package,
             tree,
@@ -72,7 +104,28 @@ impl ProjectFile {
 
     /// Whether fixes changed the text.
     pub fn is_changed(&self) -> bool {
-        self.text != self.source.text
+        self.text != self.original
+    }
+
+    /// The file's new contents: the fixed text, or for a notebook its JSON with
+    /// the changed cell sources replaced; with the BOM and line endings it had.
+    pub fn contents(&self) -> Result<String, Error> {
+        let refused = |reason: String| Error::Unverified {
+            path: self.source.display.clone(),
+            reason,
+        };
+        let text = match &self.notebook {
+            None => self.text.clone(),
+            Some(notebook) => {
+                let sources = notebook.cell_sources(&self.text).ok_or_else(|| {
+                    refused("the fixed cells cannot be mapped back to the notebook".into())
+                })?;
+                notebook
+                    .write_sources(&self.source.text, &sources)
+                    .map_err(refused)?
+            }
+        };
+        Ok(self.source.with_bom(&text))
     }
 
     fn view(&self) -> FileView<'_> {
@@ -375,8 +428,13 @@ impl Project {
             for (file, text, tree) in results {
                 let target = &mut self.files[file];
                 target.index = LineIndex::new(&text);
-                (target.summary, target.local) =
-                    summarize_and_check(&tree, &text, &target.module, target.is_package);
+                (target.summary, target.local) = summarize_and_check(
+                    &tree,
+                    &text,
+                    &target.module,
+                    target.is_package,
+                    target.notebook.is_some(),
+                );
                 target.tree = tree;
                 target.text = text;
             }

@@ -9,9 +9,8 @@ use crate::cli::{Args, Format, Mode};
 use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
-use crate::output::{diff, json, plural, text, use_color};
+use crate::output::{Positions, diff, json, plural, text, use_color};
 use crate::project::{Project, ProjectFile};
-use crate::source::LineIndex;
 use crate::write::write_atomic;
 
 pub fn run(args: &Args) -> ExitStatus {
@@ -82,36 +81,27 @@ fn print_findings(
     let mut findings = 0;
     let mut json_items = Vec::new();
     for (file, diagnostics) in files.iter().zip(found) {
-        let source = &file.source;
+        let display = &file.source.display;
         findings += diagnostics.len();
         if args.format == Format::Json {
             json_items.extend(
                 diagnostics
                     .iter()
-                    .map(|d| json::diagnostic(files, file, &source.text, &file_index(file), d)),
+                    .map(|d| json::diagnostic(files, file, &file.original, d)),
             );
             continue;
         }
-        let index = file_index(file);
+        // Diagnostics of the first pass point into the text first analysed.
+        let positions = Positions::new(file, &file.original);
         match mode {
             Mode::Check => {
                 for d in diagnostics {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        text::diagnostic_line(&source.display, &source.text, &index, d)
-                    );
+                    let _ = writeln!(out, "{}", text::diagnostic_line(display, &positions, d));
                 }
             }
             _ => {
                 if file.is_changed() {
-                    let old = source.with_bom(&source.text);
-                    let new = source.with_bom(&file.text);
-                    let _ = write!(
-                        out,
-                        "{}",
-                        diff::unified_diff(&source.display, &old, &new, color)
-                    );
+                    let _ = write!(out, "{}", file_diff(file, color));
                 }
                 // Findings the diff cannot show go to stderr, so the patch on
                 // stdout stays clean.
@@ -120,10 +110,7 @@ fn print_findings(
                         .as_ref()
                         .is_some_and(|f| f.is_applicable(args.unsafe_fixes))
                 }) {
-                    eprintln!(
-                        "{}",
-                        text::diagnostic_line(&source.display, &source.text, &index, d)
-                    );
+                    eprintln!("{}", text::diagnostic_line(display, &positions, d));
                 }
             }
         }
@@ -135,13 +122,35 @@ fn print_findings(
     findings
 }
 
-/// The line index of a file's original text (diagnostics of the first pass
-/// point into it).
-fn file_index(file: &ProjectFile) -> LineIndex {
-    if file.is_changed() {
-        LineIndex::new(&file.source.text)
-    } else {
-        file.index.clone()
+/// The dry-run diff of one file: a patch of the file, or for a notebook one
+/// readable diff per changed cell (`nb.ipynb:cell 3`), since a patch of the
+/// JSON would be unreadable.
+fn file_diff(file: &ProjectFile, color: bool) -> String {
+    let source = &file.source;
+    match &file.notebook {
+        None => diff::unified_diff(
+            &source.display,
+            &source.with_bom(&file.original),
+            &source.with_bom(&file.text),
+            color,
+        ),
+        Some(notebook) => {
+            let old = notebook.pieces(&file.original);
+            let new = notebook.pieces(&file.text);
+            let sources = notebook.cell_sources(&file.text);
+            let mut out = String::new();
+            for (position, cell) in notebook.cells.iter().enumerate() {
+                if old.get(position) == new.get(position) {
+                    continue;
+                }
+                let label = format!("{}:cell {}", source.display, cell.index + 1);
+                let fixed = sources
+                    .as_ref()
+                    .map_or(new[position], |s| s[position].as_str());
+                out.push_str(&diff::unified_diff(&label, &cell.source, fixed, color));
+            }
+            out
+        }
     }
 }
 
@@ -182,24 +191,26 @@ fn write_fixes(
                 not_written += 1;
                 continue;
             }
-            let contents = source.with_bom(&file.text);
-            let written = write_atomic(
-                &source.path,
-                &source.display,
-                &roots,
-                &source.original,
-                contents.as_bytes(),
-            );
+            let written = file.contents().and_then(|contents| {
+                write_atomic(
+                    &source.path,
+                    &source.display,
+                    &roots,
+                    &source.original,
+                    contents.as_bytes(),
+                )
+            });
             if let Err(err) = written {
                 errors.push(err);
             }
         }
         left += diagnostics.len();
+        let positions = Positions::new(file, &file.text);
         for d in diagnostics {
             if args.format == Format::Json {
-                json_items.push(json::diagnostic(files, file, &file.text, &file.index, d));
+                json_items.push(json::diagnostic(files, file, &file.text, d));
             } else {
-                let line = text::diagnostic_line(&source.display, &file.text, &file.index, d);
+                let line = text::diagnostic_line(&source.display, &positions, d);
                 let _ = writeln!(out, "{line}");
             }
         }

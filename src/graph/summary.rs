@@ -211,14 +211,17 @@ const LITERALS: [&str; 7] = [
 
 /// The summary of one file, and the findings of the per-file rules in it: both
 /// from one parse, one set of bindings and one search for runs.
+/// `top_level_await` marks a notebook, whose module level runs under a loop.
 pub fn summarize_and_check(
     tree: &Tree,
     source: &str,
     module: &str,
     is_package: bool,
+    top_level_await: bool,
 ) -> (ModuleSummary, Vec<crate::diagnostic::Diagnostic>) {
     let _parents = crate::parents::ParentMap::install(tree);
-    let checker = Checker::new(tree, source);
+    let mut checker = Checker::new(tree, source);
+    checker.top_level_await = top_level_await;
     let runs = find_runs(tree, &checker);
     let summary = summarize(tree, &checker, &runs, module, is_package);
     let diagnostics = crate::analyze::check_runs(&runs, &checker);

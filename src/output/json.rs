@@ -4,16 +4,19 @@
 
 use serde::Serialize;
 
+use super::Positions;
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
 use crate::project::ProjectFile;
-use crate::source::{LineIndex, Location};
+use crate::source::Location;
 
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
     pub code: &'static str,
     pub message: &'a str,
     pub filename: &'a str,
+    /// The notebook cell, numbered from 1; `null` outside notebooks.
+    pub cell: Option<usize>,
     pub location: Location,
     pub end_location: Location,
     pub fix: Option<JsonFix<'a>>,
@@ -36,20 +39,23 @@ pub struct JsonEdit<'a> {
     pub end_location: Location,
 }
 
-/// The JSON form of `d`, a finding in `file` whose positions point into `text`.
+/// The JSON form of `d`, a finding in `file` whose positions point into `text`
+/// (the file's analysed text, before or after fixes).
 pub fn diagnostic<'a>(
     files: &'a [ProjectFile],
     file: &'a ProjectFile,
     text: &str,
-    index: &LineIndex,
     d: &'a Diagnostic,
 ) -> JsonDiagnostic<'a> {
+    let positions = Positions::new(file, text);
+    let (cell, location) = positions.at(d.range.start);
     JsonDiagnostic {
         code: d.rule.code(),
         message: &d.message,
         filename: &file.source.display,
-        location: index.location(text, d.range.start),
-        end_location: index.location(text, d.range.end),
+        cell,
+        location,
+        end_location: positions.at(d.range.end).1,
         fix: d.fix.as_ref().map(|fix| {
             let mut edits: Vec<JsonEdit> = fix
                 .edits
@@ -57,21 +63,20 @@ pub fn diagnostic<'a>(
                 .map(|edit| JsonEdit {
                     filename: None,
                     content: &edit.content,
-                    location: index.location(text, edit.range.start),
-                    end_location: index.location(text, edit.range.end),
+                    location: positions.at(edit.range.start).1,
+                    end_location: positions.at(edit.range.end).1,
                 })
                 .collect();
             for (other, other_edits) in &fix.elsewhere {
                 let other = &files[*other];
                 // Edits of other files point into the same version of them as
-                // the finding does: the original text.
-                let other_text = &other.source.text;
-                let other_index = LineIndex::new(other_text);
+                // the finding does: the text first analysed.
+                let other_positions = Positions::new(other, &other.original);
                 edits.extend(other_edits.iter().map(|edit| JsonEdit {
                     filename: Some(&other.source.display),
                     content: &edit.content,
-                    location: other_index.location(other_text, edit.range.start),
-                    end_location: other_index.location(other_text, edit.range.end),
+                    location: other_positions.at(edit.range.start).1,
+                    end_location: other_positions.at(edit.range.end).1,
                 }));
             }
             JsonFix {

@@ -1,21 +1,15 @@
-//! `path:line:col: CODE message` lines.
+//! `path:line:col: CODE message` lines (`path:cell N:line:col:` in notebooks).
 
+use super::Positions;
 use crate::diagnostic::Diagnostic;
-use crate::source::LineIndex;
 
-pub fn diagnostic_line(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> String {
-    let at = index.location(text, d.range.start);
+pub fn diagnostic_line(display: &str, positions: &Positions, d: &Diagnostic) -> String {
+    let at = positions.label(d.range.start);
     let fix = match &d.fix {
         Some(fix) => format!(" [fix: {}]", applicability_word(fix.applicability)),
         None => String::new(),
     };
-    format!(
-        "{display}:{}:{}: {} {}{fix}",
-        at.row,
-        at.column,
-        d.rule.code(),
-        d.message
-    )
+    format!("{display}:{at}: {} {}{fix}", d.rule.code(), d.message)
 }
 
 fn applicability_word(applicability: crate::fix::Applicability) -> &'static str {

@@ -117,7 +117,7 @@ pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 /// `async def name` or `def name` for messages.
 fn describe_function(function: Node, source: &str) -> String {
     if function.kind() == "module" {
-        return "a notebook cell (the kernel's loop runs there)".to_owned();
+        return "a notebook cell".to_owned();
     }
     let name = function
         .child_by_field_name("name")
