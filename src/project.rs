@@ -309,6 +309,14 @@ impl Project {
                     .cloned()
                     .collect();
                 diagnostics.extend(from_graph);
+                // Every other finding is a nested run: with none left, a
+                // `nest_asyncio.apply()` is dead weight.
+                if diagnostics.is_empty()
+                    && let Some(found) =
+                        crate::rules::unnecessary_nest_asyncio(&file.summary.nest_asyncio)
+                {
+                    diagnostics.push(found);
+                }
                 diagnostics.sort_by_key(|d| (d.range.start, d.rule));
                 diagnostics
             })

@@ -538,3 +538,28 @@ fn very_large_files_are_skipped_when_walking() {
         stdout(&output)
     );
 }
+
+#[test]
+fn nest_asyncio_goes_once_no_nested_run_remains() {
+    let source = "import asyncio\nimport nest_asyncio\n\nnest_asyncio.apply()\n\n\nasync def main():\n    return asyncio.run(work())\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let check = run_in(temp.path(), &["--check"]);
+    assert!(
+        !stdout(&check).contains("UNN010"),
+        "not while a nested run remains"
+    );
+    let output = run_in(temp.path(), &["--write", "--unsafe-fixes"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        String::from_utf8(read(temp.path(), "a.py")).unwrap(),
+        "import asyncio\n\n\n\nasync def main():\n    return await work()\n"
+    );
+    let safe_only = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(safe_only.path(), &["--write"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "UNN010 remains, its fix being unsafe"
+    );
+    assert!(stdout(&output).contains("UNN010"), "{}", stdout(&output));
+}

@@ -47,6 +47,9 @@ fn fixtures() {
         insta::glob!("fixtures/*.py", |path| {
             insta::assert_snapshot!(render(path));
         });
+        insta::glob!("fixtures/notebooks/*.ipynb", |path| {
+            insta::assert_snapshot!(render(path));
+        });
         insta::glob!("fixtures/projects/*", |path| {
             insta::assert_snapshot!(render(path));
         });

@@ -160,6 +160,18 @@ impl FunctionSummary {
     }
 }
 
+/// Where a module patches asyncio with `nest_asyncio`.
+#[derive(Debug, Clone, Default)]
+pub struct NestAsyncio {
+    /// The `nest_asyncio.apply(...)` statements: the call, and the whole
+    /// line(s) of the statement when it stands alone on them.
+    pub applies: Vec<(TextRange, Option<TextRange>)>,
+    /// The `import nest_asyncio` statements alone on their lines.
+    pub imports: Vec<TextRange>,
+    /// How many times the name `nest_asyncio` is used other than by these.
+    pub other_uses: usize,
+}
+
 /// A function handed to the event loop to run as a callback.
 #[derive(Debug, Clone)]
 pub enum Callback {
@@ -187,6 +199,9 @@ pub struct ModuleSummary {
     pub callbacks: Vec<Callback>,
     /// Names used other than as a call's function or a definition.
     pub value_uses: HashSet<String>,
+    /// `nest_asyncio.apply()` statements, and `import nest_asyncio` lines, as
+    /// whole-line ranges (for UNN010).
+    pub nest_asyncio: NestAsyncio,
     /// Where a new import line can go, and the line ending to end it with.
     pub import_at: usize,
     pub line_ending: &'static str,
@@ -284,6 +299,7 @@ fn summarize<'t>(
         lambda_runs: Vec::new(),
         callbacks: Vec::new(),
         value_uses,
+        nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
         line_ending: if source.contains("\r\n") {
             "\r\n"
@@ -365,7 +381,30 @@ fn summarize<'t>(
             arguments: plain_arguments(call, source),
             fstring_quote: fstring_quote(call, source),
         });
+        if source[function.byte_range()] == *"nest_asyncio.apply" {
+            let statement = call
+                .up()
+                .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+            summary.nest_asyncio.applies.push((
+                TextRange::of(call),
+                statement.and_then(|s| whole_lines(s, source)),
+            ));
+        }
     }
+    for node in &import_nodes {
+        if node.kind() == "import_statement"
+            && source[node.byte_range()]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                == ["import", "nest_asyncio"]
+            && let Some(lines) = whole_lines(*node, source)
+        {
+            summary.nest_asyncio.imports.push(lines);
+        }
+    }
+    let mentions = source.matches("nest_asyncio").count();
+    summary.nest_asyncio.other_uses = mentions
+        .saturating_sub(summary.nest_asyncio.applies.len() + summary.nest_asyncio.imports.len());
 
     for run in runs {
         if run.is_guarded(checker) {
@@ -1005,6 +1044,20 @@ fn thin_wrapper<'t>(
         target_text: source[function.byte_range()].to_owned(),
         arguments,
     })
+}
+
+/// The lines `node` stands on, newline included, when nothing else does.
+fn whole_lines(node: Node, source: &str) -> Option<TextRange> {
+    let start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    if !source[start..node.start_byte()].trim().is_empty() {
+        return None;
+    }
+    let rest = &source[node.end_byte()..];
+    let line_end = rest
+        .find('\n')
+        .map_or(source.len(), |i| node.end_byte() + i + 1);
+    let after = source[node.end_byte()..line_end].trim();
+    (after.is_empty() || after.starts_with('#')).then(|| TextRange::new(start, line_end))
 }
 
 /// The quote character of the f-string whose braces hold `node`, if any.

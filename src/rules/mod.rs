@@ -13,6 +13,7 @@ mod nested_run_in_callback;
 mod run_called_for_callable;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
+mod unnecessary_nest_asyncio;
 
 use tree_sitter::Node;
 
@@ -32,14 +33,16 @@ pub enum Rule {
     BlockingCallInAsync,
     BlockingCallInCallback,
     NestedRunInCallback,
+    UnnecessaryNestAsyncio,
 }
 
 pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
+pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
 
 impl Rule {
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -49,6 +52,7 @@ impl Rule {
         Rule::BlockingCallInAsync,
         Rule::BlockingCallInCallback,
         Rule::NestedRunInCallback,
+        Rule::UnnecessaryNestAsyncio,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +66,7 @@ impl Rule {
             Rule::BlockingCallInAsync => "UNN007",
             Rule::BlockingCallInCallback => "UNN008",
             Rule::NestedRunInCallback => "UNN009",
+            Rule::UnnecessaryNestAsyncio => "UNN010",
         }
     }
 
@@ -76,6 +81,7 @@ impl Rule {
             Rule::BlockingCallInAsync => "blocking-call-in-async",
             Rule::BlockingCallInCallback => "blocking-call-in-callback",
             Rule::NestedRunInCallback => "nested-run-in-callback",
+            Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
         }
     }
 
@@ -91,6 +97,7 @@ impl Rule {
             Rule::BlockingCallInAsync => blocking_call_in_async::DOC,
             Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
+            Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
         }
     }
 
