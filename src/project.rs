@@ -134,6 +134,7 @@ impl ProjectFile {
             text: &self.text,
             index: &self.index,
             summary: &self.summary,
+            notebook: self.notebook.as_ref(),
         }
     }
 }

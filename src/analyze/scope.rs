@@ -226,12 +226,14 @@ pub fn context_with<'t>(scopes: &[Scope<'t>], top_level_await: bool) -> Context<
                 generators: generators.len(),
             },
         },
-        // A sync def, lambda or class body at module level of a notebook.
-        Some(boundary) => Context::NoAwait {
+        // A class body at a notebook's top level runs at once, on the loop.
+        // A sync def or lambda runs when called: its callers are the call
+        // graph's to judge, as in a `.py` file.
+        Some(boundary) if boundary.kind == ScopeKind::Class => Context::NoAwait {
             boundary,
             function: module,
         },
-        None => context,
+        _ => context,
     }
 }
 

@@ -91,6 +91,8 @@ impl<'g, 'a> Planner<'g, 'a> {
                                 };
                                 graph.function(caller).is_async || snapshot.contains(&caller)
                             }
+                            // A notebook cell can await at top level.
+                            Place::Module => graph.files[file].summary.top_level_await,
                             _ => false,
                         }
                     })

@@ -42,6 +42,8 @@ pub struct FileView<'a> {
     pub text: &'a str,
     pub index: &'a LineIndex,
     pub summary: &'a ModuleSummary,
+    /// For a notebook, to name cells in messages.
+    pub notebook: Option<&'a crate::notebook::Notebook>,
 }
 
 pub struct Graph<'a> {
@@ -215,7 +217,8 @@ impl<'a> Graph<'a> {
                 .lambda_callbacks
                 .contains(&(file, start))
                 .then_some(LoopContext::Callback(None)),
-            Place::Other => None,
+            Place::Module if self.files[file].summary.top_level_await => Some(LoopContext::Cell),
+            Place::Module | Place::Other => None,
         }
     }
 
@@ -239,14 +242,21 @@ impl<'a> Graph<'a> {
         sites
     }
 
-    /// `path:line` of a byte offset in a file.
+    /// `path:line` of a byte offset in a file (`path:cell N:line` in a
+    /// notebook).
     pub fn place(&self, file: usize, offset: usize) -> String {
         let view = &self.files[file];
-        format!(
-            "{}:{}",
-            view.display,
-            view.index.location(view.text, offset).row
-        )
+        match view.notebook {
+            Some(notebook) => {
+                let (cell, row, _) = notebook.position(view.text, offset);
+                format!("{}:cell {}:{row}", view.display, cell + 1)
+            }
+            None => format!(
+                "{}:{}",
+                view.display,
+                view.index.location(view.text, offset).row
+            ),
+        }
     }
 
     /// The chain that makes `function` blocking, as message text:
@@ -289,6 +299,8 @@ pub enum LoopContext {
     AsyncGenerator(FnRef),
     /// A sync function or lambda (`None`) the loop runs as a callback.
     Callback(Option<FnRef>),
+    /// A notebook cell's top level.
+    Cell,
 }
 
 /// Everything the graph reports, with fixes.
@@ -310,13 +322,14 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
             let Some(context) = graph.loop_context(file, call) else {
                 continue;
             };
-            // The runs inside nested sync defs along the chain are reported
-            // through this call site, not again by UNN004.
+            // The runs inside nested sync defs (or a notebook's defs) along
+            // the chain are reported through this call site, not again by
+            // UNN004.
             let mut link = Some(target);
             let mut seen = HashSet::new();
             while let Some(f) = link.filter(|f| seen.insert(*f)) {
                 let function = graph.function(f);
-                if function.parent.is_some() {
+                if function.parent.is_some() || graph.files[f.file].summary.top_level_await {
                     for run in &function.runs {
                         covered_runs[f.file].insert(run.range.start);
                     }
@@ -328,10 +341,25 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
             }
             let diagnostic = match context {
                 LoopContext::Async(caller) => crate::rules::blocking_call_in_async(
-                    graph, &planner, file, index, caller, target, false,
+                    graph,
+                    &planner,
+                    file,
+                    index,
+                    Some(caller),
+                    target,
+                    false,
                 ),
                 LoopContext::AsyncGenerator(caller) => crate::rules::blocking_call_in_async(
-                    graph, &planner, file, index, caller, target, true,
+                    graph,
+                    &planner,
+                    file,
+                    index,
+                    Some(caller),
+                    target,
+                    true,
+                ),
+                LoopContext::Cell => crate::rules::blocking_call_in_async(
+                    graph, &planner, file, index, None, target, false,
                 ),
                 LoopContext::Callback(caller) => {
                     crate::rules::blocking_call_in_callback(graph, file, index, caller, target)

@@ -50,7 +50,9 @@ pub enum Place {
     Generator(usize),
     /// In a lambda that starts at this byte.
     Lambda(usize),
-    /// At module level, or in a class body.
+    /// At module level (which runs under a loop in a notebook).
+    Module,
+    /// In a class body.
     Other,
 }
 
@@ -187,6 +189,8 @@ pub struct ModuleSummary {
     pub functions: Vec<FunctionSummary>,
     /// Every class: its qualname and the last names of its bases.
     pub classes: Vec<(String, Vec<String>)>,
+    /// A notebook: module level runs under the kernel's loop.
+    pub top_level_await: bool,
     /// Module-level names bound by imports.
     pub imports: HashMap<String, ImportTarget>,
     /// Every module-level name, however bound.
@@ -292,6 +296,7 @@ fn summarize<'t>(
         is_package,
         functions: Vec::new(),
         classes: Vec::new(),
+        top_level_await: checker.top_level_await,
         imports: HashMap::new(),
         module_names: HashSet::new(),
         asyncio_name: None,
@@ -418,7 +423,7 @@ fn summarize<'t>(
                     .push(run_site(run, place, source));
             }
             Place::Lambda(_) => summary.lambda_runs.push(run_site(run, place, source)),
-            Place::Other => {}
+            Place::Module | Place::Other => {}
         }
     }
     for (index, node) in function_nodes.iter().enumerate() {
@@ -830,6 +835,7 @@ fn place_of(node: Node, by_node: &HashMap<usize, usize>) -> Place {
                 };
             }
             ScopeKind::Lambda => return Place::Lambda(scope.node.start_byte()),
+            ScopeKind::Module if !in_generator => return Place::Module,
             ScopeKind::Class | ScopeKind::Module => return Place::Other,
         }
     }

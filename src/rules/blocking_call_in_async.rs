@@ -48,14 +48,17 @@ pub fn diagnostic(
     planner: &Planner,
     file: usize,
     index: usize,
-    caller: FnRef,
+    caller: Option<FnRef>,
     target: FnRef,
     in_generator: bool,
 ) -> Diagnostic {
     let call = graph.call(file, index);
-    let caller_name = &graph.function(caller).name;
+    let caller = match caller {
+        Some(caller) => format!("`async def {}()`", graph.function(caller).name),
+        None => "A notebook cell".to_owned(),
+    };
     let mut message = format!(
-        "`async def {caller_name}()` calls {}: that raises RuntimeError, because a loop already runs there",
+        "{caller} calls {}: that raises RuntimeError, because a loop already runs there",
         graph.chain(target)
     );
     let fix = if in_generator {
