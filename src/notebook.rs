@@ -620,6 +620,17 @@ mod tests {
     }
 
     #[test]
+    fn a_source_given_as_one_string_stays_one_string() {
+        let json = "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"x = asyncio.run(f())\\ny = 1\"}], \"nbformat\": 4}";
+        let notebook = Notebook::parse(json).unwrap();
+        let fixed = notebook.module.replacen("asyncio.run(f())", "await f()", 1);
+        let sources = notebook.cell_sources(&fixed).unwrap();
+        assert_eq!(sources[0], "x = await f()\ny = 1");
+        let written = notebook.write_sources(json, &sources).unwrap();
+        assert_eq!(written, json.replacen("asyncio.run(f())", "await f()", 1));
+    }
+
+    #[test]
     fn bad_notebooks_are_refused() {
         assert!(Notebook::parse("{").unwrap_err().contains("invalid JSON"));
         assert!(
