@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
-    /// How diagnostics are printed; json replaces the diff on stdout.
+    /// How diagnostics are printed; any but text replaces the diff on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -46,12 +46,24 @@ pub struct Args {
     /// Skip files and folders matching GLOB when walking (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Also print how many findings each rule has.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print the documentation of a rule (UNN001, ...) and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// One JSON object per line.
+    JsonLines,
+    /// GitHub Actions workflow commands (`::warning file=...::message`).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod graph;
+pub mod noqa;
 pub mod notebook;
 pub mod output;
 pub mod parents;

@@ -142,6 +142,8 @@ impl ProjectFile {
 pub struct Project {
     pub files: Vec<ProjectFile>,
     pub errors: Vec<Error>,
+    /// Findings that `# noqa` comments suppressed in the first analysis.
+    suppressed: std::sync::OnceLock<usize>,
     /// Files looked at, parsed or not.
     pub scanned: usize,
 }
@@ -186,6 +188,7 @@ impl Project {
         let mut project = Project {
             files: Vec::new(),
             errors: Vec::new(),
+            suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
         };
         let mut pending: Vec<PathBuf> = paths.to_vec();
@@ -250,6 +253,7 @@ impl Project {
             scanned: files.len(),
             files,
             errors: Vec::new(),
+            suppressed: std::sync::OnceLock::new(),
         })
     }
 
@@ -294,7 +298,8 @@ impl Project {
         let graph = Graph::build(&views);
         let names = NameUses::collect(&graph);
         let found = findings(&graph, &names);
-        self.files
+        let results: Vec<(Vec<Diagnostic>, usize)> = self
+            .files
             .par_iter()
             .zip(
                 found
@@ -319,9 +324,25 @@ impl Project {
                     diagnostics.push(found);
                 }
                 diagnostics.sort_by_key(|d| (d.range.start, d.rule));
-                diagnostics
+                let before = diagnostics.len();
+                diagnostics.retain(|d| !crate::noqa::suppresses(&file.text, d));
+                let suppressed = before - diagnostics.len();
+                (diagnostics, suppressed)
             })
+            .collect();
+        let _ = self
+            .suppressed
+            .set(results.iter().map(|(_, suppressed)| suppressed).sum());
+        results
+            .into_iter()
+            .map(|(diagnostics, _)| diagnostics)
             .collect()
+    }
+
+    /// How many findings `# noqa` comments suppressed, in the files as they
+    /// were.
+    pub fn suppressed(&self) -> usize {
+        self.suppressed.get().copied().unwrap_or(0)
     }
 
     /// Apply every applicable fix, pass after pass. Returns the findings of

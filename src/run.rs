@@ -11,9 +11,13 @@ use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::{Positions, diff, json, plural, text, use_color};
 use crate::project::{Project, ProjectFile};
+use crate::rules::Rule;
 use crate::write::write_atomic;
 
 pub fn run(args: &Args) -> ExitStatus {
+    if let Some(code) = &args.explain {
+        return explain(code);
+    }
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let discovered = match discover(&args.paths, &args.exclude) {
         Ok(discovered) => discovered,
@@ -46,6 +50,16 @@ pub fn run(args: &Args) -> ExitStatus {
         Mode::Write => write_fixes(&project.files, &remaining, args, &mut out, &mut errors),
         Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
     };
+    if args.statistics {
+        print_statistics(
+            if mode == Mode::Write {
+                &remaining
+            } else {
+                &first
+            },
+            &mut out,
+        );
+    }
     let _ = out.flush();
     errors.sort_by_key(|e| e.to_string());
     for err in &errors {
@@ -57,6 +71,7 @@ pub fn run(args: &Args) -> ExitStatus {
         first: &first,
         remaining: &remaining,
         errors: errors.len(),
+        suppressed: project.suppressed(),
     };
     eprintln!("{}", summary.line(args, mode));
     if !errors.is_empty() {
@@ -83,7 +98,7 @@ fn print_findings(
     for (file, diagnostics) in files.iter().zip(found) {
         let display = &file.source.display;
         findings += diagnostics.len();
-        if args.format == Format::Json {
+        if args.format != Format::Text {
             json_items.extend(
                 diagnostics
                     .iter()
@@ -115,10 +130,7 @@ fn print_findings(
             }
         }
     }
-    if args.format == Format::Json {
-        let _ = serde_json::to_writer_pretty(&mut *out, &json_items);
-        let _ = writeln!(out);
-    }
+    json::emit(args.format, &json_items, out);
     findings
 }
 
@@ -207,7 +219,7 @@ fn write_fixes(
         left += diagnostics.len();
         let positions = Positions::new(file, &file.text);
         for d in diagnostics {
-            if args.format == Format::Json {
+            if args.format != Format::Text {
                 json_items.push(json::diagnostic(files, file, &file.text, d));
             } else {
                 let line = text::diagnostic_line(&source.display, &positions, d);
@@ -215,10 +227,7 @@ fn write_fixes(
             }
         }
     }
-    if args.format == Format::Json {
-        let _ = serde_json::to_writer_pretty(&mut *out, &json_items);
-        let _ = writeln!(out);
-    }
+    json::emit(args.format, &json_items, out);
     if not_written > 0 {
         errors.push(Error::Usage(format!(
             "interrupted: {} not written; every file is either as it was or fully fixed",
@@ -228,12 +237,59 @@ fn write_fixes(
     left
 }
 
+/// `--explain CODE`: the rule's documentation.
+fn explain(code: &str) -> ExitStatus {
+    match Rule::ALL
+        .iter()
+        .find(|r| r.code().eq_ignore_ascii_case(code) || r.name() == code)
+    {
+        Some(rule) => {
+            println!("{}", rule.doc().trim_end());
+            ExitStatus::Clean
+        }
+        None => {
+            let codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+            eprintln!(
+                "error: no rule `{code}`; the rules are {}",
+                codes.join(", ")
+            );
+            ExitStatus::Error
+        }
+    }
+}
+
+/// `--statistics`: findings per rule, most first.
+fn print_statistics(found: &[Vec<Diagnostic>], out: &mut impl Write) {
+    let mut counts: Vec<(Rule, usize, usize)> = Rule::ALL
+        .iter()
+        .map(|&rule| {
+            let of_rule = || found.iter().flatten().filter(move |d| d.rule == rule);
+            (
+                rule,
+                of_rule().count(),
+                of_rule().filter(|d| d.fix.is_some()).count(),
+            )
+        })
+        .filter(|(_, count, _)| *count > 0)
+        .collect();
+    counts.sort_by_key(|&(rule, count, _)| (std::cmp::Reverse(count), rule));
+    for (rule, count, fixable) in counts {
+        let _ = writeln!(
+            out,
+            "{count:>5}  {}  {:<28} {fixable} with a fix",
+            rule.code(),
+            rule.name()
+        );
+    }
+}
+
 struct Summary<'a> {
     scanned: usize,
     files: &'a [ProjectFile],
     first: &'a [Vec<Diagnostic>],
     remaining: &'a [Vec<Diagnostic>],
     errors: usize,
+    suppressed: usize,
 }
 
 impl Summary<'_> {
@@ -277,6 +333,9 @@ impl Summary<'_> {
                     parts.push(format!("{} without a fix", findings - with_unsafe));
                 }
             }
+        }
+        if self.suppressed > 0 {
+            parts.push(format!("{} suppressed by noqa", self.suppressed));
         }
         if self.errors > 0 {
             parts.push(plural(self.errors, "error"));

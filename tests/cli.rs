@@ -563,3 +563,75 @@ fn nest_asyncio_goes_once_no_nested_run_remains() {
     );
     assert!(stdout(&output).contains("UNN010"), "{}", stdout(&output));
 }
+
+#[test]
+fn noqa_comments_suppress_findings_and_their_fixes() {
+    let source = "import asyncio\n\n\nasync def main():\n    a = asyncio.run(work())  # noqa\n    b = asyncio.run(work())  # noqa: UNN001\n    c = asyncio.run(work())  # noqa: E501\n    d = asyncio.run(  # unnest: ignore\n        work()\n    )\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let check = run_in(temp.path(), &["--check"]);
+    let lines: Vec<String> = stdout(&check).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("a.py:7:9: UNN001"), "{}", lines[0]);
+    assert!(
+        stderr(&check).contains("3 suppressed by noqa"),
+        "{}",
+        stderr(&check)
+    );
+    let write = run_in(temp.path(), &["--write"]);
+    assert_eq!(write.status.code(), Some(0));
+    let after = String::from_utf8(read(temp.path(), "a.py")).unwrap();
+    assert_eq!(
+        after,
+        source.replace("c = asyncio.run(work())", "c = await work()")
+    );
+}
+
+#[test]
+fn explain_prints_a_rules_documentation() {
+    let temp = tree(&[]);
+    let output = run_in(temp.path(), &["--explain", "UNN007"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).starts_with("# UNN007 blocking-call-in-async"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(stdout(&output).contains("## Fix"));
+    let output = run_in(temp.path(), &["--explain", "UNN999"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no rule `UNN999`"));
+}
+
+#[test]
+fn github_json_lines_and_statistics() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", UNFIXABLE.as_bytes())]);
+    let github = run_in(temp.path(), &["--check", "--format", "github"]);
+    let lines: Vec<String> = stdout(&github).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].starts_with("::warning file=a.py,line=5,col=12,endLine=5,endColumn=31,title=UNN001::`asyncio.run()` inside"),
+        "{}",
+        lines[0]
+    );
+    let json_lines = run_in(temp.path(), &["--check", "--format", "json-lines"]);
+    let objects: Vec<serde_json::Value> = stdout(&json_lines)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(objects.len(), 2);
+    assert_eq!(objects[1]["code"], "UNN004");
+    let statistics = run_in(
+        temp.path(),
+        &["--check", "--statistics", "--format", "json-lines"],
+    );
+    let printed = stdout(&statistics);
+    let table: Vec<&str> = printed.lines().filter(|l| !l.starts_with('{')).collect();
+    assert_eq!(table.len(), 2, "{table:?}");
+    assert!(
+        table[0]
+            .trim_start()
+            .starts_with("1  UNN001  asyncio-run-in-async"),
+        "{}",
+        table[0]
+    );
+}
