@@ -64,6 +64,8 @@ pub enum Format {
     JsonLines,
     /// GitHub Actions workflow commands (`::warning file=...::message`).
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -635,3 +635,40 @@ fn github_json_lines_and_statistics() {
         table[0]
     );
 }
+
+/// `--format sarif` is valid SARIF 2.1.0 (checked against the schema in
+/// `tests/schemas/`), describes every rule, and carries regions and fixes.
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", UNFIXABLE.as_bytes())]);
+    let output = run_in(temp.path(), &["--check", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // And a log the schema rejects, so the check can fail.
+    assert!(!validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": "no"})));
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["ruleId"], "UNN001");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 5, "startColumn": 12, "endLine": 5, "endColumn": 31})
+    );
+    let replacement = &results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "await ");
+    assert!(results[1].get("fixes").is_none());
+}

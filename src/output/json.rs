@@ -98,6 +98,10 @@ pub fn emit(format: crate::cli::Format, items: &[JsonDiagnostic], out: &mut impl
             let _ = serde_json::to_writer_pretty(&mut *out, items);
             let _ = writeln!(out);
         }
+        Format::Sarif => {
+            let _ = serde_json::to_writer_pretty(&mut *out, &super::sarif::log(items));
+            let _ = writeln!(out);
+        }
         Format::JsonLines => {
             for item in items {
                 let _ = serde_json::to_writer(&mut *out, item);

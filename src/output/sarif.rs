@@ -1,0 +1,107 @@
+//! SARIF 2.1.0, the format GitHub code scanning reads: every rule described in
+//! `tool.driver.rules` from its documentation, and each finding a result with
+//! its region and, where it has one, its fix.
+
+use serde_json::{Value, json};
+
+use super::json::{JsonDiagnostic, JsonEdit};
+use crate::rules::Rule;
+use crate::source::Location;
+
+pub fn log(items: &[JsonDiagnostic]) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.code(),
+                "name": rule.name(),
+                "shortDescription": { "text": rule.summary() },
+                "fullDescription": { "text": rule.doc() },
+                "help": { "text": rule.doc(), "markdown": rule.doc() },
+                "defaultConfiguration": { "level": "warning" },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = items.iter().map(result).collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "unnest",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            // Columns count characters, as in the text output.
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+fn region(start: Location, end: Location) -> Value {
+    json!({
+        "startLine": start.row,
+        "startColumn": start.column,
+        "endLine": end.row,
+        "endColumn": end.column,
+    })
+}
+
+fn result(item: &JsonDiagnostic) -> Value {
+    let index = Rule::ALL
+        .iter()
+        .position(|r| r.code() == item.code)
+        .unwrap_or(0);
+    let mut result = json!({
+        "ruleId": item.code,
+        "ruleIndex": index,
+        "level": "warning",
+        "message": { "text": item.message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": item.filename },
+                "region": region(item.location, item.end_location),
+            }
+        }],
+    });
+    if let Some(cell) = item.cell {
+        result["properties"] = json!({ "notebookCell": cell });
+    }
+    if let Some(fix) = &item.fix {
+        // One artifact change per file the fix edits.
+        let mut files: Vec<(&str, Vec<&JsonEdit>)> = Vec::new();
+        for edit in &fix.edits {
+            let file = edit.filename.unwrap_or(item.filename);
+            match files.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, edits)) => edits.push(edit),
+                None => files.push((file, vec![edit])),
+            }
+        }
+        let changes: Vec<Value> = files
+            .into_iter()
+            .map(|(file, edits)| {
+                let replacements: Vec<Value> = edits
+                    .iter()
+                    .map(|edit| {
+                        json!({
+                            "deletedRegion": region(edit.location, edit.end_location),
+                            "insertedContent": { "text": edit.content },
+                        })
+                    })
+                    .collect();
+                json!({
+                    "artifactLocation": { "uri": file },
+                    "replacements": replacements,
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.message },
+            "artifactChanges": changes,
+        }]);
+    }
+    result
+}
