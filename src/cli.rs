@@ -18,8 +18,8 @@ use clap::{Parser, ValueEnum};
     after_help = "Exit status: 0 nothing found (or --write fixed everything), 1 findings remain, 2 an error."
 )]
 pub struct Args {
-    /// Files or folders to process; folders are walked for *.py files,
-    /// respecting .gitignore.
+    /// Files or folders to process; folders are walked for *.py and *.ipynb
+    /// files, respecting .gitignore. `-` reads one file's text from stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -46,6 +46,11 @@ pub struct Args {
     /// Skip files and folders matching GLOB when walking (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// With `-` as the path: the name of the file whose text stdin holds (for
+    /// messages, and `.ipynb` for a notebook).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Also print how many findings each rule has.
     #[arg(long)]

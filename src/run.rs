@@ -19,6 +19,10 @@ pub fn run(args: &Args) -> ExitStatus {
         return explain(code);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let mode = args.mode();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return run_stdin(args, mode);
+    }
     let discovered = match discover(&args.paths, &args.exclude) {
         Ok(discovered) => discovered,
         Err(err) => {
@@ -26,7 +30,6 @@ pub fn run(args: &Args) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let mode = args.mode();
     if mode == Mode::Write {
         // Without a handler the signal would end the process mid-write and
         // leave a temporary file behind (the target itself is replaced by a
@@ -76,6 +79,84 @@ pub fn run(args: &Args) -> ExitStatus {
     eprintln!("{}", summary.line(args, mode));
     if !errors.is_empty() {
         ExitStatus::Error
+    } else if findings > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}
+
+/// `unnest -`: one file's text from stdin, for editors and pipelines. With
+/// `--write` the fixed text goes to stdout (the text as it was when nothing
+/// applies); otherwise the diff or the diagnostics, as for a file.
+fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
+    if args.paths.len() != 1 {
+        eprintln!("error: `-` (stdin) cannot be combined with other paths");
+        return ExitStatus::Error;
+    }
+    let mut bytes = Vec::new();
+    if let Err(err) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+        eprintln!("error: cannot read stdin: {err}");
+        return ExitStatus::Error;
+    }
+    let name = args
+        .stdin_filename
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), |p| p.to_string_lossy().into_owned());
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            eprintln!("error: {name}: skipped: the file is not valid UTF-8");
+            return ExitStatus::Error;
+        }
+    };
+    let mut project = match Project::from_texts(&[(&name, &text)]) {
+        Ok(project) => project,
+        Err(err) => {
+            eprintln!("error: {err}");
+            if mode == Mode::Write {
+                // A pipeline still gets its text back, untouched.
+                print!("{text}");
+            }
+            return ExitStatus::Error;
+        }
+    };
+    let (first, remaining) = match mode {
+        Mode::Check => {
+            let found = project.analyze();
+            (found.clone(), found)
+        }
+        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let file = &project.files[0];
+    let mut status = ExitStatus::Clean;
+    let findings = if mode == Mode::Write {
+        let contents = match file.contents() {
+            Ok(contents) => contents,
+            Err(err) => {
+                eprintln!("error: {err}");
+                status = ExitStatus::Error;
+                text.clone()
+            }
+        };
+        let _ = write!(out, "{contents}");
+        let positions = Positions::new(file, &file.text);
+        for d in &remaining[0] {
+            eprintln!("{}", text::diagnostic_line(&name, &positions, d));
+        }
+        remaining[0].len()
+    } else {
+        print_findings(&project.files, &first, args, mode, &mut out)
+    };
+    let _ = out.flush();
+    for err in &project.errors {
+        eprintln!("error: {err}");
+        status = ExitStatus::Error;
+    }
+    if status == ExitStatus::Error {
+        status
     } else if findings > 0 {
         ExitStatus::Findings
     } else {

@@ -672,3 +672,58 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert_eq!(replacement["insertedContent"]["text"], "await ");
     assert!(results[1].get("fixes").is_none());
 }
+
+fn with_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = common::unnest()
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn stdin_round_trips() {
+    let temp = tree(&[]);
+    let fixed = with_stdin(
+        temp.path(),
+        &["-", "--stdin-filename", "app.py", "--write"],
+        BROKEN,
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    assert_eq!(stdout(&fixed), FIXED);
+    let diff = with_stdin(temp.path(), &["-", "--stdin-filename", "app.py"], BROKEN);
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        stdout(&diff).starts_with("--- a/app.py\n+++ b/app.py\n"),
+        "{}",
+        stdout(&diff)
+    );
+    let check = with_stdin(
+        temp.path(),
+        &["-", "--stdin-filename", "app.py", "--check"],
+        FIXED,
+    );
+    assert_eq!(check.status.code(), Some(0));
+    assert_eq!(stdout(&check), "");
+    // Broken input comes back untouched, with the reason and exit 2.
+    let broken = "import asyncio\nasync def f(:\n";
+    let output = with_stdin(
+        temp.path(),
+        &["-", "--stdin-filename", "app.py", "--write"],
+        broken,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), broken);
+    assert!(stderr(&output).contains("app.py:2:"), "{}", stderr(&output));
+}
