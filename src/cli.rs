@@ -9,7 +9,7 @@ use clap::{Parser, ValueEnum};
 /// loop, and rewrite them to await.
 ///
 /// By default unnest prints a unified diff of every fix and writes nothing.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "unnest",
     version,
@@ -51,6 +51,15 @@ pub struct Args {
     /// messages, and `.ipynb` for a notebook).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+
+    /// Read the configuration from this file (`pyproject.toml` or
+    /// `unnest.toml`) instead of looking for one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
 
     /// Also print how many findings each rule has.
     #[arg(long)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 
+use crate::config::Config;
 use crate::error::Error;
 
 /// Folders never walked into: version control, virtual environments, caches,
@@ -38,9 +39,15 @@ pub struct Discovered {
     pub errors: Vec<Error>,
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, Error> {
+/// Walk `paths`, each with its configuration (`configs[i]` for `paths[i]`),
+/// which says what to skip besides `excludes` from the command line.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &[String],
+    configs: &[Config],
+) -> Result<Discovered, Error> {
     let mut found = Discovered::default();
-    for path in paths {
+    for (path, config) in paths.iter().zip(configs) {
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(err) => {
@@ -58,7 +65,7 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, Er
             // Explicit files are always processed, whatever their name.
             found.files.push(path.clone());
         } else {
-            walk(path, excludes, &mut found)?;
+            walk(path, excludes, config, &mut found)?;
         }
     }
     // One file named twice (`a.py ./a.py /abs/a.py`) is processed once.
@@ -70,7 +77,12 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, Er
     Ok(found)
 }
 
-fn walk(root: &Path, excludes: &[String], found: &mut Discovered) -> Result<(), Error> {
+fn walk(
+    root: &Path,
+    excludes: &[String],
+    config: &Config,
+    found: &mut Discovered,
+) -> Result<(), Error> {
     let mut overrides = OverrideBuilder::new(root);
     for glob in excludes {
         overrides
@@ -80,13 +92,23 @@ fn walk(root: &Path, excludes: &[String], found: &mut Discovered) -> Result<(), 
     let overrides = overrides
         .build()
         .map_err(|err| Error::Usage(format!("invalid --exclude globs: {err}")))?;
+    // Globs of the configuration match paths below its folder; entries are
+    // made absolute from the resolved root, without a syscall each.
+    let config = config.clone();
+    let walk_root = root.to_owned();
+    let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .overrides(overrides)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+            let relative = entry
+                .path()
+                .strip_prefix(&walk_root)
+                .unwrap_or(entry.path());
+            entry.depth() == 0
+                || !config.is_excluded(&absolute_root.join(relative), is_dir, &SKIPPED_DIRS)
         })
         .build();
     for entry in walker {

@@ -43,6 +43,8 @@ pub enum Error {
     Unverified { path: String, reason: String },
     /// A file that could not be written; the original is intact.
     Write { path: String, reason: String },
+    /// A configuration file with an unknown key or a bad value.
+    Config { path: String, reason: String },
     /// Bad usage that clap cannot catch (an invalid glob, say).
     Usage(String),
 }
@@ -73,6 +75,7 @@ impl fmt::Display for Error {
             Error::Write { path, reason } => {
                 write!(f, "{path}: cannot write: {reason}; the file is unchanged")
             }
+            Error::Config { path, reason } => write!(f, "{path}: {reason}"),
             Error::Usage(message) => write!(f, "{message}"),
         }
     }

@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod apply;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;

@@ -47,6 +47,8 @@ pub struct ProjectFile {
     pub failed: bool,
     /// How many fixes whose finding is in this file were applied.
     pub applied: usize,
+    /// Rules the configuration turns off for this file.
+    pub ignored: Vec<crate::rules::Rule>,
 }
 
 impl ProjectFile {
@@ -99,6 +101,7 @@ impl ProjectFile {
             source,
             failed: false,
             applied: 0,
+            ignored: Vec::new(),
         })
     }
 
@@ -324,6 +327,7 @@ impl Project {
                     diagnostics.push(found);
                 }
                 diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+                diagnostics.retain(|d| !file.ignored.contains(&d.rule));
                 let before = diagnostics.len();
                 diagnostics.retain(|d| !crate::noqa::suppresses(&file.text, d));
                 let suppressed = before - diagnostics.len();

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{Args, Format, Mode};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
@@ -19,11 +20,26 @@ pub fn run(args: &Args) -> ExitStatus {
         return explain(code);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let configs = match configs_for(args, &cwd) {
+        Ok(configs) => configs,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitStatus::Error;
+        }
+    };
+    // `unsafe-fixes = true` in the configuration of the first path stands for
+    // the flag.
+    let mut args = args.clone();
+    args.unsafe_fixes |= configs
+        .first()
+        .and_then(|c| c.unsafe_fixes)
+        .unwrap_or(false);
+    let args = &args;
     let mode = args.mode();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return run_stdin(args, mode);
     }
-    let discovered = match discover(&args.paths, &args.exclude) {
+    let discovered = match discover(&args.paths, &args.exclude, &configs) {
         Ok(discovered) => discovered,
         Err(err) => {
             eprintln!("error: {err}");
@@ -37,6 +53,18 @@ pub fn run(args: &Args) -> ExitStatus {
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     }
     let mut project = Project::load(&discovered.files, &cwd);
+    for file in &mut project.files {
+        // The configuration of the path given that holds this file.
+        let absolute =
+            std::fs::canonicalize(&file.source.path).unwrap_or_else(|_| file.source.path.clone());
+        let config = args
+            .paths
+            .iter()
+            .zip(&configs)
+            .find(|(path, _)| std::fs::canonicalize(path).is_ok_and(|p| absolute.starts_with(p)))
+            .map_or(&configs[0], |(_, config)| config);
+        file.ignored = config.ignored_rules(&file.source.path);
+    }
     let (first, remaining) = match mode {
         Mode::Check => {
             let found = project.analyze();
@@ -84,6 +112,30 @@ pub fn run(args: &Args) -> ExitStatus {
     } else {
         ExitStatus::Clean
     }
+}
+
+/// The configuration of each path given: `--isolated` means the defaults,
+/// `--config` one file for all, else the closest file at or above each path.
+fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error> {
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                cwd.to_owned()
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    if args.isolated {
+        return Ok(paths.iter().map(|p| Config::default_at(p)).collect());
+    }
+    if let Some(file) = &args.config {
+        let config = Config::read(file)?;
+        return Ok(vec![config; paths.len()]);
+    }
+    paths.iter().map(|p| Config::find(p)).collect()
 }
 
 /// `unnest -`: one file's text from stdin, for editors and pipelines. With

@@ -727,3 +727,79 @@ fn stdin_round_trips() {
     assert_eq!(stdout(&output), broken);
     assert!(stderr(&output).contains("app.py:2:"), "{}", stderr(&output));
 }
+
+#[test]
+fn configuration_is_found_above_each_path() {
+    let temp = tree(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname = \"x\"\n\n[tool.unnest]\nignore = [\"UNN004\"]\nextend-exclude = [\"generated\"]\nper-file-ignores = { \"tests/*\" = [\"UNN001\"] }\n",
+        ),
+        ("src/app/a.py", BROKEN.as_bytes()),
+        ("src/app/b.py", UNFIXABLE.as_bytes()),
+        ("tests/test_a.py", BROKEN.as_bytes()),
+        ("generated/c.py", BROKEN.as_bytes()),
+        ("other/unnest.toml", b"unsafe-fixes = true\n"),
+        ("other/d.py", b"import asyncio\n\n\nasync def f(ids):\n    return sum(asyncio.run(g(i)) for i in ids)\n"),
+    ]);
+    // From a nested folder, the pyproject.toml above applies.
+    let output = run_in(&temp.path().join("src"), &["--check"]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("app/a.py:5:12: UNN001"),
+        "{}",
+        stdout(&output)
+    );
+    let output = run_in(temp.path(), &["--check", "src", "tests", "generated"]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    // unnest.toml sets unsafe fixes for its folder.
+    let output = run_in(&temp.path().join("other"), &["--write"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8(read(temp.path(), "other/d.py"))
+            .unwrap()
+            .contains("[await g(i) for i in ids]")
+    );
+    // --isolated ignores all configuration; --config names one.
+    let output = run_in(&temp.path().join("src"), &["--check", "--isolated"]);
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    let output = run_in(
+        temp.path(),
+        &["--check", "--config", "pyproject.toml", "src"],
+    );
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+}
+
+#[test]
+fn a_bad_configuration_is_an_error_naming_the_file_and_key() {
+    let cases: [(&[u8], &str); 4] = [
+        (
+            b"[tool.unnest]\nignores = [\"UNN001\"]\n",
+            "unknown key `ignores`",
+        ),
+        (
+            b"[tool.unnest]\nignore = [\"UNN999\"]\n",
+            "`ignore` names an unknown rule `UNN999`",
+        ),
+        (
+            b"[tool.unnest]\nunsafe-fixes = \"yes\"\n",
+            "`unsafe-fixes` must be true or false",
+        ),
+        (b"[tool.unnest\n", "invalid TOML"),
+    ];
+    for (config, reason) in cases {
+        let temp = tree(&[("pyproject.toml", config), ("a.py", BROKEN.as_bytes())]);
+        let output = run_in(temp.path(), &["--write"]);
+        assert_eq!(output.status.code(), Some(2), "{reason}");
+        assert!(
+            stderr(&output).contains("pyproject.toml: ") && stderr(&output).contains(reason),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            read(temp.path(), "a.py"),
+            BROKEN.as_bytes(),
+            "nothing is written"
+        );
+    }
+}
