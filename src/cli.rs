@@ -61,6 +61,14 @@ pub struct Args {
     #[arg(long)]
     pub isolated: bool,
 
+    /// Print only findings and errors: no summary, no progress bar.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print each file that was parsed, and the time the run took.
+    #[arg(long, short)]
+    pub verbose: bool,
+
     /// Also print how many findings each rule has.
     #[arg(long)]
     pub statistics: bool,

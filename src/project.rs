@@ -188,6 +188,11 @@ impl Project {
     /// loop-blocking functions found so far are named in files not loaded yet,
     /// those files too.
     pub fn load(paths: &[PathBuf], cwd: &Path) -> Self {
+        Self::load_with_progress(paths, cwd, &|| {})
+    }
+
+    /// [`Project::load`], calling `tick` once per file looked at.
+    pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
         let mut project = Project {
             files: Vec::new(),
             errors: Vec::new(),
@@ -204,7 +209,11 @@ impl Project {
                 .par_iter()
                 .with_max_len(4)
                 .map_init(new_parser, |parser, path| {
-                    load_one(parser, path, cwd, filter.as_ref())
+                    let loaded = load_one(parser, path, cwd, filter.as_ref());
+                    if filter.is_none() {
+                        tick();
+                    }
+                    loaded
                 })
                 .collect();
             let mut skipped = Vec::new();

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
+use crate::output::progress::Progress;
 use crate::output::{Positions, diff, json, plural, text, use_color};
 use crate::project::{Project, ProjectFile};
 use crate::rules::Rule;
@@ -52,7 +53,15 @@ pub fn run(args: &Args) -> ExitStatus {
         // rename, so it is never partial).
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     }
-    let mut project = Project::load(&discovered.files, &cwd);
+    let started = std::time::Instant::now();
+    let progress = Progress::new(discovered.files.len(), args.quiet);
+    let mut project = Project::load_with_progress(&discovered.files, &cwd, &|| progress.tick());
+    progress.finish();
+    if args.verbose {
+        for file in &project.files {
+            eprintln!("parsed {}", file.source.display);
+        }
+    }
     for file in &mut project.files {
         // The configuration of the path given that holds this file.
         let absolute =
@@ -104,7 +113,12 @@ pub fn run(args: &Args) -> ExitStatus {
         errors: errors.len(),
         suppressed: project.suppressed(),
     };
-    eprintln!("{}", summary.line(args, mode));
+    if !args.quiet {
+        eprintln!("{}", summary.line(args, mode));
+    }
+    if args.verbose {
+        eprintln!("took {:.2?}", started.elapsed());
+    }
     if !errors.is_empty() {
         ExitStatus::Error
     } else if findings > 0 {

@@ -803,3 +803,34 @@ fn a_bad_configuration_is_an_error_naming_the_file_and_key() {
         );
     }
 }
+
+#[test]
+fn quiet_verbose_and_no_progress_bar_in_a_pipe() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", CLEAN.as_bytes())]);
+    let quiet = run_in(temp.path(), &["--check", "--quiet"]);
+    assert_eq!(stderr(&quiet), "");
+    assert!(stdout(&quiet).starts_with("a.py:5:12: UNN001"));
+    let verbose = run_in(temp.path(), &["--check", "--verbose"]);
+    assert!(
+        stderr(&verbose).contains("parsed a.py"),
+        "{}",
+        stderr(&verbose)
+    );
+    assert!(stderr(&verbose).contains("took "), "{}", stderr(&verbose));
+    // A run of 3,000 files in a pipe: no bar, no carriage returns.
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..3000 {
+        fs::write(big.path().join(format!("m{i}.py")), BROKEN).unwrap();
+    }
+    let output = common::unnest()
+        .current_dir(big.path())
+        .env_remove("CI")
+        .args(["--check"])
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&output).contains('\r') && !stderr(&output).contains("files "),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod json;
+pub mod progress;
 pub mod sarif;
 pub mod text;
 
