@@ -27,6 +27,11 @@ pub struct Args {
     #[arg(long, conflicts_with = "check")]
     pub write: bool,
 
+    /// Apply the fixes in place, asking about each one first (answers are read
+    /// from stdin, so a pipe works too).
+    #[arg(long, conflicts_with = "check")]
+    pub interactive: bool,
+
     /// Write nothing; print one diagnostic per finding.
     #[arg(long)]
     pub check: bool,
@@ -110,7 +115,7 @@ pub enum Mode {
 
 impl Args {
     pub fn mode(&self) -> Mode {
-        if self.write {
+        if self.write || self.interactive {
             Mode::Write
         } else if self.check {
             Mode::Check

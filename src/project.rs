@@ -142,6 +142,29 @@ impl ProjectFile {
     }
 }
 
+/// An answer in `--interactive` review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Yes,
+    No,
+    /// Yes, and to every fix after it.
+    All,
+    /// No, and stop: keep what was accepted.
+    Quit,
+}
+
+/// Asked about each fix: its diff, the file of the finding, the finding.
+pub type Reviewer<'r> = dyn FnMut(&str, &str, &Diagnostic) -> Decision + 'r;
+
+/// The state of a review across passes.
+#[derive(Debug, Default)]
+struct Review {
+    accept_all: bool,
+    quit: bool,
+    color: bool,
+    rejected: HashSet<String>,
+}
+
 pub struct Project {
     pub files: Vec<ProjectFile>,
     pub errors: Vec<Error>,
@@ -361,19 +384,81 @@ impl Project {
     /// Apply every applicable fix, pass after pass. Returns the findings of
     /// the files as they were, and those that remain.
     pub fn fix(&mut self, unsafe_fixes: bool) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
+        self.fix_reviewed(unsafe_fixes, None)
+    }
+
+    /// [`Project::fix`], asking `reviewer` about each fix first (`--interactive`).
+    pub fn fix_reviewed(
+        &mut self,
+        unsafe_fixes: bool,
+        mut reviewer: Option<&mut Reviewer>,
+    ) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
         let mut parser = new_parser();
         let first = self.analyze();
         let mut current = first.clone();
+        let mut review = Review {
+            color: std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+            ..Review::default()
+        };
         for _ in 0..MAX_PASSES {
-            let Some(changed) = self.apply_pass(&mut parser, &current, unsafe_fixes) else {
+            let reviewing = reviewer.as_deref_mut().map(|r| (r, &mut review));
+            let Some(changed) = self.apply_pass(&mut parser, &current, unsafe_fixes, reviewing)
+            else {
                 break;
             };
-            if changed == 0 {
+            if changed > 0 {
+                current = self.analyze();
+            }
+            if changed == 0 || review.quit {
                 break;
             }
-            current = self.analyze();
         }
         (first, current)
+    }
+
+    /// The text of `fix`'s edits as `diff`s of the files they touch, for a
+    /// reviewer to read.
+    fn fix_hunk(&self, file: usize, fix: &crate::fix::Fix, color: bool) -> String {
+        let mut by_file: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+        for (f, edit) in fix.all_edits(file) {
+            by_file.entry(f).or_default().push(edit);
+        }
+        let mut out = String::new();
+        for (f, mut edits) in by_file {
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            let target = &self.files[f];
+            let new = apply_edits(&target.text, edits.iter().copied());
+            out.push_str(&crate::output::diff::unified_diff(
+                &target.source.display,
+                &target.text,
+                &new,
+                color,
+            ));
+        }
+        out
+    }
+
+    /// What a rejected fix is remembered by across passes (which move its
+    /// offsets): the line of its finding, and its edits with the text they
+    /// replace.
+    fn fix_key(&self, file: usize, diagnostic: &Diagnostic, fix: &crate::fix::Fix) -> String {
+        let text = &self.files[file].text;
+        let start = text[..diagnostic.range.start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = text[diagnostic.range.start..]
+            .find('\n')
+            .map_or(text.len(), |i| diagnostic.range.start + i);
+        let mut key = format!("{file}:{:?}:", &text[start..end]);
+        for (f, e) in fix.all_edits(file) {
+            key.push_str(&format!(
+                "{f}:{:?}->{:?};",
+                &self.files[f].text[e.range.as_range()],
+                e.content
+            ));
+        }
+        key
     }
 
     /// One pass: take the applicable fixes that do not collide, apply them, and
@@ -385,6 +470,7 @@ impl Project {
         parser: &mut Parser,
         diagnostics: &[Vec<Diagnostic>],
         unsafe_fixes: bool,
+        mut reviewing: Option<(&mut Reviewer, &mut Review)>,
     ) -> Option<usize> {
         loop {
             let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
@@ -416,6 +502,30 @@ impl Project {
                     });
                     if blocked {
                         continue;
+                    }
+                    if let Some((reviewer, review)) = reviewing.as_mut() {
+                        if review.quit {
+                            continue;
+                        }
+                        let key = self.fix_key(file, diagnostic, fix);
+                        if review.rejected.contains(&key) {
+                            continue;
+                        }
+                        if !review.accept_all {
+                            let hunk = self.fix_hunk(file, fix, review.color);
+                            match reviewer(&hunk, &self.files[file].source.display, diagnostic) {
+                                Decision::Yes => {}
+                                Decision::All => review.accept_all = true,
+                                Decision::No => {
+                                    review.rejected.insert(key);
+                                    continue;
+                                }
+                                Decision::Quit => {
+                                    review.quit = true;
+                                    continue;
+                                }
+                            }
+                        }
                     }
                     taken_ranges.push(diagnostic.range);
                     for (f, edit) in edits {

@@ -12,7 +12,7 @@ use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::progress::Progress;
 use crate::output::{Positions, diff, json, plural, text, use_color};
-use crate::project::{Project, ProjectFile};
+use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
 use crate::write::write_atomic;
 
@@ -79,6 +79,10 @@ pub fn run(args: &Args) -> ExitStatus {
             let found = project.analyze();
             (found.clone(), found)
         }
+        Mode::Write if args.interactive => {
+            let mut ask = ask_on_stdin;
+            project.fix_reviewed(args.unsafe_fixes, Some(&mut ask))
+        }
         Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
     };
     let mut errors = discovered.errors;
@@ -125,6 +129,34 @@ pub fn run(args: &Args) -> ExitStatus {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
+    }
+}
+
+/// `--interactive`: show a fix on stderr and read the answer from stdin. The
+/// end of stdin counts as quitting.
+fn ask_on_stdin(hunk: &str, display: &str, d: &Diagnostic) -> Decision {
+    eprintln!("{display}: {} {}", d.rule.code(), d.message);
+    if let Some(fix) = &d.fix {
+        eprintln!("fix: {}", fix.message);
+    }
+    eprint!("{hunk}");
+    loop {
+        eprint!("Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: ");
+        let mut answer = String::new();
+        match std::io::stdin().read_line(&mut answer) {
+            Ok(0) | Err(_) => {
+                eprintln!();
+                return Decision::Quit;
+            }
+            Ok(_) => {}
+        }
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => return Decision::Yes,
+            "n" | "no" => return Decision::No,
+            "a" | "all" => return Decision::All,
+            "q" | "quit" => return Decision::Quit,
+            _ => eprintln!("Please answer y, n, a or q."),
+        }
     }
 }
 

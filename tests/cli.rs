@@ -834,3 +834,44 @@ fn quiet_verbose_and_no_progress_bar_in_a_pipe() {
         stderr(&output)
     );
 }
+
+/// `--interactive` asks about each fix on stderr and reads answers from stdin:
+/// `y`, `n`, `a` (all remaining), `q` (quit, keeping what was accepted).
+#[test]
+fn interactive_review_with_piped_answers() {
+    let source = "import asyncio\n\n\nasync def main():\n    a = asyncio.run(one())\n    b = asyncio.run(two())\n    c = asyncio.run(three())\n    d = asyncio.run(four())\n";
+    let fix = |line: &str| {
+        line.replace("asyncio.run(", "await ")
+            .replacen("())", "()", 1)
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    // Fixes come last first (a run inside another's argument goes first).
+    let cases: [(&str, [bool; 4]); 4] = [
+        ("y\nn\ny\nn\n", [false, true, false, true]),
+        ("n\na\n", [true, true, true, false]),
+        ("y\nq\n", [false, false, false, true]),
+        ("maybe\ny\n", [false, false, false, true]),
+    ];
+    for (answers, fixed) in cases {
+        let temp = tree(&[("a.py", source.as_bytes())]);
+        let output = with_stdin(temp.path(), &["--interactive", "a.py"], answers);
+        let after = String::from_utf8(read(temp.path(), "a.py")).unwrap();
+        for (i, line) in lines[4..].iter().enumerate() {
+            let expected = if fixed[i] {
+                fix(line)
+            } else {
+                (*line).to_owned()
+            };
+            assert!(
+                after.contains(&format!("{expected}\n")),
+                "{answers:?}: line {i} of\n{after}\n{}",
+                stderr(&output)
+            );
+        }
+        assert!(stderr(&output).contains("Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit"));
+        assert!(
+            stderr(&output).contains("+    d = await four()"),
+            "the hunk is shown"
+        );
+    }
+}
