@@ -620,7 +620,7 @@ mod tests {
         };
         let (breaking, fine) = (replacing("f(1"), replacing("g(3)"));
         let mut parser = new_parser();
-        let applied = project.apply_pass(&mut parser, &[vec![breaking], vec![fine]], false);
+        let applied = project.apply_pass(&mut parser, &[vec![breaking], vec![fine]], false, None);
         assert_eq!(applied, Some(1));
         assert!(project.files[0].failed);
         assert_eq!(project.files[0].text, "x = f(1)\n");
