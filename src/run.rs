@@ -423,6 +423,12 @@ fn explain(code: &str) -> ExitStatus {
         .find(|r| r.code().eq_ignore_ascii_case(code) || r.name() == code)
     {
         Some(rule) => {
+            let (finds, fix) = rule.table_row();
+            println!(
+                "{} ({})\n\nFinds: {finds}\nFix: {fix}\n",
+                rule.code(),
+                rule.name()
+            );
             println!("{}", rule.doc().trim_end());
             ExitStatus::Clean
         }

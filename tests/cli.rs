@@ -592,10 +592,11 @@ fn explain_prints_a_rules_documentation() {
     let output = run_in(temp.path(), &["--explain", "UNN007"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stdout(&output).starts_with("# UNN007 blocking-call-in-async"),
+        stdout(&output).starts_with("UNN007 (blocking-call-in-async)"),
         "{}",
         stdout(&output)
     );
+    assert!(stdout(&output).contains("# UNN007 blocking-call-in-async"));
     assert!(stdout(&output).contains("## Fix"));
     let output = run_in(temp.path(), &["--explain", "UNN999"]);
     assert_eq!(output.status.code(), Some(2));
@@ -873,5 +874,26 @@ fn interactive_review_with_piped_answers() {
             stderr(&output).contains("+    d = await four()"),
             "the hunk is shown"
         );
+    }
+}
+
+/// The README's rule table is the rules' own text (what `--explain` prints).
+#[test]
+fn the_readme_rule_table_is_the_rules_text() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for rule in unnest::rules::Rule::ALL {
+        let (finds, fix) = rule.table_row();
+        let row = format!("| {} | {} | {finds} | {fix} |", rule.code(), rule.name());
+        assert!(
+            readme.contains(&row),
+            "the README's row for {} should read:\n{row}",
+            rule.code()
+        );
+        let explain = run_in(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &["--explain", rule.code()],
+        );
+        assert!(stdout(&explain).contains(&format!("Finds: {finds}")));
     }
 }

@@ -101,6 +101,54 @@ impl Rule {
         }
     }
 
+    /// What the rule finds and how it fixes it, in one line each: the rule
+    /// table of the README and the head of `--explain` (a test keeps the
+    /// README in step).
+    pub fn table_row(self) -> (&'static str, &'static str) {
+        match self {
+            Rule::AsyncioRunInAsync => (
+                "`asyncio.run(X)` (any alias, positional or `main=`) directly in an `async def`",
+                "`await X` (safe)",
+            ),
+            Rule::RunUntilCompleteInAsync => (
+                "`<any loop>.run_until_complete(X)` directly in an `async def`",
+                "`await X` (safe; unsafe when the receiver is a call of your own, since it no longer runs)",
+            ),
+            Rule::RunnerRunInAsync => (
+                "`asyncio.Runner().run(X)`, or `runner.run(X)` on a Runner, in an `async def`",
+                "none: remove the Runner and `await X`",
+            ),
+            Rule::AwaitImpossible => (
+                "a nested run in a sync `def`, a `lambda` or a class body inside an `async def`",
+                "none: make it async, or hand it to `asyncio.to_thread`",
+            ),
+            Rule::InGeneratorExpression => (
+                "a nested run inside a generator expression in an `async def`",
+                "a list comprehension with `await` (unsafe), when the consumer is `sum`, `list`, `tuple`, `set`, `sorted`, `min` or `max`",
+            ),
+            Rule::RunCalledForCallable => (
+                "under a loop: `to_thread(asyncio.run(X))`, `run_in_executor(None, asyncio.run(X))`, `executor.submit(asyncio.run(X))`, `Thread(target=asyncio.run(X))`",
+                "pass `asyncio.run, X` (`args=(X,)` for `Thread`) so X runs in the thread (unsafe)",
+            ),
+            Rule::BlockingCallInAsync => (
+                "an `async def` calls a sync function that runs a loop, directly or through a chain of sync functions, in any module",
+                "inline a thin wrapper as `await co(...)` (safe); or make the helper `async def` and await every call site (safe for nested and `_private` helpers, unsafe for public ones)",
+            ),
+            Rule::BlockingCallInCallback => (
+                "a loop callback (`call_soon`, `call_later`, `add_done_callback`, ...) calls such a sync function",
+                "none: schedule the coroutine, or run the helper in a thread",
+            ),
+            Rule::NestedRunInCallback => (
+                "`asyncio.run()` directly in a loop callback",
+                "`asyncio.create_task(X)` with a kept reference (unsafe), for a bare statement",
+            ),
+            Rule::UnnecessaryNestAsyncio => (
+                "`nest_asyncio.apply()` where no nested run remains",
+                "remove it and its import (unsafe)",
+            ),
+        }
+    }
+
     /// The first line of the documentation.
     pub fn summary(self) -> &'static str {
         self.doc()
