@@ -339,32 +339,26 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
                     _ => None,
                 };
             }
-            let diagnostic = match context {
-                LoopContext::Async(caller) => crate::rules::blocking_call_in_async(
-                    graph,
-                    &planner,
-                    file,
-                    index,
-                    Some(caller),
-                    target,
-                    false,
-                ),
-                LoopContext::AsyncGenerator(caller) => crate::rules::blocking_call_in_async(
-                    graph,
-                    &planner,
-                    file,
-                    index,
-                    Some(caller),
-                    target,
-                    true,
-                ),
-                LoopContext::Cell => crate::rules::blocking_call_in_async(
-                    graph, &planner, file, index, None, target, false,
-                ),
+            let (caller, in_generator) = match context {
                 LoopContext::Callback(caller) => {
-                    crate::rules::blocking_call_in_callback(graph, file, index, caller, target)
+                    diagnostics[file].push(crate::rules::blocking_call_in_callback(
+                        graph, file, index, caller, target,
+                    ));
+                    continue;
                 }
+                LoopContext::Async(caller) => (Some(caller), false),
+                LoopContext::AsyncGenerator(caller) => (Some(caller), true),
+                LoopContext::Cell => (None, false),
             };
+            let diagnostic = crate::rules::blocking_call_in_async(
+                graph,
+                &planner,
+                file,
+                index,
+                caller,
+                target,
+                in_generator,
+            );
             diagnostics[file].push(diagnostic);
         }
         // Nested runs directly in a callback the loop runs.
