@@ -136,7 +136,7 @@ struct Cx {
     in_fstring: bool,
     /// Inside a loop (so `break` compiles).
     in_loop: bool,
-    /// No nested run here (the argument of a run, when avoiding known bugs).
+    /// No nested run here.
     no_runs: bool,
 }
 
@@ -153,10 +153,6 @@ struct Gen<'r> {
     /// Tabs or four spaces.
     indent_unit: &'static str,
     names: u32,
-    /// Leave out the shapes of the unnest bugs known today (see
-    /// `known_bug_reproducers`): a run inside a run's argument, `*RUN(X)` in a
-    /// display or bare tuple, and `await RUN(X)` as the left operand of `**`.
-    avoid_known_bugs: bool,
 }
 
 const RUNNERS: &[&str] = &[
@@ -219,11 +215,6 @@ impl Gen<'_> {
             ),
             20 => {
                 let left = self.expr(d, cx);
-                let left = if self.avoid_known_bugs && left.starts_with("await") {
-                    format!("({left})")
-                } else {
-                    left
-                };
                 format!("{left} ** {}", self.expr(d, cx))
             }
             21 => format!(
@@ -308,11 +299,6 @@ impl Gen<'_> {
                 self.expr(d, cx),
                 self.expr(d, cx)
             ),
-            36 if self.avoid_known_bugs => match self.rng.below(3) {
-                0 => format!("[*({}), {}]", self.expr(d, cx), self.expr(d, cx)),
-                1 => format!("{{**{}}}", self.expr(d, cx)),
-                _ => format!("g(*{}, **{})", self.expr(d, cx), self.expr(d, cx)),
-            },
             36 => match self.rng.below(4) {
                 0 => format!("[*{}, {}]", self.expr(d, cx), self.expr(d, cx)),
                 1 => format!("{{**{}}}", self.expr(d, cx)),
@@ -352,7 +338,7 @@ impl Gen<'_> {
     /// A call of some runner (most of them asyncio's) with a random argument list.
     fn run_call(&mut self, depth: u32, cx: Cx) -> String {
         let callee = *self.rng.pick(RUNNERS);
-        let no_runs = self.avoid_known_bugs || cx.no_runs;
+        let no_runs = cx.no_runs;
         let x = self.expr(depth, Cx { no_runs, ..cx });
         let keyword = if callee.ends_with("run_until_complete") {
             "future"
@@ -527,11 +513,8 @@ impl Gen<'_> {
                 self.run_call(e, cx)
             ),
             31 => format!("{i}a, b = {}, {}\n", self.expr(e, cx), self.expr(e, cx)),
-            32 if self.avoid_known_bugs => {
-                format!("{i}t = {}, {}\n", self.run_call(e, cx), self.expr(e, cx))
-            }
             32 => format!("{i}t = *{}, {}\n", self.run_call(e, cx), self.expr(e, cx)),
-            33 if cx.in_function && !self.avoid_known_bugs => {
+            33 if cx.in_function => {
                 format!("{i}return 1, *{}\n", self.run_call(e, cx))
             }
             34 => format!("{i}v = {}  # trailing comment\n", self.expr(e, cx)),
@@ -611,13 +594,12 @@ impl Gen<'_> {
 }
 
 /// A generated program; sometimes with CRLF endings, tab indents, no final newline.
-fn generated_program(rng: &mut Rng, avoid_known_bugs: bool) -> String {
+fn generated_program(rng: &mut Rng) -> String {
     let tabs = rng.chance(1, 6);
     let mut generator = Gen {
         rng,
         indent_unit: if tabs { "\t" } else { "    " },
         names: 0,
-        avoid_known_bugs,
     };
     let mut text = generator.program();
     if generator.rng.chance(1, 6) {
@@ -1546,26 +1528,25 @@ fn corpus_files_hold_the_invariants() {
     harness.finish("corpus", true);
 }
 
-/// Generated programs with nested runs at random expression positions,
-/// leaving out the shapes of the bugs `known_bug_reproducers` shows.
+/// Generated programs with nested runs at random expression positions.
 #[test]
 fn generated_programs_hold_the_invariants() {
     let mut harness = Harness::new(600);
     for index in 0..case_count(250) {
         let seed = case_seed(0x6E65_7374, index);
-        let text = generated_program(&mut Rng::new(seed), false);
+        let text = generated_program(&mut Rng::new(seed));
         harness.check(seed, &text);
     }
     harness.finish("generated", true);
 }
 
-/// Generated programs with every shape, the known bugs' too.
+/// More generated programs, from other seeds.
 #[test]
 fn generated_programs_with_every_shape_hold_the_invariants() {
     let mut harness = Harness::new(600);
     for index in 0..case_count(700) {
         let seed = case_seed(0x6576_6572, index);
-        let text = generated_program(&mut Rng::new(seed), false);
+        let text = generated_program(&mut Rng::new(seed));
         harness.check(seed, &text);
     }
     harness.finish("generated (every shape)", true);
@@ -1583,7 +1564,7 @@ fn line_edited_inputs_hold_the_invariants() {
         let mut text = if rng.chance(2, 3) {
             rng.pick(&files).1.clone()
         } else {
-            generated_program(&mut rng, false)
+            generated_program(&mut rng)
         };
         for _ in 0..1 + rng.below(4) {
             text = edit_lines(&text, &mut rng);
@@ -1593,7 +1574,7 @@ fn line_edited_inputs_hold_the_invariants() {
     harness.finish("line-edited", true);
 }
 
-/// Corpus files and generated programs (without the known bugs' shapes) after
+/// Corpus files and generated programs after
 /// random byte and line edits.
 #[test]
 fn mutated_inputs_hold_the_invariants() {
@@ -1605,7 +1586,7 @@ fn mutated_inputs_hold_the_invariants() {
         let base = if rng.chance(2, 3) {
             rng.pick(&files).1.clone()
         } else {
-            generated_program(&mut rng, false)
+            generated_program(&mut rng)
         };
         let text = mutate(&base, &mut rng);
         harness.check(seed, &text);
@@ -1613,8 +1594,9 @@ fn mutated_inputs_hold_the_invariants() {
     harness.finish("mutated", true);
 }
 
-/// The smallest inputs of the unnest bugs these properties found. Each breaks
-/// an invariant today; when all pass, drop the `ignore`s above.
+/// The smallest inputs of the unnest bugs these properties found (runs inside
+/// runs, stars before dotted receivers, `await RUN(X) ** y`, ...): kept as
+/// regression cases.
 #[test]
 fn known_bug_reproducers() {
     let cases = [
@@ -1641,7 +1623,7 @@ fn known_bug_reproducers() {
     for (i, text) in cases.iter().enumerate() {
         harness.check(i as u64, text);
     }
-    harness.finish("known bugs", true);
+    harness.finish("regressions", true);
 }
 
 /// Arbitrary bytes (made valid UTF-8) and heavily edited files: no panic.
@@ -1678,7 +1660,7 @@ fn text_without_asyncio_has_no_findings() {
     let mut harness = Harness::new(0);
     for index in 0..case_count(120) {
         let seed = case_seed(0x6E6F_6169, index);
-        let text = generated_program(&mut Rng::new(seed), false)
+        let text = generated_program(&mut Rng::new(seed))
             .replace("asyncio", "trio")
             .replace("run_until_complete", "run_sync");
         harness.check(seed, &text);
