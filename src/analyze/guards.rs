@@ -27,6 +27,9 @@ fn mentions_guard(text: &str) -> bool {
 /// (finding them walks the function, which must not happen once per call).
 pub struct Guards<'s> {
     source: &'s str,
+    /// Every guard names `running_loop` or `is_running`: a file that names
+    /// neither has none, and the search is skipped.
+    has_guard_words: bool,
     loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
     /// For each block: where its first early-exit guard ends, if it has one.
     early_exits: RefCell<HashMap<usize, Option<usize>>>,
@@ -36,6 +39,7 @@ impl<'s> Guards<'s> {
     pub fn new(source: &'s str) -> Self {
         Self {
             source,
+            has_guard_words: mentions_guard(source),
             loop_variables: RefCell::new(HashMap::new()),
             early_exits: RefCell::new(HashMap::new()),
         }
@@ -48,7 +52,15 @@ impl<'s> Guards<'s> {
         self.loop_variables
             .borrow_mut()
             .entry(function.id())
-            .or_insert_with(|| Rc::new(loop_variables_in(function, self.source)))
+            .or_insert_with(|| {
+                // A function that never names a loop check assigns no
+                // variable from one: no need to walk it.
+                if mentions_guard(&self.source[function.byte_range()]) {
+                    Rc::new(loop_variables_in(function, self.source))
+                } else {
+                    Rc::default()
+                }
+            })
             .clone()
     }
 
@@ -77,6 +89,9 @@ impl<'s> Guards<'s> {
     /// tests for one is dead code or deliberate and stays, but a call after an
     /// early exit always runs, so that form does not count there.
     pub fn is_guarded(&self, call: Node, in_async: bool) -> bool {
+        if !self.has_guard_words {
+            return false;
+        }
         let source = self.source;
         let mut child = call;
         while let Some(parent) = child.up() {
