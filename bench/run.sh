@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark unnest against ast-grep (one equivalent rule), Ruff's ASYNC rules
+# and `grep -rl asyncio` (the floor), on the local Python's standard library
+# (*.py, without site-packages), then unnest on that corpus copied 1x, 2x
+# and 4x, and peak memory. Results go to stdout; BENCHMARKS.md records them.
+#
+# Usage: bench/run.sh [--quick]   (--quick: fewer runs)
+# Installs ast-grep-cli and ruff into a venv with pip, hyperfine with apt-get.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=10; warmup=3
+[[ ${1:-} == --quick ]] && { runs=3; warmup=1; }
+
+work=${UNNEST_BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/unnest-bench.XXXXXX")}
+echo "work folder: $work"
+
+# --- tools ------------------------------------------------------------------
+(cd "$root" && cargo build --release --quiet)
+unnest=$root/target/release/unnest
+if [[ ! -x $work/venv/bin/ast-grep ]]; then
+    python3 -m venv "$work/venv"
+    "$work/venv/bin/pip" install --quiet --disable-pip-version-check ast-grep-cli ruff
+fi
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+
+# --- corpora ----------------------------------------------------------------
+stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+copy_py() { # SRC DEST [prune site-packages]
+    mkdir -p "$2"
+    (cd "$1" && find . \( -path ./site-packages -o -path ./dist-packages \) -prune \
+        -o -type f -name '*.py' -print0 | tar --null -cf - -T - | tar -xf - -C "$2")
+}
+if [[ ! -d $work/stdlib ]]; then
+    copy_py "$stdlib" "$work/stdlib"
+    for n in 2 4; do
+        for i in $(seq 1 "$n"); do copy_py "$stdlib" "$work/stdlib-x$n/copy$i"; done
+    done
+    mkdir -p "$work/large"; cp -r "$work/stdlib" "$work/large/stdlib"
+    [[ -d $site ]] && copy_py "$site" "$work/large/site-packages"
+fi
+count() { find "$1" -name '*.py' | wc -l; }
+size() { du -sh --apparent-size "$1" | cut -f1; }
+echo "stdlib corpus: $(count "$work/stdlib") files, $(size "$work/stdlib")"
+echo "large corpus (stdlib + site-packages): $(count "$work/large") files, $(size "$work/large")"
+
+# --- machine ----------------------------------------------------------------
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+echo "tools: $("$unnest" --version), ast-grep $("$work/venv/bin/ast-grep" --version | awk '{print $2}'), $("$work/venv/bin/ruff" --version), $(hyperfine --version)"
+
+# --- timings ----------------------------------------------------------------
+cd "$work"
+hyperfine --warmup "$warmup" --runs "$runs" -N --ignore-failure --export-markdown "$work/tools.md" \
+    -n unnest "$unnest --check stdlib" \
+    -n ast-grep "$work/venv/bin/ast-grep scan --rule $root/bench/rule.yml stdlib" \
+    -n ruff "$work/venv/bin/ruff check --no-cache --isolated --select ASYNC --exit-zero stdlib" \
+    -n grep "grep -rl asyncio stdlib"
+hyperfine --warmup "$warmup" --runs "$runs" -N --ignore-failure --export-markdown "$work/scale.md" \
+    -n 1x "$unnest --check stdlib" \
+    -n 2x "$unnest --check stdlib-x2" \
+    -n 4x "$unnest --check stdlib-x4" \
+    -n large "$unnest --check large"
+cat "$work/tools.md" "$work/scale.md"
+
+# --- memory -----------------------------------------------------------------
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+for corpus in stdlib stdlib-x4 large; do
+    # unnest exits 1 when it finds something: that is not a failure here.
+    /usr/bin/time -f "%M" -o "$work/peak" "$unnest" --check "$corpus" >/dev/null 2>&1 || true
+    echo "peak memory, $corpus: $(( $(tail -1 "$work/peak") / 1024 )) MiB"
+done
