@@ -1528,28 +1528,27 @@ fn corpus_files_hold_the_invariants() {
     harness.finish("corpus", true);
 }
 
-/// Generated programs with nested runs at random expression positions.
-#[test]
-fn generated_programs_hold_the_invariants() {
+/// Generated programs with nested runs at random expression positions, from
+/// seeds `seed_base` onwards.
+fn check_generated(label: &str, seed_base: u64, default_cases: usize) {
     let mut harness = Harness::new(600);
-    for index in 0..case_count(250) {
-        let seed = case_seed(0x6E65_7374, index);
+    for index in 0..case_count(default_cases) {
+        let seed = case_seed(seed_base, index);
         let text = generated_program(&mut Rng::new(seed));
         harness.check(seed, &text);
     }
-    harness.finish("generated", true);
+    harness.finish(label, true);
+}
+
+#[test]
+fn generated_programs_hold_the_invariants() {
+    check_generated("generated", 0x6E65_7374, 250);
 }
 
 /// More generated programs, from other seeds.
 #[test]
-fn generated_programs_with_every_shape_hold_the_invariants() {
-    let mut harness = Harness::new(600);
-    for index in 0..case_count(700) {
-        let seed = case_seed(0x6576_6572, index);
-        let text = generated_program(&mut Rng::new(seed));
-        harness.check(seed, &text);
-    }
-    harness.finish("generated (every shape)", true);
+fn more_generated_programs_hold_the_invariants() {
+    check_generated("generated (more seeds)", 0x6576_6572, 700);
 }
 
 /// Corpus files and generated programs after line edits: lines duplicated,
