@@ -68,11 +68,15 @@ pub fn discover(
             walk(path, excludes, config, &mut found)?;
         }
     }
-    // One file named twice (`a.py ./a.py /abs/a.py`) is processed once.
-    let mut seen = std::collections::HashSet::new();
-    found
-        .files
-        .retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    // One file named twice (`a.py ./a.py /abs/a.py`, or a file and its
+    // folder) is processed once. One walk yields each file once, so only
+    // several paths need the resolving (a syscall per file).
+    if paths.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        found
+            .files
+            .retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    }
     found.files.sort();
     Ok(found)
 }
