@@ -14,12 +14,11 @@ use crate::error::Error;
 use crate::fix::Edit;
 use crate::graph::fixes::NameUses;
 use crate::graph::modules::{is_package, module_name};
-use crate::graph::summary::{ImportTarget, ModuleSummary, summarize_and_check};
+use crate::graph::summary::{ModuleSummary, summarize_and_check};
 use crate::graph::{FileView, Graph, findings};
 use crate::notebook::Notebook;
 use crate::parse::{first_error, new_parser, parse};
-use crate::prefilter::{NameFilter, may_hold_finding};
-use crate::source::{LineIndex, SourceFile, display_path};
+use crate::source::{LineIndex, SourceFile};
 use crate::verify::unchanged_outside;
 
 /// Fixes can uncover or unblock others (a helper made async exposes its own
@@ -52,7 +51,7 @@ pub struct ProjectFile {
 }
 
 impl ProjectFile {
-    fn new(parser: &mut Parser, source: SourceFile) -> Result<Self, Error> {
+    pub(crate) fn new(parser: &mut Parser, source: SourceFile) -> Result<Self, Error> {
         let notebook = if source.path.extension().is_some_and(|e| e == "ipynb") {
             let notebook = Notebook::parse(&source.text).map_err(|reason| Error::Decode {
                 path: source.display.clone(),
@@ -131,7 +130,7 @@ impl ProjectFile {
         Ok(self.source.with_bom(&text))
     }
 
-    fn view(&self) -> FileView<'_> {
+    pub(crate) fn view(&self) -> FileView<'_> {
         FileView {
             display: &self.source.display,
             text: &self.text,
@@ -174,102 +173,22 @@ pub struct Project {
     pub scanned: usize,
 }
 
-enum Loaded {
-    File(Box<ProjectFile>),
-    Skipped(PathBuf),
-    Failed(Error),
-}
-
-fn load_one(parser: &mut Parser, path: &Path, cwd: &Path, filter: Option<&NameFilter>) -> Loaded {
-    let display = display_path(path, cwd);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(source) => {
-            return Loaded::Failed(Error::Read {
-                path: display,
-                source,
-            });
-        }
-    };
-    let relevant = match filter {
-        None => may_hold_finding(&bytes),
-        Some(filter) => filter.matches(&bytes),
-    };
-    if !relevant {
-        return Loaded::Skipped(path.to_owned());
-    }
-    match SourceFile::decode(path.to_owned(), display, bytes)
-        .and_then(|s| ProjectFile::new(parser, s))
-    {
-        Ok(file) => Loaded::File(Box::new(file)),
-        Err(err) => Loaded::Failed(err),
-    }
-}
-
 impl Project {
-    /// Load `paths`: every file that may hold a finding, then, as long as the
-    /// loop-blocking functions found so far are named in files not loaded yet,
-    /// those files too.
+    /// Load the files of `paths` that can hold a finding or matter to a
+    /// fix (see [`crate::load`]).
     pub fn load(paths: &[PathBuf], cwd: &Path) -> Self {
         Self::load_with_progress(paths, cwd, &|| {})
     }
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        let mut project = Project {
-            files: Vec::new(),
-            errors: Vec::new(),
+        let loaded = crate::load::load(paths, cwd, tick);
+        Project {
+            files: loaded.files,
+            errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
-        };
-        let mut pending: Vec<PathBuf> = paths.to_vec();
-        let mut filter: Option<NameFilter> = None;
-        let mut known_names: HashSet<(String, String)> = HashSet::new();
-        loop {
-            // Small pieces: the files that need parsing cluster in folders,
-            // and a large piece of them would keep one core busy alone.
-            let loaded: Vec<Loaded> = pending
-                .par_iter()
-                .with_max_len(4)
-                .map_init(new_parser, |parser, path| {
-                    let loaded = load_one(parser, path, cwd, filter.as_ref());
-                    if filter.is_none() {
-                        tick();
-                    }
-                    loaded
-                })
-                .collect();
-            let mut skipped = Vec::new();
-            let mut added = 0;
-            for item in loaded {
-                match item {
-                    Loaded::File(file) => {
-                        project.files.push(*file);
-                        added += 1;
-                    }
-                    Loaded::Skipped(path) => skipped.push(path),
-                    Loaded::Failed(err) => project.errors.push(err),
-                }
-            }
-            if skipped.is_empty() || (added == 0 && filter.is_some()) {
-                break;
-            }
-            let names: Vec<(String, String)> = project
-                .blocking_names()
-                .into_iter()
-                .filter(|n| !known_names.contains(n))
-                .collect();
-            if names.is_empty() {
-                break;
-            }
-            known_names.extend(names);
-            filter = Some(NameFilter::new(known_names.iter()));
-            pending = skipped;
         }
-        project
-            .files
-            .sort_by(|a, b| a.source.display.cmp(&b.source.display));
-        project
     }
 
     /// A project of in-memory texts, for tests and fuzzing.
@@ -290,41 +209,6 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
         })
-    }
-
-    /// The names of the loop-blocking functions in the files loaded so far
-    /// that another module can reach: top-level functions, which it can call,
-    /// and methods, which it can call through a class or override in a
-    /// subclass (either keeps a method from becoming async). Each comes with
-    /// the last part of its module's name (`users` for `app.users`), which such
-    /// a file must mention too, in its import.
-    fn blocking_names(&self) -> HashSet<(String, String)> {
-        let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build(&views);
-        let last = |file: usize| {
-            let module = &self.files[file].module;
-            module.rsplit('.').next().unwrap_or(module).to_owned()
-        };
-        let mut names: HashSet<(String, String)> = graph
-            .blocking
-            .keys()
-            .map(|&f| (f, graph.function(f)))
-            .filter(|(_, function)| function.parent.is_none())
-            .map(|(f, function)| (function.name.clone(), last(f.file)))
-            .collect();
-        // Re-exports: `app/__init__.py` importing `get_user` makes
-        // `from app import get_user` a way to reach it.
-        for (file, view) in views.iter().enumerate() {
-            for (name, target) in &view.summary.imports {
-                if let ImportTarget::Symbol(module, original) = target
-                    && let Some(f) = graph.resolve_symbol(module, original, 0)
-                    && graph.blocking.contains_key(&f)
-                {
-                    names.insert((name.clone(), last(file)));
-                }
-            }
-        }
-        names
     }
 
     /// Every finding in every file, per file in source order.

@@ -1,0 +1,340 @@
+//! Loading a run's files: read and prefilter them all, outline the few that
+//! may matter, parse only those that [`triage`](crate::triage) says need it,
+//! then add what the fixes of the findings need (every file that may call or
+//! name a function a fix would make async).
+//!
+//! Setting `UNNEST_PARSE_ALL=1` parses every file instead: slower, with the
+//! same findings and fixes. The tests compare the two.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::graph::summary::{Callee, ImportTarget, Place};
+use crate::graph::{FileView, FnRef, Graph};
+use crate::notebook::Notebook;
+use crate::parse::new_parser;
+use crate::prefilter::{NameFilter, may_hold_finding};
+use crate::project::ProjectFile;
+use crate::source::{SourceFile, display_path};
+use crate::triage::{self, ExportTable, Facts, Outlined};
+
+/// A file read and outlined, not parsed (yet).
+struct Pending {
+    source: SourceFile,
+    outlined: Outlined,
+}
+
+impl Pending {
+    fn new(source: SourceFile, may_run: bool, parse_all: bool) -> Self {
+        let module = crate::graph::modules::module_name(&source.path);
+        let is_notebook = source.path.extension().is_some_and(|e| e == "ipynb");
+        let text = if is_notebook {
+            // A notebook that does not load is parsed to report why.
+            Notebook::parse(&source.text)
+                .map(|n| n.module)
+                .unwrap_or_default()
+        } else {
+            source.text.clone()
+        };
+        let outlined = Outlined::new(text, &module, may_run, is_notebook || parse_all);
+        Self { source, outlined }
+    }
+}
+
+enum Read {
+    Pending(Box<Pending>),
+    Skipped(PathBuf),
+    Failed(Error),
+}
+
+/// Read `path`; keep it when `keep` says its bytes may matter.
+fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, all: bool) -> Read {
+    let display = display_path(path, cwd);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            return Read::Failed(Error::Read {
+                path: display,
+                source,
+            });
+        }
+    };
+    if !all && !keep(&bytes) {
+        return Read::Skipped(path.to_owned());
+    }
+    match SourceFile::decode(path.to_owned(), display, bytes) {
+        Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
+        Err(err) => Read::Failed(err),
+    }
+}
+
+/// What loading gives the project.
+pub struct Loaded {
+    pub files: Vec<ProjectFile>,
+    pub errors: Vec<Error>,
+}
+
+/// Load the files of a run that can hold a finding or matter to a fix.
+/// `tick` is called once per file read.
+pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
+    let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+    let mut errors = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut skipped: Vec<PathBuf> = Vec::new();
+    let first: Vec<Read> = paths
+        .par_iter()
+        .with_max_len(8)
+        .map(|path| {
+            let read = read(path, cwd, may_hold_finding, true, all);
+            tick();
+            read
+        })
+        .collect();
+    sort_reads(first, &mut pending, &mut skipped, &mut errors);
+
+    // Triage to a fixpoint: each round's exports may name functions that files
+    // not read yet call, and those files may export more.
+    let mut table = ExportTable::new();
+    let facts: Vec<Facts> = loop {
+        let facts: Vec<Facts> = pending
+            .par_iter()
+            .map(|p| triage::facts(&p.outlined, &table))
+            .collect();
+        let mut new_pairs = Vec::new();
+        for (name, modules) in triage::table(&facts) {
+            let known = table.entry(name.clone()).or_default();
+            for module in modules {
+                if !known.contains(&module) {
+                    known.push(module.clone());
+                    new_pairs.push((name.clone(), module));
+                }
+            }
+        }
+        if new_pairs.is_empty() {
+            break facts;
+        }
+        let filter = NameFilter::new(new_pairs.iter());
+        let more: Vec<Read> = skipped
+            .par_iter()
+            .with_max_len(8)
+            .map(|path| read(path, cwd, |b| filter.matches(b), false, false))
+            .collect();
+        skipped.clear();
+        sort_reads(more, &mut pending, &mut skipped, &mut errors);
+    };
+    let lasts: Vec<&str> = pending
+        .iter()
+        .map(|p| p.outlined.module_last.as_str())
+        .collect();
+    let needed = triage::needed(&facts, &lasts);
+    drop(lasts);
+
+    let mut files = Vec::new();
+    let mut waiting = Vec::new();
+    let mut to_parse = Vec::new();
+    for (p, needed) in pending.into_iter().zip(needed) {
+        if needed {
+            to_parse.push(p.source);
+        } else {
+            waiting.push(p);
+        }
+    }
+    parse_into(to_parse, &mut files, &mut errors);
+
+    // What the fixes need: every file that names a function a fix may make
+    // async, or a class in its hierarchy, until that set is stable.
+    loop {
+        let words = fix_words(&files);
+        if words.is_empty() {
+            break;
+        }
+        let matcher = AhoCorasick::new(&words).expect("names form a valid automaton");
+        let mut to_parse = Vec::new();
+        let mut still = Vec::new();
+        for p in waiting {
+            if words
+                .iter()
+                .any(|w| !p.outlined.outline.occurrences(w).is_empty())
+            {
+                to_parse.push(p.source);
+            } else {
+                still.push(p);
+            }
+        }
+        waiting = still;
+        let more: Vec<Read> = skipped
+            .par_iter()
+            .with_max_len(8)
+            .map(|path| read(path, cwd, |b| names_any(&matcher, b), false, false))
+            .collect();
+        let mut new_pending = Vec::new();
+        skipped.clear();
+        sort_reads(more, &mut new_pending, &mut skipped, &mut errors);
+        to_parse.extend(new_pending.into_iter().map(|p| p.source));
+        if to_parse.is_empty() {
+            break;
+        }
+        parse_into(to_parse, &mut files, &mut errors);
+    }
+    files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+    Loaded { files, errors }
+}
+
+fn sort_reads(
+    reads: Vec<Read>,
+    pending: &mut Vec<Pending>,
+    skipped: &mut Vec<PathBuf>,
+    errors: &mut Vec<Error>,
+) {
+    for read in reads {
+        match read {
+            Read::Pending(p) => pending.push(*p),
+            Read::Skipped(path) => skipped.push(path),
+            Read::Failed(err) => errors.push(err),
+        }
+    }
+}
+
+fn parse_into(sources: Vec<SourceFile>, files: &mut Vec<ProjectFile>, errors: &mut Vec<Error>) {
+    let parsed: Vec<Result<ProjectFile, Error>> = sources
+        .into_par_iter()
+        .with_max_len(1)
+        .map_init(new_parser, |parser, source| {
+            ProjectFile::new(parser, source)
+        })
+        .collect();
+    for result in parsed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(err) => errors.push(err),
+        }
+    }
+}
+
+/// Whether `bytes` hold one of the matcher's words as a whole word.
+fn names_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    matcher.find_overlapping_iter(bytes).any(|m| {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// The names whose every use a fix depends on: for each function a finding
+/// calls (or a callback that runs a loop), it and the sync functions that call
+/// it, transitively (a fix may make them all async, if no caller or use of
+/// their names stands in the way); the coroutines thin wrappers among them
+/// wrap; and the classes around their methods with every class those inherit
+/// from or are inherited by, by name (an override keeps a method sync).
+fn fix_words(files: &[ProjectFile]) -> Vec<String> {
+    let views: Vec<FileView> = files.iter().map(ProjectFile::view).collect();
+    let graph = Graph::build(&views);
+    let mut group: Vec<FnRef> = Vec::new();
+    for (file, view) in views.iter().enumerate() {
+        for (index, call) in view.summary.calls.iter().enumerate() {
+            if let Some(target) = graph.target(file, index)
+                && graph.blocking.contains_key(&target)
+                && !call.guarded
+                && !call.awaited
+                && graph.loop_context(file, call).is_some()
+            {
+                group.push(target);
+            }
+        }
+        for (function, summary) in view.summary.functions.iter().enumerate() {
+            let f = FnRef { file, function };
+            if !summary.runs.is_empty() && graph.is_callback(f) {
+                group.push(f);
+            }
+        }
+    }
+    let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+    let mut next = 0;
+    while next < group.len() {
+        let member = group[next];
+        next += 1;
+        for (file, index) in graph.callers(member) {
+            if let Place::Function(caller) | Place::Generator(caller) =
+                graph.call(file, index).place
+            {
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                if !graph.function(caller).is_async && seen.insert(caller) {
+                    group.push(caller);
+                }
+            }
+        }
+    }
+    let mut words: HashSet<String> = HashSet::new();
+    let mut classes: HashSet<String> = HashSet::new();
+    for &f in &group {
+        let function = graph.function(f);
+        words.insert(function.name.clone());
+        if let Some(class) = &function.class {
+            classes.insert(simple_name(class).to_owned());
+        }
+        if let Some(wrapper) = &function.thin_wrapper {
+            words.extend(coroutine_names(&views, &wrapper.target));
+        }
+    }
+    // Classes related by inheritance to those, and classes defining a method
+    // of the same name, by simple name as the planner compares them.
+    loop {
+        let before = classes.len();
+        for view in &views {
+            for (class, bases) in &view.summary.classes {
+                let name = simple_name(class);
+                let defines =
+                    view.summary.functions.iter().any(|f| {
+                        f.class.as_deref() == Some(class.as_str()) && words.contains(&f.name)
+                    });
+                if defines || classes.contains(name) || bases.iter().any(|b| classes.contains(b)) {
+                    classes.insert(name.to_owned());
+                    classes.extend(bases.iter().cloned());
+                }
+            }
+        }
+        if classes.len() == before {
+            break;
+        }
+    }
+    words.extend(classes);
+    words.retain(|w| !w.is_empty());
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    words
+}
+
+/// The names a thin wrapper's coroutine has along the imports that lead to
+/// it, as far as the files loaded tell: each file on the way names the next.
+fn coroutine_names(views: &[FileView], target: &Callee) -> Vec<String> {
+    let mut names = Vec::new();
+    let (mut module, mut name) = match target {
+        Callee::Symbol(module, name) => (module.clone(), name.clone()),
+        Callee::Unknown(name) => return vec![name.clone()],
+        Callee::Local(_) | Callee::Method(..) => return names,
+    };
+    for _ in 0..8 {
+        names.push(name.clone());
+        let next = views
+            .iter()
+            .find(|v| v.summary.module == module)
+            .and_then(|v| v.summary.imports.get(&name));
+        match next {
+            Some(ImportTarget::Symbol(m, n)) => (module, name) = (m.clone(), n.clone()),
+            _ => break,
+        }
+    }
+    names
+}
+
+fn simple_name(qualname: &str) -> &str {
+    qualname.rsplit('.').next().unwrap_or(qualname)
+}

@@ -1,0 +1,409 @@
+//! Which files need a parse: decided from their [`Outline`]s, before any.
+//!
+//! A finding sits where code on the loop runs a loop or calls a function that
+//! does, directly or through other sync functions. So a file needs a parse when
+//! its outline shows one of these *seeds*:
+//! - a run (`run`, `run_until_complete`, or an alias of `run`) inside an
+//!   `async def` (at any depth);
+//! - a name of a possibly blocking function inside an `async def`;
+//! - a loop callback registration (`call_soon`, `add_done_callback`, ...) on a
+//!   logical line that names a possibly blocking function, or holds a lambda
+//!   and a run;
+//! - a notebook, a mention of `nest_asyncio`, or text the outline cannot follow.
+//!
+//! *Possibly blocking* is a name-level over-approximation of the call graph's
+//! loop-blocking functions: a sync `def` holding a run or naming a possibly
+//! blocking function, to a fixpoint. Methods and nested functions count within
+//! their file; top-level functions also in files that mention their name with
+//! their module's (the call graph resolves no other way across files), and so do
+//! the names a module re-exports by importing them.
+//!
+//! A file that needs a parse also needs the files that define the possibly
+//! blocking functions it names, so that a finding's chain is whole. What a fix
+//! needs besides (every caller of a function made async) is the project's to
+//! add after the first analysis ([`crate::project`]).
+//!
+//! Every test here is conservative: words count wherever they occur in code, a
+//! module's name anywhere in a file's bytes. A test in `tests/` runs every
+//! fixture with and without triage and compares the findings.
+
+use std::collections::{HashMap, HashSet};
+
+use memchr::memmem;
+
+use crate::outline::{BlockKind, Outline};
+
+/// Methods that hand a callable to the loop (the call graph's list).
+pub const LOOP_CALLBACKS: [&str; 8] = [
+    "call_soon",
+    "call_soon_threadsafe",
+    "call_later",
+    "call_at",
+    "add_reader",
+    "add_writer",
+    "add_signal_handler",
+    "add_done_callback",
+];
+
+/// What triage knows of one file.
+pub struct Outlined {
+    /// The Python text outlined: a file's text, a notebook's cells.
+    pub text: String,
+    pub outline: Outline,
+    /// The last part of the module's name (`users` for `app.users`).
+    pub module_last: String,
+    /// It mentions asyncio or `run_until_complete`: its runs may be asyncio's.
+    pub may_run: bool,
+    /// Parse it whatever its outline says (a notebook).
+    pub always: bool,
+}
+
+impl Outlined {
+    pub fn new(text: String, module: &str, may_run: bool, always: bool) -> Self {
+        let mut outline = Outline::scan(&text);
+        if !outline.followed {
+            outline = crude_outline(&text);
+        }
+        Self {
+            outline,
+            module_last: module.rsplit('.').next().unwrap_or(module).to_owned(),
+            text,
+            may_run,
+            always,
+        }
+    }
+}
+
+/// Every identifier-like word of `text`, strings and comments included, for a
+/// file the lexer could not follow: with no blocks, only its mentions count.
+fn crude_outline(text: &str) -> Outline {
+    let bytes = text.as_bytes();
+    let mut outline = Outline::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+            {
+                i += 1;
+            }
+            let word = &text[start..i];
+            outline
+                .words
+                .entry(word.into())
+                .or_default()
+                .push(start as u32);
+        } else {
+            i += 1;
+        }
+    }
+    outline
+}
+
+/// A top-level function (or re-export) that may block, by name and the last
+/// part of its module's name.
+pub type Export = (String, String);
+
+/// What one round of triage found in a file.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// A seed: the file needs a parse.
+    pub seeded: bool,
+    /// Names of possibly blocking functions of other files it mentions, each
+    /// with the module it comes from.
+    pub external: Vec<Export>,
+    /// What it offers other files.
+    pub exports: Vec<Export>,
+}
+
+/// The exports of all files, by name: the module names that offer it.
+pub type ExportTable = HashMap<String, Vec<String>>;
+
+/// One file's seeds and exports, given what other files export.
+pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
+    let text = file.text.as_str();
+    let outline = &file.outline;
+    let mut facts = Facts::default();
+    if !outline.followed {
+        // No blocks: every `def` name may block, every mention may matter.
+        facts.seeded = true;
+        facts.external = external(file, table);
+        facts.exports = def_names(text)
+            .into_iter()
+            .map(|n| (n.to_owned(), file.module_last.clone()))
+            .collect();
+        return facts;
+    }
+    facts.seeded = file.always || !outline.occurrences("nest_asyncio").is_empty();
+
+    let line_of = |at: u32| outline.line_at(at);
+    let lines_with = |words: &[&str]| -> HashSet<usize> {
+        words
+            .iter()
+            .flat_map(|w| outline.occurrences(w))
+            .filter_map(|&at| line_of(at))
+            .collect()
+    };
+    let callback_lines = lines_with(&LOOP_CALLBACKS);
+    let lambda_lines = lines_with(&["lambda"]);
+    let def_names: HashSet<u32> = outline.blocks.iter().map(|b| b.name.0).collect();
+
+    let mut blocking = vec![false; outline.blocks.len()];
+    let mut queue: Vec<&'t str> = Vec::new();
+    fn mark<'t>(file: &'t Outlined, block: u32, queue: &mut Vec<&'t str>, blocking: &mut [bool]) {
+        if !blocking[block as usize] {
+            blocking[block as usize] = true;
+            queue.push(block_name(&file.text, &file.outline, block));
+        }
+    }
+
+    // Runs.
+    if file.may_run {
+        let mut run_words = vec!["run", "run_until_complete"];
+        for &at in outline.occurrences("run") {
+            if let Some(alias) = Outline::alias_after(text, at + 3) {
+                run_words.push(alias);
+            }
+        }
+        for word in run_words {
+            for &at in outline.occurrences(word) {
+                let line = line_of(at);
+                if line.is_some_and(|l| callback_lines.contains(&l) && lambda_lines.contains(&l)) {
+                    facts.seeded = true;
+                }
+                match outline.def_at(at) {
+                    Some(d) if outline.within_async(d) => facts.seeded = true,
+                    Some(d) => mark(file, d, &mut queue, &mut blocking),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    // Names of other files' possibly blocking functions, and their aliases.
+    facts.external = external(file, table);
+    for (name, _) in &facts.external {
+        for &at in outline.occurrences(name) {
+            // The name as it stands in the file, which outlives `facts`.
+            queue.push(&text[at as usize..at as usize + name.len()]);
+            // An import binds the alias if there is one, else the name; at
+            // module level or not, the module offers it to others.
+            let alias = Outline::alias_after(text, at + name.len() as u32);
+            if let Some(alias) = alias {
+                queue.push(alias);
+            }
+            if line_of(at).is_some_and(|l| outline.lines[l].is_import) {
+                let bound = alias.unwrap_or(name);
+                facts
+                    .exports
+                    .push((bound.to_owned(), file.module_last.clone()));
+            }
+        }
+    }
+
+    // The fixpoint over names.
+    let mut done: HashSet<&str> = HashSet::new();
+    while let Some(name) = queue.pop() {
+        if !done.insert(name) {
+            continue;
+        }
+        for &at in outline.occurrences(name) {
+            if def_names.contains(&at) {
+                continue;
+            }
+            if line_of(at).is_some_and(|l| callback_lines.contains(&l)) {
+                facts.seeded = true;
+            }
+            match outline.def_at(at) {
+                Some(d)
+                    if outline.blocks[d as usize].kind == (BlockKind::Def { is_async: true }) =>
+                {
+                    facts.seeded = true
+                }
+                Some(d) => mark(file, d, &mut queue, &mut blocking),
+                None => {}
+            }
+        }
+    }
+
+    for (index, block) in outline.blocks.iter().enumerate() {
+        if blocking[index] && block.parent.is_none() {
+            let name = &text[block.name.0 as usize..block.name.1 as usize];
+            facts
+                .exports
+                .push((name.to_owned(), file.module_last.clone()));
+        }
+    }
+    facts.exports.sort();
+    facts.exports.dedup();
+    facts
+}
+
+fn block_name<'t>(text: &'t str, outline: &Outline, block: u32) -> &'t str {
+    let (start, end) = outline.blocks[block as usize].name;
+    &text[start as usize..end as usize]
+}
+
+/// The exports of other files that `file` mentions, with their module's name.
+fn external(file: &Outlined, table: &ExportTable) -> Vec<Export> {
+    let mut found = Vec::new();
+    let mut modules: HashMap<&str, bool> = HashMap::new();
+    for (name, offered_by) in table {
+        if file.outline.occurrences(name).is_empty() {
+            continue;
+        }
+        for module in offered_by {
+            let named = *modules
+                .entry(module)
+                .or_insert_with(|| memmem::find(file.text.as_bytes(), module.as_bytes()).is_some());
+            if named {
+                found.push((name.clone(), module.clone()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The names after `def` in text the lexer could not follow.
+fn def_names(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices("def") {
+        let before = text[..at].bytes().next_back();
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80) {
+            continue;
+        }
+        let rest = &text[at + 3..];
+        let trimmed = rest.trim_start_matches([' ', '\t', '\\', '\n', '\r']);
+        if trimmed.len() == rest.len() {
+            continue;
+        }
+        let end = trimmed
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(trimmed.len());
+        if end > 0 {
+            names.push(&trimmed[..end]);
+        }
+    }
+    names
+}
+
+/// Build the table of exports from every file's facts.
+pub fn table(facts: &[Facts]) -> ExportTable {
+    let mut table: ExportTable = HashMap::new();
+    for (name, module) in facts.iter().flat_map(|f| &f.exports) {
+        let modules = table.entry(name.clone()).or_default();
+        if !modules.contains(module) {
+            modules.push(module.clone());
+        }
+    }
+    table
+}
+
+/// The files that need a parse: the seeded ones, and the files that export
+/// what a file in the set mentions, transitively. `module_lasts[i]` is file
+/// `i`'s module's last name.
+pub fn needed(facts: &[Facts], module_lasts: &[&str]) -> Vec<bool> {
+    let mut by_module: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, module) in module_lasts.iter().enumerate() {
+        by_module.entry(module).or_default().push(index);
+    }
+    let mut needed: Vec<bool> = facts.iter().map(|f| f.seeded).collect();
+    let mut queue: Vec<usize> = (0..facts.len()).filter(|&i| needed[i]).collect();
+    while let Some(file) = queue.pop() {
+        for (name, module) in &facts[file].external {
+            for &other in by_module.get(module.as_str()).into_iter().flatten() {
+                if !needed[other] && facts[other].exports.iter().any(|(n, _)| n == name) {
+                    needed[other] = true;
+                    queue.push(other);
+                }
+            }
+        }
+    }
+    needed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str, module: &str) -> Outlined {
+        Outlined::new(text.to_owned(), module, text.contains("asyncio"), false)
+    }
+
+    fn seeded(text: &str) -> bool {
+        facts(&file(text, "m"), &ExportTable::new()).seeded
+    }
+
+    #[test]
+    fn runs_in_sync_code_that_nothing_on_a_loop_calls_need_no_parse() {
+        assert!(!seeded(
+            "import asyncio\nclass T:\n    def test(self):\n        self.loop.run_until_complete(f())\n    async def g(self):\n        await h()\n"
+        ));
+        assert!(!seeded("import asyncio\nasyncio.run(main())\n"));
+    }
+
+    #[test]
+    fn runs_and_blocking_names_on_a_loop_need_one() {
+        // A run in an async def, at any depth.
+        assert!(seeded(
+            "import asyncio\nasync def f():\n    def g():\n        asyncio.run(h())\n"
+        ));
+        // A helper that runs a loop, called from an async def, two steps away.
+        assert!(seeded(
+            "import asyncio\ndef a():\n    return asyncio.run(x())\ndef b():\n    return a()\nasync def c():\n    b()\n"
+        ));
+        // A callback registration naming a helper that runs a loop.
+        assert!(seeded(
+            "import asyncio\ndef cb():\n    asyncio.run(x())\ndef setup(loop):\n    loop.call_soon(\n        cb)\n"
+        ));
+        // A lambda handed to the loop that runs one.
+        assert!(seeded(
+            "import asyncio\ndef setup(loop):\n    loop.call_soon(lambda: asyncio.run(x()))\n"
+        ));
+        // An alias of run.
+        assert!(seeded(
+            "from asyncio import run as go\nasync def f():\n    go(x())\n"
+        ));
+        // A default runs in the enclosing async def.
+        assert!(seeded(
+            "import asyncio\ndef helper():\n    asyncio.run(x())\nasync def f():\n    def g(a=helper()):\n        pass\n"
+        ));
+        assert!(seeded("import nest_asyncio\nnest_asyncio.apply()\n"));
+        assert!(seeded("import asyncio\ndef f():\n\treturn 1\n"));
+    }
+
+    #[test]
+    fn across_files_through_exports_and_re_exports() {
+        let users = file(
+            "import asyncio\ndef get_user(i):\n    return asyncio.run(fetch(i))\n",
+            "users",
+        );
+        let init = file("from .users import get_user as fetch_user\n", "app");
+        let api = file(
+            "from app import fetch_user\nasync def handler():\n    fetch_user(1)\n",
+            "api",
+        );
+        let other = file("async def handler():\n    get_user(1)\n", "other");
+        let files = [users, init, api, other];
+        let mut table = ExportTable::new();
+        let facts = loop {
+            let facts: Vec<Facts> = files.iter().map(|f| facts(f, &table)).collect();
+            let next = super::table(&facts);
+            if next == table {
+                break facts;
+            }
+            table = next;
+        };
+        assert_eq!(table["get_user"], ["users"]);
+        // `api` imports it too, so `api.fetch_user` works as well.
+        assert_eq!(table["fetch_user"], ["app", "api"]);
+        let seeded: Vec<bool> = facts.iter().map(|f| f.seeded).collect();
+        // `other` names get_user but not its module: it cannot reach it.
+        assert_eq!(seeded, [false, false, true, false]);
+        let lasts: Vec<&str> = files.iter().map(|f| f.module_last.as_str()).collect();
+        assert_eq!(needed(&facts, &lasts), [true, true, true, false]);
+    }
+}
