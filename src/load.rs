@@ -6,7 +6,7 @@
 //! Setting `UNNEST_PARSE_ALL=1` parses every file instead: slower, with the
 //! same findings and fixes. The tests compare the two.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
@@ -114,6 +114,16 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
                 }
             }
         }
+        if std::env::var_os("UNNEST_TRACE").is_some() {
+            eprintln!(
+                "triage round: {} pending, {} skipped, {} new exports, {} names: {:?}",
+                pending.len(),
+                skipped.len(),
+                new_pairs.len(),
+                table.len(),
+                &new_pairs[..new_pairs.len().min(60)]
+            );
+        }
         if new_pairs.is_empty() {
             break facts;
         }
@@ -149,6 +159,14 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     // async, or a class in its hierarchy, until that set is stable.
     loop {
         let words = fix_words(&files);
+        if std::env::var_os("UNNEST_TRACE").is_some() {
+            eprintln!(
+                "fix words: {} parsed, {} words: {:?}",
+                files.len(),
+                words.len(),
+                &words[..words.len().min(20)]
+            );
+        }
         if words.is_empty() {
             break;
         }
@@ -253,6 +271,24 @@ fn fix_words(files: &[ProjectFile]) -> Vec<String> {
             }
         }
     }
+    // A fix makes functions async; then their own calls of blocking
+    // functions are findings in the next pass, with fixes of their own. So the
+    // group grows both ways: sync callers, and blocking callees.
+    let mut callees: HashMap<FnRef, Vec<FnRef>> = HashMap::new();
+    for (file, view) in views.iter().enumerate() {
+        for (index, call) in view.summary.calls.iter().enumerate() {
+            if let (Place::Function(caller) | Place::Generator(caller), Some(target)) =
+                (call.place, graph.target(file, index))
+                && graph.blocking.contains_key(&target)
+            {
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                callees.entry(caller).or_default().push(target);
+            }
+        }
+    }
     let mut seen: HashSet<FnRef> = group.iter().copied().collect();
     let mut next = 0;
     while next < group.len() {
@@ -269,6 +305,11 @@ fn fix_words(files: &[ProjectFile]) -> Vec<String> {
                 if !graph.function(caller).is_async && seen.insert(caller) {
                     group.push(caller);
                 }
+            }
+        }
+        for &callee in callees.get(&member).into_iter().flatten() {
+            if seen.insert(callee) {
+                group.push(callee);
             }
         }
     }

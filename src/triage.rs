@@ -29,8 +29,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use memchr::memmem;
-
 use crate::outline::{BlockKind, Outline};
 
 /// Methods that hand a callable to the loop (the call graph's list).
@@ -161,14 +159,8 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
 
     // Runs.
     if file.may_run {
-        let mut run_words = vec!["run", "run_until_complete"];
-        for &at in outline.occurrences("run") {
-            if let Some(alias) = Outline::alias_after(text, at + 3) {
-                run_words.push(alias);
-            }
-        }
-        for word in run_words {
-            for &at in outline.occurrences(word) {
+        for at in run_calls(file) {
+            {
                 let line = line_of(at);
                 if line.is_some_and(|l| callback_lines.contains(&l) && lambda_lines.contains(&l)) {
                     facts.seeded = true;
@@ -203,18 +195,56 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
         }
     }
 
-    // The fixpoint over names.
+    // The fixpoint over names. The call graph resolves `f()`, `self.f()`,
+    // `cls.f()`, `Class.f()` and `module.f()`; `obj.f()` it cannot follow, so
+    // such a mention makes nothing blocking.
+    let mut receivers: HashSet<&str> = ["self", "cls"].into_iter().collect();
+    for (index, block) in outline.blocks.iter().enumerate() {
+        if block.kind == BlockKind::Class {
+            receivers.insert(block_name(text, outline, index as u32));
+        }
+    }
+    for (_, module) in &facts.external {
+        if let Some(&at) = outline.occurrences(module).first() {
+            receivers.insert(&text[at as usize..at as usize + module.len()]);
+        }
+    }
+    for &at in outline.occurrences("as") {
+        if line_of(at).is_some_and(|l| outline.lines[l].is_import)
+            && let Some(alias) = Outline::alias_after(text, at)
+        {
+            receivers.insert(alias);
+        }
+    }
+    let local_names: HashSet<&str> = (0..outline.blocks.len() as u32)
+        .map(|b| block_name(text, outline, b))
+        .collect();
     let mut done: HashSet<&str> = HashSet::new();
     while let Some(name) = queue.pop() {
         if !done.insert(name) {
             continue;
         }
+        // Another file's function is called by a bare name only after `from m
+        // import name`, which puts the name on an import line.
+        let bare_ok = local_names.contains(name)
+            || outline
+                .occurrences(name)
+                .iter()
+                .any(|&at| line_of(at).is_some_and(|l| outline.lines[l].is_import));
         for &at in outline.occurrences(name) {
-            if def_names.contains(&at) {
+            let resolvable = match receiver_before(text, at) {
+                None => bare_ok,
+                Some(receiver) => receivers.contains(receiver),
+            };
+            if def_names.contains(&at) || !resolvable {
                 continue;
             }
+            // A callback is handed over, not called.
             if line_of(at).is_some_and(|l| callback_lines.contains(&l)) {
                 facts.seeded = true;
+            }
+            if !called_at(text, at + name.len() as u32) {
+                continue;
             }
             match outline.def_at(at) {
                 Some(d)
@@ -246,6 +276,100 @@ fn block_name<'t>(text: &'t str, outline: &Outline, block: u32) -> &'t str {
     &text[start as usize..end as usize]
 }
 
+/// Where `file` may call asyncio's `run`, `run_until_complete` or a Runner's
+/// `run`, as the call graph recognises them: `run_until_complete` on anything;
+/// `X.run` where `X` is asyncio under any name it is imported as, or anything
+/// when the file names `Runner`; a bare `run` (or its alias) when the file
+/// imports it from asyncio.
+fn run_calls(file: &Outlined) -> Vec<u32> {
+    let text = file.text.as_str();
+    let outline = &file.outline;
+    let import_line = |at: u32| {
+        outline
+            .line_at(at)
+            .map(|l| outline.lines[l])
+            .filter(|l| l.is_import)
+    };
+    let mut asyncio_names = vec!["asyncio"];
+    let mut bare_names = Vec::new();
+    for &at in outline.occurrences("asyncio") {
+        let Some(line) = import_line(at) else {
+            continue;
+        };
+        if let Some(alias) = Outline::alias_after(text, at + 7) {
+            asyncio_names.push(alias);
+        }
+        if text[line.start as usize..line.end as usize].contains('*') {
+            bare_names.push("run");
+        }
+    }
+    for &at in outline.occurrences("run") {
+        let from_asyncio = import_line(at).is_some_and(|l| {
+            outline
+                .occurrences("asyncio")
+                .iter()
+                .any(|&a| l.start <= a && a < l.end)
+        });
+        if from_asyncio {
+            bare_names.push(Outline::alias_after(text, at + 3).unwrap_or("run"));
+        }
+    }
+    let runner = !outline.occurrences("Runner").is_empty();
+    let mut calls: Vec<u32> = outline.occurrences("run_until_complete").to_vec();
+    for &at in outline.occurrences("run") {
+        let counts = match receiver_before(text, at) {
+            Some(receiver) => runner || asyncio_names.contains(&receiver),
+            None => bare_names.contains(&"run"),
+        };
+        if counts {
+            calls.push(at);
+        }
+    }
+    for alias in bare_names.iter().filter(|n| **n != "run") {
+        for &at in outline.occurrences(alias) {
+            if receiver_before(text, at).is_none() {
+                calls.push(at);
+            }
+        }
+    }
+    calls.retain(|&at| {
+        let end = text[at as usize..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(text.len(), |i| at as usize + i);
+        called_at(text, end as u32)
+    });
+    calls
+}
+
+/// Whether a call's parentheses open at `end` (after spaces).
+fn called_at(text: &str, end: u32) -> bool {
+    text[end as usize..]
+        .trim_start_matches([' ', '\t', '\\', '\n', '\r'])
+        .starts_with('(')
+}
+
+/// For a word at `at` that follows a `.`: the word before the dot (empty when
+/// something else is, as in `f().run`). `None` for a word after no dot.
+fn receiver_before(text: &str, at: u32) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let skip_back = |mut i: usize| {
+        while i > 0 && matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+            i -= 1;
+        }
+        i
+    };
+    let dot = skip_back(at as usize);
+    if dot == 0 || bytes[dot - 1] != b'.' {
+        return None;
+    }
+    let end = skip_back(dot - 1);
+    let start = bytes[..end]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+        .map_or(0, |i| i + 1);
+    Some(&text[start..end])
+}
+
 /// The exports of other files that `file` mentions, with their module's name.
 fn external(file: &Outlined, table: &ExportTable) -> Vec<Export> {
     let mut found = Vec::new();
@@ -255,9 +379,10 @@ fn external(file: &Outlined, table: &ExportTable) -> Vec<Export> {
             continue;
         }
         for module in offered_by {
+            // A module is named as a whole word wherever it is imported.
             let named = *modules
                 .entry(module)
-                .or_insert_with(|| memmem::find(file.text.as_bytes(), module.as_bytes()).is_some());
+                .or_insert_with(|| !file.outline.occurrences(module).is_empty());
             if named {
                 found.push((name.clone(), module.clone()));
             }
