@@ -17,7 +17,7 @@ use crate::graph::summary::{Callee, ImportTarget, Place};
 use crate::graph::{FileView, FnRef, Graph};
 use crate::notebook::Notebook;
 use crate::parse::new_parser;
-use crate::prefilter::{NameFilter, may_hold_finding};
+use crate::prefilter::{NameFilter, import_lines, may_hold_finding};
 use crate::project::ProjectFile;
 use crate::source::{SourceFile, display_path};
 use crate::triage::{self, ExportTable, Facts, Outlined};
@@ -47,8 +47,15 @@ impl Pending {
 
 enum Read {
     Pending(Box<Pending>),
-    Skipped(PathBuf),
+    Skipped(Skipped),
     Failed(Error),
+}
+
+/// A file read and left aside, with its import statements (see
+/// [`crate::prefilter::import_lines`]).
+struct Skipped {
+    path: PathBuf,
+    imports: String,
 }
 
 /// Read `path`; keep it when `keep` says its bytes may matter.
@@ -64,7 +71,10 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
         }
     };
     if !all && !keep(&bytes) {
-        return Read::Skipped(path.to_owned());
+        return Read::Skipped(Skipped {
+            path: path.to_owned(),
+            imports: import_lines(&bytes),
+        });
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
@@ -82,9 +92,10 @@ pub struct Loaded {
 /// `tick` is called once per file read.
 pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+    let started = std::time::Instant::now();
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
-    let mut skipped: Vec<PathBuf> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
     let first: Vec<Read> = paths
         .par_iter()
         .with_max_len(8)
@@ -95,6 +106,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         })
         .collect();
     sort_reads(first, &mut pending, &mut skipped, &mut errors);
+    trace(&started, &format!("read: {} outlined", pending.len()));
 
     // Triage to a fixpoint: each round's exports may name functions that files
     // not read yet call, and those files may export more.
@@ -114,26 +126,28 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
                 }
             }
         }
-        if std::env::var_os("UNNEST_TRACE").is_some() {
-            eprintln!(
-                "triage round: {} pending, {} skipped, {} new exports, {} names: {:?}",
+        trace(
+            &started,
+            &format!(
+                "triage round: {} pending, {} skipped, {} new exports",
                 pending.len(),
                 skipped.len(),
-                new_pairs.len(),
-                table.len(),
-                &new_pairs[..new_pairs.len().min(60)]
-            );
-        }
+                new_pairs.len()
+            ),
+        );
         if new_pairs.is_empty() {
             break facts;
         }
         let filter = NameFilter::new(new_pairs.iter());
-        let more: Vec<Read> = skipped
+        let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) = std::mem::take(&mut skipped)
+            .into_iter()
+            .partition(|s| filter.may_import(&s.imports));
+        skipped = rest;
+        let more: Vec<Read> = maybe
             .par_iter()
             .with_max_len(8)
-            .map(|path| read(path, cwd, |b| filter.matches(b), false, false))
+            .map(|s| read(&s.path, cwd, |b| filter.matches(b), false, false))
             .collect();
-        skipped.clear();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
     };
     let lasts: Vec<&str> = pending
@@ -142,6 +156,22 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         .collect();
     let needed = triage::needed(&facts, &lasts);
     drop(lasts);
+    for ((p, f), needed) in pending.iter().zip(&facts).zip(&needed) {
+        if *needed {
+            let why = match f.seed {
+                Some((at, what)) => {
+                    let at = crate::source::LineIndex::new(&p.outlined.text)
+                        .location(&p.outlined.text, at as usize);
+                    format!("{what} at line {}", at.row)
+                }
+                None => "defines what a file that needs a parse calls".to_owned(),
+            };
+            trace(
+                &started,
+                &format!("needs a parse: {} ({why})", p.source.display),
+            );
+        }
+    }
 
     let mut files = Vec::new();
     let mut waiting = Vec::new();
@@ -154,19 +184,16 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         }
     }
     parse_into(to_parse, &mut files, &mut errors);
+    trace(&started, &format!("parsed: {}", files.len()));
 
     // What the fixes need: every file that names a function a fix may make
     // async, or a class in its hierarchy, until that set is stable.
     loop {
         let words = fix_words(&files);
-        if std::env::var_os("UNNEST_TRACE").is_some() {
-            eprintln!(
-                "fix words: {} parsed, {} words: {:?}",
-                files.len(),
-                words.len(),
-                &words[..words.len().min(20)]
-            );
-        }
+        trace(
+            &started,
+            &format!("fix words: {} parsed, {} words", files.len(), words.len()),
+        );
         if words.is_empty() {
             break;
         }
@@ -187,7 +214,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         let more: Vec<Read> = skipped
             .par_iter()
             .with_max_len(8)
-            .map(|path| read(path, cwd, |b| names_any(&matcher, b), false, false))
+            .map(|s| read(&s.path, cwd, |b| names_any(&matcher, b), false, false))
             .collect();
         let mut new_pending = Vec::new();
         skipped.clear();
@@ -202,16 +229,24 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     Loaded { files, errors }
 }
 
+/// With `UNNEST_TRACE` set, how long each stage took, on stderr.
+fn trace(started: &std::time::Instant, what: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("UNNEST_TRACE").is_some()) {
+        eprintln!("{:>8.1} ms  {what}", started.elapsed().as_secs_f64() * 1e3);
+    }
+}
+
 fn sort_reads(
     reads: Vec<Read>,
     pending: &mut Vec<Pending>,
-    skipped: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
     errors: &mut Vec<Error>,
 ) {
     for read in reads {
         match read {
             Read::Pending(p) => pending.push(*p),
-            Read::Skipped(path) => skipped.push(path),
+            Read::Skipped(s) => skipped.push(s),
             Read::Failed(err) => errors.push(err),
         }
     }
@@ -222,7 +257,12 @@ fn parse_into(sources: Vec<SourceFile>, files: &mut Vec<ProjectFile>, errors: &m
         .into_par_iter()
         .with_max_len(1)
         .map_init(new_parser, |parser, source| {
-            ProjectFile::new(parser, source)
+            let started = std::time::Instant::now();
+            let display = source.display.clone();
+            let size = source.text.len();
+            let file = ProjectFile::new(parser, source);
+            trace(&started, &format!("parsed {display} ({size} bytes)"));
+            file
         })
         .collect();
     for result in parsed {

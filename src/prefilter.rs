@@ -17,15 +17,61 @@ pub fn may_hold_finding(bytes: &[u8]) -> bool {
         || memmem::find(bytes, b"run_until_complete").is_some()
 }
 
+/// The import statements of a file, one per line: every line whose first word
+/// is `import` or `from` and holds `import`, with its continuation lines
+/// (parentheses, backslashes). A file that calls a function of another module
+/// names that module in one of them (`from app.users import get_user`,
+/// `import app.users`, `from app import users`), so [`NameFilter::may_import`]
+/// can rule a file out from these few lines, kept from the first read, without
+/// reading it again.
+pub fn import_lines(bytes: &[u8]) -> String {
+    let mut out = Vec::new();
+    let mut done_until = 0;
+    for at in memmem::find_iter(bytes, b"import") {
+        if at < done_until {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let first = bytes[start..at]
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t'))
+            .map_or(at, |i| start + i);
+        let rest = &bytes[first..];
+        if !(rest.starts_with(b"import") || rest.starts_with(b"from")) {
+            continue;
+        }
+        // To the end of the statement: past open parentheses and backslashes.
+        let mut end = at;
+        let mut depth = 0i32;
+        while end < bytes.len() {
+            match bytes[end] {
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                b'\\' if bytes.get(end + 1) == Some(&b'\n') => end += 1,
+                b'\n' if depth <= 0 => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        out.extend_from_slice(&bytes[first..end]);
+        out.push(b'\n');
+        done_until = end;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Matches files that mention a function's name together with its module's
 /// name: a file that calls a function of another module has to import it, so
 /// it names both (`from app.users import get_user`, `users.get_user(...)`).
 /// A re-export (`from app import get_user` after `app/__init__.py` imports it)
 /// is found through the package's `__init__.py`, which names both itself.
 pub struct NameFilter {
-    matcher: Option<AhoCorasick>,
-    /// Pattern indexes: `(name, module)` pairs into the matcher's patterns.
-    pairs: Vec<(usize, usize)>,
+    /// The module names, searched first: they are rarer than function names
+    /// (`run`, `load`), and a file that names none of them is done with.
+    modules: Option<AhoCorasick>,
+    names: Option<AhoCorasick>,
+    /// For each name pattern, the module patterns it pairs with.
+    pairs: Vec<Vec<usize>>,
 }
 
 impl NameFilter {
@@ -33,33 +79,61 @@ impl NameFilter {
     where
         I: IntoIterator<Item = &'a (String, String)>,
     {
-        let mut patterns: Vec<&str> = Vec::new();
+        let mut name_patterns: Vec<&str> = Vec::new();
+        let mut module_patterns: Vec<&str> = Vec::new();
         let index_of = |word: &'a str, patterns: &mut Vec<&'a str>| {
             patterns.iter().position(|p| *p == word).unwrap_or_else(|| {
                 patterns.push(word);
                 patterns.len() - 1
             })
         };
-        let mut pairs = Vec::new();
+        let mut pairs: Vec<Vec<usize>> = Vec::new();
         for (name, module) in names {
-            let n = index_of(name, &mut patterns);
-            let m = index_of(module, &mut patterns);
-            pairs.push((n, m));
+            let n = index_of(name, &mut name_patterns);
+            let m = index_of(module, &mut module_patterns);
+            if pairs.len() <= n {
+                pairs.resize(n + 1, Vec::new());
+            }
+            pairs[n].push(m);
         }
-        let matcher = (!patterns.is_empty())
-            .then(|| AhoCorasick::new(&patterns).expect("function names form a valid automaton"));
-        Self { matcher, pairs }
+        let build = |patterns: &[&str]| {
+            (!patterns.is_empty()).then(|| {
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(patterns)
+                    .expect("names form a valid automaton")
+            })
+        };
+        Self {
+            modules: build(&module_patterns),
+            names: build(&name_patterns),
+            pairs,
+        }
+    }
+
+    /// Whether the import statements `imports` (from [`import_lines`]) name
+    /// one of the modules: without that, no pair can match as an import.
+    pub fn may_import(&self, imports: &str) -> bool {
+        self.modules
+            .as_ref()
+            .is_some_and(|m| m.is_match(imports.as_bytes()))
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
-        let Some(matcher) = &self.matcher else {
+        let (Some(modules), Some(names)) = (&self.modules, &self.names) else {
             return false;
         };
-        let mut seen = vec![false; matcher.patterns_len()];
-        for found in matcher.find_overlapping_iter(bytes) {
+        let mut seen = vec![false; modules.patterns_len()];
+        let mut any = false;
+        for found in modules.find_overlapping_iter(bytes) {
             seen[found.pattern().as_usize()] = true;
+            any = true;
         }
-        self.pairs.iter().any(|&(n, m)| seen[n] && seen[m])
+        any && names.find_overlapping_iter(bytes).any(|found| {
+            self.pairs[found.pattern().as_usize()]
+                .iter()
+                .any(|&m| seen[m])
+        })
     }
 }
 
@@ -75,6 +149,18 @@ mod tests {
         assert!(!may_hold_finding(
             b"import subprocess\nsubprocess.run(['ls'])\n"
         ));
+    }
+
+    #[test]
+    fn import_lines_keep_whole_statements() {
+        let text = b"\"\"\"doc\"\"\"\nimport os\nx = 'import'\n    from .users import (\n    get_user,\n)\nfrom a import \\\n  b\nprint(1)\n";
+        assert_eq!(
+            import_lines(text),
+            "import os\nfrom .users import (\n    get_user,\n)\nfrom a import \\\n  b\n"
+        );
+        let filter = NameFilter::new(&[("get_user".to_owned(), "users".to_owned())]);
+        assert!(filter.may_import(&import_lines(text)));
+        assert!(!filter.may_import(&import_lines(b"import os\nusers = 1\n")));
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub type Export = (String, String);
 pub struct Facts {
     /// A seed: the file needs a parse.
     pub seeded: bool,
+    /// The first seed found: where, and what it is (for `UNNEST_TRACE`).
+    pub seed: Option<(u32, &'static str)>,
     /// Names of possibly blocking functions of other files it mentions, each
     /// with the module it comes from.
     pub external: Vec<Export>,
@@ -126,7 +128,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     let mut facts = Facts::default();
     if !outline.followed {
         // No blocks: every `def` name may block, every mention may matter.
-        facts.seeded = true;
+        facts.seed(0, "text the outline cannot follow");
         facts.external = external(file, table);
         facts.exports = def_names(text)
             .into_iter()
@@ -134,7 +136,12 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             .collect();
         return facts;
     }
-    facts.seeded = file.always || !outline.occurrences("nest_asyncio").is_empty();
+    if file.always {
+        facts.seed(0, "a notebook");
+    }
+    if let Some(&at) = outline.occurrences("nest_asyncio").first() {
+        facts.seed(at, "nest_asyncio");
+    }
 
     let line_of = |at: u32| outline.line_at(at);
     let lines_with = |words: &[&str]| -> HashSet<usize> {
@@ -163,10 +170,10 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             {
                 let line = line_of(at);
                 if line.is_some_and(|l| callback_lines.contains(&l) && lambda_lines.contains(&l)) {
-                    facts.seeded = true;
+                    facts.seed(at, "a run in a lambda handed to the loop");
                 }
                 match outline.def_at(at) {
-                    Some(d) if outline.within_async(d) => facts.seeded = true,
+                    Some(d) if outline.within_async(d) => facts.seed(at, "a run in an async def"),
                     Some(d) => mark(file, d, &mut queue, &mut blocking),
                     None => {}
                 }
@@ -216,6 +223,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             receivers.insert(alias);
         }
     }
+    let external_modules: HashSet<String> = facts.external.iter().map(|(_, m)| m.clone()).collect();
     let local_names: HashSet<&str> = (0..outline.blocks.len() as u32)
         .map(|b| block_name(text, outline, b))
         .collect();
@@ -225,12 +233,21 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             continue;
         }
         // Another file's function is called by a bare name only after `from m
-        // import name`, which puts the name on an import line.
+        // import name [as alias]`: an import line naming one of the modules
+        // that offer it.
         let bare_ok = local_names.contains(name)
-            || outline
-                .occurrences(name)
-                .iter()
-                .any(|&at| line_of(at).is_some_and(|l| outline.lines[l].is_import));
+            || outline.occurrences(name).iter().any(|&at| {
+                line_of(at).is_some_and(|l| {
+                    let line = outline.lines[l];
+                    line.is_import
+                        && external_modules.iter().any(|m| {
+                            outline
+                                .occurrences(m)
+                                .iter()
+                                .any(|&a| line.start <= a && a < line.end)
+                        })
+                })
+            });
         for &at in outline.occurrences(name) {
             let resolvable = match receiver_before(text, at) {
                 None => bare_ok,
@@ -241,7 +258,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             }
             // A callback is handed over, not called.
             if line_of(at).is_some_and(|l| callback_lines.contains(&l)) {
-                facts.seeded = true;
+                facts.seed(at, "a blocking function handed to the loop");
             }
             if !called_at(text, at + name.len() as u32) {
                 continue;
@@ -250,7 +267,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
                 Some(d)
                     if outline.blocks[d as usize].kind == (BlockKind::Def { is_async: true }) =>
                 {
-                    facts.seeded = true
+                    facts.seed(at, "a blocking function called in an async def")
                 }
                 Some(d) => mark(file, d, &mut queue, &mut blocking),
                 None => {}
@@ -413,6 +430,13 @@ fn def_names(text: &str) -> Vec<&str> {
         }
     }
     names
+}
+
+impl Facts {
+    fn seed(&mut self, at: u32, what: &'static str) {
+        self.seeded = true;
+        self.seed.get_or_insert((at, what));
+    }
 }
 
 /// Build the table of exports from every file's facts.
