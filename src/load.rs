@@ -20,7 +20,7 @@ use crate::parse::new_parser;
 use crate::prefilter::{NameFilter, import_lines, may_hold_finding};
 use crate::project::ProjectFile;
 use crate::source::{SourceFile, display_path};
-use crate::triage::{self, ExportTable, Facts, Outlined};
+use crate::triage::{self, ExportTable, Facts, Outlined, Plan};
 
 /// A file read and outlined, not parsed (yet).
 struct Pending {
@@ -150,46 +150,55 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             .collect();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
     };
-    let lasts: Vec<&str> = pending
-        .iter()
-        .map(|p| p.outlined.module_last.as_str())
-        .collect();
-    let needed = triage::needed(&facts, &lasts);
-    drop(lasts);
-    for ((p, f), needed) in pending.iter().zip(&facts).zip(&needed) {
-        if *needed {
-            let why = match f.seed {
-                Some((at, what)) => {
-                    let at = crate::source::LineIndex::new(&p.outlined.text)
-                        .location(&p.outlined.text, at as usize);
-                    format!("{what} at line {}", at.row)
-                }
-                None => "defines what a file that needs a parse calls".to_owned(),
-            };
-            trace(
-                &started,
-                &format!("needs a parse: {} ({why})", p.source.display),
-            );
-        }
-    }
-
-    let mut files = Vec::new();
-    let mut waiting = Vec::new();
-    let mut to_parse = Vec::new();
-    for (p, needed) in pending.into_iter().zip(needed) {
-        if needed {
-            to_parse.push(p.source);
-        } else {
-            waiting.push(p);
-        }
-    }
-    parse_into(to_parse, &mut files, &mut errors);
-    trace(&started, &format!("parsed: {}", files.len()));
-
-    // What the fixes need: every file that names a function a fix may make
-    // async, or a class in its hierarchy, until that set is stable.
+    let mut facts = facts;
+    // Parse what is needed, then add what the fixes of the findings need (the
+    // files and statements naming a function a fix may make async, or a class
+    // in its hierarchy), until nothing more is.
+    let mut roots = vec![false; pending.len()];
+    let mut words: Vec<String> = Vec::new();
+    let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
-        let words = fix_words(&files);
+        let lasts: Vec<&str> = pending
+            .iter()
+            .map(|p| p.outlined.module_last.as_str())
+            .collect();
+        let (needed, demanded) = triage::needed(&facts, &lasts, &roots);
+        let mut to_parse = Vec::new();
+        for (index, p) in pending.iter().enumerate() {
+            if !needed[index] {
+                continue;
+            }
+            let plan = triage::plan(&p.outlined, &facts[index], &demanded[index], &words);
+            if parsed[index].as_ref().is_some_and(|(_, old)| *old == plan) {
+                continue;
+            }
+            trace_need(&started, p, &facts[index], &plan);
+            to_parse.push((index, plan));
+        }
+        if to_parse.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, Plan, Result<ProjectFile, Error>)> = to_parse
+            .into_par_iter()
+            .with_max_len(1)
+            .map_init(new_parser, |parser, (index, plan)| {
+                let file = ProjectFile::with_plan(parser, pending[index].source.clone(), &plan);
+                (index, plan, file)
+            })
+            .collect();
+        for (index, plan, result) in results {
+            match result {
+                Ok(file) => parsed[index] = Some((file, plan)),
+                Err(err) => {
+                    // Reported once; the file stays out.
+                    errors.push(err);
+                    roots[index] = false;
+                    facts[index] = Facts::default();
+                }
+            }
+        }
+        let files: Vec<&ProjectFile> = parsed.iter().flatten().map(|(f, _)| f).collect();
+        words = fix_words(&files);
         trace(
             &started,
             &format!("fix words: {} parsed, {} words", files.len(), words.len()),
@@ -197,36 +206,56 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         if words.is_empty() {
             break;
         }
-        let matcher = AhoCorasick::new(&words).expect("names form a valid automaton");
-        let mut to_parse = Vec::new();
-        let mut still = Vec::new();
-        for p in waiting {
-            if words
-                .iter()
-                .any(|w| !p.outlined.outline.occurrences(w).is_empty())
+        // Files not parsed yet that name one of the words join as roots.
+        for (index, p) in pending.iter().enumerate() {
+            if parsed[index].is_none()
+                && words
+                    .iter()
+                    .any(|w| !p.outlined.outline.occurrences(w).is_empty())
             {
-                to_parse.push(p.source);
-            } else {
-                still.push(p);
+                roots[index] = true;
             }
         }
-        waiting = still;
-        let more: Vec<Read> = skipped
+        let matcher = AhoCorasick::new(&words).expect("names form a valid automaton");
+        let more: Vec<Read> = std::mem::take(&mut skipped)
             .par_iter()
             .with_max_len(8)
             .map(|s| read(&s.path, cwd, |b| names_any(&matcher, b), false, false))
             .collect();
-        let mut new_pending = Vec::new();
-        skipped.clear();
-        sort_reads(more, &mut new_pending, &mut skipped, &mut errors);
-        to_parse.extend(new_pending.into_iter().map(|p| p.source));
-        if to_parse.is_empty() {
-            break;
+        let before = pending.len();
+        sort_reads(more, &mut pending, &mut skipped, &mut errors);
+        for p in &pending[before..] {
+            facts.push(triage::facts(&p.outlined, &table));
+            roots.push(true);
+            parsed.push(None);
         }
-        parse_into(to_parse, &mut files, &mut errors);
     }
+    let mut files: Vec<ProjectFile> = parsed.into_iter().flatten().map(|(f, _)| f).collect();
     files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
     Loaded { files, errors }
+}
+
+fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &Plan) {
+    let why = match facts.seed {
+        Some((at, what)) => {
+            let text = &p.outlined.text;
+            let at = crate::source::LineIndex::new(text).location(text, at as usize);
+            format!("{what} at line {}", at.row)
+        }
+        None => {
+            "defines what a file that needs a parse calls, or names what a fix changes".to_owned()
+        }
+    };
+    let left_out: u32 = plan.holes.iter().map(|(a, b)| b - a).sum();
+    trace(
+        started,
+        &format!(
+            "parse {} ({why}; {} of {} bytes left out)",
+            p.source.display,
+            left_out,
+            p.outlined.text.len()
+        ),
+    );
 }
 
 /// With `UNNEST_TRACE` set, how long each stage took, on stderr.
@@ -252,27 +281,6 @@ fn sort_reads(
     }
 }
 
-fn parse_into(sources: Vec<SourceFile>, files: &mut Vec<ProjectFile>, errors: &mut Vec<Error>) {
-    let parsed: Vec<Result<ProjectFile, Error>> = sources
-        .into_par_iter()
-        .with_max_len(1)
-        .map_init(new_parser, |parser, source| {
-            let started = std::time::Instant::now();
-            let display = source.display.clone();
-            let size = source.text.len();
-            let file = ProjectFile::new(parser, source);
-            trace(&started, &format!("parsed {display} ({size} bytes)"));
-            file
-        })
-        .collect();
-    for result in parsed {
-        match result {
-            Ok(file) => files.push(file),
-            Err(err) => errors.push(err),
-        }
-    }
-}
-
 /// Whether `bytes` hold one of the matcher's words as a whole word.
 fn names_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
@@ -289,8 +297,8 @@ fn names_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
 /// their names stands in the way); the coroutines thin wrappers among them
 /// wrap; and the classes around their methods with every class those inherit
 /// from or are inherited by, by name (an override keeps a method sync).
-fn fix_words(files: &[ProjectFile]) -> Vec<String> {
-    let views: Vec<FileView> = files.iter().map(ProjectFile::view).collect();
+fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
+    let views: Vec<FileView> = files.iter().map(|f| f.view()).collect();
     let graph = Graph::build(&views);
     let mut group: Vec<FnRef> = Vec::new();
     for (file, view) in views.iter().enumerate() {

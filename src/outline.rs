@@ -165,6 +165,86 @@ impl Outline {
     }
 }
 
+/// A statement that can be left out of a parse whole: a top-level `def` or
+/// `class`, or a `def`/`class` directly in a top-level class's body; with its
+/// decorators.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub start: u32,
+    pub end: u32,
+    pub block: u32,
+    /// For a member of a class: the class's unit.
+    pub class: Option<usize>,
+}
+
+impl Outline {
+    /// The units, top-level ones each followed by their members.
+    pub fn units(&self, text: &str) -> Vec<Unit> {
+        let bytes = text.as_bytes();
+        let indent = |at: u32| {
+            bytes[at as usize..]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count()
+        };
+        let line_of_start = |start: u32| self.lines.partition_point(|l| l.start < start);
+        // Decorators: the logical lines right before, at the same indentation,
+        // that start with `@`.
+        let with_decorators = |block: &Block| {
+            let mut line = line_of_start(block.start);
+            let mut start = block.start;
+            let depth = indent(block.start);
+            while line > 0 {
+                let previous = self.lines[line - 1];
+                let at = previous.start as usize + depth;
+                if indent(previous.start) == depth && bytes.get(at) == Some(&b'@') {
+                    start = previous.start;
+                    line -= 1;
+                } else {
+                    break;
+                }
+            }
+            start
+        };
+        let mut units = Vec::new();
+        for (index, block) in self.blocks.iter().enumerate() {
+            if block.parent.is_some() || indent(block.start) != 0 {
+                continue;
+            }
+            let unit = units.len();
+            units.push(Unit {
+                start: with_decorators(block),
+                end: block.end,
+                block: index as u32,
+                class: None,
+            });
+            if block.kind != BlockKind::Class {
+                continue;
+            }
+            // Members sit at the indentation of the body's first line.
+            let first = line_of_start(block.body_start);
+            let Some(body) = self.lines.get(first).filter(|l| l.start < block.end) else {
+                continue;
+            };
+            let member_indent = indent(body.start);
+            for (member, inner) in self.blocks.iter().enumerate().skip(index + 1) {
+                if inner.start >= block.end {
+                    break;
+                }
+                if inner.parent == Some(index as u32) && indent(inner.start) == member_indent {
+                    units.push(Unit {
+                        start: with_decorators(inner),
+                        end: inner.end,
+                        block: member as u32,
+                        class: Some(unit),
+                    });
+                }
+            }
+        }
+        units
+    }
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
@@ -613,6 +693,27 @@ mod tests {
         }
         // Blank lines with tabs or form feeds are fine.
         assert!(Outline::scan("x = 1\n\t\n\x0c\ny = 2\n").followed);
+    }
+
+    #[test]
+    fn units_are_top_level_blocks_and_class_members_with_decorators() {
+        let text = "import a\n\n@dec\ndef f():\n    def g(): pass\n\nclass C:\n    '''doc'''\n    @staticmethod\n    def m():\n        pass\n    if x:\n        def hidden(): pass\n    class D:\n        pass\nif y:\n    def h(): pass\n";
+        let outline = Outline::scan(text);
+        let units = outline.units(text);
+        let shown: Vec<(&str, Option<usize>)> = units
+            .iter()
+            .map(|u| (text[u.start as usize..].lines().next().unwrap(), u.class))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("@dec", None),
+                ("class C:", None),
+                ("    @staticmethod", Some(1)),
+                ("    class D:", Some(1)),
+            ]
+        );
+        assert_eq!(&text[units[0].end as usize..][..5], "class");
     }
 
     #[test]

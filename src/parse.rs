@@ -1,6 +1,6 @@
 //! Parsing Python with tree-sitter.
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::{Parser, Point, Range, Tree};
 
 use crate::queries::language;
 
@@ -18,6 +18,54 @@ pub fn parse(parser: &mut Parser, text: &str) -> Tree {
     parser
         .parse(text, None)
         .expect("parsing without a timeout or cancellation flag always returns a tree")
+}
+
+/// Parse `text` without the byte ranges in `holes` (sorted, disjoint, each a
+/// whole statement): the tree has the rest, at its real offsets.
+pub fn parse_without(parser: &mut Parser, text: &str, holes: &[(u32, u32)]) -> Tree {
+    if holes.is_empty() {
+        return parse(parser, text);
+    }
+    // Rows count '\n', as tree-sitter counts them.
+    let point = |offset: usize| {
+        let before = &text.as_bytes()[..offset];
+        let row = memchr::memchr_iter(b'\n', before).count();
+        let column = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        Point { row, column }
+    };
+    let mut ranges = Vec::new();
+    let mut from = 0usize;
+    for &(start, end) in holes {
+        let (start, end) = (start as usize, end as usize);
+        if start > from {
+            ranges.push(Range {
+                start_byte: from,
+                end_byte: start,
+                start_point: point(from),
+                end_point: point(start),
+            });
+        }
+        from = from.max(end);
+    }
+    if from < text.len() {
+        ranges.push(Range {
+            start_byte: from,
+            end_byte: text.len(),
+            start_point: point(from),
+            end_point: point(text.len()),
+        });
+    }
+    if ranges.is_empty() {
+        return parse(parser, text);
+    }
+    parser
+        .set_included_ranges(&ranges)
+        .expect("ranges are sorted and disjoint");
+    let tree = parse(parser, text);
+    parser
+        .set_included_ranges(&[])
+        .expect("no ranges means the whole text");
+    tree
 }
 
 /// The byte offset of the first syntax error in `tree`, if any. Besides what

@@ -17,8 +17,9 @@ use crate::graph::modules::{is_package, module_name};
 use crate::graph::summary::{ModuleSummary, summarize_and_check};
 use crate::graph::{FileView, Graph, findings};
 use crate::notebook::Notebook;
-use crate::parse::{first_error, new_parser, parse};
+use crate::parse::{first_error, new_parser, parse, parse_without};
 use crate::source::{LineIndex, SourceFile};
+use crate::triage::Plan;
 use crate::verify::unchanged_outside;
 
 /// Fixes can uncover or unblock others (a helper made async exposes its own
@@ -52,6 +53,15 @@ pub struct ProjectFile {
 
 impl ProjectFile {
     pub(crate) fn new(parser: &mut Parser, source: SourceFile) -> Result<Self, Error> {
+        Self::with_plan(parser, source, &Plan::default())
+    }
+
+    /// Parse and analyse `source` without the statements `plan` leaves out.
+    pub(crate) fn with_plan(
+        parser: &mut Parser,
+        source: SourceFile,
+        plan: &Plan,
+    ) -> Result<Self, Error> {
         let notebook = if source.path.extension().is_some_and(|e| e == "ipynb") {
             let notebook = Notebook::parse(&source.text).map_err(|reason| Error::Decode {
                 path: source.display.clone(),
@@ -65,7 +75,7 @@ impl ProjectFile {
             .as_ref()
             .map_or_else(|| source.text.clone(), |n| n.module.clone());
         let index = LineIndex::new(&text);
-        let tree = parse(parser, &text);
+        let tree = parse_without(parser, &text, &plan.holes);
         if let Some(at) = first_error(&tree) {
             let location = match &notebook {
                 Some(notebook) => {
@@ -85,8 +95,9 @@ impl ProjectFile {
         }
         let module = module_name(&source.path);
         let package = is_package(&source.path);
-        let (summary, local) =
+        let (mut summary, local) =
             summarize_and_check(&tree, &text, &module, package, notebook.is_some());
+        summary.module_names.extend(plan.hole_names.iter().cloned());
         Ok(Self {
             local,
             original: text.clone(),

@@ -29,7 +29,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::outline::{BlockKind, Outline};
+use crate::outline::{BlockKind, Outline, Unit};
 
 /// Methods that hand a callable to the loop (the call graph's list).
 pub const LOOP_CALLBACKS: [&str; 8] = [
@@ -111,6 +111,11 @@ pub struct Facts {
     pub seeded: bool,
     /// The first seed found: where, and what it is (for `UNNEST_TRACE`).
     pub seed: Option<(u32, &'static str)>,
+    /// Where every seed is.
+    pub seeds: Vec<u32>,
+    /// A seed that concerns the whole file (a notebook, `nest_asyncio`, text
+    /// the outline cannot follow): parse all of it.
+    pub whole: bool,
     /// Names of possibly blocking functions of other files it mentions, each
     /// with the module it comes from.
     pub external: Vec<Export>,
@@ -128,7 +133,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     let mut facts = Facts::default();
     if !outline.followed {
         // No blocks: every `def` name may block, every mention may matter.
-        facts.seed(0, "text the outline cannot follow");
+        facts.seed_whole("text the outline cannot follow");
         facts.external = external(file, table);
         facts.exports = def_names(text)
             .into_iter()
@@ -137,10 +142,10 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
         return facts;
     }
     if file.always {
-        facts.seed(0, "a notebook");
+        facts.seed_whole("a notebook");
     }
-    if let Some(&at) = outline.occurrences("nest_asyncio").first() {
-        facts.seed(at, "nest_asyncio");
+    if !outline.occurrences("nest_asyncio").is_empty() {
+        facts.seed_whole("nest_asyncio");
     }
 
     let line_of = |at: u32| outline.line_at(at);
@@ -436,7 +441,165 @@ impl Facts {
     fn seed(&mut self, at: u32, what: &'static str) {
         self.seeded = true;
         self.seed.get_or_insert((at, what));
+        self.seeds.push(at);
     }
+
+    fn seed_whole(&mut self, what: &'static str) {
+        self.seed(0, what);
+        self.whole = true;
+    }
+}
+
+/// What of a file to parse: everything but the `holes`, statements (units)
+/// that nothing found can depend on.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Byte ranges left out, in order.
+    pub holes: Vec<(u32, u32)>,
+    /// The names the top-level statements left out bind: still module-level
+    /// names, which a fix must not shadow with an import.
+    pub hole_names: Vec<String>,
+}
+
+/// Which units of a needed file to parse. Kept: the units holding a seed, the
+/// units named in `demanded` (functions other files' chains run through), the
+/// units that mention one of `words` (names a fix depends on), and, to a
+/// fixpoint, every unit whose name the kept text mentions, so that each name in
+/// it binds as in the whole file. The first statement and everything up to the
+/// last top-level import stay, so a new import goes where it would; a kept class
+/// keeps its other statements, and one member at least.
+pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &[String]) -> Plan {
+    let text = file.text.as_str();
+    let outline = &file.outline;
+    if facts.whole || !outline.followed {
+        return Plan::default();
+    }
+    let units = outline.units(text);
+    let name_of = |u: &Unit| block_name(text, outline, u.block);
+    let mut kept = vec![false; units.len()];
+    let innermost = |at: u32| {
+        units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.start <= at && at < u.end)
+            .map(|(i, _)| i)
+            .next_back()
+    };
+    // The head of the file: the first statement, the imports.
+    let head_end = outline
+        .lines
+        .iter()
+        .filter(|l| l.is_import && text.as_bytes()[l.start as usize] != b' ')
+        .map(|l| l.end)
+        .next_back()
+        .unwrap_or(0)
+        .max(outline.lines.first().map_or(0, |l| l.end));
+    for (i, unit) in units.iter().enumerate() {
+        let top = unit.class.unwrap_or(i);
+        if units[top].start < head_end {
+            kept[i] = true;
+        }
+    }
+    for &at in &facts.seeds {
+        if let Some(i) = innermost(at) {
+            kept[i] = true;
+        }
+    }
+    for word in words {
+        for &at in outline.occurrences(word) {
+            if let Some(i) = innermost(at) {
+                kept[i] = true;
+            }
+        }
+    }
+    for (i, unit) in units.iter().enumerate() {
+        if demanded.contains(name_of(unit)) {
+            kept[i] = true;
+        }
+    }
+    loop {
+        // A class with a kept member is kept, and keeps its own statements.
+        for i in 0..units.len() {
+            if kept[i]
+                && let Some(class) = units[i].class
+            {
+                kept[class] = true;
+            }
+        }
+        let holes = holes_of(&units, &kept);
+        let in_hole = |at: u32| {
+            let index = holes.partition_point(|h| h.1 <= at);
+            holes.get(index).is_some_and(|h| h.0 <= at)
+        };
+        let mut changed = false;
+        for i in 0..units.len() {
+            if kept[i] {
+                continue;
+            }
+            if outline
+                .occurrences(name_of(&units[i]))
+                .iter()
+                .any(|&at| !in_hole(at))
+            {
+                kept[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A kept class whose members are all left out must keep one, unless its
+    // body has a statement of its own.
+    for c in 0..units.len() {
+        if !kept[c] || units[c].class.is_some() {
+            continue;
+        }
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&m| units[m].class == Some(c))
+            .collect();
+        if members.is_empty() || members.iter().any(|&m| kept[m]) {
+            continue;
+        }
+        let block = &outline.blocks[units[c].block as usize];
+        let own_statement = outline.lines.iter().any(|l| {
+            l.start >= block.body_start
+                && l.start < block.end
+                && !members
+                    .iter()
+                    .any(|&m| units[m].start <= l.start && l.start < units[m].end)
+        });
+        // The header's own line holds the body when it is `class A: x = 1`.
+        let header_line = outline.line_at(block.start);
+        let inline_body = header_line.is_some_and(|l| outline.lines[l].end > block.body_start + 1)
+            && !text
+                [block.body_start as usize..outline.lines[header_line.unwrap_or(0)].end as usize]
+                .trim()
+                .is_empty();
+        if !own_statement && !inline_body {
+            kept[members[0]] = true;
+        }
+    }
+    let holes = holes_of(&units, &kept);
+    let hole_names = units
+        .iter()
+        .zip(&kept)
+        .filter(|(u, k)| u.class.is_none() && !**k)
+        .map(|(u, _)| name_of(u).to_owned())
+        .collect();
+    Plan { holes, hole_names }
+}
+
+/// The byte ranges of the units not kept (a class not kept with its members).
+fn holes_of(units: &[Unit], kept: &[bool]) -> Vec<(u32, u32)> {
+    let mut holes: Vec<(u32, u32)> = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        let inside_hole = unit.class.is_some_and(|c| !kept[c]);
+        if !kept[i] && !inside_hole {
+            holes.push((unit.start, unit.end));
+        }
+    }
+    holes
 }
 
 /// Build the table of exports from every file's facts.
@@ -451,27 +614,42 @@ pub fn table(facts: &[Facts]) -> ExportTable {
     table
 }
 
-/// The files that need a parse: the seeded ones, and the files that export
-/// what a file in the set mentions, transitively. `module_lasts[i]` is file
-/// `i`'s module's last name.
-pub fn needed(facts: &[Facts], module_lasts: &[&str]) -> Vec<bool> {
+/// The files that need a parse: the seeded ones (and `roots`), and the files
+/// that export what a file in the set mentions, transitively; for each, the
+/// names other files demand of it. `module_lasts[i]` is file `i`'s module's
+/// last name.
+pub fn needed(
+    facts: &[Facts],
+    module_lasts: &[&str],
+    roots: &[bool],
+) -> (Vec<bool>, Vec<HashSet<String>>) {
     let mut by_module: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, module) in module_lasts.iter().enumerate() {
         by_module.entry(module).or_default().push(index);
     }
-    let mut needed: Vec<bool> = facts.iter().map(|f| f.seeded).collect();
+    let mut needed: Vec<bool> = facts
+        .iter()
+        .zip(roots)
+        .map(|(f, root)| f.seeded || *root)
+        .collect();
+    let mut demanded: Vec<HashSet<String>> = vec![HashSet::new(); facts.len()];
     let mut queue: Vec<usize> = (0..facts.len()).filter(|&i| needed[i]).collect();
     while let Some(file) = queue.pop() {
         for (name, module) in &facts[file].external {
             for &other in by_module.get(module.as_str()).into_iter().flatten() {
-                if !needed[other] && facts[other].exports.iter().any(|(n, _)| n == name) {
-                    needed[other] = true;
+                if facts[other].exports.iter().any(|(n, _)| n == name)
+                    && demanded[other].insert(name.clone())
+                {
+                    // Its function may call others, in turn demanded.
+                    if !needed[other] {
+                        needed[other] = true;
+                    }
                     queue.push(other);
                 }
             }
         }
     }
-    needed
+    (needed, demanded)
 }
 
 #[cfg(test)]
@@ -553,6 +731,9 @@ mod tests {
         // `other` names get_user but not its module: it cannot reach it.
         assert_eq!(seeded, [false, false, true, false]);
         let lasts: Vec<&str> = files.iter().map(|f| f.module_last.as_str()).collect();
-        assert_eq!(needed(&facts, &lasts), [true, true, true, false]);
+        let (needed, demanded) = needed(&facts, &lasts, &[false; 4]);
+        assert_eq!(needed, [true, true, true, false]);
+        assert!(demanded[0].contains("get_user"));
+        assert!(demanded[1].contains("fetch_user"));
     }
 }
