@@ -505,7 +505,14 @@ pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &
             kept[i] = true;
         }
     }
+    // The words, and the names this file imports them as.
+    let mut local_words: Vec<&str> = words.iter().map(String::as_str).collect();
     for word in words {
+        for &at in outline.occurrences(word) {
+            local_words.extend(Outline::alias_after(text, at + word.len() as u32));
+        }
+    }
+    for word in local_words {
         for &at in outline.occurrences(word) {
             if let Some(i) = innermost(at) {
                 kept[i] = true;
