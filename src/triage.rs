@@ -710,6 +710,31 @@ mod tests {
     }
 
     #[test]
+    fn plans_leave_out_what_nothing_found_depends_on() {
+        let text = "import asyncio\n\ndef unrelated():\n    return 1\n\ndef helper():\n    return 2\n\nclass T:\n    x = 1\n\n    def test_a(self):\n        pass\n\n    async def test_b(self):\n        asyncio.run(f(helper()))\n\n@decorated\ndef run(x):\n    return x\n";
+        let outlined = file(text, "m");
+        let found = facts(&outlined, &ExportTable::new());
+        assert!(found.seeded);
+        let plan = plan(&outlined, &found, &HashSet::new(), &[]);
+        let left_out: Vec<&str> = plan
+            .holes
+            .iter()
+            .map(|&(a, b)| text[a as usize..b as usize].lines().next().unwrap())
+            .collect();
+        // `helper` is called by the kept method; `run` would shadow an import
+        // of asyncio's `run` the kept code might use, so it stays too.
+        assert_eq!(left_out, ["def unrelated():", "    def test_a(self):"]);
+        assert_eq!(plan.hole_names, ["unrelated"]);
+        // A word a fix depends on keeps the statements naming it.
+        let plan = plan_with(&outlined, &found, &["unrelated".to_owned()]);
+        assert_eq!(plan.holes.len(), 1);
+    }
+
+    fn plan_with(outlined: &Outlined, found: &Facts, words: &[String]) -> Plan {
+        plan(outlined, found, &HashSet::new(), words)
+    }
+
+    #[test]
     fn across_files_through_exports_and_re_exports() {
         let users = file(
             "import asyncio\ndef get_user(i):\n    return asyncio.run(fetch(i))\n",

@@ -177,8 +177,18 @@ fn generated_project(rng: &mut Rng) -> Vec<(String, String)> {
     for index in 0..modules.len() {
         let module = &modules[index];
         let mut text = String::new();
+        // Sometimes a function before the imports.
+        if rng.chance(1, 5) {
+            text.push_str("def early(x=None):\n    return x\n\n");
+        }
         if module.uses_asyncio {
             text.push_str(rng.pick(&["import asyncio\n", "import asyncio as aio\n"]));
+        }
+        // `run` imported under an alias, maybe shadowed further down by a
+        // function of the same name (then it is not asyncio's).
+        let arun = module.uses_asyncio && rng.chance(1, 3);
+        if arun {
+            text.push_str("from asyncio import run as arun\n");
         }
         text.push_str("import functools\n");
         let aio = if text.contains("as aio") {
@@ -272,7 +282,12 @@ fn generated_project(rng: &mut Rng) -> Vec<(String, String)> {
                 writeln!(text, "async def {f}(x=None):\n{body}").unwrap();
                 continue;
             }
-            let body = match rng.below(if module.uses_asyncio { 8 } else { 3 }) {
+            let decorated = rng.chance(1, 8);
+            if decorated {
+                text.push_str("@functools.lru_cache(maxsize=None)\n");
+            }
+            let body = match rng.below(if module.uses_asyncio { 9 } else { 3 }) {
+                8 if arun => format!("    return arun({})\n", coroutine(rng)),
                 0 => format!("    return {}(x)\n", any_sync(rng)),
                 1 => format!(
                     "    print(x)\n    return {}(x) if x else None\n",
@@ -298,9 +313,16 @@ fn generated_project(rng: &mut Rng) -> Vec<(String, String)> {
         }
         if module.uses_asyncio && rng.chance(1, 2) {
             let method = NAMES[rng.below(NAMES.len())];
+            // Methods that nothing here needs, around the ones that matter.
             write!(
                 text,
-                "class Service:\n    def {method}(self):\n        return {aio}.run({})\n\n    def step(self):\n        return self.{method}()\n\n    async def handle_it(self):\n        return self.step()\n\n",
+                "class Base:\n    kind = 'base'\n\n    def idle(self):\n        return self.kind\n\n    @staticmethod\n    def {method}_static():\n        return {aio}.run({})\n\n",
+                coroutine(rng)
+            )
+            .unwrap();
+            write!(
+                text,
+                "class Service(Base):\n    def {method}(self):\n        return {aio}.run({})\n\n    def step(self):\n        return self.{method}()\n\n    async def handle_it(self):\n        return self.step()\n\n    async def handle_static(self):\n        return Base.{method}_static()\n\n",
                 coroutine(rng)
             )
             .unwrap();
@@ -323,6 +345,14 @@ fn generated_project(rng: &mut Rng) -> Vec<(String, String)> {
         }
         if rng.chance(1, 4) {
             writeln!(text, "HANDLERS = [{}]", any_sync(rng)).unwrap();
+        }
+        if arun && rng.chance(1, 2) {
+            text.push_str("\ndef arun(x=None):\n    return x\n");
+        }
+        if rng.chance(1, 4) {
+            text.push_str(
+                "\nasync def uses_base():\n    return Base().idle() if False else None\n",
+            );
         }
         files.push((format!("pkg/{}.py", module.name), text));
     }
@@ -378,5 +408,83 @@ fn generated_projects_give_the_same_findings_and_fixes() {
     assert!(
         findings as u64 > cases,
         "only {findings} findings in {cases} generated projects"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Edited fixtures
+
+/// Lines that, put at a random place in a fixture, move runs in and out of
+/// async code, open and close blocks, and unsettle the lexer.
+const INSERTS: [&str; 14] = [
+    "async def inserted():",
+    "def inserted_sync():",
+    "class Inserted:",
+    "asyncio.run(work())",
+    "loop.run_until_complete(work())",
+    "helper()",
+    "x = f'{helper()!r:>{width}}'",
+    "s = '''",
+    "'''",
+    "@decorator",
+    "from asyncio import run as go",
+    "go(work())",
+    "loop.call_soon(helper)",
+    "pass",
+];
+
+#[test]
+fn edited_fixtures_give_the_same_findings_and_fixes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    fixtures.sort();
+    let cases: usize = std::env::var("UNNEST_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(120);
+    let mut rng = Rng(0x0ed1_7ed0_f1c5_0001);
+    let mut compared = 0;
+    for case in 0..cases {
+        let original = std::fs::read_to_string(&fixtures[case % fixtures.len()]).unwrap();
+        let mut lines: Vec<String> = original.lines().map(str::to_owned).collect();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(lines.len() + 1);
+            match rng.below(3) {
+                0 if !lines.is_empty() => {
+                    lines.remove(at.min(lines.len() - 1));
+                }
+                _ => {
+                    let indent = " ".repeat(4 * rng.below(3));
+                    let line = INSERTS[rng.below(INSERTS.len())];
+                    lines.insert(at, format!("{indent}{line}"));
+                }
+            }
+        }
+        let text = lines.join("\n") + "\n";
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::write(temp.path().join("edited.py"), &text).unwrap();
+        // A syntax error is found only where unnest parses: compare files
+        // that parse.
+        let whole = unnest()
+            .env("UNNEST_PARSE_ALL", "1")
+            .current_dir(temp.path())
+            .args(["--check", "."])
+            .output()
+            .unwrap();
+        if whole.status.code() == Some(2) {
+            continue;
+        }
+        compared += 1;
+        if let Err(e) = same_with_and_without_triage(temp.path()) {
+            panic!("case {case}:\n{text}\n{e}");
+        }
+    }
+    assert!(
+        compared * 3 > cases,
+        "only {compared} of {cases} edited files parse"
     );
 }
