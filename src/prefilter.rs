@@ -114,9 +114,16 @@ impl NameFilter {
     /// Whether the import statements `imports` (from [`import_lines`]) name
     /// one of the modules: without that, no pair can match as an import.
     pub fn may_import(&self, imports: &str) -> bool {
-        self.modules
-            .as_ref()
-            .is_some_and(|m| m.is_match(imports.as_bytes()))
+        let Some(modules) = &self.modules else {
+            return false;
+        };
+        // As a whole word: `_run` is not named by `test_run`.
+        let bytes = imports.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        modules.find_overlapping_iter(bytes).any(|m| {
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            !before.is_some_and(word) && !bytes.get(m.end()).copied().is_some_and(word)
+        })
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
@@ -161,6 +168,7 @@ mod tests {
         let filter = NameFilter::new(&[("get_user".to_owned(), "users".to_owned())]);
         assert!(filter.may_import(&import_lines(text)));
         assert!(!filter.may_import(&import_lines(b"import os\nusers = 1\n")));
+        assert!(!filter.may_import("from app import all_users\n"));
     }
 
     #[test]

@@ -45,6 +45,13 @@ pub static IMPORTS: LazyLock<Compiled> =
 pub static BINDINGS: LazyLock<Compiled> =
     LazyLock::new(|| Compiled::new("bindings", include_str!("../queries/bindings.scm")));
 
+/// Compile every query now.
+pub fn compile_all() {
+    LazyLock::force(&CALLS);
+    LazyLock::force(&IMPORTS);
+    LazyLock::force(&BINDINGS);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
