@@ -51,16 +51,31 @@ echo "tools: $("$unnest" --version), ast-grep $("$work/venv/bin/ast-grep" --vers
 # --- timings ----------------------------------------------------------------
 cd "$work"
 hyperfine --warmup "$warmup" --runs "$runs" -N --ignore-failure --export-markdown "$work/tools.md" \
+    --export-json "$work/tools.json" \
     -n unnest "$unnest --check stdlib" \
     -n ast-grep "$work/venv/bin/ast-grep scan --rule $root/bench/rule.yml stdlib" \
     -n ruff "$work/venv/bin/ruff check --no-cache --isolated --select ASYNC --exit-zero stdlib" \
     -n grep "grep -rl asyncio stdlib"
 hyperfine --warmup "$warmup" --runs "$runs" -N --ignore-failure --export-markdown "$work/scale.md" \
+    --export-json "$work/scale.json" \
     -n 1x "$unnest --check stdlib" \
     -n 2x "$unnest --check stdlib-x2" \
     -n 4x "$unnest --check stdlib-x4" \
     -n large "$unnest --check large"
 cat "$work/tools.md" "$work/scale.md"
+# The targets are medians: print them, with the ratios the targets name.
+python3 - "$work/tools.json" "$work/scale.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    results = {r["command"]: r["median"] * 1000 for r in json.load(open(path))["results"]}
+    print("medians:", ", ".join(f"{k} {v:.1f} ms" for k, v in results.items()))
+    if "unnest" in results:
+        u = results["unnest"]
+        print(f"unnest is {results['ast-grep'] / u:.1f}x faster than ast-grep, "
+              f"{results['ruff'] / u:.2f}x faster than ruff, {u / results['grep']:.2f}x grep")
+    if "4x" in results:
+        print(f"4x the corpus takes {results['4x'] / results['1x']:.2f}x the time")
+PY
 
 # --- memory -----------------------------------------------------------------
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
