@@ -7,6 +7,8 @@
 #   - every file unnest did not report changing (in its dry run, the `+++ b/PATH`
 #     headers) is byte-identical, and the count of changed files matches the
 #     summary of --write;
+#   - unnest gives the same findings and fixes with UNNEST_PARSE_ALL=1 (every
+#     file parsed whole) as with its triage and partial parses;
 #   - unnest reported no error but `skipped:` (syntax errors and undecodable
 #     files, which the standard library has on purpose): any `fixes refused:`,
 #     `not written:`, `cannot write:` or `cannot read:` error fails the run.
@@ -86,6 +88,29 @@ set -e
 grep '^+++ b/' "$work/dry.diff" | sed 's|^+++ b/|./|' | LC_ALL=C sort -u > "$work/reported" || true
 echo "dry run: exit $dry_status, $(wc -l < "$work/reported") files to change ($(since "$t"))"
 
+violations=0
+fail() { echo "VIOLATION: $*"; violations=$((violations + 1)); }
+
+# --- triage against whole parses -------------------------------------------
+# unnest parses only what can matter (README, "Which files"); parsing every
+# file whole must give the same findings and the same fixes.
+t=$(now)
+set +e
+UNNEST_PARSE_ALL=1 "$unnest" --unsafe-fixes --color never . > "$work/dry-all.diff" 2> /dev/null
+"$unnest" --check --format json . > "$work/check.json" 2> /dev/null
+UNNEST_PARSE_ALL=1 "$unnest" --check --format json . > "$work/check-all.json" 2> /dev/null
+set -e
+if ! cmp -s "$work/check.json" "$work/check-all.json"; then
+    fail "findings differ with UNNEST_PARSE_ALL=1:"
+    diff "$work/check.json" "$work/check-all.json" | head -40 | sed 's/^/    /'
+fi
+if ! cmp -s "$work/dry.diff" "$work/dry-all.diff"; then
+    fail "fixes differ with UNNEST_PARSE_ALL=1:"
+    diff "$work/dry.diff" "$work/dry-all.diff" | head -40 | sed 's/^/    /'
+fi
+echo "triage against whole parses: $(grep -c '"code"' "$work/check.json" || true) findings compared ($(since "$t"))"
+
+
 t=$(now)
 set +e
 "$unnest" --write --unsafe-fixes --color never . > "$work/write.out" 2> "$work/write.err"
@@ -95,9 +120,6 @@ t_write=$(since "$t")
 summary=$(grep '^Scanned' "$work/write.err" || true)
 echo "unnest --write --unsafe-fixes: exit $status in $t_write"
 echo "  $summary"
-
-violations=0
-fail() { echo "VIOLATION: $*"; violations=$((violations + 1)); }
 
 case $status in
     0|1) ;;
