@@ -159,6 +159,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     // files and statements naming a function a fix may make async, or a class
     // in its hierarchy), until nothing more is.
     let mut roots = vec![false; pending.len()];
+    let mut failed = vec![false; pending.len()];
     let mut words: Vec<String> = Vec::new();
     let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
@@ -169,7 +170,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         let (needed, demanded) = triage::needed(&facts, &lasts, &roots);
         let mut to_parse = Vec::new();
         for (index, p) in pending.iter().enumerate() {
-            if !needed[index] {
+            if !needed[index] || failed[index] {
                 continue;
             }
             let plan = triage::plan(&p.outlined, &facts[index], &demanded[index], &words);
@@ -194,8 +195,9 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             match result {
                 Ok(file) => parsed[index] = Some((file, plan)),
                 Err(err) => {
-                    // Reported once; the file stays out.
+                    // Reported once; the file stays out for good.
                     errors.push(err);
+                    failed[index] = true;
                     roots[index] = false;
                     facts[index] = Facts::default();
                 }
@@ -213,6 +215,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         // Files not parsed yet that name one of the words join as roots.
         for (index, p) in pending.iter().enumerate() {
             if parsed[index].is_none()
+                && !failed[index]
                 && words
                     .iter()
                     .any(|w| !p.outlined.outline.occurrences(w).is_empty())
@@ -231,6 +234,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         for p in &pending[before..] {
             facts.push(triage::facts(&p.outlined, &table));
             roots.push(true);
+            failed.push(false);
             parsed.push(None);
         }
     }
@@ -240,6 +244,9 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
 }
 
 fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &Plan) {
+    if !tracing() {
+        return;
+    }
     let why = match facts.seed {
         Some((at, what)) => {
             let text = &p.outlined.text;
@@ -264,10 +271,14 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
 
 /// With `UNNEST_TRACE` set, how long each stage took, on stderr.
 fn trace(started: &std::time::Instant, what: &str) {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("UNNEST_TRACE").is_some()) {
+    if tracing() {
         eprintln!("{:>8.1} ms  {what}", started.elapsed().as_secs_f64() * 1e3);
     }
+}
+
+fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("UNNEST_TRACE").is_some())
 }
 
 fn sort_reads(

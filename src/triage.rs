@@ -576,14 +576,7 @@ pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &
                     .iter()
                     .any(|&m| units[m].start <= l.start && l.start < units[m].end)
         });
-        // The header's own line holds the body when it is `class A: x = 1`.
-        let header_line = outline.line_at(block.start);
-        let inline_body = header_line.is_some_and(|l| outline.lines[l].end > block.body_start + 1)
-            && !text
-                [block.body_start as usize..outline.lines[header_line.unwrap_or(0)].end as usize]
-                .trim()
-                .is_empty();
-        if !own_statement && !inline_body {
+        if !own_statement {
             kept[members[0]] = true;
         }
     }

@@ -897,3 +897,32 @@ fn the_readme_rule_table_is_the_rules_text() {
         assert!(stdout(&explain).contains(&format!("Finds: {finds}")));
     }
 }
+
+#[test]
+fn a_broken_file_that_names_a_fixed_function_is_reported_once() {
+    // Fixing `get_user` needs every file that names it, and one of them does
+    // not parse: it is reported once, and the run ends.
+    let temp = tree(&[
+        (
+            "helper.py",
+            b"import asyncio\n\n\nasync def fetch():\n    return 1\n\n\ndef _get_user():\n    return asyncio.run(fetch())\n",
+        ),
+        (
+            "app.py",
+            b"from helper import _get_user\n\n\nasync def main():\n    return _get_user()\n",
+        ),
+        (
+            "bad.py",
+            b"from helper import _get_user\n\ndef f(:\n    return _get_user()\n",
+        ),
+    ]);
+    let output = run_in(temp.path(), &["--check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert_eq!(err.matches("bad.py").count(), 1, "{err}");
+    assert!(
+        stdout(&output).contains("app.py:5:12: UNN007"),
+        "{}",
+        stdout(&output)
+    );
+}
