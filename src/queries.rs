@@ -40,16 +40,10 @@ pub fn captured<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
 
 pub static CALLS: LazyLock<Compiled> =
     LazyLock::new(|| Compiled::new("calls", include_str!("../queries/calls.scm")));
-pub static IMPORTS: LazyLock<Compiled> =
-    LazyLock::new(|| Compiled::new("imports", include_str!("../queries/imports.scm")));
-pub static BINDINGS: LazyLock<Compiled> =
-    LazyLock::new(|| Compiled::new("bindings", include_str!("../queries/bindings.scm")));
 
 /// Compile every query now.
 pub fn compile_all() {
     LazyLock::force(&CALLS);
-    LazyLock::force(&IMPORTS);
-    LazyLock::force(&BINDINGS);
 }
 
 #[cfg(test)]
@@ -60,12 +54,6 @@ mod tests {
     fn every_query_compiles_with_the_captures_the_code_uses() {
         for name in ["call", "receiver", "method", "arguments", "function"] {
             CALLS.capture(name);
-        }
-        for name in ["module", "alias", "from", "name", "star"] {
-            IMPORTS.capture(name);
-        }
-        for name in ["binding", "global", "nonlocal"] {
-            BINDINGS.capture(name);
         }
     }
 }

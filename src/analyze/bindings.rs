@@ -11,10 +11,9 @@
 use crate::parents::Up;
 use std::collections::HashMap;
 
-use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::scope::{Scope, ScopeKind, scopes_of};
-use crate::queries::{BINDINGS, IMPORTS, captured};
 
 /// What a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,68 +63,49 @@ pub struct Bindings<'t> {
 }
 
 impl<'t> Bindings<'t> {
+    /// Every binding of the file, from one walk over the tree. Which
+    /// identifiers bind is a matter of where they sit (see [`binding_kind`]);
+    /// imports of asyncio give their names a meaning of asyncio's.
     pub fn collect(tree: &'t Tree, source: &'t str) -> Self {
         let root = tree.root_node();
-        let mut meanings: HashMap<usize, Meaning> = HashMap::new();
-        let mut star_scopes = Vec::new();
-
-        let imports = &*IMPORTS;
-        let (module, alias, name, star) = (
-            imports.capture("module"),
-            imports.capture("alias"),
-            imports.capture("name"),
-            imports.capture("star"),
-        );
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&imports.query, root, source.as_bytes());
-        while let Some(m) = matches.next() {
-            let get = |index| captured(m, index);
-            if let Some(star) = get(star) {
-                star_scopes.push(binding_scope(star).node.id());
-            } else if let Some(module_node) = get(module) {
-                let bound = get(alias).unwrap_or(module_node);
-                meanings.insert(bound.id(), Meaning::AsyncioModule);
-            } else if let Some(name_node) = get(name) {
-                let member = &source[name_node.byte_range()];
-                let meaning = match MEMBERS.iter().find(|&&m| m == member) {
-                    Some(&known) => Meaning::AsyncioMember(known),
-                    None => Meaning::Other,
-                };
-                let bound = get(alias).unwrap_or(name_node);
-                meanings.insert(bound.id(), meaning);
-            }
-        }
-
-        let bindings = &*BINDINGS;
-        let (binding, global, nonlocal) = (
-            bindings.capture("binding"),
-            bindings.capture("global"),
-            bindings.capture("nonlocal"),
-        );
         let mut by_name: HashMap<&'t str, HashMap<usize, Vec<Binding<'t>>>> = HashMap::new();
-        let mut cursor = QueryCursor::new();
-        let mut captures = cursor.captures(&bindings.query, root, source.as_bytes());
-        while let Some((m, index)) = captures.next() {
-            let capture = m.captures()[*index];
-            let node = capture.node;
-            let kind = if capture.index == binding {
-                Kind::Meaning(meanings.get(&node.id()).copied().unwrap_or(Meaning::Other))
-            } else if capture.index == global {
-                Kind::Global
-            } else if capture.index == nonlocal {
-                Kind::Nonlocal
-            } else {
+        let mut star_scopes = Vec::new();
+        // The ancestors of the current node, each with the field it sits in.
+        let mut path: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
+        let mut cursor = root.walk();
+        'walk: loop {
+            let node = cursor.node();
+            let field = cursor.field_name();
+            match node.kind() {
+                "identifier" => {
+                    if let Some(kind) = binding_kind(node, field, &path, source) {
+                        let scope = binding_scope(node);
+                        by_name
+                            .entry(&source[node.byte_range()])
+                            .or_default()
+                            .entry(scope.node.id())
+                            .or_default()
+                            .push(Binding { node, kind });
+                    }
+                }
+                "wildcard_import"
+                    if path.last().is_some_and(|(p, _)| {
+                        p.kind() == "import_from_statement" && from_asyncio(*p, source)
+                    }) =>
+                {
+                    star_scopes.push(binding_scope(node).node.id());
+                }
+                _ => {}
+            }
+            if cursor.goto_first_child() {
+                path.push((node, field));
                 continue;
-            };
-            let scope = binding_scope(node);
-            let list = by_name
-                .entry(&source[node.byte_range()])
-                .or_default()
-                .entry(scope.node.id())
-                .or_default();
-            // One identifier can match two patterns (`*a` in a tuple pattern).
-            if !list.iter().any(|b| b.node.id() == node.id()) {
-                list.push(Binding { node, kind });
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+                path.pop();
             }
         }
         Self {
@@ -209,6 +189,137 @@ impl<'t> Bindings<'t> {
                 .flatten()
                 .any(|b| matches!(b.kind, Kind::Meaning(Meaning::AsyncioMember(_))))
         }) || (!self.star_scopes.is_empty() && MEMBERS.contains(&name))
+    }
+}
+
+/// Whether `identifier`, in field `field` of its parent, binds a name, and
+/// how; `path` holds its ancestors with their fields, innermost last. The
+/// forms: parameters, assignment targets (plain, augmented, unpacked, walrus),
+/// `for` targets, `as` targets, `def`/`class` names, `del`, imports, match
+/// captures, `type` aliases, and `global`/`nonlocal` (which redirect).
+fn binding_kind<'t>(
+    identifier: Node<'t>,
+    field: Option<&str>,
+    path: &[(Node<'t>, Option<&'t str>)],
+    source: &str,
+) -> Option<Kind> {
+    let bound = Some(Kind::Meaning(Meaning::Other));
+    let (parent, parent_field) = *path.last()?;
+    let grandparent = path.len().checked_sub(2).map(|i| path[i].0.kind());
+    match parent.kind() {
+        "parameters"
+        | "lambda_parameters"
+        | "typed_parameter"
+        | "list_splat_pattern"
+        | "dictionary_splat_pattern"
+        | "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "as_pattern_target"
+        | "delete_statement"
+        | "splat_pattern" => bound,
+        "global_statement" => Some(Kind::Global),
+        "nonlocal_statement" => Some(Kind::Nonlocal),
+        "default_parameter"
+        | "typed_default_parameter"
+        | "named_expression"
+        | "function_definition"
+        | "class_definition"
+            if field == Some("name") =>
+        {
+            bound
+        }
+        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause"
+            if field == Some("left") =>
+        {
+            bound
+        }
+        "tuple" | "list" if grandparent == Some("as_pattern_target") => bound,
+        "expression_list" if grandparent == Some("delete_statement") => bound,
+        "type" if grandparent == Some("type_alias_statement") && parent_field == Some("left") => {
+            bound
+        }
+        "as_pattern" => {
+            // `case [x] as y`: the name after a pattern.
+            let mut cursor = parent.walk();
+            let after_pattern = parent
+                .named_children(&mut cursor)
+                .take_while(|c| c.id() != identifier.id())
+                .any(|c| c.kind() == "case_pattern");
+            after_pattern.then_some(Kind::Meaning(Meaning::Other))
+        }
+        "dotted_name" => {
+            let only = parent.named_child_count() == 1;
+            let first = parent
+                .named_child(0)
+                .is_some_and(|c| c.id() == identifier.id());
+            match grandparent? {
+                // `import a.b` binds `a`.
+                "import_statement" if first && parent_field == Some("name") => {
+                    let meaning = if &source[identifier.byte_range()] == "asyncio" {
+                        Meaning::AsyncioModule
+                    } else {
+                        Meaning::Other
+                    };
+                    Some(Kind::Meaning(meaning))
+                }
+                "import_from_statement" if only && parent_field == Some("name") => {
+                    let statement = path[path.len() - 2].0;
+                    Some(Kind::Meaning(imported_meaning(
+                        statement,
+                        &source[identifier.byte_range()],
+                        source,
+                    )))
+                }
+                "case_pattern" | "keyword_pattern" if only => bound,
+                _ => None,
+            }
+        }
+        "aliased_import" if field == Some("alias") => {
+            let statement = path.len().checked_sub(2).map(|i| path[i].0)?;
+            let original = parent.child_by_field_name("name")?;
+            let single = original.named_child_count() == 1;
+            let meaning = match statement.kind() {
+                // `import asyncio as aio`
+                "import_statement" => {
+                    if single && &source[original.byte_range()] == "asyncio" {
+                        Meaning::AsyncioModule
+                    } else {
+                        Meaning::Other
+                    }
+                }
+                // `from asyncio import run as arun`
+                "import_from_statement" if single => {
+                    imported_meaning(statement, &source[original.byte_range()], source)
+                }
+                "import_from_statement" => Meaning::Other,
+                _ => return None,
+            };
+            Some(Kind::Meaning(meaning))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `statement` is `from asyncio import ...`.
+fn from_asyncio(statement: Node, source: &str) -> bool {
+    statement
+        .child_by_field_name("module_name")
+        .is_some_and(|m| {
+            m.kind() == "dotted_name"
+                && m.named_child_count() == 1
+                && &source[m.byte_range()] == "asyncio"
+        })
+}
+
+/// What `name` means when `statement` (a `from ... import`) imports it.
+fn imported_meaning(statement: Node, name: &str, source: &str) -> Meaning {
+    if !from_asyncio(statement, source) {
+        return Meaning::Other;
+    }
+    match MEMBERS.iter().find(|&&m| m == name) {
+        Some(&known) => Meaning::AsyncioMember(known),
+        None => Meaning::Other,
     }
 }
 
