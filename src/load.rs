@@ -93,9 +93,10 @@ pub struct Loaded {
 pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
     let started = std::time::Instant::now();
-    // Compiling the queries takes a while, and every parse waits for it: start
-    // now, beside the reading, rather than when the first file is parsed. (If
-    // no file needs a parse, the process ends without waiting for it.)
+    // Compiling the calls query takes a few milliseconds, and every parse
+    // waits for it: start now, beside the reading, rather than when the first
+    // file is parsed. (If no file needs a parse, the process ends without
+    // waiting for it.)
     std::thread::spawn(crate::queries::compile_all);
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
