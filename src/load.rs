@@ -162,6 +162,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
     let mut roots = vec![false; pending.len()];
     let mut failed = vec![false; pending.len()];
     let mut words: Vec<String> = Vec::new();
+    let mut scanned: HashSet<String> = HashSet::new();
     let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
         let lasts: Vec<&str> = pending
@@ -224,12 +225,20 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
                 roots[index] = true;
             }
         }
-        let matcher = AhoCorasick::new(&words).expect("names form a valid automaton");
-        let more: Vec<Read> = std::mem::take(&mut skipped)
-            .par_iter()
-            .with_max_len(8)
-            .map(|s| read(&s.path, cwd, |b| names_any(&matcher, b), false, false))
-            .collect();
+        // Files left aside that name a word: read again only for new words,
+        // since a file that named none of the old ones still names none.
+        let new_words: Vec<&String> = words.iter().filter(|w| !scanned.contains(*w)).collect();
+        scanned.extend(new_words.iter().map(|w| (*w).clone()));
+        let more: Vec<Read> = if new_words.is_empty() {
+            Vec::new()
+        } else {
+            let matcher = AhoCorasick::new(&new_words).expect("names form a valid automaton");
+            std::mem::take(&mut skipped)
+                .par_iter()
+                .with_max_len(8)
+                .map(|s| read(&s.path, cwd, |b| names_any(&matcher, b), false, false))
+                .collect()
+        };
         let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         for p in &pending[before..] {
