@@ -17,7 +17,7 @@ use crate::graph::summary::{Callee, ImportTarget, Place};
 use crate::graph::{FileView, FnRef, Graph};
 use crate::notebook::Notebook;
 use crate::parse::new_parser;
-use crate::prefilter::{NameFilter, import_lines, may_hold_finding};
+use crate::prefilter::{NameFilter, has_whole_word, import_lines, may_hold_finding};
 use crate::project::ProjectFile;
 use crate::source::{SourceFile, display_path};
 use crate::triage::{self, ExportTable, Facts, Outlined, Plan};
@@ -236,7 +236,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             std::mem::take(&mut skipped)
                 .par_iter()
                 .with_max_len(8)
-                .map(|s| read(&s.path, cwd, |b| names_any(&matcher, b), false, false))
+                .map(|s| read(&s.path, cwd, |b| has_whole_word(&matcher, b), false, false))
                 .collect()
         };
         let before = pending.len();
@@ -304,16 +304,6 @@ fn sort_reads(
             Read::Failed(err) => errors.push(err),
         }
     }
-}
-
-/// Whether `bytes` hold one of the matcher's words as a whole word.
-fn names_any(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    matcher.find_overlapping_iter(bytes).any(|m| {
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
 }
 
 /// The names whose every use a fix depends on: for each function a finding

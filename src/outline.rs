@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use crate::prefilter::is_word_byte;
+
 /// A `def` or `class` block.
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -154,12 +156,12 @@ impl Outline {
             i
         };
         let at = skip(end as usize);
-        if !text[at..].starts_with("as") || bytes.get(at + 2).is_some_and(|&b| is_word(b)) {
+        if !text[at..].starts_with("as") || bytes.get(at + 2).is_some_and(|&b| is_word_byte(b)) {
             return None;
         }
         let start = skip(at + 2);
         let stop = (start..bytes.len())
-            .find(|&i| !is_word(bytes[i]))
+            .find(|&i| !is_word_byte(bytes[i]))
             .unwrap_or(bytes.len());
         (stop > start).then(|| &text[start..stop])
     }
@@ -243,10 +245,6 @@ impl Outline {
         }
         units
     }
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 fn is_word_start(b: u8) -> bool {
@@ -462,7 +460,7 @@ impl<'t> Lexer<'t> {
     fn word(&mut self) -> &'t str {
         let bytes: &'t [u8] = self.bytes;
         let start = self.at;
-        while self.at < bytes.len() && is_word(bytes[self.at]) {
+        while self.at < bytes.len() && is_word_byte(bytes[self.at]) {
             self.at += 1;
         }
         // Identifier bytes are ASCII word bytes or parts of UTF-8 sequences,
@@ -500,7 +498,7 @@ impl<'t> Lexer<'t> {
 
     fn number(&mut self) {
         while self.at < self.bytes.len()
-            && (is_word(self.bytes[self.at]) || self.bytes[self.at] == b'.')
+            && (is_word_byte(self.bytes[self.at]) || self.bytes[self.at] == b'.')
         {
             self.at += 1;
         }

@@ -17,6 +17,22 @@ pub fn may_hold_finding(bytes: &[u8]) -> bool {
         || memmem::find(bytes, b"run_until_complete").is_some()
 }
 
+/// Whether `b` can be part of a Python identifier. Every non-ASCII byte
+/// counts: over-counting only makes a word look longer, which the callers
+/// take as "not this word" or "one more word", both safe for them.
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `matcher` finds one of its patterns in `bytes` as a whole word.
+pub fn has_whole_word(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
+    matcher.find_overlapping_iter(bytes).any(|m| {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+    })
+}
+
 /// The import statements of a file, one per line: every line whose first word
 /// is `import` or `from` and holds `import`, with its continuation lines
 /// (parentheses, backslashes). A file that calls a function of another module
@@ -118,12 +134,7 @@ impl NameFilter {
             return false;
         };
         // As a whole word: `_run` is not named by `test_run`.
-        let bytes = imports.as_bytes();
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-        modules.find_overlapping_iter(bytes).any(|m| {
-            let before = m.start().checked_sub(1).map(|i| bytes[i]);
-            !before.is_some_and(word) && !bytes.get(m.end()).copied().is_some_and(word)
-        })
+        has_whole_word(modules, imports.as_bytes())
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {

@@ -30,6 +30,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::outline::{BlockKind, Outline, Unit};
+use crate::prefilter::is_word_byte;
 
 /// Methods that hand a callable to the loop (the call graph's list).
 pub const LOOP_CALLBACKS: [&str; 8] = [
@@ -80,11 +81,9 @@ fn crude_outline(text: &str) -> Outline {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+        if is_word_byte(b) && !b.is_ascii_digit() {
             let start = i;
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
-            {
+            while i < bytes.len() && is_word_byte(bytes[i]) {
                 i += 1;
             }
             let word = &text[start..i];
@@ -107,11 +106,9 @@ pub type Export = (String, String);
 /// What one round of triage found in a file.
 #[derive(Debug, Default)]
 pub struct Facts {
-    /// A seed: the file needs a parse.
-    pub seeded: bool,
     /// The first seed found: where, and what it is (for `UNNEST_TRACE`).
     pub seed: Option<(u32, &'static str)>,
-    /// Where every seed is.
+    /// Where every seed is: with any, the file needs a parse.
     pub seeds: Vec<u32>,
     /// A seed that concerns the whole file (a notebook, `nest_asyncio`, text
     /// the outline cannot follow): parse all of it.
@@ -387,7 +384,7 @@ fn receiver_before(text: &str, at: u32) -> Option<&str> {
     let end = skip_back(dot - 1);
     let start = bytes[..end]
         .iter()
-        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+        .rposition(|&b| !is_word_byte(b))
         .map_or(0, |i| i + 1);
     Some(&text[start..end])
 }
@@ -419,7 +416,7 @@ fn def_names(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
     for (at, _) in text.match_indices("def") {
         let before = text[..at].bytes().next_back();
-        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80) {
+        if before.is_some_and(is_word_byte) {
             continue;
         }
         let rest = &text[at + 3..];
@@ -438,8 +435,12 @@ fn def_names(text: &str) -> Vec<&str> {
 }
 
 impl Facts {
+    /// Whether a seed was found: the file needs a parse.
+    pub fn seeded(&self) -> bool {
+        !self.seeds.is_empty()
+    }
+
     fn seed(&mut self, at: u32, what: &'static str) {
-        self.seeded = true;
         self.seed.get_or_insert((at, what));
         self.seeds.push(at);
     }
@@ -630,7 +631,7 @@ pub fn needed(
     let mut needed: Vec<bool> = facts
         .iter()
         .zip(roots)
-        .map(|(f, root)| f.seeded || *root)
+        .map(|(f, root)| f.seeded() || *root)
         .collect();
     let mut demanded: Vec<HashSet<String>> = vec![HashSet::new(); facts.len()];
     let mut queue: Vec<usize> = (0..facts.len()).filter(|&i| needed[i]).collect();
@@ -661,7 +662,7 @@ mod tests {
     }
 
     fn seeded(text: &str) -> bool {
-        facts(&file(text, "m"), &ExportTable::new()).seeded
+        facts(&file(text, "m"), &ExportTable::new()).seeded()
     }
 
     #[test]
@@ -707,7 +708,7 @@ mod tests {
         let text = "import asyncio\n\ndef unrelated():\n    return 1\n\ndef helper():\n    return 2\n\nclass T:\n    x = 1\n\n    def test_a(self):\n        pass\n\n    async def test_b(self):\n        asyncio.run(f(helper()))\n\n@decorated\ndef run(x):\n    return x\n";
         let outlined = file(text, "m");
         let found = facts(&outlined, &ExportTable::new());
-        assert!(found.seeded);
+        assert!(found.seeded());
         let plan = plan(&outlined, &found, &HashSet::new(), &[]);
         let left_out: Vec<&str> = plan
             .holes
@@ -752,7 +753,7 @@ mod tests {
         assert_eq!(table["get_user"], ["users"]);
         // `api` imports it too, so `api.fetch_user` works as well.
         assert_eq!(table["fetch_user"], ["app", "api"]);
-        let seeded: Vec<bool> = facts.iter().map(|f| f.seeded).collect();
+        let seeded: Vec<bool> = facts.iter().map(Facts::seeded).collect();
         // `other` names get_user but not its module: it cannot reach it.
         assert_eq!(seeded, [false, false, true, false]);
         let lasts: Vec<&str> = files.iter().map(|f| f.module_last.as_str()).collect();
