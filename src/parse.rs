@@ -26,12 +26,20 @@ pub fn parse_without(parser: &mut Parser, text: &str, holes: &[(u32, u32)]) -> T
     if holes.is_empty() {
         return parse(parser, text);
     }
-    // Rows count '\n', as tree-sitter counts them.
-    let point = |offset: usize| {
-        let before = &text.as_bytes()[..offset];
-        let row = memchr::memchr_iter(b'\n', before).count();
-        let column = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        Point { row, column }
+    // Rows count '\n', as tree-sitter counts them. Offsets only grow, so each
+    // point counts the newlines since the last one.
+    let bytes = text.as_bytes();
+    let (mut at, mut row, mut line_start) = (0usize, 0usize, 0usize);
+    let mut point = |offset: usize| {
+        for newline in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+            row += 1;
+            line_start = at + newline + 1;
+        }
+        at = offset;
+        Point {
+            row,
+            column: offset - line_start,
+        }
     };
     let mut ranges = Vec::new();
     let mut from = 0usize;
@@ -114,6 +122,34 @@ fn double_await(tree: &Tree) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_without_holes_keeps_real_offsets_and_points() {
+        let text = "import a\n\ndef skipped():\n    return 1\n\nclass K:\n    def gone(self):\n        pass\n\n    def kept(self):\n        return 2\n";
+        let skipped = text.find("def skipped").unwrap() as u32;
+        let class = text.find("class K").unwrap() as u32;
+        let gone = text.find("    def gone").unwrap() as u32;
+        let kept = text.find("    def kept").unwrap() as u32;
+        let mut parser = new_parser();
+        let partial = parse_without(&mut parser, text, &[(skipped, class), (gone, kept)]);
+        let whole = parse(&mut parser, text);
+        assert!(first_error(&partial).is_none());
+        let find = |tree: &Tree| {
+            let at = text.find("return 2").unwrap();
+            let node = tree
+                .root_node()
+                .descendant_for_byte_range(at, at + 8)
+                .unwrap();
+            (
+                node.kind().to_owned(),
+                node.byte_range(),
+                node.start_position(),
+            )
+        };
+        assert_eq!(find(&partial), find(&whole));
+        let module_children = partial.root_node().named_child_count();
+        assert_eq!(module_children, 2, "the import and the class");
+    }
 
     #[test]
     fn double_await_is_an_error() {
