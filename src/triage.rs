@@ -29,20 +29,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::graph::summary::LOOP_CALLBACKS;
 use crate::outline::{BlockKind, Outline, Unit};
 use crate::prefilter::is_word_byte;
-
-/// Methods that hand a callable to the loop (the call graph's list).
-pub const LOOP_CALLBACKS: [&str; 8] = [
-    "call_soon",
-    "call_soon_threadsafe",
-    "call_later",
-    "call_at",
-    "add_reader",
-    "add_writer",
-    "add_signal_handler",
-    "add_done_callback",
-];
 
 /// What triage knows of one file.
 pub struct Outlined {
@@ -153,7 +142,8 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
             .filter_map(|&at| line_of(at))
             .collect()
     };
-    let callback_lines = lines_with(&LOOP_CALLBACKS);
+    let callback_names: Vec<&str> = LOOP_CALLBACKS.iter().map(|(name, _)| *name).collect();
+    let callback_lines = lines_with(&callback_names);
     let lambda_lines = lines_with(&["lambda"]);
     let def_names: HashSet<u32> = outline.blocks.iter().map(|b| b.name.0).collect();
 

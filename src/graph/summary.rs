@@ -212,7 +212,7 @@ pub struct ModuleSummary {
 }
 
 /// Methods that hand a callable to the loop, and the callable's position.
-const LOOP_CALLBACKS: [(&str, usize); 8] = [
+pub const LOOP_CALLBACKS: [(&str, usize); 8] = [
     ("call_soon", 0),
     ("call_soon_threadsafe", 0),
     ("call_later", 1),
