@@ -5,18 +5,38 @@
 //! - `# noqa: UNN001, UNN002` only those codes (other tools' codes are ignored);
 //! - `# unnest: ignore` every finding of unnest on the line.
 
+use std::ops::Range;
+
 use crate::diagnostic::Diagnostic;
 
-/// Whether a comment on the first line of `d` in `text` suppresses it.
-pub fn suppresses(text: &str, d: &Diagnostic) -> bool {
-    let start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[d.range.start..]
-        .find('\n')
-        .map_or(text.len(), |i| d.range.start + i);
-    let Some(hash) = text[start..end].find('#') else {
-        return false;
-    };
-    comment_suppresses(&text[start + hash..end], d.rule.code())
+/// The comments of one text, as the Python lexer finds them: a `#` in a
+/// string is not one.
+pub struct Comments<'t> {
+    text: &'t str,
+    comments: Vec<Range<usize>>,
+}
+
+impl<'t> Comments<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            comments: crate::outline::marks(text, false).comments,
+        }
+    }
+
+    /// Whether a comment on the first line of `d` suppresses it. Lines end at
+    /// LF, CRLF or a lone CR, as in CPython.
+    pub fn suppresses(&self, d: &Diagnostic) -> bool {
+        let text = self.text;
+        let at = d.range.start.min(text.len());
+        let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let first = self.comments.partition_point(|c| c.start < start);
+        self.comments[first..]
+            .iter()
+            .take_while(|c| c.start < end)
+            .any(|c| comment_suppresses(&text[c.clone()], d.rule.code()))
+    }
 }
 
 /// Whether the comment text (from its first `#`) suppresses `code`.

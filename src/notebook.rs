@@ -279,77 +279,53 @@ fn restore_magic(cell: &CodeCell, old: &str, new: &str) -> Option<String> {
     (restored == cell.magic_lines.len()).then_some(out)
 }
 
-/// The cell's text with IPython syntax masked, and the masked line numbers.
+/// The cell's text with IPython syntax masked, and the masked line numbers
+/// (counted by `\n`, as [`restore_magic`] splits lines). What is IPython syntax
+/// outside a `%%cell` magic, the Python lexer of [`crate::outline`] decides:
+/// only at a logical line's start or as a `?` in code, never in a string.
 fn mask(source: &str) -> (String, Vec<usize>) {
-    let lines: Vec<&str> = source.split_inclusive('\n').collect();
-    let cell_magic = lines
-        .first()
-        .is_some_and(|first| first.trim_start().starts_with("%%"));
-    let mut masked = String::with_capacity(source.len());
-    let mut magic_lines = Vec::new();
-    let mut in_string: Option<&str> = None;
-    for (number, line) in lines.iter().enumerate() {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start();
-        let is_magic = cell_magic
-            || (in_string.is_none()
-                && (trimmed.starts_with('%')
-                    || trimmed.starts_with('!')
-                    || trimmed.starts_with('?')
-                    || (trimmed.ends_with('?') && !trimmed.starts_with('#'))));
-        if is_magic {
-            magic_lines.push(number);
-            let indent = &body[..body.len() - trimmed.len()];
-            masked.push_str(indent);
-            if !trimmed.is_empty() {
-                masked.push('0');
-                masked.extend(std::iter::repeat_n(' ', trimmed.len() - 1));
+    let cell_magic = source.trim_start_matches([' ', '\t']).starts_with("%%");
+    let foreign = if cell_magic {
+        vec![0..source.len()]
+    } else {
+        crate::outline::marks(source, true).foreign
+    };
+    let bytes = source.as_bytes();
+    let mut masked = bytes.to_vec();
+    let mut magic_lines: Vec<usize> = Vec::new();
+    let mut line = 0;
+    let mut counted = 0;
+    for range in foreign {
+        line += memchr::memchr_iter(b'\n', &bytes[counted..range.start]).count();
+        counted = range.end;
+        // Each physical line of the range becomes blanks: the first non-blank
+        // byte `0` (a statement), the rest spaces; line ends kept. A cell
+        // magic's every line is a statement of its own, at no indentation; a
+        // line magic keeps its indentation, and the lines an `obj?` goes on
+        // over are blank. ASCII for every byte, so offsets and UTF-8 hold.
+        let mut first = true;
+        let mut blank = true;
+        for at in range {
+            let b = bytes[at];
+            if b == b'\n' || b == b'\r' {
+                line += usize::from(b == b'\n');
+                blank = true;
+                first |= cell_magic;
+                continue;
             }
-            masked.push_str(&line[body.len()..]);
-        } else {
-            in_string = triple_quote_state(body, in_string);
-            masked.push_str(line);
+            if blank && !cell_magic && matches!(b, b' ' | b'\t' | b'\x0c') {
+                continue;
+            }
+            blank = false;
+            if magic_lines.last() != Some(&line) {
+                magic_lines.push(line);
+            }
+            masked[at] = if first { b'0' } else { b' ' };
+            first = false;
         }
     }
+    let masked = String::from_utf8(masked).expect("only ASCII bytes replaced whole characters");
     (masked, magic_lines)
-}
-
-/// Whether a triple-quoted string is open after `line`, given the state
-/// before it. Single-quoted strings and comments are skipped.
-fn triple_quote_state<'q>(line: &str, mut open: Option<&'q str>) -> Option<&'q str> {
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(quote) = open {
-            if line[i..].starts_with(quote) {
-                open = None;
-                i += 3;
-            } else {
-                i += if bytes[i] == b'\\' { 2 } else { 1 };
-            }
-            continue;
-        }
-        match bytes[i] {
-            b'#' => break,
-            b'"' | b'\'' => {
-                let triple: &'q str = if bytes[i] == b'"' { "\"\"\"" } else { "'''" };
-                if line[i..].starts_with(triple) {
-                    open = Some(triple);
-                    i += 3;
-                } else {
-                    // A one-line string: skip to its closing quote.
-                    let quote = bytes[i];
-                    i += 1;
-                    while i < bytes.len() && bytes[i] != quote {
-                        i += if bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    open
 }
 
 /// A JSON string as nbformat writes it: non-ASCII kept as is.
@@ -642,8 +618,14 @@ mod tests {
 
     #[test]
     fn masks_magics_outside_strings_only() {
-        let (masked, lines) = mask("x = '''\n%not magic\n'''\n!ls\nobj?\n");
-        assert_eq!(masked, "x = '''\n%not magic\n'''\n0  \n0   \n");
-        assert_eq!(lines, vec![3, 4]);
+        let (masked, lines) = mask("x = '''\n%not magic\n'''\n!ls\nobj?\ny = (1\n% 2)\n  %time é\n");
+        assert_eq!(
+            masked,
+            "x = '''\n%not magic\n'''\n0  \n0   \ny = (1\n% 2)\n  0       \n"
+        );
+        assert_eq!(lines, vec![3, 4, 7]);
+        let (masked, lines) = mask("%%bash\n  echo ü\n\nls\n");
+        assert_eq!(masked, "0     \n0        \n\n0 \n", "bytes kept");
+        assert_eq!(lines, vec![0, 1, 3]);
     }
 }

@@ -10,8 +10,15 @@
 //! lexer meets something it cannot follow (a tab in an indentation, an
 //! unterminated string or bracket) it says so in [`Outline::followed`], and the
 //! file is parsed whatever the outline says.
+//!
+//! The same lexer, told to go on past what it cannot follow, is the one place
+//! that decides what of a Python text is code, string or comment: [`marks`]
+//! gives the comments (for `# noqa`) and, in a notebook cell, the lines of
+//! IPython syntax. It works on bytes and only slices text at ASCII bytes, so
+//! any UTF-8 text is safe; a lone CR ends a line, as in CPython.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::prefilter::is_word_byte;
 
@@ -65,16 +72,7 @@ const MAX_NESTING: usize = 32;
 
 impl Outline {
     pub fn scan(text: &str) -> Outline {
-        let mut lexer = Lexer {
-            bytes: text.as_bytes(),
-            at: 0,
-            outline: Outline {
-                followed: text.len() < u32::MAX as usize,
-                ..Outline::default()
-            },
-            stack: Vec::new(),
-            nesting: 0,
-        };
+        let mut lexer = Lexer::new(text, false, false);
         if lexer.outline.followed {
             lexer.run();
         }
@@ -146,7 +144,7 @@ impl Outline {
                 match bytes[i] {
                     b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\x0c' => i += 1,
                     b'#' => {
-                        while i < bytes.len() && bytes[i] != b'\n' {
+                        while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                             i += 1
                         }
                     }
@@ -247,6 +245,30 @@ impl Outline {
     }
 }
 
+/// What [`marks`] finds: byte ranges in the text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Marks {
+    /// Every comment, from its `#` to the end of its line.
+    pub comments: Vec<Range<usize>>,
+    /// With `ipython`: the logical lines that are IPython syntax, not Python
+    /// (`%magic`, `!shell`, `?help` at a line's start, `obj?` anywhere), from
+    /// their first non-blank byte to the end of their last line (line ends
+    /// excluded).
+    pub foreign: Vec<Range<usize>>,
+}
+
+/// The comments of `text` and, with `ipython` (a notebook cell), its lines of
+/// IPython syntax. Never gives up: text it cannot follow (a tab in an
+/// indentation, an unbalanced bracket, an unterminated string) is lexed on as
+/// best it can, string by string and line by line.
+pub fn marks(text: &str, ipython: bool) -> Marks {
+    let mut lexer = Lexer::new(text, true, ipython);
+    if lexer.outline.followed {
+        lexer.run();
+    }
+    lexer.marks
+}
+
 fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
@@ -258,6 +280,13 @@ struct Lexer<'t> {
     /// Open blocks: their indentation and index.
     stack: Vec<(usize, u32)>,
     nesting: usize,
+    /// Go on past what the outline cannot follow (for [`marks`]).
+    lenient: bool,
+    /// Recognise IPython syntax (for [`marks`] in a notebook cell).
+    ipython: bool,
+    /// The current logical line holds a `?` in code: IPython's help syntax.
+    help: bool,
+    marks: Marks,
 }
 
 /// What the first tokens of a logical line declare.
@@ -274,9 +303,37 @@ enum Header {
 }
 
 impl<'t> Lexer<'t> {
+    fn new(text: &'t str, lenient: bool, ipython: bool) -> Self {
+        Lexer {
+            bytes: text.as_bytes(),
+            at: 0,
+            outline: Outline {
+                followed: text.len() < u32::MAX as usize,
+                ..Outline::default()
+            },
+            stack: Vec::new(),
+            nesting: 0,
+            lenient,
+            ipython,
+            help: false,
+            marks: Marks::default(),
+        }
+    }
+
+    /// Stop at text the outline cannot follow; a lenient lexer goes on, and
+    /// each caller says how.
     fn fail(&mut self) {
+        if self.lenient {
+            return;
+        }
         self.outline.followed = false;
         self.at = self.bytes.len();
+    }
+
+    /// The end of the physical line at `self.at`, line end excluded.
+    fn line_end(&self) -> usize {
+        memchr::memchr2(b'\n', b'\r', &self.bytes[self.at..])
+            .map_or(self.bytes.len(), |i| self.at + i)
     }
 
     fn run(&mut self) {
@@ -296,7 +353,7 @@ impl<'t> Lexer<'t> {
                             .iter()
                             .position(|&b| !matches!(b, b' ' | b'\t' | b'\x0c'))
                             .is_none_or(|i| matches!(rest[i], b'\n' | b'\r' | b'#'));
-                        if !blank {
+                        if !blank && !self.lenient {
                             return self.fail();
                         }
                     }
@@ -314,6 +371,16 @@ impl<'t> Lexer<'t> {
                     self.comment();
                     continue;
                 }
+                // IPython escapes: the physical line is not Python.
+                Some(b'%' | b'!' | b'?') if self.ipython => {
+                    let end = self.line_end();
+                    self.marks.foreign.push(self.at..end);
+                    self.at = end;
+                    if self.at < len {
+                        self.newline();
+                    }
+                    continue;
+                }
                 _ => {}
             }
             let start = line_start as u32;
@@ -327,8 +394,19 @@ impl<'t> Lexer<'t> {
                 end: start,
                 is_import: false,
             });
+            let first = self.at;
+            self.help = false;
             self.logical_line(line, indent);
             self.outline.lines[line].end = self.at as u32;
+            if self.help {
+                // `obj?`: the whole logical line, up to its last line end.
+                let bytes = self.bytes;
+                let mut end = self.at;
+                while end > first && matches!(bytes[end - 1], b'\n' | b'\r') {
+                    end -= 1;
+                }
+                self.marks.foreign.push(first..end);
+            }
         }
         if self.outline.followed {
             for (_, block) in self.stack.drain(..) {
@@ -345,8 +423,10 @@ impl<'t> Lexer<'t> {
     }
 
     fn comment(&mut self) {
-        while self.at < self.bytes.len() && !matches!(self.bytes[self.at], b'\n' | b'\r') {
-            self.at += 1;
+        let start = self.at;
+        self.at = self.line_end();
+        if self.lenient {
+            self.marks.comments.push(start..self.at);
         }
     }
 
@@ -369,6 +449,7 @@ impl<'t> Lexer<'t> {
                     self.at += 1;
                     match self.bytes.get(self.at) {
                         Some(b'\n' | b'\r') => self.newline(),
+                        _ if self.lenient => {}
                         _ => return self.fail(),
                     }
                 }
@@ -378,9 +459,16 @@ impl<'t> Lexer<'t> {
                 }
                 b')' | b']' | b'}' => {
                     if depth == 0 {
-                        return self.fail();
+                        if !self.lenient {
+                            return self.fail();
+                        }
+                    } else {
+                        depth -= 1;
                     }
-                    depth -= 1;
+                    self.at += 1;
+                }
+                b'?' if self.ipython => {
+                    self.help = true;
                     self.at += 1;
                 }
                 b':' if depth == 0 => {
@@ -555,6 +643,8 @@ impl<'t> Lexer<'t> {
     fn replacement_field(&mut self) {
         self.nesting += 1;
         if self.nesting > MAX_NESTING {
+            // A lenient lexer reads the rest as the string's text.
+            self.nesting -= 1;
             return self.fail();
         }
         let mut depth = 0usize;
@@ -721,6 +811,18 @@ mod tests {
         let end = outline.occurrences("run")[0] + 3;
         assert_eq!(Outline::alias_after(text, end), Some("arun"));
         assert_eq!(Outline::alias_after("run asx", 3), None);
+    }
+
+    #[test]
+    fn marks_find_comments_and_ipython_lines_outside_strings() {
+        let text = "s = '''café #1\n%x\n'''  # ü\r%time f()\nx = (1\n% 2)\t# c\nobj?\n\tif y: pass  # t\n!ls \"\n";
+        let found = marks(text, true);
+        let shown = |ranges: &[Range<usize>]| -> Vec<String> {
+            ranges.iter().map(|r| text[r.clone()].to_owned()).collect()
+        };
+        assert_eq!(shown(&found.comments), ["# ü", "# c", "# t"]);
+        assert_eq!(shown(&found.foreign), ["%time f()", "obj?", "!ls \""]);
+        assert!(marks(text, false).foreign.is_empty());
     }
 
     #[test]

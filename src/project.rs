@@ -262,7 +262,10 @@ impl Project {
                 diagnostics.sort_by_key(|d| (d.range.start, d.rule));
                 diagnostics.retain(|d| !file.ignored.contains(&d.rule));
                 let before = diagnostics.len();
-                diagnostics.retain(|d| !crate::noqa::suppresses(&file.text, d));
+                if !diagnostics.is_empty() {
+                    let comments = crate::noqa::Comments::new(&file.text);
+                    diagnostics.retain(|d| !comments.suppresses(d));
+                }
                 let suppressed = before - diagnostics.len();
                 (diagnostics, suppressed)
             })

@@ -1,0 +1,227 @@
+//! Notebooks and Python text as CPython reads them: any UTF-8 text, any
+//! chunking of a cell's `source`, comments only where the lexer finds them,
+//! a lone CR as a line end, positions that land on the `.ipynb` file's own
+//! lines, and notebooks that cannot be edited safely refused whole.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn unnest() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
+    command.env_remove("NO_COLOR").env_remove("UNNEST_PARSE_ALL");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    unnest()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the unnest binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A notebook of code cells with these `source` values, written as nbformat
+/// writes (indent 1, sorted keys, non-ASCII kept, a final newline).
+fn notebook(sources: &[Value]) -> String {
+    let cells: Vec<Value> = sources
+        .iter()
+        .map(|source| {
+            json!({
+                "cell_type": "code",
+                "execution_count": null,
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            })
+        })
+        .collect();
+    let root = json!({
+        "cells": cells,
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    });
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(&root, &mut serializer).unwrap();
+    String::from_utf8(out).unwrap() + "\n"
+}
+
+/// The code cells' sources of a notebook file, joined.
+fn cell_sources(path: &Path) -> Vec<String> {
+    let value: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    value["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["cell_type"] == "code")
+        .map(|c| match &c["source"] {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items.iter().map(|i| i.as_str().unwrap()).collect(),
+            other => panic!("source {other}"),
+        })
+        .collect()
+}
+
+/// Every code cell of the notebook compiles under CPython with top-level
+/// `await`: `%%` cells skipped, and lines of IPython syntax (`%name`, `!`,
+/// `?`, `name?`) made `pass`. (A line in a string made `pass` leaves a
+/// string; `% 3` is Python and is kept.)
+fn assert_cells_compile(path: &Path) {
+    let script = r#"
+import ast, json, re, sys
+nb = json.load(open(sys.argv[1], encoding="utf-8"))
+magic = re.compile(r"^\s*(%%?[A-Za-z]|!|\?)|^[^#]*[\w)]\?\s*$")
+for i, cell in enumerate(nb["cells"]):
+    if cell["cell_type"] != "code":
+        continue
+    src = cell["source"]
+    src = "".join(src) if isinstance(src, list) else src
+    if src.lstrip().startswith("%%"):
+        continue
+    lines = [
+        (line[: len(line) - len(line.lstrip())] + "pass\n") if magic.match(line) else line
+        for line in src.splitlines(keepends=True)
+    ]
+    compile("".join(lines), f"cell {i + 1}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+"#;
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        path.display(),
+        stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// One lexer: any UTF-8 text, IPython syntax only outside strings
+
+#[test]
+fn notebook_non_ascii_in_triple_quoted_strings_does_not_panic() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = json!([
+        "import asyncio\n",
+        "s = \"\"\"café • – 🎉 漢字\n",
+        "%not a magic: still the string ü\n",
+        "\"\"\"\n",
+        "t = '''ß''' + \"é\" # ü\n",
+        "async def f():\n",
+        "    return 'ok'\n",
+        "x = asyncio.run(f())\n",
+        "print(x, s, t)"
+    ]);
+    let text = notebook(&[source]);
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let check = run_in(temp.path(), &["--check", "nb.ipynb"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("nb.ipynb:cell 1:8:5: UNN001"),
+        "{}",
+        stdout(&check)
+    );
+    let write = run_in(temp.path(), &["--write", "nb.ipynb"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let written = fs::read_to_string(temp.path().join("nb.ipynb")).unwrap();
+    assert_eq!(
+        written,
+        text.replace("asyncio.run(f())", "await f()"),
+        "only the run changes"
+    );
+    assert_cells_compile(&temp.path().join("nb.ipynb"));
+}
+
+#[test]
+fn notebook_magics_round_trip_byte_identical_with_non_ascii_around() {
+    let temp = tempfile::tempdir().unwrap();
+    let cells = [
+        json!([
+            "%%capture captured ☕\n",
+            "print(\"bonjour – ça va?\")\n",
+            "asyncio.run(f())\n"
+        ]),
+        json!("%%bash\necho \"naïve 😀 'quote\"\n  for x in 1 2; do echo $x; done\n"),
+        json!([
+            "import asyncio\n",
+            "%pip install \"requests>=2\"  # dépendance ✓\n",
+            "!echo \"it's 日本\"\n",
+            "asyncio?\n",
+            "async def f():\n",
+            "    return \"é\"\n",
+            "x = (10\n",
+            "% 3)\n",
+            "y = asyncio.run(f())  # après\n",
+            "print(\"fin ✓\", x, y)"
+        ]),
+    ];
+    let text = notebook(&cells);
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let write = run_in(temp.path(), &["--write", "nb.ipynb"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let written = fs::read_to_string(temp.path().join("nb.ipynb")).unwrap();
+    // The `% 3)` inside brackets is Python (a modulo), not a magic.
+    assert_eq!(
+        written,
+        text.replace("y = asyncio.run(f())", "y = await f()"),
+        "the magic cells and lines are byte for byte as they were"
+    );
+    assert_cells_compile(&temp.path().join("nb.ipynb"));
+}
+
+// ---------------------------------------------------------------------------
+// `# noqa` only in comments
+
+#[test]
+fn noqa_inside_a_string_literal_does_not_suppress() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(
+        temp.path().join("app.py"),
+        "import asyncio\n\nasync def fetch(url):\n    return url\n\nasync def main():\n    asyncio.run(fetch(\"https://x/#noqa\"))\n    asyncio.run(fetch('# noqa: UNN001'))\n    asyncio.run(fetch('a'))  # noqa: UNN001\n    asyncio.run(fetch(f\"{1}#noqa\"))\n",
+    )
+    .unwrap();
+    let check = run_in(temp.path(), &["--check", "app.py"]);
+    let out = stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    for line in [7, 8, 10] {
+        assert!(out.contains(&format!("app.py:{line}:5: UNN001")), "{out}");
+    }
+    assert!(!out.contains("app.py:9:"), "a real comment suppresses: {out}");
+    assert!(stderr(&check).contains("1 suppressed by noqa"));
+}
+
+#[test]
+fn noqa_inside_a_notebook_string_does_not_suppress() {
+    let temp = tempfile::tempdir().unwrap();
+    let text = notebook(&[json!([
+        "import asyncio\n",
+        "async def fetch(url):\n",
+        "    return url\n",
+        "asyncio.run(fetch(\"https://x/#noqa\"))\n",
+        "asyncio.run(fetch(\"y\"))  # noqa"
+    ])]);
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let check = run_in(temp.path(), &["--check", "nb.ipynb"]);
+    let out = stdout(&check);
+    assert!(out.contains("nb.ipynb:cell 1:4:1: UNN001"), "{out}");
+    assert!(!out.contains("cell 1:5:"), "{out}");
+}
