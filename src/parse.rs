@@ -1,5 +1,7 @@
 //! Parsing Python with tree-sitter.
 
+use std::borrow::Cow;
+
 use tree_sitter::{Parser, Point, Range, Tree};
 
 use crate::queries::language;
@@ -15,6 +17,29 @@ pub fn new_parser() -> Parser {
 /// Parse `text`. tree-sitter always produces a tree; syntax errors show up as
 /// ERROR or MISSING nodes, found by [`first_error`].
 pub fn parse(parser: &mut Parser, text: &str) -> Tree {
+    parse_read(parser, &line_ends(text))
+}
+
+/// `text` as tree-sitter must read it: a lone CR ends a line in CPython, but
+/// tree-sitter-python reads it as a blank inside the line (a comment would run
+/// on over the next line). So it is read as LF: one byte for one, so every
+/// offset and node holds for `text` itself, and rows count it as a line end.
+fn line_ends(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return Cow::Borrowed(text);
+    }
+    let mut read = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if lone(i) {
+            read[i] = b'\n';
+        }
+    }
+    Cow::Owned(String::from_utf8(read).expect("an ASCII byte for an ASCII byte"))
+}
+
+fn parse_read(parser: &mut Parser, text: &str) -> Tree {
     parser
         .parse(text, None)
         .expect("parsing without a timeout or cancellation flag always returns a tree")
@@ -26,6 +51,7 @@ pub fn parse_without(parser: &mut Parser, text: &str, holes: &[(u32, u32)]) -> T
     if holes.is_empty() {
         return parse(parser, text);
     }
+    let text: &str = &line_ends(text);
     // Rows count '\n', as tree-sitter counts them. Offsets only grow, so each
     // point counts the newlines since the last one.
     let bytes = text.as_bytes();
@@ -64,12 +90,12 @@ pub fn parse_without(parser: &mut Parser, text: &str, holes: &[(u32, u32)]) -> T
         });
     }
     if ranges.is_empty() {
-        return parse(parser, text);
+        return parse_read(parser, text);
     }
     parser
         .set_included_ranges(&ranges)
         .expect("ranges are sorted and disjoint");
-    let tree = parse(parser, text);
+    let tree = parse_read(parser, text);
     parser
         .set_included_ranges(&[])
         .expect("no ranges means the whole text");

@@ -47,7 +47,8 @@ pub fn import_lines(bytes: &[u8]) -> String {
         if at < done_until {
             continue;
         }
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        // A lone CR ends a line too, as in CPython.
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
         let first = bytes[start..at]
             .iter()
             .position(|b| !matches!(b, b' ' | b'\t'))
@@ -64,7 +65,13 @@ pub fn import_lines(bytes: &[u8]) -> String {
                 b'(' => depth += 1,
                 b')' => depth -= 1,
                 b'\\' if bytes.get(end + 1) == Some(&b'\n') => end += 1,
-                b'\n' if depth <= 0 => break,
+                b'\\' if bytes.get(end + 1) == Some(&b'\r') => {
+                    end += 1;
+                    if bytes.get(end + 1) == Some(&b'\n') {
+                        end += 1;
+                    }
+                }
+                b'\n' | b'\r' if depth <= 0 => break,
                 _ => {}
             }
             end += 1;

@@ -114,6 +114,24 @@ for i, cell in enumerate(nb["cells"]):
     );
 }
 
+/// A Python file compiles under CPython, read with its line ends as they are.
+fn assert_file_compiles(path: &Path) {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; compile(open(sys.argv[1], newline='').read(), sys.argv[1], 'exec')",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        path.display(),
+        stderr(&output)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // One lexer: any UTF-8 text, IPython syntax only outside strings
 
@@ -224,4 +242,78 @@ fn noqa_inside_a_notebook_string_does_not_suppress() {
     let out = stdout(&check);
     assert!(out.contains("nb.ipynb:cell 1:4:1: UNN001"), "{out}");
     assert!(!out.contains("cell 1:5:"), "{out}");
+}
+
+// ---------------------------------------------------------------------------
+// A lone CR ends a line
+
+#[test]
+fn a_run_after_a_lone_cr_is_found_and_fixed_and_compiles() {
+    let temp = tempfile::tempdir().unwrap();
+    // Mixed: LF lines, a comment ended by a lone CR (which must not swallow
+    // the run after it), and a statement ended by a lone CR.
+    let text = "import asyncio\n\nasync def f():\n    return 2\n\nasync def main():\n    x = 1  # one\r    y = asyncio.run(f())\r    z = asyncio.run(f())\n    return x + y + z\n\nprint(asyncio.run(main()))\n";
+    fs::write(temp.path().join("mixed.py"), text).unwrap();
+    let before = Command::new("python3")
+        .arg("mixed.py")
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    assert!(stderr(&before).contains("RuntimeError"), "it fails today");
+    for parse_all in [false, true] {
+        let mut command = unnest();
+        if parse_all {
+            command.env("UNNEST_PARSE_ALL", "1");
+        }
+        let check = command
+            .current_dir(temp.path())
+            .args(["--check", "mixed.py"])
+            .output()
+            .unwrap();
+        let out = stdout(&check);
+        assert!(out.contains("mixed.py:8:9: UNN001"), "{out}");
+        assert!(out.contains("mixed.py:9:9: UNN001"), "{out}");
+    }
+    let write = run_in(temp.path(), &["--write", "mixed.py"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let written = fs::read_to_string(temp.path().join("mixed.py")).unwrap();
+    assert_eq!(
+        written,
+        text.replace("y = asyncio.run(f())", "y = await f()")
+            .replace("z = asyncio.run(f())", "z = await f()"),
+        "line ends kept"
+    );
+    assert_file_compiles(&temp.path().join("mixed.py"));
+    let after = Command::new("python3")
+        .arg("mixed.py")
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&after), "5\n", "{}", stderr(&after));
+}
+
+#[test]
+fn a_lone_cr_ends_the_line_of_a_noqa_comment_and_of_an_import() {
+    let temp = tempfile::tempdir().unwrap();
+    // The `# noqa` is on the line before the run: it suppresses nothing.
+    fs::write(
+        temp.path().join("app.py"),
+        "import asyncio\n\nasync def main():\n    x = 1  # noqa\r    asyncio.run(main())\n",
+    )
+    .unwrap();
+    // A file that never names asyncio, whose import follows a lone CR.
+    fs::write(
+        temp.path().join("helpers.py"),
+        "import asyncio\n\nasync def f():\n    return 1\n\ndef go():\n    return asyncio.run(f())\n",
+    )
+    .unwrap();
+    fs::write(
+        temp.path().join("user.py"),
+        "x = 1\rfrom helpers import go\n\nasync def handler():\n    return go()\n",
+    )
+    .unwrap();
+    let check = run_in(temp.path(), &["--check", "."]);
+    let out = stdout(&check);
+    assert!(out.contains("app.py:5:5: UNN001"), "{out}");
+    assert!(out.contains("user.py:5:12: UNN007"), "{out}");
 }
