@@ -10,7 +10,10 @@
 //!
 //! Writing replaces only the JSON string elements of the `source` lines that
 //! changed, in the file's text: outputs, metadata, key order, indentation and
-//! execution counts stay byte for byte.
+//! execution counts stay byte for byte. The format only says a `source` list's
+//! elements are concatenated; when they are not one line each (as nbformat
+//! writes them), a changed cell's list is written anew, one line per element,
+//! and no other cell's.
 
 use std::ops::Range;
 
@@ -43,6 +46,9 @@ enum SourceSpan {
     Lines {
         array: Range<usize>,
         items: Vec<Range<usize>>,
+        /// The elements are the source split as nbformat splits it (one
+        /// line each): a changed line can be edited in place.
+        in_layout: bool,
     },
     /// `"source": "text"`.
     Text(Range<usize>),
@@ -109,11 +115,19 @@ impl Notebook {
                         text.push_str(line);
                         ranges.push(item.span.clone());
                     }
+                    let in_layout = items
+                        .iter()
+                        .map(|item| match &item.value {
+                            Value::String(line) => line.as_str(),
+                            _ => "",
+                        })
+                        .eq(nbformat_lines(&text));
                     (
                         text,
                         SourceSpan::Lines {
                             array: span.clone(),
                             items: ranges,
+                            in_layout,
                         },
                     )
                 }
@@ -214,10 +228,18 @@ impl Notebook {
             }
             match &cell.span {
                 SourceSpan::Text(span) => edits.push((span.clone(), json_string(new))),
-                SourceSpan::Lines { array, items } => {
-                    let lines: Vec<&str> = new.split_inclusive('\n').collect();
-                    let old_lines: Vec<&str> = cell.source.split_inclusive('\n').collect();
-                    if lines.len() == old_lines.len() {
+                SourceSpan::Lines {
+                    array,
+                    items,
+                    in_layout,
+                } => {
+                    // The elements may chunk the text any way (the format
+                    // only says they are concatenated): unless they are
+                    // nbformat's lines, the array is written anew in
+                    // nbformat's layout, and only this cell's.
+                    let lines = nbformat_lines(new);
+                    let old_lines = nbformat_lines(&cell.source);
+                    if *in_layout && lines.len() == old_lines.len() {
                         for ((span, line), old) in items.iter().zip(&lines).zip(&old_lines) {
                             if line != old {
                                 edits.push((span.clone(), json_string(line)));
@@ -238,8 +260,12 @@ impl Notebook {
             last = range.end;
         }
         out.push_str(&json[last..]);
-        // What is written must still be a notebook.
-        Notebook::parse(&out).map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
+        // What is written must still be a notebook, holding the new sources.
+        let written = Notebook::parse(&out)
+            .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
+        if written.cells.iter().map(|c| &c.source).ne(sources.iter()) {
+            return Err("the rewritten notebook does not hold the fixed cells".into());
+        }
         serde_json::from_str::<serde_json::Value>(&out)
             .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
         Ok(out)
@@ -328,26 +354,54 @@ fn mask(source: &str) -> (String, Vec<usize>) {
     (masked, magic_lines)
 }
 
+/// `text` split as nbformat splits a cell's source (Python's
+/// `str.splitlines(keepends=True)`): after each LF, CRLF, lone CR, and the
+/// other line boundaries Python knows.
+fn nbformat_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let end = match c {
+            '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => {
+                chars.next();
+                at + 2
+            }
+            '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => at + c.len_utf8(),
+            _ => continue,
+        };
+        lines.push(&text[start..end]);
+        start = end;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 /// A JSON string as nbformat writes it: non-ASCII kept as is.
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string serializes")
 }
 
-/// A new `source` array in the layout of the old one: each element on its own
-/// line, indented as the first one was.
+/// A new `source` array, spaced as the old one: what came before its first
+/// element, between its first two, and after its last.
 fn json_array(json: &str, array: &Range<usize>, items: &[Range<usize>], lines: &[&str]) -> String {
-    let (indent, closing) = match (items.first(), items.last()) {
-        (Some(first), Some(last)) => (
-            json[array.start + 1..first.start].to_owned(),
-            json[last.end..array.end - 1].to_owned(),
-        ),
-        _ => ("\n".to_owned(), "\n".to_owned()),
+    let (indent, separator, closing) = match (items.first(), items.last()) {
+        (Some(first), Some(last)) => {
+            let indent = &json[array.start + 1..first.start];
+            let separator = match items.get(1) {
+                Some(second) => json[first.end..second.start].to_owned(),
+                None if indent.contains('\n') => format!(",{indent}"),
+                None => ", ".to_owned(),
+            };
+            (indent, separator, &json[last.end..array.end - 1])
+        }
+        _ => ("", ", ".to_owned(), ""),
     };
     let elements: Vec<String> = lines.iter().map(|l| json_string(l)).collect();
-    format!(
-        "[{indent}{}{closing}]",
-        elements.join(&format!(",{indent}"))
-    )
+    format!("[{indent}{}{closing}]", elements.join(&separator))
 }
 
 // A small JSON reader that keeps the byte range of every value, which
@@ -604,6 +658,15 @@ mod tests {
         assert_eq!(sources[0], "x = await f()\ny = 1");
         let written = notebook.write_sources(json, &sources).unwrap();
         assert_eq!(written, json.replacen("asyncio.run(f())", "await f()", 1));
+    }
+
+    #[test]
+    fn lines_split_as_nbformat_splits_them() {
+        assert_eq!(
+            nbformat_lines("a\r\nb\rc\x0cd\u{2028}é\n\nf"),
+            ["a\r\n", "b\r", "c\x0c", "d\u{2028}", "é\n", "\n", "f"]
+        );
+        assert!(nbformat_lines("").is_empty());
     }
 
     #[test]

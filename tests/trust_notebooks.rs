@@ -317,3 +317,99 @@ fn a_lone_cr_ends_the_line_of_a_noqa_comment_and_of_an_import() {
     assert!(out.contains("app.py:5:5: UNN001"), "{out}");
     assert!(out.contains("user.py:5:12: UNN007"), "{out}");
 }
+
+// ---------------------------------------------------------------------------
+// Any chunking of `source`
+
+/// The `source` array of the cell at `index` in the notebook's JSON text, as
+/// written.
+fn source_json(text: &str, index: usize) -> String {
+    // The arrays as written: find the n-th `"source": ` and its value's text.
+    let at = text.match_indices("\"source\": ").nth(index).unwrap().0 + 10;
+    let rest = &text[at..];
+    let end = if rest.starts_with('[') {
+        rest.find("\n   ]").map_or_else(|| rest.find(']').unwrap() + 1, |i| i + 5)
+    } else {
+        rest.find('\n').unwrap()
+    };
+    rest[..end].to_owned()
+}
+
+/// Write a notebook of `sources`, fix it, and return its text before and
+/// after; with `compile`, check that its cells compile.
+fn write_and_read(sources: &[Value], compile: bool) -> (String, String, Output) {
+    let temp = tempfile::tempdir().unwrap();
+    let text = notebook(sources);
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let output = run_in(temp.path(), &["--write", "nb.ipynb"]);
+    let written = fs::read_to_string(temp.path().join("nb.ipynb")).unwrap();
+    if compile {
+        assert_cells_compile(&temp.path().join("nb.ipynb"));
+    }
+    (text, written, output)
+}
+
+#[test]
+fn notebook_chunked_source_lines_are_not_duplicated_or_lost() {
+    let fixed = |items: Value, compile: bool| -> (Vec<String>, String, String) {
+        let other = json!(["y = 1\nz", " = 2\n"]);
+        let (text, written, output) = write_and_read(&[items, other], compile);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            source_json(&written, 1),
+            source_json(&text, 1),
+            "the other cell is byte for byte as it was"
+        );
+        let value: Value = serde_json::from_str(&written).unwrap();
+        let items: Vec<String> = value["cells"][0]["source"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_str().unwrap().to_owned())
+            .collect();
+        (items, stderr(&output), written)
+    };
+    // The three chunkings of the report.
+    let (items, summary, _) = fixed(json!(["import asyncio\nx = asyncio.run(f())\n", "y = 2\n"]), true);
+    assert_eq!(items, ["import asyncio\n", "x = await f()\n", "y = 2\n"]);
+    assert!(summary.contains("fixed 1 finding"), "{summary}");
+    let (items, _, _) = fixed(json!(["import asyncio\n", "a = 1\nb = asyncio.", "run(f())\n"]), true);
+    assert_eq!(items, ["import asyncio\n", "a = 1\n", "b = await f()\n"]);
+    let (items, _, _) = fixed(json!(["import asyncio\nx = asyncio.run(f())\n"]), true);
+    assert_eq!(items, ["import asyncio\n", "x = await f()\n"]);
+    // Every split of the text in two, and in three.
+    let source = "import asyncio\nasync def f():\n    return 'é'\nx = asyncio.run(f())\ny = 2";
+    let expected = source.replace("asyncio.run(f())", "await f()");
+    let expected_items: Vec<&str> = expected.split_inclusive('\n').collect();
+    let cuts: Vec<usize> = (1..source.len())
+        .filter(|&i| source.is_char_boundary(i))
+        .collect();
+    for (n, &cut) in cuts.iter().enumerate() {
+        let mut items = vec![&source[..cut], &source[cut..]];
+        if n % 3 == 0 && cut + 5 < source.len() {
+            items = vec![&source[..cut], &source[cut..cut + 5], &source[cut + 5..]];
+        }
+        let (written_items, summary, _) = fixed(json!(items), false);
+        assert_eq!(written_items, expected_items, "chunks {items:?}: {summary}");
+    }
+}
+
+#[test]
+fn notebook_source_as_one_string_and_crlf_escapes_keep_working() {
+    // `source` as one string stays one string.
+    let (text, written, output) = write_and_read(&[json!(
+        "import asyncio\r\nx = asyncio.run(f())\r\ny = 'ü'"
+    )], true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(written, text.replace("asyncio.run(f())", "await f()"));
+    // CRLF inside JSON strings (`\r\n` escapes), one line per element: only
+    // the changed element is rewritten, its CRLF kept.
+    let (text, written, output) = write_and_read(&[json!([
+        "import asyncio\r\n",
+        "x = asyncio.run(f())\r\n",
+        "print('ü')\r\n"
+    ])], true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(written, text.replace("asyncio.run(f())", "await f()"));
+    assert!(written.contains("\"x = await f()\\r\\n\""), "{written}");
+}
