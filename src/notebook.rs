@@ -19,6 +19,8 @@ use std::ops::Range;
 
 use similar::{ChangeTag, TextDiff};
 
+use crate::source::{LineIndex, Location};
+
 /// Ends every cell in the module text. A comment, so edits never touch it, and
 /// one no notebook would hold.
 const BOUNDARY: &str = "# \u{2063}unnest-cell-boundary\u{2063}\n";
@@ -38,6 +40,8 @@ pub struct CodeCell {
     added_newline: bool,
     /// The cell's lines that are IPython syntax, by line number.
     magic_lines: Vec<usize>,
+    /// For a `source` list: the decoded length of each element.
+    item_lens: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,12 +137,22 @@ impl Notebook {
                 }
                 _ => return Err(format!("cell {} has no source", index + 1)),
             };
-            notebook.push_cell(index, source, span);
+            let item_lens = match field("source").map(|v| &v.value) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|item| match &item.value {
+                        Value::String(line) => line.len(),
+                        _ => 0,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            notebook.push_cell(index, source, span, item_lens);
         }
         Ok(notebook)
     }
 
-    fn push_cell(&mut self, index: usize, source: String, span: SourceSpan) {
+    fn push_cell(&mut self, index: usize, source: String, span: SourceSpan, item_lens: Vec<usize>) {
         let start = self.module.len();
         let (masked, magic_lines) = mask(&source);
         self.module.push_str(&masked);
@@ -154,6 +168,7 @@ impl Notebook {
             start,
             added_newline,
             magic_lines,
+            item_lens,
         });
     }
 
@@ -172,14 +187,44 @@ impl Notebook {
         let before = &text[..offset.min(text.len())];
         let cell = before.matches(BOUNDARY).count().min(self.cells.len() - 1);
         let start = before.rfind(BOUNDARY).map_or(0, |i| i + BOUNDARY.len());
-        let in_cell = &before[start..];
-        let row = in_cell.matches('\n').count() + 1;
-        let line_start = in_cell.rfind('\n').map_or(0, |i| i + 1);
-        (
-            self.cells[cell].index,
-            row,
-            in_cell[line_start..].chars().count() + 1,
-        )
+        let at = LineIndex::new(&before[start..]).location(&before[start..], offset - start);
+        (self.cells[cell].index, at.row, at.column)
+    }
+
+    /// Where byte `offset` of `text` (this notebook's module text, before or
+    /// after fixes) is in the notebook's own JSON text `json`: its line and
+    /// character column there, for formats whose readers open the `.ipynb`
+    /// file itself. `None` when `text` is not this notebook's module text.
+    /// Any chunking of a cell's `source`, and any escaping, is followed.
+    pub fn file_location(&self, json: &str, text: &str, offset: usize) -> Option<Location> {
+        if text != self.module || self.cells.is_empty() {
+            return None;
+        }
+        let (cell, at) = self.locate(offset.min(text.len()));
+        // An offset in the added newline or the boundary: the source's end.
+        let at = at.min(cell.source.len());
+        let raw = match &cell.span {
+            SourceSpan::Text(span) => json_offset(json, span.start + 1, at),
+            SourceSpan::Lines { array, items, .. } => {
+                // The element holding `at` (at the very end: the last one).
+                let mut start = 0;
+                let mut found = None;
+                for (item, &len) in items.iter().zip(&cell.item_lens) {
+                    found = Some((item, at - start));
+                    if at < start + len {
+                        break;
+                    }
+                    start += len;
+                }
+                match found {
+                    Some((item, within)) => json_offset(json, item.start + 1, within),
+                    // `"source": []`: the array itself.
+                    None => array.start,
+                }
+            }
+        };
+        let raw = raw.min(json.len());
+        Some(LineIndex::new(json).location(json, raw))
     }
 
     /// The module text of each cell in `text` (before or after fixes),
@@ -378,6 +423,43 @@ fn nbformat_lines(text: &str) -> Vec<&str> {
         lines.push(&text[start..]);
     }
     lines
+}
+
+/// The byte of `json` where the string whose text starts at `from` (just
+/// after its opening quote) has `decoded` bytes of decoded text before it:
+/// each escape is followed (`\n`, `\u00e9`, surrogate pairs).
+fn json_offset(json: &str, from: usize, decoded: usize) -> usize {
+    let bytes = json.as_bytes();
+    let mut at = from;
+    let mut left = decoded;
+    while left > 0 && at < bytes.len() && bytes[at] != b'"' {
+        if bytes[at] != b'\\' {
+            // Raw text decodes to itself.
+            at += 1;
+            left -= 1;
+            continue;
+        }
+        let unit = |i: usize| {
+            json.get(i..i + 4)
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        };
+        match (bytes.get(at + 1), unit(at + 2)) {
+            (Some(b'u'), Some(high)) if (0xD800..0xDC00).contains(&high) => {
+                at += 12;
+                left = left.saturating_sub(4);
+            }
+            (Some(b'u'), Some(code)) => {
+                at += 6;
+                let len = char::from_u32(code).map_or(3, char::len_utf8);
+                left = left.saturating_sub(len);
+            }
+            _ => {
+                at += 2;
+                left -= 1;
+            }
+        }
+    }
+    at
 }
 
 /// A JSON string as nbformat writes it: non-ASCII kept as is.

@@ -413,3 +413,65 @@ fn notebook_source_as_one_string_and_crlf_escapes_keep_working() {
     assert_eq!(written, text.replace("asyncio.run(f())", "await f()"));
     assert!(written.contains("\"x = await f()\\r\\n\""), "{written}");
 }
+
+// ---------------------------------------------------------------------------
+// Lines of the `.ipynb` file for the formats that open it
+
+#[test]
+fn github_and_sarif_place_notebook_findings_on_the_ipynb_lines() {
+    let temp = tempfile::tempdir().unwrap();
+    let one_string = json!("import asyncio\nasync def f(): pass\n\nx = asyncio.run(f())");
+    let chunked = json!(["a = 'é'\nb = 2\n", "c = 3; y = asyncio.", "run(f())\n"]);
+    let lines = json!(["# ü\n", "z = asyncio.run(f())\n"]);
+    let mut text = notebook(&[one_string, chunked, lines]);
+    // Another writer's escaping: `é` as `\u00e9`, `/` as `\/`.
+    text = text.replace("'é'", "'\\u00e9\\/'");
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let file_lines: Vec<&str> = text.lines().collect();
+    // The text at (line, column) of the file, as a reader of the file sees it.
+    let at = |line: usize, column: usize| -> String {
+        file_lines[line - 1].chars().skip(column - 1).collect()
+    };
+    let github = run_in(temp.path(), &["--check", "--format", "github", "nb.ipynb"]);
+    let out = stdout(&github);
+    let mut count = 0;
+    for line in out.lines() {
+        let field = |name: &str| -> usize {
+            let start = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
+            line[start..]
+                .split([',', ':'])
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let (row, column) = (field("line"), field("col"));
+        let (end_row, end_column) = (field("endLine"), field("endColumn"));
+        let found = at(row, column);
+        assert!(
+            found.starts_with("asyncio.run(f())") || found == "asyncio.\",",
+            "{line}: {found}"
+        );
+        if row == end_row {
+            assert!(at(end_row, end_column).starts_with("\\n\"") || end_column > column);
+        }
+        count += 1;
+    }
+    assert_eq!(count, 3, "{out}");
+    let sarif = run_in(temp.path(), &["--check", "--format", "sarif", "nb.ipynb"]);
+    let log: Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for result in results {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let row = region["startLine"].as_u64().unwrap() as usize;
+        let column = region["startColumn"].as_u64().unwrap() as usize;
+        assert!(at(row, column).starts_with("asyncio."), "{region}");
+    }
+    // The text and JSON formats keep the cell-relative positions.
+    let check = run_in(temp.path(), &["--check", "nb.ipynb"]);
+    let out = stdout(&check);
+    for label in ["cell 1:4:5:", "cell 2:3:12:", "cell 3:2:5:"] {
+        assert!(out.contains(&format!("nb.ipynb:{label} UNN001")), "{out}");
+    }
+}

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Positions;
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
+use crate::notebook::Notebook;
 use crate::project::ProjectFile;
 use crate::source::Location;
 
@@ -20,6 +21,10 @@ pub struct JsonDiagnostic<'a> {
     pub location: Location,
     pub end_location: Location,
     pub fix: Option<JsonFix<'a>>,
+    /// In a notebook: the start and end in the `.ipynb` file's own text, for
+    /// the formats whose readers open that file (GitHub, SARIF).
+    #[serde(skip)]
+    pub file_region: Option<(Location, Location)>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +54,20 @@ pub fn diagnostic<'a>(
 ) -> JsonDiagnostic<'a> {
     let positions = Positions::new(file, text);
     let (cell, location) = positions.at(d.range.start);
+    let file_region = file.notebook.as_ref().and_then(|notebook| {
+        let region = |notebook: &Notebook, json: &str| {
+            Some((
+                notebook.file_location(json, text, d.range.start)?,
+                notebook.file_location(json, text, d.range.end)?,
+            ))
+        };
+        // After fixes, the positions are in the notebook as it is written.
+        region(notebook, &file.source.text).or_else(|| {
+            let json = file.contents().ok()?;
+            let json = json.strip_prefix('\u{feff}').unwrap_or(&json);
+            region(&Notebook::parse(json).ok()?, json)
+        })
+    });
     JsonDiagnostic {
         code: d.rule.code(),
         message: &d.message,
@@ -56,6 +75,7 @@ pub fn diagnostic<'a>(
         cell,
         location,
         end_location: positions.at(d.range.end).1,
+        file_region,
         fix: d.fix.as_ref().map(|fix| {
             let mut edits: Vec<JsonEdit> = fix
                 .edits
@@ -110,6 +130,9 @@ pub fn emit(format: crate::cli::Format, items: &[JsonDiagnostic], out: &mut impl
         }
         Format::Github => {
             for item in items {
+                let (start, end) = item
+                    .file_region
+                    .unwrap_or((item.location, item.end_location));
                 let title = match item.cell {
                     Some(cell) => format!("{} (cell {cell})", item.code),
                     None => item.code.to_owned(),
@@ -118,10 +141,10 @@ pub fn emit(format: crate::cli::Format, items: &[JsonDiagnostic], out: &mut impl
                     out,
                     "::warning file={},line={},col={},endLine={},endColumn={},title={}::{}",
                     escape_property(item.filename),
-                    item.location.row,
-                    item.location.column,
-                    item.end_location.row,
-                    item.end_location.column,
+                    start.row,
+                    start.column,
+                    end.row,
+                    end.column,
                     escape_property(&title),
                     escape_data(item.message),
                 );

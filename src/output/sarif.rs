@@ -55,6 +55,10 @@ fn result(item: &JsonDiagnostic) -> Value {
         .iter()
         .position(|r| r.code() == item.code)
         .unwrap_or(0);
+    // A notebook's finding is placed in the `.ipynb` file's own lines.
+    let (start, end) = item
+        .file_region
+        .unwrap_or((item.location, item.end_location));
     let mut result = json!({
         "ruleId": item.code,
         "ruleIndex": index,
@@ -63,7 +67,7 @@ fn result(item: &JsonDiagnostic) -> Value {
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": item.filename },
-                "region": region(item.location, item.end_location),
+                "region": region(start, end),
             }
         }],
     });
