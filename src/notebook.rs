@@ -74,13 +74,21 @@ impl Notebook {
         let Value::Object(entries) = &root.value else {
             return Err("the notebook is not a JSON object".into());
         };
+        once(entries, &["nbformat", "cells"], "the notebook")?;
         let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
         match get("nbformat").map(|v| &v.value) {
             Some(Value::Number(n)) if n == "4" => {}
             Some(Value::Number(n)) => {
                 return Err(format!("it is nbformat {n}; only nbformat 4 is supported"));
             }
-            _ => return Err("it has no nbformat version".into()),
+            Some(Value::String(text)) => {
+                return Err(format!(
+                    "its nbformat is {}, a string, not a number",
+                    json_string(text)
+                ));
+            }
+            Some(_) => return Err("its nbformat is not a number".into()),
+            None => return Err("it has no nbformat version".into()),
         }
         let Some(Value::Array(cells)) = get("cells").map(|v| &v.value) else {
             return Err("it has no list of cells".into());
@@ -93,6 +101,7 @@ impl Notebook {
             let Value::Object(fields) = &cell.value else {
                 return Err(format!("cell {} is not a JSON object", index + 1));
             };
+            once(fields, &["cell_type", "source"], &format!("cell {}", index + 1))?;
             let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v);
             let is_code = matches!(field("cell_type").map(|v| &v.value), Some(Value::String(t)) if t == "code");
             if !is_code {
@@ -315,6 +324,20 @@ impl Notebook {
             .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
         Ok(out)
     }
+}
+
+/// Fails when one of `keys` appears more than once in `entries`: JSON
+/// readers disagree on which copy counts (Python's keeps the last), so an
+/// edit could land in the one they ignore.
+fn once(entries: &[(String, Spanned)], keys: &[&str], what: &str) -> Result<(), String> {
+    for key in keys {
+        if entries.iter().filter(|(k, _)| k == key).count() > 1 {
+            return Err(format!(
+                "{what} has the key \"{key}\" twice, and JSON readers differ on which one counts"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Put the masked lines of `cell` back into `new`, the fixed masked text: the

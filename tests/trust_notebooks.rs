@@ -475,3 +475,40 @@ fn github_and_sarif_place_notebook_findings_on_the_ipynb_lines() {
         assert!(out.contains(&format!("nb.ipynb:{label} UNN001")), "{out}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Notebooks that cannot be edited safely
+
+#[test]
+fn notebooks_with_a_string_nbformat_or_a_duplicate_source_are_refused_with_the_reason() {
+    let temp = tempfile::tempdir().unwrap();
+    let good = notebook(&[json!(["import asyncio\n", "x = asyncio.run(f())\n"])]);
+    let string_version = good.replace("\"nbformat\": 4", "\"nbformat\": \"4\"");
+    let duplicate = good.replace(
+        "\"source\": [",
+        "\"source\": [\"print(1)\\n\"],\n   \"source\": [",
+    );
+    let cases = [
+        ("version.ipynb", &string_version, "its nbformat is \"4\", a string, not a number"),
+        (
+            "duplicate.ipynb",
+            &duplicate,
+            "cell 1 has the key \"source\" twice",
+        ),
+    ];
+    for (name, text, _) in cases {
+        fs::write(temp.path().join(name), text).unwrap();
+    }
+    let output = run_in(temp.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    for (name, text, reason) in cases {
+        let message = stderr(&output);
+        assert!(
+            message.contains(&format!(
+                "{name}: skipped: the file is not a notebook unnest can edit: {reason}"
+            )),
+            "{message}"
+        );
+        assert_eq!(&fs::read_to_string(temp.path().join(name)).unwrap(), text);
+    }
+}
