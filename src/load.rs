@@ -17,7 +17,7 @@ use crate::graph::summary::{Callee, ImportTarget, Place};
 use crate::graph::{FileView, FnRef, Graph};
 use crate::notebook::Notebook;
 use crate::parse::new_parser;
-use crate::prefilter::{NameFilter, has_whole_word, import_lines, may_hold_finding};
+use crate::prefilter::{NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes};
 use crate::project::ProjectFile;
 use crate::source::{SourceFile, display_path};
 use crate::triage::{self, ExportTable, Facts, Outlined, Plan};
@@ -70,11 +70,14 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
             });
         }
     };
-    if !all && !keep(&bytes) {
-        return Read::Skipped(Skipped {
-            path: path.to_owned(),
-            imports: import_lines(&bytes),
-        });
+    if !all {
+        let python = python_bytes(path, &bytes);
+        if !keep(&python) {
+            return Read::Skipped(Skipped {
+                path: path.to_owned(),
+                imports: import_lines(&python),
+            });
+        }
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
@@ -410,6 +413,24 @@ fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
         }
     }
     words.extend(classes);
+    // A name imported under another (`from .helpers import fetch as api`, a
+    // re-export) is used under that one too, in files that may never name
+    // the first.
+    loop {
+        let before = words.len();
+        for view in &views {
+            for (local, target) in &view.summary.imports {
+                if let ImportTarget::Symbol(_, name) = target
+                    && words.contains(name)
+                {
+                    words.insert(local.clone());
+                }
+            }
+        }
+        if words.len() == before {
+            break;
+        }
+    }
     words.retain(|w| !w.is_empty());
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort();

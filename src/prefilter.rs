@@ -8,8 +8,27 @@
 //! [`NameFilter`] is asked again as chains grow. A file that does neither holds
 //! no finding, whatever `async def`s or loop callbacks it has.
 
+use std::borrow::Cow;
+
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
+
+/// What the byte-level tests read of a file: for a notebook, its code cells
+/// as one text (in its JSON, escapes hide lines and words: `"import x\n"`
+/// starts no line with `import`, and `\nrun` has no word `run`), else the
+/// file's bytes. A notebook that does not load is read as it is.
+pub fn python_bytes<'b>(path: &std::path::Path, bytes: &'b [u8]) -> Cow<'b, [u8]> {
+    if !path.extension().is_some_and(|e| e == "ipynb") {
+        return Cow::Borrowed(bytes);
+    }
+    match std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| crate::notebook::Notebook::parse(text).ok())
+    {
+        Some(notebook) => Cow::Owned(notebook.module.into_bytes()),
+        None => Cow::Borrowed(bytes),
+    }
+}
 
 /// Whether `bytes` may run a loop: never false for a file that does.
 pub fn may_hold_finding(bytes: &[u8]) -> bool {

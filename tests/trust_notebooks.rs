@@ -15,7 +15,9 @@ fn root() -> PathBuf {
 
 fn unnest() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
-    command.env_remove("NO_COLOR").env_remove("UNNEST_PARSE_ALL");
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("UNNEST_PARSE_ALL");
     command
 }
 
@@ -223,7 +225,10 @@ fn noqa_inside_a_string_literal_does_not_suppress() {
     for line in [7, 8, 10] {
         assert!(out.contains(&format!("app.py:{line}:5: UNN001")), "{out}");
     }
-    assert!(!out.contains("app.py:9:"), "a real comment suppresses: {out}");
+    assert!(
+        !out.contains("app.py:9:"),
+        "a real comment suppresses: {out}"
+    );
     assert!(stderr(&check).contains("1 suppressed by noqa"));
 }
 
@@ -328,7 +333,8 @@ fn source_json(text: &str, index: usize) -> String {
     let at = text.match_indices("\"source\": ").nth(index).unwrap().0 + 10;
     let rest = &text[at..];
     let end = if rest.starts_with('[') {
-        rest.find("\n   ]").map_or_else(|| rest.find(']').unwrap() + 1, |i| i + 5)
+        rest.find("\n   ]")
+            .map_or_else(|| rest.find(']').unwrap() + 1, |i| i + 5)
     } else {
         rest.find('\n').unwrap()
     };
@@ -370,10 +376,16 @@ fn notebook_chunked_source_lines_are_not_duplicated_or_lost() {
         (items, stderr(&output), written)
     };
     // The three chunkings of the report.
-    let (items, summary, _) = fixed(json!(["import asyncio\nx = asyncio.run(f())\n", "y = 2\n"]), true);
+    let (items, summary, _) = fixed(
+        json!(["import asyncio\nx = asyncio.run(f())\n", "y = 2\n"]),
+        true,
+    );
     assert_eq!(items, ["import asyncio\n", "x = await f()\n", "y = 2\n"]);
     assert!(summary.contains("fixed 1 finding"), "{summary}");
-    let (items, _, _) = fixed(json!(["import asyncio\n", "a = 1\nb = asyncio.", "run(f())\n"]), true);
+    let (items, _, _) = fixed(
+        json!(["import asyncio\n", "a = 1\nb = asyncio.", "run(f())\n"]),
+        true,
+    );
     assert_eq!(items, ["import asyncio\n", "a = 1\n", "b = await f()\n"]);
     let (items, _, _) = fixed(json!(["import asyncio\nx = asyncio.run(f())\n"]), true);
     assert_eq!(items, ["import asyncio\n", "x = await f()\n"]);
@@ -397,18 +409,22 @@ fn notebook_chunked_source_lines_are_not_duplicated_or_lost() {
 #[test]
 fn notebook_source_as_one_string_and_crlf_escapes_keep_working() {
     // `source` as one string stays one string.
-    let (text, written, output) = write_and_read(&[json!(
-        "import asyncio\r\nx = asyncio.run(f())\r\ny = 'ü'"
-    )], true);
+    let (text, written, output) = write_and_read(
+        &[json!("import asyncio\r\nx = asyncio.run(f())\r\ny = 'ü'")],
+        true,
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(written, text.replace("asyncio.run(f())", "await f()"));
     // CRLF inside JSON strings (`\r\n` escapes), one line per element: only
     // the changed element is rewritten, its CRLF kept.
-    let (text, written, output) = write_and_read(&[json!([
-        "import asyncio\r\n",
-        "x = asyncio.run(f())\r\n",
-        "print('ü')\r\n"
-    ])], true);
+    let (text, written, output) = write_and_read(
+        &[json!([
+            "import asyncio\r\n",
+            "x = asyncio.run(f())\r\n",
+            "print('ü')\r\n"
+        ])],
+        true,
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(written, text.replace("asyncio.run(f())", "await f()"));
     assert!(written.contains("\"x = await f()\\r\\n\""), "{written}");
@@ -489,7 +505,11 @@ fn notebooks_with_a_string_nbformat_or_a_duplicate_source_are_refused_with_the_r
         "\"source\": [\"print(1)\\n\"],\n   \"source\": [",
     );
     let cases = [
-        ("version.ipynb", &string_version, "its nbformat is \"4\", a string, not a number"),
+        (
+            "version.ipynb",
+            &string_version,
+            "its nbformat is \"4\", a string, not a number",
+        ),
         (
             "duplicate.ipynb",
             &duplicate,
@@ -511,4 +531,153 @@ fn notebooks_with_a_string_nbformat_or_a_duplicate_source_are_refused_with_the_r
         );
         assert_eq!(&fs::read_to_string(temp.path().join(name)).unwrap(), text);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Triage never changes results: notebooks, and files with no loop word
+
+/// The findings (JSON) and the proposed patch for `dir`, with or without
+/// triage.
+fn outputs(dir: &Path, parse_all: bool) -> (String, String) {
+    let run = |args: &[&str]| {
+        let mut command = unnest();
+        if parse_all {
+            command.env("UNNEST_PARSE_ALL", "1");
+        }
+        stdout(&command.current_dir(dir).args(args).output().unwrap())
+    };
+    (
+        run(&["--unsafe-fixes", "--format", "json", "."]),
+        run(&["--unsafe-fixes", "--color", "never", "."]),
+    )
+}
+
+#[test]
+fn a_notebook_that_never_names_asyncio_gets_its_finding_through_a_helper() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(
+        temp.path().join("helpers.py"),
+        "import asyncio\n\nasync def main():\n    return 1\n\ndef fetch_all():\n    return asyncio.run(main())\n",
+    )
+    .unwrap();
+    let text = notebook(&[json!([
+        "from helpers import fetch_all\n",
+        "x = fetch_all()\n"
+    ])]);
+    fs::write(temp.path().join("nb.ipynb"), text).unwrap();
+    let (json, diff) = outputs(temp.path(), false);
+    assert!(json.contains("\"UNN007\""), "{json}");
+    assert_eq!((json, diff), outputs(temp.path(), true));
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A project whose loop-running helpers live in one module, used from
+/// notebooks and `.py` files that never name asyncio nor
+/// `run_until_complete`, through every import form.
+fn loop_word_free_project(rng: &mut Rng) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    files.push((
+        "lib/helpers.py".to_owned(),
+        "import asyncio\n\nasync def work(x=None):\n    return x\n\ndef fetch(x=None):\n    return asyncio.run(work(x))\n\ndef wrapper(x=None):\n    return fetch(x)\n\ndef safe(x=None):\n    return x\n\nclass Client:\n    def get(self):\n        return asyncio.run(work())\n\ndef on_done(fut):\n    fetch(fut)\n".to_owned(),
+    ));
+    files.push((
+        "lib/__init__.py".to_owned(),
+        "from .helpers import wrapper as api\n".to_owned(),
+    ));
+    let imports = [
+        ("from lib.helpers import fetch\n", "fetch"),
+        ("from lib.helpers import wrapper as w\n", "w"),
+        ("from lib import helpers\n", "helpers.fetch"),
+        ("import lib.helpers as h\n", "h.wrapper"),
+        ("from lib import api\n", "api"),
+        ("from lib.helpers import safe\n", "safe"),
+        ("from lib.helpers import Client\n", "Client().get"),
+    ];
+    for n in 0..3 + rng.below(3) {
+        let (import, call) = imports[rng.below(imports.len())];
+        let (import2, call2) = imports[rng.below(imports.len())];
+        let body = match rng.below(4) {
+            0 => format!("async def handler():\n    return {call}(1)\n"),
+            1 => format!(
+                "def sync():\n    return {call}()\n\nasync def handler():\n    return sync()\n"
+            ),
+            2 => format!("def later(loop):\n    loop.call_soon({call2})\n"),
+            _ => format!("x = {call}()\n"),
+        };
+        let code = format!("{import}{import2}\n{body}\ny = {call2}()\n");
+        if rng.below(2) == 0 {
+            files.push((format!("user{n}.py"), code));
+        } else {
+            // A notebook: nbformat's lines, one string, or chunks.
+            let source = match rng.below(3) {
+                0 => json!(code.split_inclusive('\n').collect::<Vec<_>>()),
+                1 => json!(code),
+                _ => {
+                    let cut = code.len() / 2;
+                    let cut = (cut..code.len())
+                        .find(|&i| code.is_char_boundary(i))
+                        .unwrap();
+                    json!([&code[..cut], &code[cut..]])
+                }
+            };
+            let markdown =
+                json!({"cell_type": "markdown", "metadata": {}, "source": ["asyncio.run(x)"]});
+            let mut value: Value =
+                serde_json::from_str(&notebook(&[json!("import os\n"), source])).unwrap();
+            value["cells"].as_array_mut().unwrap().insert(0, markdown);
+            files.push((
+                format!("nb{n}.ipynb"),
+                serde_json::to_string_pretty(&value).unwrap(),
+            ));
+        }
+    }
+    files
+}
+
+#[test]
+fn triage_gives_the_same_results_for_notebooks_and_files_with_no_loop_word() {
+    let cases: u64 = std::env::var("UNNEST_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    let mut findings = 0;
+    for case in 0..cases {
+        let seed =
+            0x7e57_0b00_c0de_0001u64.wrapping_add(case.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+        let files = loop_word_free_project(&mut Rng(seed));
+        let temp = tempfile::tempdir().unwrap();
+        for (path, text) in &files {
+            let path = temp.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let with = outputs(temp.path(), false);
+        let without = outputs(temp.path(), true);
+        if with != without {
+            let listing: String = files
+                .iter()
+                .map(|(p, t)| format!("--- {p}\n{t}\n"))
+                .collect();
+            panic!(
+                "seed {seed}:\n{listing}\nwith triage:\n{}\n{}\nparsing all:\n{}\n{}",
+                with.0, with.1, without.0, without.1
+            );
+        }
+        findings += with.0.matches("\"code\"").count();
+    }
+    assert!(findings as u64 > cases, "only {findings} findings");
 }
