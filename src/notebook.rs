@@ -101,7 +101,11 @@ impl Notebook {
             let Value::Object(fields) = &cell.value else {
                 return Err(format!("cell {} is not a JSON object", index + 1));
             };
-            once(fields, &["cell_type", "source"], &format!("cell {}", index + 1))?;
+            once(
+                fields,
+                &["cell_type", "source"],
+                &format!("cell {}", index + 1),
+            )?;
             let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v);
             let is_code = matches!(field("cell_type").map(|v| &v.value), Some(Value::String(t)) if t == "code");
             if !is_code {
@@ -786,7 +790,8 @@ mod tests {
 
     #[test]
     fn masks_magics_outside_strings_only() {
-        let (masked, lines) = mask("x = '''\n%not magic\n'''\n!ls\nobj?\ny = (1\n% 2)\n  %time é\n");
+        let (masked, lines) =
+            mask("x = '''\n%not magic\n'''\n!ls\nobj?\ny = (1\n% 2)\n  %time é\n");
         assert_eq!(
             masked,
             "x = '''\n%not magic\n'''\n0  \n0   \ny = (1\n% 2)\n  0       \n"
