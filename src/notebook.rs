@@ -384,7 +384,7 @@ fn restore_magic(cell: &CodeCell, old: &str, new: &str) -> Option<String> {
 fn mask(source: &str) -> (String, Vec<usize>) {
     let cell_magic = source.trim_start_matches([' ', '\t']).starts_with("%%");
     let foreign = if cell_magic {
-        vec![0..source.len()]
+        std::iter::once(0..source.len()).collect()
     } else {
         crate::outline::marks(source, true).foreign
     };

@@ -18,7 +18,7 @@ use memchr::memmem;
 /// starts no line with `import`, and `\nrun` has no word `run`), else the
 /// file's bytes. A notebook that does not load is read as it is.
 pub fn python_bytes<'b>(path: &std::path::Path, bytes: &'b [u8]) -> Cow<'b, [u8]> {
-    if !path.extension().is_some_and(|e| e == "ipynb") {
+    if path.extension().is_none_or(|e| e != "ipynb") {
         return Cow::Borrowed(bytes);
     }
     match std::str::from_utf8(bytes)

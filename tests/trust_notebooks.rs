@@ -4,14 +4,10 @@
 //! lines, and notebooks that cannot be edited safely refused whole.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
 
 fn unnest() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
@@ -63,22 +59,6 @@ fn notebook(sources: &[Value]) -> String {
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     serde::Serialize::serialize(&root, &mut serializer).unwrap();
     String::from_utf8(out).unwrap() + "\n"
-}
-
-/// The code cells' sources of a notebook file, joined.
-fn cell_sources(path: &Path) -> Vec<String> {
-    let value: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    value["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["cell_type"] == "code")
-        .map(|c| match &c["source"] {
-            Value::String(s) => s.clone(),
-            Value::Array(items) => items.iter().map(|i| i.as_str().unwrap()).collect(),
-            other => panic!("source {other}"),
-        })
-        .collect()
 }
 
 /// Every code cell of the notebook compiles under CPython with top-level
