@@ -236,7 +236,10 @@ impl Notebook {
                 }
             }
         };
-        let raw = raw.min(json.len());
+        let mut raw = raw.min(json.len());
+        while !json.is_char_boundary(raw) {
+            raw -= 1;
+        }
         Some(LineIndex::new(json).location(json, raw))
     }
 
@@ -767,6 +770,37 @@ mod tests {
         assert_eq!(sources[0], "x = await f()\ny = 1");
         let written = notebook.write_sources(json, &sources).unwrap();
         assert_eq!(written, json.replacen("asyncio.run(f())", "await f()", 1));
+    }
+
+    #[test]
+    fn masking_any_text_keeps_its_length_and_never_panics() {
+        let pieces = [
+            "é", "•", "–", "🎉", "漢", "'", "\"", "'''", "\"\"\"", "\\", "#", "%", "!", "?", "\n",
+            "\r", "\r\n", "\t", " ", "(", ")", "{", "}", "f'", "x", "%%", "0",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut longest = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next() % 40 {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            longest = longest.max(text.len());
+            let (masked, _) = mask(&text);
+            assert_eq!(masked.len(), text.len(), "{text:?}");
+            crate::outline::Outline::scan(&text);
+            let found = crate::outline::marks(&text, true);
+            for range in found.comments.iter().chain(&found.foreign) {
+                assert!(text.get(range.clone()).is_some(), "{text:?} {range:?}");
+            }
+        }
+        assert!(longest > 40);
     }
 
     #[test]

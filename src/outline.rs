@@ -397,6 +397,8 @@ impl<'t> Lexer<'t> {
             let first = self.at;
             self.help = false;
             self.logical_line(line, indent);
+            // An escape at the very end steps one past it.
+            self.at = self.at.min(len);
             self.outline.lines[line].end = self.at as u32;
             if self.help {
                 // `obj?`: the whole logical line, up to its last line end.

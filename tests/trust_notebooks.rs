@@ -661,3 +661,28 @@ fn triage_gives_the_same_results_for_notebooks_and_files_with_no_loop_word() {
     }
     assert!(findings as u64 > cases, "only {findings} findings");
 }
+
+#[test]
+fn github_lines_after_write_are_those_of_the_notebook_as_written() {
+    let temp = tempfile::tempdir().unwrap();
+    let text = notebook(&[json!(
+        "import asyncio\nasync def g(): pass\ny = asyncio.run(g())\nasyncio.run(g(), debug=True)"
+    )]);
+    fs::write(temp.path().join("nb.ipynb"), &text).unwrap();
+    let output = run_in(temp.path(), &["--write", "--format", "github", "nb.ipynb"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let written = fs::read_to_string(temp.path().join("nb.ipynb")).unwrap();
+    assert!(written.contains("y = await g()"));
+    let out = stdout(&output);
+    let line = out.lines().next().unwrap();
+    let field = |name: &str| -> usize {
+        let start = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
+        line[start..].split(',').next().unwrap().parse().unwrap()
+    };
+    let row: String = written.lines().nth(field("line") - 1).unwrap().to_owned();
+    let found: String = row.chars().skip(field("col") - 1).collect();
+    assert!(
+        found.starts_with("asyncio.run(g(), debug=True)"),
+        "{line}\n{row}"
+    );
+}
