@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::progress::Progress;
-use crate::output::{Positions, diff, json, plural, text, use_color};
+use crate::output::{Positions, Stdout, diff, json, plural, text, use_color};
 use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
 use crate::write::write_atomic;
@@ -88,23 +88,28 @@ pub fn run(args: &Args) -> ExitStatus {
     let mut errors = discovered.errors;
     errors.append(&mut project.errors);
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Stdout::lock();
     let findings = match mode {
         Mode::Write => write_fixes(&project.files, &remaining, args, &mut out, &mut errors),
         Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
     };
     if args.statistics {
-        print_statistics(
-            if mode == Mode::Write {
-                &remaining
-            } else {
-                &first
-            },
-            &mut out,
-        );
+        let counted = if mode == Mode::Write {
+            &remaining
+        } else {
+            &first
+        };
+        // A table after JSON would make it invalid: machine formats keep
+        // stdout to themselves.
+        if args.format == Format::Text {
+            print_statistics(counted, &mut out);
+        } else {
+            print_statistics(counted, &mut std::io::stderr());
+        }
     }
-    let _ = out.flush();
+    if let Err(err) = out.finish() {
+        errors.push(stdout_error(err));
+    }
     errors.sort_by_key(|e| e.to_string());
     for err in &errors {
         eprintln!("error: {err}");
@@ -203,8 +208,19 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
         .map_or_else(|| "-".to_owned(), |p| p.to_string_lossy().into_owned());
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(_) => {
-            eprintln!("error: {name}: skipped: the file is not valid UTF-8");
+        Err(err) => {
+            eprintln!(
+                "error: {name}: skipped: the file is not valid UTF-8 (at byte {})",
+                err.utf8_error().valid_up_to()
+            );
+            if mode == Mode::Write {
+                // A pipeline still gets its bytes back, untouched.
+                let mut out = Stdout::lock();
+                let _ = out.write_all(err.as_bytes());
+                if let Err(err) = out.finish() {
+                    eprintln!("error: {}", stdout_error(err));
+                }
+            }
             return ExitStatus::Error;
         }
     };
@@ -214,7 +230,11 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
             eprintln!("error: {err}");
             if mode == Mode::Write {
                 // A pipeline still gets its text back, untouched.
-                print!("{text}");
+                let mut out = Stdout::lock();
+                let _ = out.write_all(text.as_bytes());
+                if let Err(err) = out.finish() {
+                    eprintln!("error: {}", stdout_error(err));
+                }
             }
             return ExitStatus::Error;
         }
@@ -226,8 +246,7 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
         }
         Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Stdout::lock();
     let file = &project.files[0];
     let mut status = ExitStatus::Clean;
     let findings = if mode == Mode::Write {
@@ -248,7 +267,10 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
     } else {
         print_findings(&project.files, &first, args, mode, &mut out)
     };
-    let _ = out.flush();
+    if let Err(err) = out.finish() {
+        eprintln!("error: {}", stdout_error(err));
+        status = ExitStatus::Error;
+    }
     for err in &project.errors {
         eprintln!("error: {err}");
         status = ExitStatus::Error;
@@ -424,13 +446,21 @@ fn explain(code: &str) -> ExitStatus {
     {
         Some(rule) => {
             let (finds, fix) = rule.table_row();
-            println!(
+            let mut out = Stdout::lock();
+            let _ = writeln!(
+                out,
                 "{} ({})\n\nFinds: {finds}\nFix: {fix}\n",
                 rule.code(),
                 rule.name()
             );
-            println!("{}", rule.doc().trim_end());
-            ExitStatus::Clean
+            let _ = writeln!(out, "{}", rule.doc().trim_end());
+            match out.finish() {
+                Ok(()) => ExitStatus::Clean,
+                Err(err) => {
+                    eprintln!("error: {}", stdout_error(err));
+                    ExitStatus::Error
+                }
+            }
         }
         None => {
             let codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
@@ -441,6 +471,13 @@ fn explain(code: &str) -> ExitStatus {
             ExitStatus::Error
         }
     }
+}
+
+/// Output lost on the way to stdout (a broken pipe is not an error).
+fn stdout_error(err: std::io::Error) -> Error {
+    Error::Usage(format!(
+        "cannot write to stdout: {err}; the output is incomplete"
+    ))
 }
 
 /// `--statistics`: findings per rule, most first.

@@ -625,8 +625,12 @@ fn github_json_lines_and_statistics() {
         temp.path(),
         &["--check", "--statistics", "--format", "json-lines"],
     );
-    let printed = stdout(&statistics);
-    let table: Vec<&str> = printed.lines().filter(|l| !l.starts_with('{')).collect();
+    // The table goes to stderr, so that stdout stays JSON.
+    let printed = stderr(&statistics);
+    let table: Vec<&str> = printed
+        .lines()
+        .filter(|l| !l.starts_with("Scanned"))
+        .collect();
     assert_eq!(table.len(), 2, "{table:?}");
     assert!(
         table[0]
