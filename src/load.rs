@@ -71,6 +71,9 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
         }
     };
     if !all && !keep(&bytes) {
+        if let Err(err) = crate::source::check_text(&display, &bytes) {
+            return Read::Failed(err);
+        }
         return Read::Skipped(Skipped {
             path: path.to_owned(),
             imports: import_lines(&bytes),

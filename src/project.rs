@@ -188,6 +188,10 @@ pub struct Project {
     suppressed: std::sync::OnceLock<usize>,
     /// Files looked at, parsed or not.
     pub scanned: usize,
+    /// Pairs of files (by index) that one applied fix edits together, or
+    /// whose finding is in one and whose edits are in the other: such files
+    /// are written all together or not at all.
+    pub links: Vec<(usize, usize)>,
 }
 
 impl Project {
@@ -205,6 +209,7 @@ impl Project {
             errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
+            links: Vec::new(),
         }
     }
 
@@ -225,6 +230,7 @@ impl Project {
             files,
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
+            links: Vec::new(),
         })
     }
 
@@ -376,6 +382,7 @@ impl Project {
         loop {
             let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
             let mut count_by_file = vec![0; self.files.len()];
+            let mut links = Vec::new();
             for (file, list) in diagnostics.iter().enumerate() {
                 // Last first, and never a finding inside another's range in
                 // the same pass: a run inside another run's argument is fixed
@@ -430,6 +437,9 @@ impl Project {
                     }
                     taken_ranges.push(diagnostic.range);
                     for (f, edit) in edits {
+                        if f != file {
+                            links.push((file, f));
+                        }
                         taken.entry(f).or_default().push(edit);
                     }
                     count_by_file[file] += 1;
@@ -476,6 +486,7 @@ impl Project {
                 continue;
             }
             let applied = count_by_file.iter().sum();
+            self.links.extend(links);
             for (file, count) in count_by_file.into_iter().enumerate() {
                 self.files[file].applied += count;
             }

@@ -1,6 +1,7 @@
 //! A whole run: discover the files, load and analyse them as one project,
 //! then print or write in a stable (sorted) order and choose the exit status.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +15,7 @@ use crate::output::progress::Progress;
 use crate::output::{Positions, Stdout, diff, json, plural, text, use_color};
 use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
-use crate::write::write_atomic;
+use crate::write::stage;
 
 pub fn run(args: &Args) -> ExitStatus {
     if let Some(code) = &args.explain {
@@ -38,7 +39,7 @@ pub fn run(args: &Args) -> ExitStatus {
     let args = &args;
     let mode = args.mode();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        return run_stdin(args, mode);
+        return run_stdin(args, mode, &configs[0], &cwd);
     }
     let discovered = match discover(&args.paths, &args.exclude, &configs) {
         Ok(discovered) => discovered,
@@ -89,8 +90,14 @@ pub fn run(args: &Args) -> ExitStatus {
     errors.append(&mut project.errors);
 
     let mut out = Stdout::lock();
+    let mut written = None;
     let findings = match mode {
-        Mode::Write => write_fixes(&project.files, &remaining, args, &mut out, &mut errors),
+        Mode::Write => {
+            let report = write_fixes(&project, &first, &remaining, args, &mut out, &mut errors);
+            let left = report.left;
+            written = Some(report);
+            left
+        }
         Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
     };
     if args.statistics {
@@ -116,9 +123,8 @@ pub fn run(args: &Args) -> ExitStatus {
     }
     let summary = Summary {
         scanned: project.scanned,
-        files: &project.files,
         first: &first,
-        remaining: &remaining,
+        written: written.as_ref(),
         errors: errors.len(),
         suppressed: project.suppressed(),
     };
@@ -173,7 +179,10 @@ fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error>
         .iter()
         .map(|p| {
             if p.as_os_str() == "-" {
-                cwd.to_owned()
+                // Text from stdin is configured as the file it stands for.
+                args.stdin_filename
+                    .as_ref()
+                    .map_or_else(|| cwd.to_owned(), |name| cwd.join(name))
             } else {
                 p.clone()
             }
@@ -192,7 +201,7 @@ fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error>
 /// `unnest -`: one file's text from stdin, for editors and pipelines. With
 /// `--write` the fixed text goes to stdout (the text as it was when nothing
 /// applies); otherwise the diff or the diagnostics, as for a file.
-fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
+fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) -> ExitStatus {
     if args.paths.len() != 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;
@@ -239,6 +248,9 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
+    if let Some(name) = &args.stdin_filename {
+        project.files[0].ignored = config.ignored_rules(&cwd.join(name));
+    }
     let (first, remaining) = match mode {
         Mode::Check => {
             let found = project.analyze();
@@ -261,7 +273,10 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
         let _ = write!(out, "{contents}");
         let positions = Positions::new(file, &file.text);
         for d in &remaining[0] {
-            eprintln!("{}", text::diagnostic_line(&name, &positions, d));
+            eprintln!(
+                "{}",
+                text::diagnostic_line(&name, &positions, d, args.unsafe_fixes)
+            );
         }
         remaining[0].len()
     } else {
@@ -312,7 +327,11 @@ fn print_findings(
         match mode {
             Mode::Check => {
                 for d in diagnostics {
-                    let _ = writeln!(out, "{}", text::diagnostic_line(display, &positions, d));
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        text::diagnostic_line(display, &positions, d, args.unsafe_fixes)
+                    );
                 }
             }
             _ => {
@@ -326,7 +345,10 @@ fn print_findings(
                         .as_ref()
                         .is_some_and(|f| f.is_applicable(args.unsafe_fixes))
                 }) {
-                    eprintln!("{}", text::diagnostic_line(display, &positions, d));
+                    eprintln!(
+                        "{}",
+                        text::diagnostic_line(display, &positions, d, args.unsafe_fixes)
+                    );
                 }
             }
         }
@@ -371,15 +393,56 @@ fn file_diff(file: &ProjectFile, color: bool) -> String {
 /// writes no other, so every file is either old or new.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// `--write`: write every changed file, then print what remains; returns how
-/// many findings remain.
+/// What `--write` did.
+struct Written {
+    /// Findings left in the files as they are now on disk.
+    left: usize,
+    /// Fixes written (a fix counts once its whole group is written).
+    fixes: usize,
+    /// Files written.
+    files: usize,
+    /// Changed files that were not written.
+    refused: usize,
+}
+
+/// The groups of files that must be written together: files that one fix
+/// changes together, transitively (`links`), each group sorted; a file no
+/// fix links is a group of its own.
+fn write_groups(count: usize, links: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..count).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(a, b) in links {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..count {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// `--write`: write every changed file, each group of files that fixes link
+/// all or none (staged first, renamed once all are staged), then print what
+/// remains in the files as they are on disk.
 fn write_fixes(
-    files: &[ProjectFile],
+    project: &Project,
+    first: &[Vec<Diagnostic>],
     remaining: &[Vec<Diagnostic>],
     args: &Args,
     out: &mut impl Write,
     errors: &mut Vec<Error>,
-) -> usize {
+) -> Written {
+    let files = &project.files;
     // The folders the run covers: each folder given, and the folder of each
     // file given (a link given by name may point next to itself, not away).
     let roots: Vec<PathBuf> = args
@@ -394,18 +457,34 @@ fn write_fixes(
             }
         })
         .collect();
-    let mut left = 0;
-    let mut json_items = Vec::new();
-    let mut not_written = 0;
-    for (file, diagnostics) in files.iter().zip(remaining) {
-        let source = &file.source;
-        if file.is_changed() {
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                not_written += 1;
-                continue;
-            }
-            let written = file.contents().and_then(|contents| {
-                write_atomic(
+    let mut written = vec![false; files.len()];
+    let mut report = Written {
+        left: 0,
+        fixes: 0,
+        files: 0,
+        refused: 0,
+    };
+    let mut interrupted = 0;
+    for group in write_groups(files.len(), &project.links) {
+        let changed: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| files[i].is_changed())
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted += changed.len();
+            report.refused += changed.len();
+            continue;
+        }
+        let mut staged = Vec::new();
+        let mut failure = None;
+        for &i in &changed {
+            let source = &files[i].source;
+            let result = files[i].contents().and_then(|contents| {
+                stage(
                     &source.path,
                     &source.display,
                     &roots,
@@ -413,29 +492,82 @@ fn write_fixes(
                     contents.as_bytes(),
                 )
             });
-            if let Err(err) = written {
-                errors.push(err);
+            match result {
+                Ok(file) => staged.push(file),
+                Err(err) => {
+                    failure = Some((i, err));
+                    break;
+                }
             }
         }
-        left += diagnostics.len();
-        let positions = Positions::new(file, &file.text);
+        if let Some((culprit, err)) = failure {
+            // Dropping the staged files removes them: the group stays old.
+            drop(staged);
+            errors.push(err);
+            if changed.len() > 1 {
+                let others: Vec<&str> = changed
+                    .iter()
+                    .filter(|&&i| i != culprit)
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                let all: Vec<&str> = changed
+                    .iter()
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                errors.push(Error::Usage(format!(
+                    "{}: not written: fixed together with {}, which could not be written; the group ({}) is left as it was",
+                    others.join(", "),
+                    files[culprit].source.display,
+                    all.join(", ")
+                )));
+            }
+            report.refused += changed.len();
+            continue;
+        }
+        let mut all = true;
+        for (file, &i) in staged.into_iter().zip(&changed) {
+            match file.commit() {
+                Ok(()) => written[i] = true,
+                Err(err) => {
+                    all = false;
+                    errors.push(err);
+                }
+            }
+        }
+        report.files += changed.iter().filter(|&&i| written[i]).count();
+        report.refused += changed.iter().filter(|&&i| !written[i]).count();
+        if all {
+            report.fixes += group.iter().map(|&i| files[i].applied).sum::<usize>();
+        }
+    }
+    let mut json_items = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        // A file that was not written still holds what was first found.
+        let (diagnostics, text) = if file.is_changed() && !written[i] {
+            (&first[i], &file.original)
+        } else {
+            (&remaining[i], &file.text)
+        };
+        report.left += diagnostics.len();
+        let positions = Positions::new(file, text);
         for d in diagnostics {
             if args.format != Format::Text {
-                json_items.push(json::diagnostic(files, file, &file.text, d));
+                json_items.push(json::diagnostic(files, file, text, d));
             } else {
-                let line = text::diagnostic_line(&source.display, &positions, d);
+                let line =
+                    text::diagnostic_line(&file.source.display, &positions, d, args.unsafe_fixes);
                 let _ = writeln!(out, "{line}");
             }
         }
     }
     json::emit(args.format, &json_items, out);
-    if not_written > 0 {
+    if interrupted > 0 {
         errors.push(Error::Usage(format!(
             "interrupted: {} not written; every file is either as it was or fully fixed",
-            plural(not_written, "fixed file was")
+            plural(interrupted, "fixed file was")
         )));
     }
-    left
+    report
 }
 
 /// `--explain CODE`: the rule's documentation.
@@ -507,9 +639,9 @@ fn print_statistics(found: &[Vec<Diagnostic>], out: &mut impl Write) {
 
 struct Summary<'a> {
     scanned: usize,
-    files: &'a [ProjectFile],
     first: &'a [Vec<Diagnostic>],
-    remaining: &'a [Vec<Diagnostic>],
+    /// What `--write` did.
+    written: Option<&'a Written>,
     errors: usize,
     suppressed: usize,
 }
@@ -529,20 +661,23 @@ impl Summary<'_> {
         };
         let (safe, with_unsafe) = (fixable(false), fixable(true));
         let mut parts = vec![format!("Scanned {}", plural(self.scanned, "file"))];
-        match mode {
-            Mode::Write => {
-                // One fix can resolve several findings (a helper awaited at
-                // two call sites), and one finding can take two fixes: count
-                // the findings that are gone.
-                let changed = self.files.iter().filter(|f| f.is_changed()).count();
-                let remaining: usize = self.remaining.iter().map(Vec::len).sum();
-                let applied = findings.saturating_sub(remaining);
+        match (mode, self.written) {
+            (Mode::Write, Some(written)) => {
+                // The fixes written, whatever they uncovered: a fix that
+                // makes a helper async fixes its finding and may reveal one
+                // in the helper's own callers.
                 parts.push(format!(
                     "fixed {} in {}",
-                    plural(applied, "finding"),
-                    plural(changed, "file")
+                    plural(written.fixes, "finding"),
+                    plural(written.files, "file")
                 ));
-                parts.push(format!("{} remaining", plural(remaining, "finding")));
+                if written.refused > 0 {
+                    parts.push(format!(
+                        "{} not written (see the errors)",
+                        plural(written.refused, "fixed file")
+                    ));
+                }
+                parts.push(format!("{} remaining", plural(written.left, "finding")));
             }
             _ => {
                 parts.push(plural(findings, "finding"));

@@ -169,3 +169,240 @@ fn write_stdin_passes_invalid_utf8_through() {
         stderr(&output)
     );
 }
+
+const HELPER: &str = "import asyncio\n\n\ndef _load(req):\n    data = asyncio.run(fetch(req))\n    return data + 1\n\n\nasync def fetch(req):\n    return req\n";
+const CALLER: &str =
+    "from pkg.helpers import _load\n\n\nasync def handle(req):\n    return _load(req)\n";
+
+fn set_read_only(path: &Path, read_only: bool) {
+    let mut permissions = fs::metadata(path).unwrap().permissions();
+    permissions.set_readonly(read_only);
+    fs::set_permissions(path, permissions).unwrap();
+}
+
+/// Compile `text` with CPython, as every fixed text must.
+fn compiles(text: &str) {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; compile(sys.stdin.read(), 'fixed', 'exec')",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(output.status.success(), "{text}\n{}", stderr(&output));
+}
+
+#[test]
+fn a_cross_file_fix_is_written_whole_or_not_at_all() {
+    let temp = tree(&[
+        ("pkg/__init__.py", b""),
+        ("pkg/helpers.py", HELPER.as_bytes()),
+        ("pkg/views.py", CALLER.as_bytes()),
+    ]);
+    let helpers = temp.path().join("pkg/helpers.py");
+    set_read_only(&helpers, true);
+    let output = run_in(temp.path(), &["--write", "."]);
+    set_read_only(&helpers, false);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    // Neither file of the group changed, and no temporary file is left.
+    assert_eq!(read(temp.path(), "pkg/helpers.py"), HELPER);
+    assert_eq!(read(temp.path(), "pkg/views.py"), CALLER);
+    let names: Vec<String> = fs::read_dir(temp.path().join("pkg"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    assert!(
+        err.contains("pkg/helpers.py: cannot write: it is read-only"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pkg/views.py: not written: fixed together with pkg/helpers.py"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fixed 0 findings in 0 files, 2 fixed files not written"),
+        "{err}"
+    );
+    // The finding is still reported, where it is on disk.
+    assert!(
+        stdout(&output).starts_with("pkg/views.py:5:12: UNN007"),
+        "{}",
+        stdout(&output)
+    );
+    // Once writable, the next run fixes both.
+    let output = run_in(temp.path(), &["--write", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("fixed 1 finding in 2 files"),
+        "{}",
+        stderr(&output)
+    );
+    let views = read(temp.path(), "pkg/views.py");
+    assert!(views.contains("return await _load(req)"), "{views}");
+    assert!(read(temp.path(), "pkg/helpers.py").contains("async def _load(req)"));
+    compiles(&views);
+    compiles(&read(temp.path(), "pkg/helpers.py"));
+}
+
+#[test]
+fn the_summary_counts_only_fixes_written_and_names_the_rest() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", BROKEN.as_bytes())]);
+    set_read_only(&temp.path().join("b.py"), true);
+    let output = run_in(temp.path(), &["--write", "."]);
+    set_read_only(&temp.path().join("b.py"), false);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(read(temp.path(), "a.py"), FIXED);
+    assert_eq!(read(temp.path(), "b.py"), BROKEN);
+    assert!(err.contains("b.py: cannot write: it is read-only"), "{err}");
+    assert!(
+        err.contains("fixed 1 finding in 1 file, 1 fixed file not written (see the errors), 1 finding remaining"),
+        "{err}"
+    );
+    assert!(
+        stdout(&output).starts_with("b.py:5:12: UNN001"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// A fix whose result holds a finding it uncovered still counts as written.
+#[test]
+fn the_summary_counts_a_fix_that_uncovers_a_finding() {
+    let source = "import asyncio\n\n\ndef _load(req):\n    data = asyncio.run(fetch(req))\n    return data + 1\n\n\ndef _mid(req):\n    return _load(req) * 2\n\n\nasync def fetch(req):\n    return req\n\n\nasync def handle(req):\n    return _mid(req)\n\n\nclass C:\n    x = _load(1)\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(temp.path(), &["--write", "."]);
+    let err = stderr(&output);
+    assert_ne!(read(temp.path(), "a.py"), source);
+    compiles(&read(temp.path(), "a.py"));
+    assert!(
+        err.contains("fixed 1 finding in 1 file, 1 finding remaining"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_with_several_hard_links_is_not_split_from_them() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    fs::hard_link(temp.path().join("a.py"), temp.path().join("other.txt")).unwrap();
+    let output = run_in(temp.path(), &["--write", "a.py"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a.py: cannot write: it has 2 hard links"),
+        "{err}"
+    );
+    assert_eq!(read(temp.path(), "a.py"), BROKEN);
+    assert_eq!(read(temp.path(), "other.txt"), BROKEN);
+}
+
+/// Files that are not text are named with the reason even when they mention
+/// no loop word (the byte prefilter would otherwise pass over them).
+#[test]
+fn a_py_file_that_is_not_text_is_named_even_without_a_loop_word() {
+    let temp = tree(&[
+        ("nul.py", b"x = 1\0\n"),
+        ("latin.py", b"x = '\xe9'\n"),
+        ("ok.py", b"x = 1\n"),
+    ]);
+    let output = run_in(temp.path(), &["--check", "."]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nul.py: skipped: the file contains NUL bytes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("latin.py: skipped: the file is not valid UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains("2 errors"), "{err}");
+}
+
+#[test]
+fn a_tool_table_with_a_bad_unnest_entry_is_an_error() {
+    let temp = tree(&[
+        ("pyproject.toml", b"[tool]\nunnest = 5\n"),
+        ("a.py", BROKEN.as_bytes()),
+    ]);
+    let output = run_in(temp.path(), &["--check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("pyproject.toml: `tool.unnest` must be a table"),
+        "{}",
+        stderr(&output)
+    );
+    // Written as an inline table, it is read.
+    fs::write(
+        temp.path().join("pyproject.toml"),
+        "[tool]\nunnest = { ignore = [\"UNN001\"] }\n",
+    )
+    .unwrap();
+    let output = run_in(temp.path(), &["--check", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn check_with_unsafe_fixes_does_not_ask_for_them() {
+    let source =
+        "import asyncio\n\n\nasync def f(ids):\n    return sum(asyncio.run(g(i)) for i in ids)\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = run_in(temp.path(), &["--check", "a.py"]);
+    assert!(stdout(&output).contains("[fix: unsafe, use --unsafe-fixes]"));
+    let output = run_in(temp.path(), &["--check", "--unsafe-fixes", "a.py"]);
+    assert!(
+        stdout(&output).contains("[fix: unsafe]"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("use --unsafe-fixes"));
+}
+
+#[test]
+fn stdin_follows_the_configuration_of_its_file_name() {
+    let temp = tree(&[
+        (
+            "pyproject.toml",
+            b"[tool.unnest]\nper-file-ignores = { \"tests/*\" = [\"UNN001\"] }\n",
+        ),
+        ("sub/unnest.toml", b"ignore = [\"UNN001\"]\n"),
+    ]);
+    let ignored = with_stdin(
+        temp.path(),
+        &["--check", "-", "--stdin-filename", "tests/test_a.py"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(ignored.status.code(), Some(0), "{}", stderr(&ignored));
+    assert_eq!(stdout(&ignored), "");
+    let ignored = with_stdin(
+        temp.path(),
+        &["--check", "-", "--stdin-filename", "sub/a.py"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(ignored.status.code(), Some(0), "{}", stderr(&ignored));
+    let reported = with_stdin(
+        temp.path(),
+        &["--check", "-", "--stdin-filename", "app.py"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(reported.status.code(), Some(1));
+    assert!(stdout(&reported).starts_with("app.py:5:12: UNN001"));
+    // --write leaves an ignored finding's text alone.
+    let written = with_stdin(
+        temp.path(),
+        &["--write", "-", "--stdin-filename", "tests/test_a.py"],
+        BROKEN.as_bytes(),
+    );
+    assert_eq!(stdout(&written), BROKEN);
+}
