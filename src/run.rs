@@ -98,7 +98,9 @@ pub fn run(args: &Args) -> ExitStatus {
             written = Some(report);
             left
         }
-        Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
+        Mode::Check | Mode::Diff => {
+            print_findings(&project.files, &first, args, mode, &mut out, &mut errors)
+        }
     };
     if args.statistics {
         let counted = if mode == Mode::Write {
@@ -280,7 +282,13 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
         }
         remaining[0].len()
     } else {
-        print_findings(&project.files, &first, args, mode, &mut out)
+        let mut errors = Vec::new();
+        let findings = print_findings(&project.files, &first, args, mode, &mut out, &mut errors);
+        for err in errors {
+            eprintln!("error: {err}");
+            status = ExitStatus::Error;
+        }
+        findings
     };
     if let Err(err) = out.finish() {
         eprintln!("error: {}", stdout_error(err));
@@ -307,6 +315,7 @@ fn print_findings(
     args: &Args,
     mode: Mode,
     out: &mut impl Write,
+    errors: &mut Vec<Error>,
 ) -> usize {
     let color = use_color(args.color);
     let mut findings = 0;
@@ -336,7 +345,12 @@ fn print_findings(
             }
             _ => {
                 if file.is_changed() {
-                    let _ = write!(out, "{}", file_diff(file, color));
+                    match file_diff(file, color) {
+                        Ok(patch) => {
+                            let _ = write!(out, "{patch}");
+                        }
+                        Err(err) => errors.push(err),
+                    }
                 }
                 // Findings the diff cannot show go to stderr, so the patch on
                 // stdout stays clean.
@@ -357,36 +371,17 @@ fn print_findings(
     findings
 }
 
-/// The dry-run diff of one file: a patch of the file, or for a notebook one
-/// readable diff per changed cell (`nb.ipynb:cell 3`), since a patch of the
-/// JSON would be unreadable.
-fn file_diff(file: &ProjectFile, color: bool) -> String {
+/// The dry-run diff of one file: a patch of the file as `--write` would
+/// write it. For a notebook that is a patch of its JSON, which reads well
+/// since only the changed cells' source strings differ, and which `git apply`
+/// takes like any other.
+fn file_diff(file: &ProjectFile, color: bool) -> Result<String, Error> {
     let source = &file.source;
-    match &file.notebook {
-        None => diff::unified_diff(
-            &source.display,
-            &source.with_bom(&file.original),
-            &source.with_bom(&file.text),
-            color,
-        ),
-        Some(notebook) => {
-            let old = notebook.pieces(&file.original);
-            let new = notebook.pieces(&file.text);
-            let sources = notebook.cell_sources(&file.text);
-            let mut out = String::new();
-            for (position, cell) in notebook.cells.iter().enumerate() {
-                if old.get(position) == new.get(position) {
-                    continue;
-                }
-                let label = format!("{}:cell {}", source.display, cell.index + 1);
-                let fixed = sources
-                    .as_ref()
-                    .map_or(new[position], |s| s[position].as_str());
-                out.push_str(&diff::unified_diff(&label, &cell.source, fixed, color));
-            }
-            out
-        }
-    }
+    let (old, new) = match &file.notebook {
+        None => (source.with_bom(&file.original), source.with_bom(&file.text)),
+        Some(_) => (source.with_bom(&source.text), file.contents()?),
+    };
+    Ok(diff::unified_diff(&source.display, &old, &new, color))
 }
 
 /// Set by SIGINT or SIGTERM: `--write` finishes the file it is writing and

@@ -406,3 +406,96 @@ fn stdin_follows_the_configuration_of_its_file_name() {
     );
     assert_eq!(stdout(&written), BROKEN);
 }
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "core.autocrlf=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every file's bytes under `dir`, by name (the `.git` folder left out).
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The dry run is a patch that `git apply` and `patch -p1` both take, and
+/// either gives exactly what `--write` gives: for notebooks (a patch of the
+/// `.ipynb` itself), a lone-CR file beside others, and names with spaces,
+/// tabs, newlines, quotes and non-ASCII characters.
+#[test]
+fn the_dry_run_patch_applies_with_git_and_patch_for_any_file() {
+    let notebook = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks/prices.ipynb"),
+    )
+    .unwrap();
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("nb.ipynb", notebook),
+        ("cr.py", BROKEN.replace('\n', "\r").into_bytes()),
+        ("plain.py", BROKEN.as_bytes().to_vec()),
+        ("with space.py", BROKEN.as_bytes().to_vec()),
+        ("caf\u{e9} \u{2013} \u{5b57}.py", BROKEN.as_bytes().to_vec()),
+        ("q\"uote.py", BROKEN.as_bytes().to_vec()),
+    ];
+    if cfg!(unix) {
+        files.push(("tab\there.py", BROKEN.as_bytes().to_vec()));
+        files.push(("new\nline.py", BROKEN.as_bytes().to_vec()));
+    }
+    let file_refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let written = tree(&file_refs);
+    let output = run_in(written.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = snapshot(written.path());
+    assert_ne!(expected, snapshot(tree(&file_refs).path()));
+
+    for tool in ["git", "patch"] {
+        let temp = tree(&file_refs);
+        let dry = run_in(temp.path(), &["--unsafe-fixes", "."]);
+        assert_eq!(dry.status.code(), Some(1), "{}", stderr(&dry));
+        let patch = temp.path().join("../fix.patch");
+        let patch = patch.with_file_name(format!(
+            "{}.patch",
+            temp.path().file_name().unwrap().to_string_lossy()
+        ));
+        fs::write(&patch, &dry.stdout).unwrap();
+        let applied = if tool == "git" {
+            git(temp.path(), &["init", "-q"]);
+            git(temp.path(), &["apply", patch.to_str().unwrap()])
+        } else {
+            Command::new("patch")
+                .current_dir(temp.path())
+                .args(["-p1", "-s", "-i", patch.to_str().unwrap()])
+                .output()
+                .unwrap()
+        };
+        let _ = fs::remove_file(&patch);
+        assert!(
+            applied.status.success(),
+            "{tool}: {}\n{}",
+            stderr(&applied),
+            stdout(&dry)
+        );
+        assert_eq!(snapshot(temp.path()), expected, "{tool}\n{}", stdout(&dry));
+    }
+}
