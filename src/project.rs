@@ -62,6 +62,8 @@ impl ProjectFile {
         source: SourceFile,
         plan: &Plan,
     ) -> Result<Self, Error> {
+        #[cfg(debug_assertions)]
+        debug_panic::file(&source.path);
         let notebook = if source.path.extension().is_some_and(|e| e == "ipynb") {
             let notebook = Notebook::parse(&source.text).map_err(|reason| Error::Decode {
                 path: source.display.clone(),
@@ -234,8 +236,31 @@ impl Project {
         })
     }
 
+    /// The files and errors of several projects as one, for reporting only
+    /// (no fix links them).
+    pub fn merged<'p>(parts: impl Iterator<Item = &'p mut Project>) -> Project {
+        let mut project = Project {
+            files: Vec::new(),
+            errors: Vec::new(),
+            suppressed: std::sync::OnceLock::new(),
+            scanned: 0,
+            links: Vec::new(),
+        };
+        let mut suppressed = 0;
+        for part in parts {
+            project.files.append(&mut part.files);
+            project.errors.append(&mut part.errors);
+            project.scanned += part.scanned;
+            suppressed += part.suppressed();
+        }
+        let _ = project.suppressed.set(suppressed);
+        project
+    }
+
     /// Every finding in every file, per file in source order.
     pub fn analyze(&self) -> Vec<Vec<Diagnostic>> {
+        #[cfg(debug_assertions)]
+        debug_panic::project(&self.files);
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
         let graph = Graph::build(&views);
         let names = NameUses::collect(&graph);
@@ -504,6 +529,36 @@ impl Project {
                 target.text = text;
             }
             return Some(applied);
+        }
+    }
+}
+
+/// Panics on demand, to test that a panic is reported per file: honoured in
+/// debug builds only, so a release never reads these variables.
+#[cfg(debug_assertions)]
+mod debug_panic {
+    use std::path::Path;
+
+    fn named(variable: &str, path: &Path) -> bool {
+        std::env::var_os(variable).is_some_and(|name| path.file_name() == Some(name.as_os_str()))
+    }
+
+    /// `UNNEST_DEBUG_PANIC=NAME`: parsing the file NAME panics.
+    pub fn file(path: &Path) {
+        if named("UNNEST_DEBUG_PANIC", path) {
+            panic!("debug panic while parsing {}", path.display());
+        }
+    }
+
+    /// `UNNEST_DEBUG_PANIC_TOGETHER=NAME`: analysing the file NAME with
+    /// others panics, and alone it does not.
+    pub fn project(files: &[super::ProjectFile]) {
+        if files.len() > 1
+            && files
+                .iter()
+                .any(|f| named("UNNEST_DEBUG_PANIC_TOGETHER", &f.source.path))
+        {
+            panic!("debug panic while analysing the files together");
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
 use crate::write::stage;
 
+mod isolate;
+
 pub fn run(args: &Args) -> ExitStatus {
     if let Some(code) = &args.explain {
         return explain(code);
@@ -56,37 +58,56 @@ pub fn run(args: &Args) -> ExitStatus {
     }
     let started = std::time::Instant::now();
     let progress = Progress::new(discovered.files.len(), args.quiet);
-    let mut project = Project::load_with_progress(&discovered.files, &cwd, &|| progress.tick());
+    let process = |files: &[PathBuf], tick: &(dyn Fn() + Sync), review: bool| {
+        let mut project = Project::load_with_progress(files, &cwd, tick);
+        for file in &mut project.files {
+            // The configuration of the path given that holds this file.
+            let absolute = std::fs::canonicalize(&file.source.path)
+                .unwrap_or_else(|_| file.source.path.clone());
+            let config = args
+                .paths
+                .iter()
+                .zip(&configs)
+                .find(|(path, _)| {
+                    std::fs::canonicalize(path).is_ok_and(|p| absolute.starts_with(p))
+                })
+                .map_or(&configs[0], |(_, config)| config);
+            file.ignored = config.ignored_rules(&file.source.path);
+        }
+        let (first, remaining) = match mode {
+            Mode::Check => {
+                let found = project.analyze();
+                (found.clone(), found)
+            }
+            Mode::Write if review => {
+                let mut ask = ask_on_stdin;
+                project.fix_reviewed(args.unsafe_fixes, Some(&mut ask))
+            }
+            Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+        };
+        (project, first, remaining)
+    };
+    let mut errors = discovered.errors;
+    let processed =
+        isolate::guarded(|| process(&discovered.files, &|| progress.tick(), args.interactive));
     progress.finish();
+    let (mut project, first, remaining) = match processed {
+        Ok(processed) => processed,
+        Err(panic) => isolate::recover(
+            &discovered.files,
+            &cwd,
+            &panic,
+            mode,
+            &mut errors,
+            &|files, counts| process(files, &|| {}, counts && args.interactive),
+        ),
+    };
+    project.scanned = discovered.files.len();
     if args.verbose {
         for file in &project.files {
             eprintln!("parsed {}", file.source.display);
         }
     }
-    for file in &mut project.files {
-        // The configuration of the path given that holds this file.
-        let absolute =
-            std::fs::canonicalize(&file.source.path).unwrap_or_else(|_| file.source.path.clone());
-        let config = args
-            .paths
-            .iter()
-            .zip(&configs)
-            .find(|(path, _)| std::fs::canonicalize(path).is_ok_and(|p| absolute.starts_with(p)))
-            .map_or(&configs[0], |(_, config)| config);
-        file.ignored = config.ignored_rules(&file.source.path);
-    }
-    let (first, remaining) = match mode {
-        Mode::Check => {
-            let found = project.analyze();
-            (found.clone(), found)
-        }
-        Mode::Write if args.interactive => {
-            let mut ask = ask_on_stdin;
-            project.fix_reviewed(args.unsafe_fixes, Some(&mut ask))
-        }
-        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
-    };
-    let mut errors = discovered.errors;
     errors.append(&mut project.errors);
 
     let mut out = Stdout::lock();
@@ -235,8 +256,28 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
             return ExitStatus::Error;
         }
     };
-    let mut project = match Project::from_texts(&[(&name, &text)]) {
-        Ok(project) => project,
+    let processed = isolate::guarded(|| {
+        let mut project = Project::from_texts(&[(&name, &text)])?;
+        if let Some(name) = &args.stdin_filename {
+            project.files[0].ignored = config.ignored_rules(&cwd.join(name));
+        }
+        let (first, remaining) = match mode {
+            Mode::Check => {
+                let found = project.analyze();
+                (found.clone(), found)
+            }
+            Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+        };
+        Ok((project, first, remaining))
+    })
+    .unwrap_or_else(|message| {
+        Err(Error::Internal {
+            path: name.clone(),
+            message,
+        })
+    });
+    let (project, first, remaining) = match processed {
+        Ok(processed) => processed,
         Err(err) => {
             eprintln!("error: {err}");
             if mode == Mode::Write {
@@ -249,16 +290,6 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
             }
             return ExitStatus::Error;
         }
-    };
-    if let Some(name) = &args.stdin_filename {
-        project.files[0].ignored = config.ignored_rules(&cwd.join(name));
-    }
-    let (first, remaining) = match mode {
-        Mode::Check => {
-            let found = project.analyze();
-            (found.clone(), found)
-        }
-        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
     };
     let mut out = Stdout::lock();
     let file = &project.files[0];
@@ -345,7 +376,14 @@ fn print_findings(
             }
             _ => {
                 if file.is_changed() {
-                    match file_diff(file, color) {
+                    let patch =
+                        isolate::guarded(|| file_diff(file, color)).unwrap_or_else(|message| {
+                            Err(Error::Internal {
+                                path: display.clone(),
+                                message,
+                            })
+                        });
+                    match patch {
                         Ok(patch) => {
                             let _ = write!(out, "{patch}");
                         }
@@ -478,7 +516,13 @@ fn write_fixes(
         let mut failure = None;
         for &i in &changed {
             let source = &files[i].source;
-            let result = files[i].contents().and_then(|contents| {
+            let contents = isolate::guarded(|| files[i].contents()).unwrap_or_else(|message| {
+                Err(Error::Internal {
+                    path: source.display.clone(),
+                    message,
+                })
+            });
+            let result = contents.and_then(|contents| {
                 stage(
                     &source.path,
                     &source.display,

@@ -499,3 +499,106 @@ fn the_dry_run_patch_applies_with_git_and_patch_for_any_file() {
         assert_eq!(snapshot(temp.path()), expected, "{tool}\n{}", stdout(&dry));
     }
 }
+
+/// The debug-only trigger (`UNNEST_DEBUG_PANIC`) makes handling one file
+/// panic: that file is named, the others are still checked, exit 2.
+#[test]
+fn a_panic_in_one_file_is_an_error_naming_it_and_the_others_are_processed() {
+    let temp = tree(&[
+        ("a.py", BROKEN.as_bytes()),
+        ("nb.py", BROKEN.as_bytes()),
+        ("z.py", BROKEN.as_bytes()),
+    ]);
+    for args in [&["--check", "."][..], &["."], &["--format", "json", "."]] {
+        let output = unnest()
+            .current_dir(temp.path())
+            .args(args)
+            .env("UNNEST_DEBUG_PANIC", "nb.py")
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("error: internal error while checking nb.py: debug panic"),
+            "{err}"
+        );
+        assert!(err.contains("please report it with the file"), "{err}");
+        assert!(
+            !err.contains("panicked at"),
+            "the default message is kept quiet: {err}"
+        );
+        let out = stdout(&output);
+        assert!(
+            out.contains("a.py") && out.contains("z.py"),
+            "{args:?}: {out}"
+        );
+        assert!(!out.contains("nb.py"), "{out}");
+    }
+    let output = unnest()
+        .current_dir(temp.path())
+        .args(["--write", "."])
+        .env("UNNEST_DEBUG_PANIC", "nb.py")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(read(temp.path(), "a.py"), FIXED);
+    assert_eq!(read(temp.path(), "z.py"), FIXED);
+    assert_eq!(read(temp.path(), "nb.py"), BROKEN);
+    // From stdin, the text passes through.
+    let output = {
+        use std::io::Write as _;
+        let mut child = unnest()
+            .current_dir(temp.path())
+            .args(["--write", "-", "--stdin-filename", "nb.py"])
+            .env("UNNEST_DEBUG_PANIC", "nb.py")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(BROKEN.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), BROKEN);
+    assert!(stderr(&output).contains("internal error while checking nb.py"));
+}
+
+/// A panic that only the files together cause: each file is still reported
+/// alone in a dry run, and `--write` writes nothing; exit 2.
+#[test]
+fn a_panic_of_the_files_together_still_reports_each_file() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes()), ("b.py", BROKEN.as_bytes())]);
+    let output = unnest()
+        .current_dir(temp.path())
+        .args(["--check", "."])
+        .env("UNNEST_DEBUG_PANIC_TOGETHER", "b.py")
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("internal error while checking the files together"),
+        "{err}"
+    );
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    let output = unnest()
+        .current_dir(temp.path())
+        .args(["--write", "."])
+        .env("UNNEST_DEBUG_PANIC_TOGETHER", "b.py")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("nothing was written"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(temp.path(), "a.py"), BROKEN);
+    assert_eq!(read(temp.path(), "b.py"), BROKEN);
+}

@@ -54,7 +54,7 @@ fn header_name(prefix: &str, name: &str) -> String {
     let full = format!("{prefix}{name}");
     let needs_quotes = full
         .bytes()
-        .any(|b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x7f);
+        .any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b));
     if needs_quotes {
         let mut quoted = String::from("\"");
         for b in full.bytes() {
@@ -68,7 +68,7 @@ fn header_name(prefix: &str, name: &str) -> String {
                 0x08 => quoted.push_str("\\b"),
                 0x0b => quoted.push_str("\\v"),
                 0x0c => quoted.push_str("\\f"),
-                b if b < 0x20 || b >= 0x7f => quoted.push_str(&format!("\\{b:03o}")),
+                b if !(0x20..0x7f).contains(&b) => quoted.push_str(&format!("\\{b:03o}")),
                 b => quoted.push(b as char),
             }
         }
