@@ -171,7 +171,8 @@ pub enum Decision {
     Quit,
 }
 
-/// Asked about each fix: its diff, the file of the finding, the finding.
+/// Asked about each fix: its diff, where the finding is (`path:line:col`, or
+/// `path:cell N:line:col` in a notebook), the finding.
 pub type Reviewer<'r> = dyn FnMut(&str, &str, &Diagnostic) -> Decision + 'r;
 
 /// The state of a review across passes.
@@ -181,6 +182,8 @@ struct Review {
     quit: bool,
     color: bool,
     rejected: HashSet<String>,
+    /// Accepted fixes, not asked about again when a pass is retried.
+    accepted: HashSet<String>,
 }
 
 pub struct Project {
@@ -361,12 +364,35 @@ impl Project {
             edits.sort_by_key(|e| (e.range.start, e.range.end));
             let target = &self.files[f];
             let new = apply_edits(&target.text, edits.iter().copied());
-            out.push_str(&crate::output::diff::unified_diff(
-                &target.source.display,
-                &target.text,
-                &new,
-                color,
-            ));
+            let display = &target.source.display;
+            let cells = target.notebook.as_ref().and_then(|notebook| {
+                Some((
+                    notebook,
+                    notebook.cell_sources(&target.text)?,
+                    notebook.cell_sources(&new)?,
+                ))
+            });
+            match cells {
+                // A notebook is shown as its user sees it: the changed cells.
+                Some((notebook, old_cells, new_cells)) => {
+                    for (position, cell) in notebook.cells.iter().enumerate() {
+                        if old_cells[position] != new_cells[position] {
+                            out.push_str(&crate::output::diff::unified_diff(
+                                &format!("{display}:cell {}", cell.index + 1),
+                                &old_cells[position],
+                                &new_cells[position],
+                                color,
+                            ));
+                        }
+                    }
+                }
+                None => out.push_str(&crate::output::diff::unified_diff(
+                    display,
+                    &target.source.with_bom(&target.text),
+                    &target.source.with_bom(&new),
+                    color,
+                )),
+            }
         }
         out
     }
@@ -405,9 +431,10 @@ impl Project {
         mut reviewing: Option<(&mut Reviewer, &mut Review)>,
     ) -> Option<usize> {
         loop {
-            let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
-            let mut count_by_file = vec![0; self.files.len()];
-            let mut links = Vec::new();
+            // The fixes chosen, as if every one were accepted: a reviewer
+            // is then asked about them top-down, as the file reads.
+            let mut chosen: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut candidates = Vec::new();
             for (file, list) in diagnostics.iter().enumerate() {
                 // Last first, and never a finding inside another's range in
                 // the same pass: a run inside another run's argument is fixed
@@ -429,46 +456,77 @@ impl Project {
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
                     let blocked = edits.iter().any(|(f, edit)| {
                         self.files[*f].failed
-                            || taken
+                            || chosen
                                 .get(f)
                                 .is_some_and(|t| t.iter().any(|e| e.range.touches(edit.range)))
                     });
                     if blocked {
                         continue;
                     }
-                    if let Some((reviewer, review)) = reviewing.as_mut() {
+                    let mut key = None;
+                    if let Some((_, review)) = reviewing.as_ref() {
                         if review.quit {
                             continue;
                         }
-                        let key = self.fix_key(file, diagnostic, fix);
-                        if review.rejected.contains(&key) {
+                        let k = self.fix_key(file, diagnostic, fix);
+                        if review.rejected.contains(&k) {
                             continue;
                         }
-                        if !review.accept_all {
-                            let hunk = self.fix_hunk(file, fix, review.color);
-                            match reviewer(&hunk, &self.files[file].source.display, diagnostic) {
-                                Decision::Yes => {}
-                                Decision::All => review.accept_all = true,
-                                Decision::No => {
-                                    review.rejected.insert(key);
-                                    continue;
-                                }
-                                Decision::Quit => {
-                                    review.quit = true;
-                                    continue;
-                                }
-                            }
-                        }
+                        key = Some(k);
                     }
                     taken_ranges.push(diagnostic.range);
-                    for (f, edit) in edits {
-                        if f != file {
-                            links.push((file, f));
-                        }
-                        taken.entry(f).or_default().push(edit);
+                    for &(f, edit) in &edits {
+                        chosen.entry(f).or_default().push(edit);
                     }
-                    count_by_file[file] += 1;
+                    candidates.push((file, diagnostic, fix, edits, key));
                 }
+            }
+            if let Some((reviewer, review)) = reviewing.as_mut() {
+                candidates.sort_by_key(|(file, diagnostic, ..)| (*file, diagnostic.range.start));
+                let mut kept = Vec::new();
+                for candidate in candidates {
+                    let (file, diagnostic, fix, _, key) = &candidate;
+                    let key = key.clone().unwrap_or_default();
+                    let decision = if review.quit {
+                        Decision::Quit
+                    } else if review.accept_all || review.accepted.contains(&key) {
+                        Decision::Yes
+                    } else {
+                        let target = &self.files[*file];
+                        let at = crate::output::Positions::new(target, &target.text)
+                            .label(diagnostic.range.start);
+                        let hunk = self.fix_hunk(*file, fix, review.color);
+                        reviewer(
+                            &hunk,
+                            &format!("{}:{at}", target.source.display),
+                            diagnostic,
+                        )
+                    };
+                    match decision {
+                        Decision::Yes | Decision::All => {
+                            review.accept_all |= decision == Decision::All;
+                            review.accepted.insert(key);
+                            kept.push(candidate);
+                        }
+                        Decision::No => {
+                            review.rejected.insert(key);
+                        }
+                        Decision::Quit => review.quit = true,
+                    }
+                }
+                candidates = kept;
+            }
+            let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut count_by_file = vec![0; self.files.len()];
+            let mut links = Vec::new();
+            for (file, _, _, edits, _) in candidates {
+                for (f, edit) in edits {
+                    if f != file {
+                        links.push((file, f));
+                    }
+                    taken.entry(f).or_default().push(edit);
+                }
+                count_by_file[file] += 1;
             }
             if taken.is_empty() {
                 return None;

@@ -41,6 +41,12 @@ pub fn run(args: &Args) -> ExitStatus {
     let args = &args;
     let mode = args.mode();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.interactive {
+            eprintln!(
+                "error: --interactive reads its answers from stdin, so it cannot read the text from stdin too; use --write with `-`"
+            );
+            return ExitStatus::Error;
+        }
         return run_stdin(args, mode, &configs[0], &cwd);
     }
     let discovered = match discover(&args.paths, &args.exclude, &configs) {
@@ -168,8 +174,8 @@ pub fn run(args: &Args) -> ExitStatus {
 
 /// `--interactive`: show a fix on stderr and read the answer from stdin. The
 /// end of stdin counts as quitting.
-fn ask_on_stdin(hunk: &str, display: &str, d: &Diagnostic) -> Decision {
-    eprintln!("{display}: {} {}", d.rule.code(), d.message);
+fn ask_on_stdin(hunk: &str, at: &str, d: &Diagnostic) -> Decision {
+    eprintln!("{at}: {} {}", d.rule.code(), d.message);
     if let Some(fix) = &d.fix {
         eprintln!("fix: {}", fix.message);
     }

@@ -602,3 +602,42 @@ fn a_panic_of_the_files_together_still_reports_each_file() {
     assert_eq!(read(temp.path(), "a.py"), BROKEN);
     assert_eq!(read(temp.path(), "b.py"), BROKEN);
 }
+
+/// `--interactive` asks top-down, names `path:line:col` (cell-relative in a
+/// notebook), shows a notebook's cells as the user sees them, and cannot
+/// take both the text and the answers from stdin.
+#[test]
+fn interactive_asks_top_down_with_positions_in_the_users_coordinates() {
+    let source = "import asyncio\n\n\nasync def main():\n    a = asyncio.run(one())\n    b = asyncio.run(two())\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = with_stdin(temp.path(), &["--interactive", "a.py"], b"y\nn\n");
+    let err = stderr(&output);
+    let first = err.find("a.py:5:9: UNN001").expect(&err);
+    let second = err.find("a.py:6:9: UNN001").expect(&err);
+    assert!(first < second, "{err}");
+    let after = read(temp.path(), "a.py");
+    assert!(
+        after.contains("    a = await one()\n    b = asyncio.run(two())\n"),
+        "{after}"
+    );
+    compiles(&after);
+
+    let notebook = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks/prices.ipynb"),
+    )
+    .unwrap();
+    let temp = tree(&[("nb.ipynb", &notebook)]);
+    let output = with_stdin(temp.path(), &["--interactive", "nb.ipynb"], b"n\n");
+    let err = stderr(&output);
+    assert!(err.starts_with("nb.ipynb:cell 4:3:10: UNN001"), "{err}");
+    assert!(err.contains("+result = await price(\"apple\")\n"), "{err}");
+    // Nothing of the module unnest builds from the cells shows through: no
+    // cell boundary, and the magics as written.
+    assert!(!err.contains("unnest-cell-boundary"), "{err}");
+    assert!(err.contains(" %load_ext autoreload\n"), "{err}");
+    assert!(err.contains("--- a/nb.ipynb:cell 4"), "{err}");
+
+    let output = with_stdin(temp.path(), &["--interactive", "-"], source.as_bytes());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--interactive reads its answers from stdin"));
+}
