@@ -319,21 +319,22 @@ impl Project {
     /// Apply every applicable fix, pass after pass. Returns the findings of
     /// the files as they were, and those that remain.
     pub fn fix(&mut self, unsafe_fixes: bool) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
-        self.fix_reviewed(unsafe_fixes, None)
+        self.fix_reviewed(unsafe_fixes, None, false)
     }
 
-    /// [`Project::fix`], asking `reviewer` about each fix first (`--interactive`).
+    /// [`Project::fix`], asking `reviewer` about each fix first (`--interactive`),
+    /// with its diff coloured when `color` says.
     pub fn fix_reviewed(
         &mut self,
         unsafe_fixes: bool,
         mut reviewer: Option<&mut Reviewer>,
+        color: bool,
     ) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
         let mut parser = new_parser();
         let first = self.analyze();
         let mut current = first.clone();
         let mut review = Review {
-            color: std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none(),
+            color,
             ..Review::default()
         };
         for _ in 0..MAX_PASSES {

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::progress::Progress;
-use crate::output::{Positions, Stdout, diff, json, plural, text, use_color};
+use crate::output::{Positions, Stdout, diff, json, plural, text, use_color, use_color_stderr};
 use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
 use crate::write::stage;
@@ -87,7 +87,11 @@ pub fn run(args: &Args) -> ExitStatus {
             }
             Mode::Write if review => {
                 let mut ask = ask_on_stdin;
-                project.fix_reviewed(args.unsafe_fixes, Some(&mut ask))
+                project.fix_reviewed(
+                    args.unsafe_fixes,
+                    Some(&mut ask),
+                    use_color_stderr(args.color),
+                )
             }
             Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
         };

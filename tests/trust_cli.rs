@@ -641,3 +641,47 @@ fn interactive_asks_top_down_with_positions_in_the_users_coordinates() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--interactive reads its answers from stdin"));
 }
+
+/// `--color always` wins over `NO_COLOR` (a flag over the environment, as in
+/// Ruff), and `--color never` turns colour off in `--interactive` too.
+#[test]
+fn color_always_wins_over_no_color_and_never_reaches_interactive() {
+    let temp = tree(&[("a.py", BROKEN.as_bytes())]);
+    let output = unnest()
+        .current_dir(temp.path())
+        .args(["--color", "always", "a.py"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(stdout(&output).contains("\x1b[31m"), "{}", stdout(&output));
+    let output = with_stdin(
+        temp.path(),
+        &["--interactive", "--color", "always", "a.py"],
+        b"n\n",
+    );
+    assert!(stderr(&output).contains("\x1b[32m+"), "{}", stderr(&output));
+    let output = with_stdin(
+        temp.path(),
+        &["--interactive", "--color", "never", "a.py"],
+        b"n\n",
+    );
+    assert!(!stderr(&output).contains('\x1b'), "{}", stderr(&output));
+}
+
+/// Ruff's default excludes, by name at any depth; a folder named on the
+/// command line is walked whatever its name.
+#[test]
+fn default_excludes_are_ruffs_by_name_at_any_depth() {
+    let temp = tree(&[
+        ("a.py", BROKEN.as_bytes()),
+        ("src/build/m.py", BROKEN.as_bytes()),
+        ("nb/.ipynb_checkpoints/m.py", BROKEN.as_bytes()),
+        ("lib/site-packages/m.py", BROKEN.as_bytes()),
+        ("venv/m.py", BROKEN.as_bytes()),
+    ]);
+    let output = run_in(temp.path(), &["--check", "."]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(stdout(&output).starts_with("a.py:"));
+    let output = run_in(temp.path(), &["--check", "src/build", "venv"]);
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+}

@@ -54,15 +54,23 @@ impl<'a> Positions<'a> {
     }
 }
 
-/// Whether to colour what goes to stdout.
+/// Whether to colour what goes to stdout. `--color always` wins over
+/// `NO_COLOR`, as a command-line flag overrides the environment (and as in
+/// Ruff); `auto` colours a terminal unless `NO_COLOR` is set.
 pub fn use_color(choice: ColorChoice) -> bool {
+    color_for(choice, std::io::stdout().is_terminal())
+}
+
+/// Whether to colour what goes to stderr (the `--interactive` diffs).
+pub fn use_color_stderr(choice: ColorChoice) -> bool {
+    color_for(choice, std::io::stderr().is_terminal())
+}
+
+fn color_for(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
 }
 
