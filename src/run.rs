@@ -540,6 +540,7 @@ fn write_fixes(
                     &source.original,
                     contents.as_bytes(),
                 )
+                .map(|file| (file, contents))
             });
             match result {
                 Ok(file) => staged.push(file),
@@ -574,14 +575,49 @@ fn write_fixes(
             continue;
         }
         let mut all = true;
-        for (file, &i) in staged.into_iter().zip(&changed) {
+        let mut committed: Vec<(usize, String)> = Vec::new();
+        for ((file, contents), &i) in staged.into_iter().zip(&changed) {
+            if !all {
+                // Dropped: the temporary file goes, the file stays old.
+                continue;
+            }
             match file.commit() {
-                Ok(()) => written[i] = true,
+                Ok(()) => {
+                    written[i] = true;
+                    committed.push((i, contents));
+                }
                 Err(err) => {
                     all = false;
                     errors.push(err);
                 }
             }
+        }
+        if !all {
+            // A rename failed after others of the group succeeded (the folder
+            // changed under us): put those back, the same careful way.
+            for (i, contents) in committed {
+                let source = &files[i].source;
+                let restored = stage(
+                    &source.path,
+                    &source.display,
+                    &roots,
+                    contents.as_bytes(),
+                    &source.original,
+                )
+                .and_then(|file| file.commit());
+                match restored {
+                    Ok(()) => written[i] = false,
+                    Err(err) => errors.push(err),
+                }
+            }
+            let names: Vec<&str> = changed
+                .iter()
+                .map(|&i| files[i].source.display.as_str())
+                .collect();
+            errors.push(Error::Usage(format!(
+                "{}: a rename failed, so the files of this group already written were put back as they were (any that could not be is named above)",
+                names.join(", ")
+            )));
         }
         report.files += changed.iter().filter(|&&i| written[i]).count();
         report.refused += changed.iter().filter(|&&i| !written[i]).count();
