@@ -37,7 +37,8 @@ if [[ ! -d $work/stdlib ]]; then
         for i in $(seq 1 "$n"); do copy_py "$stdlib" "$work/stdlib-x$n/copy$i"; done
     done
     mkdir -p "$work/large"; cp -r "$work/stdlib" "$work/large/stdlib"
-    [[ -d $site ]] && copy_py "$site" "$work/large/site-packages"
+    # Not called site-packages: unnest skips folders of that name when walking.
+    [[ -d $site ]] && copy_py "$site" "$work/large/site"
 fi
 count() { find "$1" -name '*.py' | wc -l; }
 size() { du -sh --apparent-size "$1" | cut -f1; }

@@ -77,7 +77,7 @@ impl Config {
             if pyproject.is_file() {
                 let text = std::fs::read_to_string(&pyproject)
                     .map_err(|e| bad(&pyproject, &e.to_string()))?;
-                if text.contains("[tool.unnest") {
+                if text.contains("unnest") && names_unnest(&text) {
                     return Self::read(&pyproject);
                 }
             }
@@ -95,10 +95,16 @@ impl Config {
             .map_err(|e: toml::de::Error| bad(file, &format!("invalid TOML: {}", e.message())))?;
         let is_pyproject = file.file_name().is_some_and(|n| n == "pyproject.toml");
         let table = if is_pyproject {
-            match document.get("tool").and_then(|t| t.get("unnest")) {
-                Some(toml::Value::Table(table)) => table.clone(),
-                Some(_) => return Err(bad(file, "`tool.unnest` must be a table")),
+            match document.get("tool") {
                 None => toml::Table::new(),
+                Some(toml::Value::Table(tool)) => match tool.get("unnest") {
+                    Some(toml::Value::Table(table)) => table.clone(),
+                    Some(_) => return Err(bad(file, "`tool.unnest` must be a table")),
+                    None => toml::Table::new(),
+                },
+                // `tool = 5` holds no `tool.unnest`; that is another tool's
+                // business, as in Ruff.
+                Some(_) => toml::Table::new(),
             }
         } else {
             document
@@ -181,6 +187,20 @@ impl Config {
             }
         }
         rules
+    }
+}
+
+/// Whether a `pyproject.toml` has a `tool.unnest` entry, however written
+/// (`[tool.unnest]`, `[tool] unnest = ...`): reading it then says whether
+/// it is valid. A file that is not TOML counts when it has the header, so
+/// that the error is reported rather than the file passed over.
+fn names_unnest(text: &str) -> bool {
+    match text.parse::<toml::Table>() {
+        Ok(document) => document
+            .get("tool")
+            .and_then(|tool| tool.as_table())
+            .is_some_and(|tool| tool.contains_key("unnest")),
+        Err(_) => text.contains("[tool.unnest"),
     }
 }
 

@@ -10,23 +10,38 @@ use ignore::overrides::OverrideBuilder;
 use crate::config::Config;
 use crate::error::Error;
 
-/// Folders never walked into: version control, virtual environments, caches,
-/// build output.
-pub const SKIPPED_DIRS: [&str; 14] = [
+/// Folders not walked into, by name at any depth (Ruff's default excludes,
+/// plus `__pycache__`): version control, virtual environments, caches, build
+/// output, notebook checkpoints. A folder given on the command line is walked
+/// whatever its name; `exclude` in the configuration replaces this list.
+pub const SKIPPED_DIRS: [&str; 27] = [
+    ".bzr",
+    ".direnv",
+    ".eggs",
     ".git",
+    ".git-rewrite",
     ".hg",
-    ".svn",
-    ".venv",
-    "venv",
-    "node_modules",
-    "__pycache__",
-    ".tox",
-    ".nox",
+    ".ipynb_checkpoints",
     ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
     ".pytest_cache",
+    ".pytype",
     ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
     "build",
     "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
 ];
 
 /// Files larger than this are generated data, not source: walking skips them.

@@ -47,6 +47,8 @@ pub enum Error {
     Config { path: String, reason: String },
     /// Bad usage that clap cannot catch (an invalid glob, say).
     Usage(String),
+    /// A bug: handling the file panicked. The other files are processed.
+    Internal { path: String, message: String },
 }
 
 impl Error {
@@ -77,6 +79,10 @@ impl fmt::Display for Error {
             }
             Error::Config { path, reason } => write!(f, "{path}: {reason}"),
             Error::Usage(message) => write!(f, "{message}"),
+            Error::Internal { path, message } => write!(
+                f,
+                "internal error while checking {path}: {message}; please report it with the file"
+            ),
         }
     }
 }

@@ -73,6 +73,9 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
     if !all {
         let python = python_bytes(path, &bytes);
         if !keep(&python) {
+            if let Err(err) = crate::source::check_text(&display, &bytes) {
+                return Read::Failed(err);
+            }
             return Read::Skipped(Skipped {
                 path: path.to_owned(),
                 imports: import_lines(&python),

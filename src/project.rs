@@ -62,6 +62,8 @@ impl ProjectFile {
         source: SourceFile,
         plan: &Plan,
     ) -> Result<Self, Error> {
+        #[cfg(debug_assertions)]
+        debug_panic::file(&source.path);
         let notebook = if source.path.extension().is_some_and(|e| e == "ipynb") {
             let notebook = Notebook::parse(&source.text).map_err(|reason| Error::Decode {
                 path: source.display.clone(),
@@ -169,7 +171,8 @@ pub enum Decision {
     Quit,
 }
 
-/// Asked about each fix: its diff, the file of the finding, the finding.
+/// Asked about each fix: its diff, where the finding is (`path:line:col`, or
+/// `path:cell N:line:col` in a notebook), the finding.
 pub type Reviewer<'r> = dyn FnMut(&str, &str, &Diagnostic) -> Decision + 'r;
 
 /// The state of a review across passes.
@@ -179,6 +182,8 @@ struct Review {
     quit: bool,
     color: bool,
     rejected: HashSet<String>,
+    /// Accepted fixes, not asked about again when a pass is retried.
+    accepted: HashSet<String>,
 }
 
 pub struct Project {
@@ -188,6 +193,10 @@ pub struct Project {
     suppressed: std::sync::OnceLock<usize>,
     /// Files looked at, parsed or not.
     pub scanned: usize,
+    /// Pairs of files (by index) that one applied fix edits together, or
+    /// whose finding is in one and whose edits are in the other: such files
+    /// are written all together or not at all.
+    pub links: Vec<(usize, usize)>,
 }
 
 impl Project {
@@ -205,6 +214,7 @@ impl Project {
             errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
+            links: Vec::new(),
         }
     }
 
@@ -225,11 +235,35 @@ impl Project {
             files,
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
+            links: Vec::new(),
         })
+    }
+
+    /// The files and errors of several projects as one, for reporting only
+    /// (no fix links them).
+    pub fn merged<'p>(parts: impl Iterator<Item = &'p mut Project>) -> Project {
+        let mut project = Project {
+            files: Vec::new(),
+            errors: Vec::new(),
+            suppressed: std::sync::OnceLock::new(),
+            scanned: 0,
+            links: Vec::new(),
+        };
+        let mut suppressed = 0;
+        for part in parts {
+            project.files.append(&mut part.files);
+            project.errors.append(&mut part.errors);
+            project.scanned += part.scanned;
+            suppressed += part.suppressed();
+        }
+        let _ = project.suppressed.set(suppressed);
+        project
     }
 
     /// Every finding in every file, per file in source order.
     pub fn analyze(&self) -> Vec<Vec<Diagnostic>> {
+        #[cfg(debug_assertions)]
+        debug_panic::project(&self.files);
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
         let graph = Graph::build(&views);
         let names = NameUses::collect(&graph);
@@ -288,21 +322,22 @@ impl Project {
     /// Apply every applicable fix, pass after pass. Returns the findings of
     /// the files as they were, and those that remain.
     pub fn fix(&mut self, unsafe_fixes: bool) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
-        self.fix_reviewed(unsafe_fixes, None)
+        self.fix_reviewed(unsafe_fixes, None, false)
     }
 
-    /// [`Project::fix`], asking `reviewer` about each fix first (`--interactive`).
+    /// [`Project::fix`], asking `reviewer` about each fix first (`--interactive`),
+    /// with its diff coloured when `color` says.
     pub fn fix_reviewed(
         &mut self,
         unsafe_fixes: bool,
         mut reviewer: Option<&mut Reviewer>,
+        color: bool,
     ) -> (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) {
         let mut parser = new_parser();
         let first = self.analyze();
         let mut current = first.clone();
         let mut review = Review {
-            color: std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none(),
+            color,
             ..Review::default()
         };
         for _ in 0..MAX_PASSES {
@@ -333,12 +368,35 @@ impl Project {
             edits.sort_by_key(|e| (e.range.start, e.range.end));
             let target = &self.files[f];
             let new = apply_edits(&target.text, edits.iter().copied());
-            out.push_str(&crate::output::diff::unified_diff(
-                &target.source.display,
-                &target.text,
-                &new,
-                color,
-            ));
+            let display = &target.source.display;
+            let cells = target.notebook.as_ref().and_then(|notebook| {
+                Some((
+                    notebook,
+                    notebook.cell_sources(&target.text)?,
+                    notebook.cell_sources(&new)?,
+                ))
+            });
+            match cells {
+                // A notebook is shown as its user sees it: the changed cells.
+                Some((notebook, old_cells, new_cells)) => {
+                    for (position, cell) in notebook.cells.iter().enumerate() {
+                        if old_cells[position] != new_cells[position] {
+                            out.push_str(&crate::output::diff::unified_diff(
+                                &format!("{display}:cell {}", cell.index + 1),
+                                &old_cells[position],
+                                &new_cells[position],
+                                color,
+                            ));
+                        }
+                    }
+                }
+                None => out.push_str(&crate::output::diff::unified_diff(
+                    display,
+                    &target.source.with_bom(&target.text),
+                    &target.source.with_bom(&new),
+                    color,
+                )),
+            }
         }
         out
     }
@@ -377,8 +435,10 @@ impl Project {
         mut reviewing: Option<(&mut Reviewer, &mut Review)>,
     ) -> Option<usize> {
         loop {
-            let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
-            let mut count_by_file = vec![0; self.files.len()];
+            // The fixes chosen, as if every one were accepted: a reviewer
+            // is then asked about them top-down, as the file reads.
+            let mut chosen: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut candidates = Vec::new();
             for (file, list) in diagnostics.iter().enumerate() {
                 // Last first, and never a finding inside another's range in
                 // the same pass: a run inside another run's argument is fixed
@@ -400,43 +460,77 @@ impl Project {
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
                     let blocked = edits.iter().any(|(f, edit)| {
                         self.files[*f].failed
-                            || taken
+                            || chosen
                                 .get(f)
                                 .is_some_and(|t| t.iter().any(|e| e.range.touches(edit.range)))
                     });
                     if blocked {
                         continue;
                     }
-                    if let Some((reviewer, review)) = reviewing.as_mut() {
+                    let mut key = None;
+                    if let Some((_, review)) = reviewing.as_ref() {
                         if review.quit {
                             continue;
                         }
-                        let key = self.fix_key(file, diagnostic, fix);
-                        if review.rejected.contains(&key) {
+                        let k = self.fix_key(file, diagnostic, fix);
+                        if review.rejected.contains(&k) {
                             continue;
                         }
-                        if !review.accept_all {
-                            let hunk = self.fix_hunk(file, fix, review.color);
-                            match reviewer(&hunk, &self.files[file].source.display, diagnostic) {
-                                Decision::Yes => {}
-                                Decision::All => review.accept_all = true,
-                                Decision::No => {
-                                    review.rejected.insert(key);
-                                    continue;
-                                }
-                                Decision::Quit => {
-                                    review.quit = true;
-                                    continue;
-                                }
-                            }
-                        }
+                        key = Some(k);
                     }
                     taken_ranges.push(diagnostic.range);
-                    for (f, edit) in edits {
-                        taken.entry(f).or_default().push(edit);
+                    for &(f, edit) in &edits {
+                        chosen.entry(f).or_default().push(edit);
                     }
-                    count_by_file[file] += 1;
+                    candidates.push((file, diagnostic, fix, edits, key));
                 }
+            }
+            if let Some((reviewer, review)) = reviewing.as_mut() {
+                candidates.sort_by_key(|(file, diagnostic, ..)| (*file, diagnostic.range.start));
+                let mut kept = Vec::new();
+                for candidate in candidates {
+                    let (file, diagnostic, fix, _, key) = &candidate;
+                    let key = key.clone().unwrap_or_default();
+                    let decision = if review.quit {
+                        Decision::Quit
+                    } else if review.accept_all || review.accepted.contains(&key) {
+                        Decision::Yes
+                    } else {
+                        let target = &self.files[*file];
+                        let at = crate::output::Positions::new(target, &target.text)
+                            .label(diagnostic.range.start);
+                        let hunk = self.fix_hunk(*file, fix, review.color);
+                        reviewer(
+                            &hunk,
+                            &format!("{}:{at}", target.source.display),
+                            diagnostic,
+                        )
+                    };
+                    match decision {
+                        Decision::Yes | Decision::All => {
+                            review.accept_all |= decision == Decision::All;
+                            review.accepted.insert(key);
+                            kept.push(candidate);
+                        }
+                        Decision::No => {
+                            review.rejected.insert(key);
+                        }
+                        Decision::Quit => review.quit = true,
+                    }
+                }
+                candidates = kept;
+            }
+            let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut count_by_file = vec![0; self.files.len()];
+            let mut links = Vec::new();
+            for (file, _, _, edits, _) in candidates {
+                for (f, edit) in edits {
+                    if f != file {
+                        links.push((file, f));
+                    }
+                    taken.entry(f).or_default().push(edit);
+                }
+                count_by_file[file] += 1;
             }
             if taken.is_empty() {
                 return None;
@@ -479,6 +573,7 @@ impl Project {
                 continue;
             }
             let applied = count_by_file.iter().sum();
+            self.links.extend(links);
             for (file, count) in count_by_file.into_iter().enumerate() {
                 self.files[file].applied += count;
             }
@@ -496,6 +591,36 @@ impl Project {
                 target.text = text;
             }
             return Some(applied);
+        }
+    }
+}
+
+/// Panics on demand, to test that a panic is reported per file: honoured in
+/// debug builds only, so a release never reads these variables.
+#[cfg(debug_assertions)]
+mod debug_panic {
+    use std::path::Path;
+
+    fn named(variable: &str, path: &Path) -> bool {
+        std::env::var_os(variable).is_some_and(|name| path.file_name() == Some(name.as_os_str()))
+    }
+
+    /// `UNNEST_DEBUG_PANIC=NAME`: parsing the file NAME panics.
+    pub fn file(path: &Path) {
+        if named("UNNEST_DEBUG_PANIC", path) {
+            panic!("debug panic while parsing {}", path.display());
+        }
+    }
+
+    /// `UNNEST_DEBUG_PANIC_TOGETHER=NAME`: analysing the file NAME with
+    /// others panics, and alone it does not.
+    pub fn project(files: &[super::ProjectFile]) {
+        if files.len() > 1
+            && files
+                .iter()
+                .any(|f| named("UNNEST_DEBUG_PANIC_TOGETHER", &f.source.path))
+        {
+            panic!("debug panic while analysing the files together");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A whole run: discover the files, load and analyse them as one project,
 //! then print or write in a stable (sorted) order and choose the exit status.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,10 +12,12 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, ExitStatus};
 use crate::output::progress::Progress;
-use crate::output::{Positions, diff, json, plural, text, use_color};
+use crate::output::{Positions, Stdout, diff, json, plural, text, use_color, use_color_stderr};
 use crate::project::{Decision, Project, ProjectFile};
 use crate::rules::Rule;
-use crate::write::write_atomic;
+use crate::write::stage;
+
+mod isolate;
 
 pub fn run(args: &Args) -> ExitStatus {
     if let Some(code) = &args.explain {
@@ -38,7 +41,13 @@ pub fn run(args: &Args) -> ExitStatus {
     let args = &args;
     let mode = args.mode();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        return run_stdin(args, mode);
+        if args.interactive {
+            eprintln!(
+                "error: --interactive reads its answers from stdin, so it cannot read the text from stdin too; use --write with `-`"
+            );
+            return ExitStatus::Error;
+        }
+        return run_stdin(args, mode, &configs[0], &cwd);
     }
     let discovered = match discover(&args.paths, &args.exclude, &configs) {
         Ok(discovered) => discovered,
@@ -55,65 +64,100 @@ pub fn run(args: &Args) -> ExitStatus {
     }
     let started = std::time::Instant::now();
     let progress = Progress::new(discovered.files.len(), args.quiet);
-    let mut project = Project::load_with_progress(&discovered.files, &cwd, &|| progress.tick());
+    let process = |files: &[PathBuf], tick: &(dyn Fn() + Sync), review: bool| {
+        let mut project = Project::load_with_progress(files, &cwd, tick);
+        for file in &mut project.files {
+            // The configuration of the path given that holds this file.
+            let absolute = std::fs::canonicalize(&file.source.path)
+                .unwrap_or_else(|_| file.source.path.clone());
+            let config = args
+                .paths
+                .iter()
+                .zip(&configs)
+                .find(|(path, _)| {
+                    std::fs::canonicalize(path).is_ok_and(|p| absolute.starts_with(p))
+                })
+                .map_or(&configs[0], |(_, config)| config);
+            file.ignored = config.ignored_rules(&file.source.path);
+        }
+        let (first, remaining) = match mode {
+            Mode::Check => {
+                let found = project.analyze();
+                (found.clone(), found)
+            }
+            Mode::Write if review => {
+                let mut ask = ask_on_stdin;
+                project.fix_reviewed(
+                    args.unsafe_fixes,
+                    Some(&mut ask),
+                    use_color_stderr(args.color),
+                )
+            }
+            Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+        };
+        (project, first, remaining)
+    };
+    let mut errors = discovered.errors;
+    let processed =
+        isolate::guarded(|| process(&discovered.files, &|| progress.tick(), args.interactive));
     progress.finish();
+    let (mut project, first, remaining) = match processed {
+        Ok(processed) => processed,
+        Err(panic) => isolate::recover(
+            &discovered.files,
+            &cwd,
+            &panic,
+            mode,
+            &mut errors,
+            &|files, counts| process(files, &|| {}, counts && args.interactive),
+        ),
+    };
+    project.scanned = discovered.files.len();
     if args.verbose {
         for file in &project.files {
             eprintln!("parsed {}", file.source.display);
         }
     }
-    for file in &mut project.files {
-        // The configuration of the path given that holds this file.
-        let absolute =
-            std::fs::canonicalize(&file.source.path).unwrap_or_else(|_| file.source.path.clone());
-        let config = args
-            .paths
-            .iter()
-            .zip(&configs)
-            .find(|(path, _)| std::fs::canonicalize(path).is_ok_and(|p| absolute.starts_with(p)))
-            .map_or(&configs[0], |(_, config)| config);
-        file.ignored = config.ignored_rules(&file.source.path);
-    }
-    let (first, remaining) = match mode {
-        Mode::Check => {
-            let found = project.analyze();
-            (found.clone(), found)
-        }
-        Mode::Write if args.interactive => {
-            let mut ask = ask_on_stdin;
-            project.fix_reviewed(args.unsafe_fixes, Some(&mut ask))
-        }
-        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
-    };
-    let mut errors = discovered.errors;
     errors.append(&mut project.errors);
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Stdout::lock();
+    let mut written = None;
     let findings = match mode {
-        Mode::Write => write_fixes(&project.files, &remaining, args, &mut out, &mut errors),
-        Mode::Check | Mode::Diff => print_findings(&project.files, &first, args, mode, &mut out),
+        Mode::Write => {
+            let report = write_fixes(&project, &first, &remaining, args, &mut out, &mut errors);
+            let left = report.left;
+            written = Some(report);
+            left
+        }
+        Mode::Check | Mode::Diff => {
+            print_findings(&project.files, &first, args, mode, &mut out, &mut errors)
+        }
     };
     if args.statistics {
-        print_statistics(
-            if mode == Mode::Write {
-                &remaining
-            } else {
-                &first
-            },
-            &mut out,
-        );
+        let counted = if mode == Mode::Write {
+            &remaining
+        } else {
+            &first
+        };
+        // A table after JSON would make it invalid: machine formats keep
+        // stdout to themselves.
+        if args.format == Format::Text {
+            print_statistics(counted, &mut out);
+        } else {
+            print_statistics(counted, &mut std::io::stderr());
+        }
     }
-    let _ = out.flush();
+    if let Err(err) = out.finish() {
+        errors.push(stdout_error(err));
+    }
     errors.sort_by_key(|e| e.to_string());
     for err in &errors {
         eprintln!("error: {err}");
     }
     let summary = Summary {
         scanned: project.scanned,
-        files: &project.files,
         first: &first,
-        remaining: &remaining,
+        written: written.as_ref(),
         errors: errors.len(),
         suppressed: project.suppressed(),
     };
@@ -134,8 +178,8 @@ pub fn run(args: &Args) -> ExitStatus {
 
 /// `--interactive`: show a fix on stderr and read the answer from stdin. The
 /// end of stdin counts as quitting.
-fn ask_on_stdin(hunk: &str, display: &str, d: &Diagnostic) -> Decision {
-    eprintln!("{display}: {} {}", d.rule.code(), d.message);
+fn ask_on_stdin(hunk: &str, at: &str, d: &Diagnostic) -> Decision {
+    eprintln!("{at}: {} {}", d.rule.code(), d.message);
     if let Some(fix) = &d.fix {
         eprintln!("fix: {}", fix.message);
     }
@@ -168,7 +212,10 @@ fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error>
         .iter()
         .map(|p| {
             if p.as_os_str() == "-" {
-                cwd.to_owned()
+                // Text from stdin is configured as the file it stands for.
+                args.stdin_filename
+                    .as_ref()
+                    .map_or_else(|| cwd.to_owned(), |name| cwd.join(name))
             } else {
                 p.clone()
             }
@@ -187,7 +234,7 @@ fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error>
 /// `unnest -`: one file's text from stdin, for editors and pipelines. With
 /// `--write` the fixed text goes to stdout (the text as it was when nothing
 /// applies); otherwise the diff or the diagnostics, as for a file.
-fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
+fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) -> ExitStatus {
     if args.paths.len() != 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;
@@ -203,31 +250,58 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
         .map_or_else(|| "-".to_owned(), |p| p.to_string_lossy().into_owned());
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(_) => {
-            eprintln!("error: {name}: skipped: the file is not valid UTF-8");
-            return ExitStatus::Error;
-        }
-    };
-    let mut project = match Project::from_texts(&[(&name, &text)]) {
-        Ok(project) => project,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!(
+                "error: {name}: skipped: the file is not valid UTF-8 (at byte {})",
+                err.utf8_error().valid_up_to()
+            );
             if mode == Mode::Write {
-                // A pipeline still gets its text back, untouched.
-                print!("{text}");
+                // A pipeline still gets its bytes back, untouched.
+                let mut out = Stdout::lock();
+                let _ = out.write_all(err.as_bytes());
+                if let Err(err) = out.finish() {
+                    eprintln!("error: {}", stdout_error(err));
+                }
             }
             return ExitStatus::Error;
         }
     };
-    let (first, remaining) = match mode {
-        Mode::Check => {
-            let found = project.analyze();
-            (found.clone(), found)
+    let processed = isolate::guarded(|| {
+        let mut project = Project::from_texts(&[(&name, &text)])?;
+        if let Some(name) = &args.stdin_filename {
+            project.files[0].ignored = config.ignored_rules(&cwd.join(name));
         }
-        Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+        let (first, remaining) = match mode {
+            Mode::Check => {
+                let found = project.analyze();
+                (found.clone(), found)
+            }
+            Mode::Diff | Mode::Write => project.fix(args.unsafe_fixes),
+        };
+        Ok((project, first, remaining))
+    })
+    .unwrap_or_else(|message| {
+        Err(Error::Internal {
+            path: name.clone(),
+            message,
+        })
+    });
+    let (project, first, remaining) = match processed {
+        Ok(processed) => processed,
+        Err(err) => {
+            eprintln!("error: {err}");
+            if mode == Mode::Write {
+                // A pipeline still gets its text back, untouched.
+                let mut out = Stdout::lock();
+                let _ = out.write_all(text.as_bytes());
+                if let Err(err) = out.finish() {
+                    eprintln!("error: {}", stdout_error(err));
+                }
+            }
+            return ExitStatus::Error;
+        }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Stdout::lock();
     let file = &project.files[0];
     let mut status = ExitStatus::Clean;
     let findings = if mode == Mode::Write {
@@ -242,13 +316,25 @@ fn run_stdin(args: &Args, mode: Mode) -> ExitStatus {
         let _ = write!(out, "{contents}");
         let positions = Positions::new(file, &file.text);
         for d in &remaining[0] {
-            eprintln!("{}", text::diagnostic_line(&name, &positions, d));
+            eprintln!(
+                "{}",
+                text::diagnostic_line(&name, &positions, d, args.unsafe_fixes)
+            );
         }
         remaining[0].len()
     } else {
-        print_findings(&project.files, &first, args, mode, &mut out)
+        let mut errors = Vec::new();
+        let findings = print_findings(&project.files, &first, args, mode, &mut out, &mut errors);
+        for err in errors {
+            eprintln!("error: {err}");
+            status = ExitStatus::Error;
+        }
+        findings
     };
-    let _ = out.flush();
+    if let Err(err) = out.finish() {
+        eprintln!("error: {}", stdout_error(err));
+        status = ExitStatus::Error;
+    }
     for err in &project.errors {
         eprintln!("error: {err}");
         status = ExitStatus::Error;
@@ -270,6 +356,7 @@ fn print_findings(
     args: &Args,
     mode: Mode,
     out: &mut impl Write,
+    errors: &mut Vec<Error>,
 ) -> usize {
     let color = use_color(args.color);
     let mut findings = 0;
@@ -290,12 +377,28 @@ fn print_findings(
         match mode {
             Mode::Check => {
                 for d in diagnostics {
-                    let _ = writeln!(out, "{}", text::diagnostic_line(display, &positions, d));
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        text::diagnostic_line(display, &positions, d, args.unsafe_fixes)
+                    );
                 }
             }
             _ => {
                 if file.is_changed() {
-                    let _ = write!(out, "{}", file_diff(file, color));
+                    let patch =
+                        isolate::guarded(|| file_diff(file, color)).unwrap_or_else(|message| {
+                            Err(Error::Internal {
+                                path: display.clone(),
+                                message,
+                            })
+                        });
+                    match patch {
+                        Ok(patch) => {
+                            let _ = write!(out, "{patch}");
+                        }
+                        Err(err) => errors.push(err),
+                    }
                 }
                 // Findings the diff cannot show go to stderr, so the patch on
                 // stdout stays clean.
@@ -304,7 +407,10 @@ fn print_findings(
                         .as_ref()
                         .is_some_and(|f| f.is_applicable(args.unsafe_fixes))
                 }) {
-                    eprintln!("{}", text::diagnostic_line(display, &positions, d));
+                    eprintln!(
+                        "{}",
+                        text::diagnostic_line(display, &positions, d, args.unsafe_fixes)
+                    );
                 }
             }
         }
@@ -313,51 +419,73 @@ fn print_findings(
     findings
 }
 
-/// The dry-run diff of one file: a patch of the file, or for a notebook one
-/// readable diff per changed cell (`nb.ipynb:cell 3`), since a patch of the
-/// JSON would be unreadable.
-fn file_diff(file: &ProjectFile, color: bool) -> String {
+/// The dry-run diff of one file: a patch of the file as `--write` would
+/// write it. For a notebook that is a patch of its JSON, which reads well
+/// since only the changed cells' source strings differ, and which `git apply`
+/// takes like any other.
+fn file_diff(file: &ProjectFile, color: bool) -> Result<String, Error> {
     let source = &file.source;
-    match &file.notebook {
-        None => diff::unified_diff(
-            &source.display,
-            &source.with_bom(&file.original),
-            &source.with_bom(&file.text),
-            color,
-        ),
-        Some(notebook) => {
-            let old = notebook.pieces(&file.original);
-            let new = notebook.pieces(&file.text);
-            let sources = notebook.cell_sources(&file.text);
-            let mut out = String::new();
-            for (position, cell) in notebook.cells.iter().enumerate() {
-                if old.get(position) == new.get(position) {
-                    continue;
-                }
-                let label = format!("{}:cell {}", source.display, cell.index + 1);
-                let fixed = sources
-                    .as_ref()
-                    .map_or(new[position], |s| s[position].as_str());
-                out.push_str(&diff::unified_diff(&label, &cell.source, fixed, color));
-            }
-            out
-        }
-    }
+    let (old, new) = match &file.notebook {
+        None => (source.with_bom(&file.original), source.with_bom(&file.text)),
+        Some(_) => (source.with_bom(&source.text), file.contents()?),
+    };
+    Ok(diff::unified_diff(&source.display, &old, &new, color))
 }
 
 /// Set by SIGINT or SIGTERM: `--write` finishes the file it is writing and
 /// writes no other, so every file is either old or new.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// `--write`: write every changed file, then print what remains; returns how
-/// many findings remain.
+/// What `--write` did.
+struct Written {
+    /// Findings left in the files as they are now on disk.
+    left: usize,
+    /// Fixes written (a fix counts once its whole group is written).
+    fixes: usize,
+    /// Files written.
+    files: usize,
+    /// Changed files that were not written.
+    refused: usize,
+}
+
+/// The groups of files that must be written together: files that one fix
+/// changes together, transitively (`links`), each group sorted; a file no
+/// fix links is a group of its own.
+fn write_groups(count: usize, links: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..count).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(a, b) in links {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..count {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// `--write`: write every changed file, each group of files that fixes link
+/// all or none (staged first, renamed once all are staged), then print what
+/// remains in the files as they are on disk.
 fn write_fixes(
-    files: &[ProjectFile],
+    project: &Project,
+    first: &[Vec<Diagnostic>],
     remaining: &[Vec<Diagnostic>],
     args: &Args,
     out: &mut impl Write,
     errors: &mut Vec<Error>,
-) -> usize {
+) -> Written {
+    let files = &project.files;
     // The folders the run covers: each folder given, and the folder of each
     // file given (a link given by name may point next to itself, not away).
     let roots: Vec<PathBuf> = args
@@ -372,48 +500,159 @@ fn write_fixes(
             }
         })
         .collect();
-    let mut left = 0;
-    let mut json_items = Vec::new();
-    let mut not_written = 0;
-    for (file, diagnostics) in files.iter().zip(remaining) {
-        let source = &file.source;
-        if file.is_changed() {
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                not_written += 1;
-                continue;
-            }
-            let written = file.contents().and_then(|contents| {
-                write_atomic(
+    let mut written = vec![false; files.len()];
+    let mut report = Written {
+        left: 0,
+        fixes: 0,
+        files: 0,
+        refused: 0,
+    };
+    let mut interrupted = 0;
+    for group in write_groups(files.len(), &project.links) {
+        let changed: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| files[i].is_changed())
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted += changed.len();
+            report.refused += changed.len();
+            continue;
+        }
+        let mut staged = Vec::new();
+        let mut failure = None;
+        for &i in &changed {
+            let source = &files[i].source;
+            let contents = isolate::guarded(|| files[i].contents()).unwrap_or_else(|message| {
+                Err(Error::Internal {
+                    path: source.display.clone(),
+                    message,
+                })
+            });
+            let result = contents.and_then(|contents| {
+                stage(
                     &source.path,
                     &source.display,
                     &roots,
                     &source.original,
                     contents.as_bytes(),
                 )
+                .map(|file| (file, contents))
             });
-            if let Err(err) = written {
-                errors.push(err);
+            match result {
+                Ok(file) => staged.push(file),
+                Err(err) => {
+                    failure = Some((i, err));
+                    break;
+                }
             }
         }
-        left += diagnostics.len();
-        let positions = Positions::new(file, &file.text);
+        if let Some((culprit, err)) = failure {
+            // Dropping the staged files removes them: the group stays old.
+            drop(staged);
+            errors.push(err);
+            if changed.len() > 1 {
+                let others: Vec<&str> = changed
+                    .iter()
+                    .filter(|&&i| i != culprit)
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                let all: Vec<&str> = changed
+                    .iter()
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                errors.push(Error::Usage(format!(
+                    "{}: not written: fixed together with {}, which could not be written; the group ({}) is left as it was",
+                    others.join(", "),
+                    files[culprit].source.display,
+                    all.join(", ")
+                )));
+            }
+            report.refused += changed.len();
+            continue;
+        }
+        let mut all = true;
+        let mut committed: Vec<(usize, String)> = Vec::new();
+        for ((file, contents), &i) in staged.into_iter().zip(&changed) {
+            if !all {
+                // Dropped: the temporary file goes, the file stays old.
+                continue;
+            }
+            match file.commit() {
+                Ok(()) => {
+                    written[i] = true;
+                    committed.push((i, contents));
+                }
+                Err(err) => {
+                    all = false;
+                    errors.push(err);
+                }
+            }
+        }
+        if !all {
+            // A rename failed after others of the group succeeded (the folder
+            // changed under us): put those back, the same careful way.
+            for (i, contents) in committed {
+                let source = &files[i].source;
+                let restored = stage(
+                    &source.path,
+                    &source.display,
+                    &roots,
+                    contents.as_bytes(),
+                    &source.original,
+                )
+                .and_then(|file| file.commit());
+                match restored {
+                    Ok(()) => written[i] = false,
+                    Err(err) => errors.push(err),
+                }
+            }
+            let names: Vec<&str> = changed
+                .iter()
+                .map(|&i| files[i].source.display.as_str())
+                .collect();
+            errors.push(Error::Usage(format!(
+                "{}: a rename failed, so the files of this group already written were put back as they were (any that could not be is named above)",
+                names.join(", ")
+            )));
+        }
+        report.files += changed.iter().filter(|&&i| written[i]).count();
+        report.refused += changed.iter().filter(|&&i| !written[i]).count();
+        if all {
+            report.fixes += group.iter().map(|&i| files[i].applied).sum::<usize>();
+        }
+    }
+    let mut json_items = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        // A file that was not written still holds what was first found.
+        let (diagnostics, text) = if file.is_changed() && !written[i] {
+            (&first[i], &file.original)
+        } else {
+            (&remaining[i], &file.text)
+        };
+        report.left += diagnostics.len();
+        let positions = Positions::new(file, text);
         for d in diagnostics {
             if args.format != Format::Text {
-                json_items.push(json::diagnostic(files, file, &file.text, d));
+                json_items.push(json::diagnostic(files, file, text, d));
             } else {
-                let line = text::diagnostic_line(&source.display, &positions, d);
+                let line =
+                    text::diagnostic_line(&file.source.display, &positions, d, args.unsafe_fixes);
                 let _ = writeln!(out, "{line}");
             }
         }
     }
     json::emit(args.format, &json_items, out);
-    if not_written > 0 {
+    if interrupted > 0 {
         errors.push(Error::Usage(format!(
             "interrupted: {} not written; every file is either as it was or fully fixed",
-            plural(not_written, "fixed file was")
+            plural(interrupted, "fixed file was")
         )));
     }
-    left
+    report
 }
 
 /// `--explain CODE`: the rule's documentation.
@@ -424,13 +663,21 @@ fn explain(code: &str) -> ExitStatus {
     {
         Some(rule) => {
             let (finds, fix) = rule.table_row();
-            println!(
+            let mut out = Stdout::lock();
+            let _ = writeln!(
+                out,
                 "{} ({})\n\nFinds: {finds}\nFix: {fix}\n",
                 rule.code(),
                 rule.name()
             );
-            println!("{}", rule.doc().trim_end());
-            ExitStatus::Clean
+            let _ = writeln!(out, "{}", rule.doc().trim_end());
+            match out.finish() {
+                Ok(()) => ExitStatus::Clean,
+                Err(err) => {
+                    eprintln!("error: {}", stdout_error(err));
+                    ExitStatus::Error
+                }
+            }
         }
         None => {
             let codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
@@ -441,6 +688,13 @@ fn explain(code: &str) -> ExitStatus {
             ExitStatus::Error
         }
     }
+}
+
+/// Output lost on the way to stdout (a broken pipe is not an error).
+fn stdout_error(err: std::io::Error) -> Error {
+    Error::Usage(format!(
+        "cannot write to stdout: {err}; the output is incomplete"
+    ))
 }
 
 /// `--statistics`: findings per rule, most first.
@@ -470,9 +724,9 @@ fn print_statistics(found: &[Vec<Diagnostic>], out: &mut impl Write) {
 
 struct Summary<'a> {
     scanned: usize,
-    files: &'a [ProjectFile],
     first: &'a [Vec<Diagnostic>],
-    remaining: &'a [Vec<Diagnostic>],
+    /// What `--write` did.
+    written: Option<&'a Written>,
     errors: usize,
     suppressed: usize,
 }
@@ -492,20 +746,23 @@ impl Summary<'_> {
         };
         let (safe, with_unsafe) = (fixable(false), fixable(true));
         let mut parts = vec![format!("Scanned {}", plural(self.scanned, "file"))];
-        match mode {
-            Mode::Write => {
-                // One fix can resolve several findings (a helper awaited at
-                // two call sites), and one finding can take two fixes: count
-                // the findings that are gone.
-                let changed = self.files.iter().filter(|f| f.is_changed()).count();
-                let remaining: usize = self.remaining.iter().map(Vec::len).sum();
-                let applied = findings.saturating_sub(remaining);
+        match (mode, self.written) {
+            (Mode::Write, Some(written)) => {
+                // The fixes written, whatever they uncovered: a fix that
+                // makes a helper async fixes its finding and may reveal one
+                // in the helper's own callers.
                 parts.push(format!(
                     "fixed {} in {}",
-                    plural(applied, "finding"),
-                    plural(changed, "file")
+                    plural(written.fixes, "finding"),
+                    plural(written.files, "file")
                 ));
-                parts.push(format!("{} remaining", plural(remaining, "finding")));
+                if written.refused > 0 {
+                    parts.push(format!(
+                        "{} not written (see the errors)",
+                        plural(written.refused, "fixed file")
+                    ));
+                }
+                parts.push(format!("{} remaining", plural(written.left, "finding")));
             }
             _ => {
                 parts.push(plural(findings, "finding"));

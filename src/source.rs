@@ -32,30 +32,7 @@ impl SourceFile {
     /// edited safely: NUL bytes, invalid UTF-8, or a coding cookie that names
     /// another encoding in a file that is not plain ASCII.
     pub fn decode(path: PathBuf, display: String, bytes: Vec<u8>) -> Result<Self, Error> {
-        if memchr::memchr(0, &bytes).is_some() {
-            return Err(Error::decode(
-                &display,
-                "contains NUL bytes; not a text file",
-            ));
-        }
-        // The cookie is read before decoding, so that a Latin-1 file is named as
-        // such rather than as broken UTF-8.
-        if !bytes.is_ascii() {
-            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-            if let Some(encoding) = coding_cookie(&head)
-                && !is_utf8_name(&encoding)
-            {
-                let reason = format!("declares the encoding `{encoding}`; only UTF-8 is supported");
-                return Err(Error::decode(&display, &reason));
-            }
-        }
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                let reason = format!("is not valid UTF-8 (at byte {})", err.valid_up_to());
-                return Err(Error::decode(&display, &reason));
-            }
-        };
+        let text = check_text(&display, &bytes)?;
         let (bom, text) = match text.strip_prefix(BOM) {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -91,6 +68,39 @@ impl SourceFile {
             text
         }
     }
+}
+
+/// The text of `bytes`, or why they cannot be edited safely: NUL bytes,
+/// invalid UTF-8, or a coding cookie that names another encoding in a file
+/// that is not plain ASCII. Cheap next to reading the file, so every file
+/// read goes through it, parsed or not: a file that is not text is named,
+/// never passed over in silence.
+pub fn check_text<'a>(display: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
+    if memchr::memchr(0, bytes).is_some() {
+        return Err(Error::decode(
+            display,
+            "contains NUL bytes; not a text file",
+        ));
+    }
+    if bytes.is_ascii() {
+        // Most source is plain ASCII: no other check, and no third pass over
+        // the bytes (every file read comes through here).
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    // The cookie is read before decoding, so that a Latin-1 file is named as
+    // such rather than as broken UTF-8.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    if let Some(encoding) = coding_cookie(&head)
+        && !is_utf8_name(&encoding)
+    {
+        let reason = format!("declares the encoding `{encoding}`; only UTF-8 is supported");
+        return Err(Error::decode(display, &reason));
+    }
+    std::str::from_utf8(bytes).map_err(|err| {
+        let reason = format!("is not valid UTF-8 (at byte {})", err.valid_up_to());
+        Error::decode(display, &reason)
+    })
 }
 
 /// The encoding named by a PEP 263 cookie on the first or second line.

@@ -1,6 +1,8 @@
 //! Writing a fixed file atomically: a temporary file in the same folder, synced,
 //! then renamed over the original, with the original's permissions. A reader sees
 //! the old file or the new one, never a mix; a failed write leaves the old one.
+//! Files that one fix changes together are all staged before any is renamed,
+//! so that a file that cannot be written keeps the others of its group old.
 
 use std::fs;
 use std::io::Write;
@@ -9,11 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 
 /// Replace the file at `path` with `contents`, provided it still holds
-/// `expected` (what was read and fixed). A symlink is written through to its
-/// target, so the link stays a link, but only when the target lies inside one
-/// of `roots` (the paths given on the command line, resolved): a link must not
-/// carry a fix to a file the user did not name. A read-only file is not
-/// written.
+/// `expected` (what was read and fixed): [`stage`], then [`Staged::commit`].
 pub fn write_atomic(
     path: &Path,
     display: &str,
@@ -21,6 +19,45 @@ pub fn write_atomic(
     expected: &[u8],
     contents: &[u8],
 ) -> Result<(), Error> {
+    stage(path, display, roots, expected, contents)?.commit()
+}
+
+/// A file's new contents, written and synced to a temporary file beside it,
+/// waiting to be renamed over it. Dropped without [`Staged::commit`], the
+/// temporary file is removed and the file is untouched.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+    display: String,
+}
+
+impl Staged {
+    /// Rename the temporary file over the original.
+    pub fn commit(self) -> Result<(), Error> {
+        let display = self.display;
+        self.temp.persist(&self.target).map_err(|e| Error::Write {
+            path: display,
+            reason: format!("cannot replace the file: {}", e.error),
+        })?;
+        Ok(())
+    }
+}
+
+/// Check that the file at `path` may be written and still holds `expected`,
+/// and write `contents` to a temporary file beside it, with its permissions.
+/// A symlink is written through to its target, so the link stays a link, but
+/// only when the target lies inside one of `roots` (the paths given on the
+/// command line, resolved): a link must not carry a fix to a file the user
+/// did not name. A read-only file is not written, nor a file with several
+/// hard links (the rename would split it from its other names, and writing
+/// in place could leave it partial).
+pub fn stage(
+    path: &Path,
+    display: &str,
+    roots: &[PathBuf],
+    expected: &[u8],
+    contents: &[u8],
+) -> Result<Staged, Error> {
     let fail = |reason: String| Error::Write {
         path: display.to_owned(),
         reason,
@@ -36,6 +73,11 @@ pub fn write_atomic(
     let metadata = fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
     if metadata.permissions().readonly() {
         return Err(fail("it is read-only".into()));
+    }
+    if let Some(links) = hard_links(&metadata).filter(|&n| n > 1) {
+        return Err(fail(format!(
+            "it has {links} hard links, and replacing it would split them"
+        )));
     }
     let current = fs::read(&target).map_err(|e| fail(e.to_string()))?;
     if current != expected {
@@ -58,9 +100,22 @@ pub fn write_atomic(
     temp.as_file()
         .sync_all()
         .map_err(|e| fail(format!("cannot sync: {e}")))?;
-    temp.persist(&target)
-        .map_err(|e| fail(format!("cannot replace the file: {}", e.error)))?;
-    Ok(())
+    Ok(Staged {
+        temp,
+        target,
+        display: display.to_owned(),
+    })
+}
+
+#[cfg(unix)]
+fn hard_links(metadata: &fs::Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    Some(metadata.nlink())
+}
+
+#[cfg(not(unix))]
+fn hard_links(_metadata: &fs::Metadata) -> Option<u64> {
+    None
 }
 
 #[cfg(unix)]

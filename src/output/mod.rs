@@ -7,7 +7,7 @@ pub mod progress;
 pub mod sarif;
 pub mod text;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 
 use crate::cli::ColorChoice;
 use crate::notebook::Notebook;
@@ -54,15 +54,23 @@ impl<'a> Positions<'a> {
     }
 }
 
-/// Whether to colour what goes to stdout.
+/// Whether to colour what goes to stdout. `--color always` wins over
+/// `NO_COLOR`, as a command-line flag overrides the environment (and as in
+/// Ruff); `auto` colours a terminal unless `NO_COLOR` is set.
 pub fn use_color(choice: ColorChoice) -> bool {
+    color_for(choice, std::io::stdout().is_terminal())
+}
+
+/// Whether to colour what goes to stderr (the `--interactive` diffs).
+pub fn use_color_stderr(choice: ColorChoice) -> bool {
+    color_for(choice, std::io::stderr().is_terminal())
+}
+
+fn color_for(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
 }
 
@@ -72,5 +80,63 @@ pub fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+/// Standard output that remembers its first failure instead of panicking or
+/// dropping it: a reader that went away (`| head`) ends the output quietly, as
+/// other command-line tools do, and any other failure (a full disk) makes the
+/// run an error, since what it printed is lost.
+pub struct Stdout {
+    inner: std::io::StdoutLock<'static>,
+    error: Option<std::io::Error>,
+}
+
+impl Stdout {
+    pub fn lock() -> Self {
+        Self {
+            inner: std::io::stdout().lock(),
+            error: None,
+        }
+    }
+
+    /// Flush, then say how the output went: `Ok(())` when it was all written
+    /// or the reader closed the pipe, or the error that lost it.
+    pub fn finish(&mut self) -> Result<(), std::io::Error> {
+        if self.error.is_none()
+            && let Err(err) = self.inner.flush()
+        {
+            self.error = Some(err);
+        }
+        match self.error.take() {
+            Some(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::io::Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            // Once lost, the rest is dropped: nothing after a gap is useful.
+            return Ok(buf.len());
+        }
+        match self.inner.write_all(buf) {
+            Ok(()) => Ok(buf.len()),
+            Err(err) => {
+                self.error = Some(err);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.error.is_none()
+            && let Err(err) = self.inner.flush()
+        {
+            self.error = Some(err);
+        }
+        Ok(())
     }
 }

@@ -3,18 +3,32 @@
 use super::Positions;
 use crate::diagnostic::Diagnostic;
 
-pub fn diagnostic_line(display: &str, positions: &Positions, d: &Diagnostic) -> String {
+/// `unsafe_fixes`: whether `--unsafe-fixes` is in effect, so that an unsafe fix
+/// is not told to ask for what was asked.
+pub fn diagnostic_line(
+    display: &str,
+    positions: &Positions,
+    d: &Diagnostic,
+    unsafe_fixes: bool,
+) -> String {
     let at = positions.label(d.range.start);
     let fix = match &d.fix {
-        Some(fix) => format!(" [fix: {}]", applicability_word(fix.applicability)),
+        Some(fix) => format!(
+            " [fix: {}]",
+            applicability_word(fix.applicability, unsafe_fixes)
+        ),
         None => String::new(),
     };
     format!("{display}:{at}: {} {}{fix}", d.rule.code(), d.message)
 }
 
-fn applicability_word(applicability: crate::fix::Applicability) -> &'static str {
+fn applicability_word(
+    applicability: crate::fix::Applicability,
+    unsafe_fixes: bool,
+) -> &'static str {
     match applicability {
         crate::fix::Applicability::Safe => "safe",
+        crate::fix::Applicability::Unsafe if unsafe_fixes => "unsafe",
         crate::fix::Applicability::Unsafe => "unsafe, use --unsafe-fixes",
     }
 }
