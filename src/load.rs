@@ -321,7 +321,6 @@ fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
             if let Some(target) = graph.target(file, index)
                 && graph.blocking.contains_key(&target)
                 && !call.guarded
-                && !call.awaited
                 && graph.loop_context(file, call).is_some()
             {
                 group.push(target);

@@ -80,7 +80,8 @@ impl<'g, 'a> Planner<'g, 'a> {
                 !callers.is_empty()
                     && callers.iter().all(|&(file, index)| {
                         let call = graph.call(file, index);
-                        if call.guarded || call.awaited || call.await_edits.is_empty() {
+                        // An awaited call site needs no edit once the helper is async.
+                        if call.guarded || (!call.awaited && call.await_edits.is_empty()) {
                             return false;
                         }
                         match call.place {
@@ -117,7 +118,11 @@ impl<'g, 'a> Planner<'g, 'a> {
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
         let call = graph.call(file, index);
-        let (prefix, suffix) = await_wrapping(call)?;
+        let (prefix, suffix) = if call.awaited {
+            ("", "")
+        } else {
+            await_wrapping(call)?
+        };
         let coroutine = graph.resolve(target.file, &shape.target)?;
         let co = graph.function(coroutine);
         if !co.is_async || co.parent.is_some() || co.class.is_some() {
@@ -221,10 +226,13 @@ impl<'g, 'a> Planner<'g, 'a> {
             }
             for (caller_file, index) in graph.callers(member) {
                 call_sites += 1;
-                by_file
-                    .entry(caller_file)
-                    .or_default()
-                    .extend(graph.call(caller_file, index).await_edits.iter().cloned());
+                let call = graph.call(caller_file, index);
+                if !call.awaited {
+                    by_file
+                        .entry(caller_file)
+                        .or_default()
+                        .extend(call.await_edits.iter().cloned());
+                }
             }
         }
         // Edits of one fix must not collide with each other.

@@ -316,7 +316,9 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
             let Some(target) = graph.target(file, index) else {
                 continue;
             };
-            if call.guarded || call.awaited || !graph.blocking.contains_key(&target) {
+            // `await helper()` of a sync helper raises as well (the nested run
+            // goes first): it is a finding too, whose fix keeps the `await`.
+            if call.guarded || !graph.blocking.contains_key(&target) {
                 continue;
             }
             let Some(context) = graph.loop_context(file, call) else {

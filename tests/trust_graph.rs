@@ -1,0 +1,210 @@
+//! The call graph's fixes must be trusted: each program here fails today with
+//! a nested-loop RuntimeError; after `unnest --write` it runs and prints what
+//! it should, every rewritten file compiles under CPython, a second run finds
+//! nothing, and triage (a partial parse) gives the same fixes as parsing every
+//! file whole. Correct programs stay byte-identical.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unnest(dir: &Path, args: &[&str], parse_all: bool) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
+    command.env_remove("NO_COLOR").current_dir(dir).args(args);
+    if parse_all {
+        command.env("UNNEST_PARSE_ALL", "1");
+    } else {
+        command.env_remove("UNNEST_PARSE_ALL");
+    }
+    command.output().expect("the unnest binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn python(dir: &Path, args: &[&str]) -> Output {
+    Command::new("python3")
+        .args(args)
+        .current_dir(dir)
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs")
+}
+
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+}
+
+/// Every `.py` file under `dir` compiles; every notebook's code cells compile
+/// with top-level await allowed (IPython syntax skipped).
+fn assert_compiles(dir: &Path) {
+    let script = r#"
+import ast, json, pathlib, sys
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):
+    compile(p.read_text(), str(p), 'exec')
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.ipynb')):
+    for i, cell in enumerate(json.loads(p.read_text())['cells']):
+        if cell['cell_type'] != 'code':
+            continue
+        src = cell['source'] if isinstance(cell['source'], str) else ''.join(cell['source'])
+        if src.lstrip().startswith('%%'):
+            continue
+        lines = [('pass' if l.strip().startswith(('%', '!')) else l) for l in src.splitlines()]
+        compile('\n'.join(lines), f'{p}:cell {i + 1}', 'exec', flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+"#;
+    let out = python(dir, &["-c", script, "."]);
+    assert!(
+        out.status.success(),
+        "the rewritten text does not compile:\n{}",
+        text(&out.stderr)
+    );
+}
+
+/// The dry run's diff, with triage and with every file parsed whole: they
+/// must be the same.
+fn same_with_and_without_triage(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--color", "never"];
+    all.extend(args);
+    all.push(".");
+    let triaged = unnest(dir, &all, false);
+    let whole = unnest(dir, &all, true);
+    assert_eq!(
+        text(&triaged.stdout),
+        text(&whole.stdout),
+        "triage changes the fixes"
+    );
+    assert_eq!(
+        text(&triaged.stderr),
+        text(&whole.stderr),
+        "triage changes the findings"
+    );
+    text(&triaged.stdout)
+}
+
+/// The program `main.py` of `files` fails today with a RuntimeError; after
+/// `unnest --write [args] .` it prints `expected`, compiles, and a second run
+/// finds nothing. Returns the fixed files' directory for further checks.
+fn fixed_program_runs(files: &[(&str, &str)], args: &[&str], expected: &str) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write_files(dir, files);
+    let before = python(dir, &["main.py"]);
+    assert!(
+        !before.status.success() && text(&before.stderr).contains("RuntimeError")
+            || text(&before.stderr).contains("cannot be called from a running event loop"),
+        "the program does not fail today, so it proves nothing:\n{}{}",
+        text(&before.stdout),
+        text(&before.stderr)
+    );
+    let diff = same_with_and_without_triage(dir, args);
+    let mut write = vec!["--write"];
+    write.extend(args);
+    write.push(".");
+    let fixed = unnest(dir, &write, false);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "unnest --write left findings or failed:\n{}{}\n--- the fix\n{diff}",
+        text(&fixed.stdout),
+        text(&fixed.stderr)
+    );
+    assert_compiles(dir);
+    let after = python(dir, &["main.py"]);
+    assert!(
+        after.status.success() && text(&after.stdout) == expected && after.stderr.is_empty(),
+        "the rewritten program misbehaves (exit {:?})\n--- stdout\n{}--- expected\n{expected}--- stderr\n{}--- the fix\n{diff}",
+        after.status.code(),
+        text(&after.stdout),
+        text(&after.stderr)
+    );
+    let again = unnest(dir, &["--check", "--unsafe-fixes", "."], false);
+    assert!(
+        again.status.code() == Some(0) && again.stdout.is_empty(),
+        "a second run still finds:\n{}\n--- the fix\n{diff}",
+        text(&again.stdout)
+    );
+    temp
+}
+
+/// `unnest --check --unsafe-fixes` finds nothing in `files`, `--write
+/// --unsafe-fixes` leaves them byte-identical, and `main.py` runs as
+/// `expected`.
+fn correct_program_stays(files: &[(&str, &str)], expected: &str) {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write_files(dir, files);
+    let before = python(dir, &["main.py"]);
+    assert!(
+        before.status.success() && text(&before.stdout) == expected,
+        "the correct program does not run as expected:\n{}{}",
+        text(&before.stdout),
+        text(&before.stderr)
+    );
+    for parse_all in [false, true] {
+        let check = unnest(dir, &["--check", "--unsafe-fixes", "."], parse_all);
+        assert!(
+            check.status.code() == Some(0) && check.stdout.is_empty(),
+            "a correct program is reported:\n{}",
+            text(&check.stdout)
+        );
+    }
+    let write = unnest(dir, &["--write", "--unsafe-fixes", "."], false);
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    for (path, content) in files {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(path)).unwrap(),
+            *content,
+            "{path} was changed"
+        );
+    }
+}
+
+// Item: `await helper()` where the helper is sync and runs a loop.
+
+const AWAITED_SYNC_HELPER: &str = r#"import asyncio
+
+
+async def fetch(r):
+    return r * 3
+
+
+def _load(r):
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(fetch(r))
+    finally:
+        loop.close()
+
+
+async def main():
+    print(await _load(2))
+    value = await _load(3)
+    print(value)
+
+
+asyncio.run(main())
+"#;
+
+#[test]
+fn awaited_sync_helper_that_runs_a_loop_is_made_async_keeping_the_await() {
+    let dir = fixed_program_runs(&[("main.py", AWAITED_SYNC_HELPER)], &[], "6\n9\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(fixed.contains("async def _load(r):"), "{fixed}");
+    assert!(fixed.contains("print(await _load(2))"), "{fixed}");
+    assert!(!fixed.contains("await await"), "{fixed}");
+}
+
+#[test]
+fn awaited_sync_helper_is_reported_in_check() {
+    let temp = tempfile::tempdir().unwrap();
+    write_files(temp.path(), &[("main.py", AWAITED_SYNC_HELPER)]);
+    let check = unnest(temp.path(), &["--check", "."], false);
+    let out = text(&check.stdout);
+    assert_eq!(out.matches("UNN007").count(), 2, "{out}");
+    assert!(out.contains("main.py:17:17: UNN007"), "{out}");
+}
