@@ -208,3 +208,73 @@ fn awaited_sync_helper_is_reported_in_check() {
     assert_eq!(out.matches("UNN007").count(), 2, "{out}");
     assert!(out.contains("main.py:17:17: UNN007"), "{out}");
 }
+
+// Item: `concurrent.futures` done callbacks run in a worker thread.
+
+#[test]
+fn concurrent_futures_done_callback_is_not_a_loop_callback() {
+    let program = r#"import asyncio
+import concurrent.futures
+import threading
+import time
+
+
+async def work():
+    return 5
+
+
+def on_done(fut):
+    # A worker thread runs this: no loop runs here, so asyncio.run works.
+    print("done", asyncio.run(work()), fut.result(), threading.current_thread() is not threading.main_thread())
+
+
+def task():
+    time.sleep(0.2)
+    return 1
+
+
+async def main():
+    with concurrent.futures.ThreadPoolExecutor() as ex:
+        ex.submit(task).add_done_callback(on_done)
+        future = ex.submit(task)
+        future.add_done_callback(on_done)
+
+
+asyncio.run(main())
+"#;
+    correct_program_stays(&[("main.py", program)], "done 5 1 True\ndone 5 1 True\n");
+}
+
+#[test]
+fn asyncio_future_done_callbacks_are_loop_callbacks() {
+    let program = r#"import asyncio
+
+
+async def work():
+    return 5
+
+
+def on_done(fut):
+    asyncio.run(work())
+
+
+def other(fut):
+    asyncio.run(work())
+
+
+async def main(loop, unknown):
+    asyncio.ensure_future(work()).add_done_callback(on_done)
+    task = loop.create_task(work())
+    task.add_done_callback(on_done)
+    unknown.add_done_callback(other)
+"#;
+    let temp = tempfile::tempdir().unwrap();
+    write_files(temp.path(), &[("main.py", program)]);
+    for parse_all in [false, true] {
+        let check = unnest(temp.path(), &["--check", "."], parse_all);
+        let out = text(&check.stdout);
+        assert!(out.contains("main.py:9:5: UNN009"), "{out}");
+        // The receiver of `other` is unknown: it may be a concurrent future.
+        assert!(!out.contains("main.py:13:"), "{out}");
+    }
+}

@@ -913,7 +913,16 @@ fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let name = callee_name(call, source)?;
     let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
     // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
-    if call.child_by_field_name("function")?.kind() != "attribute" {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "attribute" {
+        return None;
+    }
+    // `concurrent.futures` futures have `add_done_callback` too, and run the
+    // callback in a worker thread, where a nested run works: only asyncio's
+    // futures and tasks, known by where they come from, are the loop's.
+    if name == "add_done_callback"
+        && !is_asyncio_future(function.child_by_field_name("object")?, source)
+    {
         return None;
     }
     let arguments = call.child_by_field_name("arguments")?;
@@ -922,6 +931,84 @@ fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
         .named_children(&mut cursor)
         .filter(|c| !matches!(c.kind(), "comment" | "keyword_argument"))
         .nth(position)
+}
+
+/// Calls that return an asyncio future or task, whose done callbacks the
+/// loop runs (`run_coroutine_threadsafe`'s future is completed on the loop).
+const ASYNCIO_FUTURE_MAKERS: [&str; 8] = [
+    "create_task",
+    "ensure_future",
+    "gather",
+    "create_future",
+    "run_coroutine_threadsafe",
+    "shield",
+    "run_in_executor",
+    "wrap_future",
+];
+
+/// Whether `receiver` is an asyncio future or task: a call of one of
+/// [`ASYNCIO_FUTURE_MAKERS`], or a name whose every assignment in its scope
+/// is one. Anything else (a parameter, an executor's future) is unknown.
+fn is_asyncio_future(receiver: Node, source: &str) -> bool {
+    let makes_future = |node: Node| {
+        node.kind() == "call"
+            && callee_name(node, source).is_some_and(|n| ASYNCIO_FUTURE_MAKERS.contains(&n))
+    };
+    match receiver.kind() {
+        "call" => makes_future(receiver),
+        "parenthesized_expression" => receiver
+            .named_child(0)
+            .is_some_and(|inner| is_asyncio_future(inner, source)),
+        "identifier" => {
+            let name = &source[receiver.byte_range()];
+            let Some(scope) = scopes_of(receiver)
+                .into_iter()
+                .find(|s| !matches!(s.kind, ScopeKind::Comprehension { .. }))
+            else {
+                return false;
+            };
+            let mut values = Vec::new();
+            let mut stack = vec![scope.node];
+            while let Some(node) = stack.pop() {
+                if node.id() != scope.node.id()
+                    && matches!(
+                        node.kind(),
+                        "function_definition" | "class_definition" | "lambda"
+                    )
+                {
+                    continue;
+                }
+                if matches!(node.kind(), "assignment" | "named_expression") {
+                    let (target, value) = match node.kind() {
+                        "assignment" => ("left", "right"),
+                        _ => ("name", "value"),
+                    };
+                    if node
+                        .child_by_field_name(target)
+                        .is_some_and(|t| t.kind() == "identifier" && &source[t.byte_range()] == name)
+                    {
+                        values.push(node.child_by_field_name(value));
+                    }
+                } else if node.kind() == "identifier"
+                    && &source[node.byte_range()] == name
+                    && is_binding(node)
+                    && !node.up().is_some_and(|p| {
+                        matches!(p.kind(), "assignment" | "named_expression")
+                    })
+                {
+                    // Bound some other way: a parameter, a loop target.
+                    return false;
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            !values.is_empty()
+                && values
+                    .into_iter()
+                    .all(|v| v.is_some_and(|v| makes_future(v)))
+        }
+        _ => false,
+    }
 }
 
 /// The class of `self`/`cls` when `object` is the first parameter of a method
