@@ -278,3 +278,99 @@ async def main(loop, unknown):
         assert!(!out.contains("main.py:13:"), "{out}");
     }
 }
+
+// Item: `from m import *` of a project module.
+
+const STAR_B: &str = r#"import asyncio
+
+__all__ = ["load"]
+
+
+async def fetch(r):
+    return r * 3
+
+
+def load(r):
+    value = asyncio.run(fetch(r))
+    return value
+"#;
+
+#[test]
+fn star_import_of_a_project_module_is_followed() {
+    let main = r#"import asyncio
+
+from pkg.b import *
+
+
+async def main():
+    print(load(2))
+
+
+asyncio.run(main())
+"#;
+    fixed_program_runs(
+        &[("pkg/__init__.py", ""), ("pkg/b.py", STAR_B), ("main.py", main)],
+        &["--unsafe-fixes"],
+        "6\n",
+    );
+}
+
+#[test]
+fn star_reexport_in_a_package_init_is_followed() {
+    let main = r#"import asyncio
+
+from pkg import load
+
+
+async def main():
+    print(load(4))
+
+
+asyncio.run(main())
+"#;
+    fixed_program_runs(
+        &[
+            ("pkg/__init__.py", "from .b import *\n"),
+            ("pkg/b.py", STAR_B),
+            ("main.py", main),
+        ],
+        &["--unsafe-fixes"],
+        "12\n",
+    );
+}
+
+#[test]
+fn star_import_honours_a_literal_all() {
+    // `c.load` runs a loop but `c.__all__` leaves it out: the star import of
+    // `c` does not rebind `load`, which stays `d.load`.
+    let c = r#"import asyncio
+
+__all__ = ["helper"]
+
+
+async def fetch(r):
+    return r
+
+
+def helper():
+    return 1
+
+
+def load(r):
+    return asyncio.run(fetch(r)) + 100
+"#;
+    let d = "def load(r):\n    return r * 2\n";
+    let main = r#"import asyncio
+
+from d import *
+from c import *
+
+
+async def main():
+    print(load(5), helper())
+
+
+asyncio.run(main())
+"#;
+    correct_program_stays(&[("c.py", c), ("d.py", d), ("main.py", main)], "10 1\n");
+}

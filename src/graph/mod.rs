@@ -129,6 +129,7 @@ impl<'a> Graph<'a> {
                     .map(|function| FnRef { file, function })
             }
             Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
+            Callee::Star(name) => self.resolve_starred(file, name, 0),
             Callee::Unknown(_) => None,
         }
     }
@@ -146,10 +147,35 @@ impl<'a> Graph<'a> {
         {
             return Some(FnRef { file, function });
         }
-        match summary.imports.get(name)? {
-            ImportTarget::Symbol(m, n) => self.resolve_symbol(m, n, depth + 1),
-            ImportTarget::Module(_) => None,
+        match summary.imports.get(name) {
+            Some(ImportTarget::Symbol(m, n)) => self.resolve_symbol(m, n, depth + 1),
+            Some(ImportTarget::Module(_)) => None,
+            None => self.resolve_starred(file, name, depth + 1),
         }
+    }
+
+    /// What `name` is in `file` through its `from m import *` statements: the
+    /// last one that exports it (its `__all__` when literal, else its public
+    /// names) and resolves.
+    fn resolve_starred(&self, file: usize, name: &str, depth: usize) -> Option<FnRef> {
+        if depth > 8 {
+            return None;
+        }
+        self.files[file]
+            .summary
+            .star_imports
+            .iter()
+            .rev()
+            .find_map(|module| {
+                let &from = self.modules.get(module.as_str())?;
+                let exported = match &self.files[from].summary.all_names {
+                    Some(names) => names.iter().any(|n| n == name),
+                    None => !name.starts_with('_'),
+                };
+                exported
+                    .then(|| self.resolve_symbol(module, name, depth + 1))
+                    .flatten()
+            })
     }
 
     fn compute_blocking(&mut self) {

@@ -37,6 +37,9 @@ pub enum Callee {
     Symbol(String, String),
     /// `Class.method` in this file (`self.m()`, `cls.m()`, `Class.m()`).
     Method(String, String),
+    /// A name bound nowhere in this file, which may come from one of its
+    /// `from m import *` statements.
+    Star(String),
     /// Anything else; the final name called, for conservative checks.
     Unknown(String),
 }
@@ -193,6 +196,12 @@ pub struct ModuleSummary {
     pub top_level_await: bool,
     /// Module-level names bound by imports.
     pub imports: HashMap<String, ImportTarget>,
+    /// The modules of its module-level `from m import *` statements, in order.
+    pub star_imports: Vec<String>,
+    /// `__all__` when it is assigned once, at module level, a literal list or
+    /// tuple of strings: what `from this import *` gives (else its public
+    /// names).
+    pub all_names: Option<Vec<String>>,
     /// Every module-level name, however bound.
     pub module_names: HashSet<String>,
     /// The module-level name bound to asyncio, if any.
@@ -298,6 +307,8 @@ fn summarize<'t>(
         classes: Vec::new(),
         top_level_await: checker.top_level_await,
         imports: HashMap::new(),
+        star_imports: Vec::new(),
+        all_names: all_names(root, source),
         module_names: HashSet::new(),
         asyncio_name: None,
         calls: Vec::new(),
@@ -338,6 +349,15 @@ fn summarize<'t>(
             for (name, target) in import_bindings(*node, source, module, is_package) {
                 summary.imports.insert(name, target);
             }
+            let mut cursor = node.walk();
+            if node.kind() == "import_from_statement"
+                && node
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() == "wildcard_import")
+                && let Some(from) = from_module(*node, source, module, is_package)
+            {
+                summary.star_imports.push(from);
+            }
         }
     }
     summary.module_names = module_level_names(root, source);
@@ -351,6 +371,7 @@ fn summarize<'t>(
         by_node: &by_node,
         module,
         is_package,
+        stars: !summary.star_imports.is_empty(),
     };
     for call in call_nodes {
         let scopes = scopes_of(call);
@@ -439,6 +460,8 @@ struct Resolver<'a, 't> {
     by_node: &'a HashMap<usize, usize>,
     module: &'a str,
     is_package: bool,
+    /// The module has `from m import *` statements that may bind names.
+    stars: bool,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -481,6 +504,9 @@ impl<'t> Resolver<'_, 't> {
 
     fn name(&self, name: &str, scopes: &[crate::analyze::scope::Scope<'t>]) -> Option<Callee> {
         let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+        if meaning == Meaning::Unbound && self.stars {
+            return Some(Callee::Star(name.to_owned()));
+        }
         if meaning != Meaning::Other || bindings.len() != 1 {
             return None;
         }
@@ -598,27 +624,8 @@ fn import_bindings(
         }
         return bound;
     }
-    let Some(from) = statement.child_by_field_name("module_name") else {
+    let Some(from_module) = from_module(statement, source, module, is_package) else {
         return bound;
-    };
-    let from_module = if from.kind() == "relative_import" {
-        let dots = source[from.byte_range()]
-            .chars()
-            .take_while(|c| *c == '.')
-            .count();
-        let rest = {
-            let mut cursor = from.walk();
-            from.named_children(&mut cursor)
-                .find(|c| c.kind() == "dotted_name")
-                .map(text)
-                .unwrap_or_default()
-        };
-        match resolve_relative(module, is_package, dots, &rest) {
-            Some(resolved) => resolved,
-            None => return bound,
-        }
-    } else {
-        text(from)
     };
     for name in names {
         let (original, alias) = match name.kind() {
@@ -634,6 +641,69 @@ fn import_bindings(
         bound.push((alias, ImportTarget::Symbol(from_module.clone(), original)));
     }
     bound
+}
+
+/// The absolute module a `from ... import` statement imports from.
+fn from_module(statement: Node, source: &str, module: &str, is_package: bool) -> Option<String> {
+    let text = |n: Node| source[n.byte_range()].to_owned();
+    let from = statement.child_by_field_name("module_name")?;
+    if from.kind() == "relative_import" {
+        let dots = source[from.byte_range()]
+            .chars()
+            .take_while(|c| *c == '.')
+            .count();
+        let rest = {
+            let mut cursor = from.walk();
+            from.named_children(&mut cursor)
+                .find(|c| c.kind() == "dotted_name")
+                .map(text)
+                .unwrap_or_default()
+        };
+        resolve_relative(module, is_package, dots, &rest)
+    } else {
+        Some(text(from))
+    }
+}
+
+/// `__all__`'s names when the module assigns it exactly once, at module
+/// level, a list or tuple of plain string literals.
+fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
+    let mut found = None;
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let mut inner = statement.walk();
+        for node in statement.named_children(&mut inner) {
+            let target = match node.kind() {
+                "assignment" | "augmented_assignment" => node.child_by_field_name("left"),
+                _ => None,
+            };
+            if !target.is_some_and(|t| &source[t.byte_range()] == "__all__") {
+                continue;
+            }
+            if found.is_some() || node.kind() == "augmented_assignment" {
+                return None;
+            }
+            let value = node.child_by_field_name("right")?;
+            if !matches!(value.kind(), "list" | "tuple") {
+                return None;
+            }
+            let mut names = Vec::new();
+            let mut items = value.walk();
+            for item in value.named_children(&mut items) {
+                let literal = &source[item.byte_range()];
+                let body = literal
+                    .strip_prefix('"')
+                    .and_then(|l| l.strip_suffix('"'))
+                    .or_else(|| literal.strip_prefix('\'').and_then(|l| l.strip_suffix('\'')))?;
+                if item.kind() != "string" || body.contains(['\\', '"', '\'']) {
+                    return None;
+                }
+                names.push(body.to_owned());
+            }
+            found = Some(names);
+        }
+    }
+    found
 }
 
 fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -> FunctionSummary {
