@@ -71,9 +71,16 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
         }
     };
     if !all && !keep(&bytes) {
+        // A notebook's import lines are JSON strings: keep its whole text,
+        // so that a module it names is found wherever it is.
+        let imports = if path.extension().is_some_and(|e| e == "ipynb") {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            import_lines(&bytes)
+        };
         return Read::Skipped(Skipped {
             path: path.to_owned(),
-            imports: import_lines(&bytes),
+            imports,
         });
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {

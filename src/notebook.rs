@@ -18,7 +18,7 @@ use similar::{ChangeTag, TextDiff};
 
 /// Ends every cell in the module text. A comment, so edits never touch it, and
 /// one no notebook would hold.
-const BOUNDARY: &str = "# \u{2063}unnest-cell-boundary\u{2063}\n";
+pub(crate) const BOUNDARY: &str = "# \u{2063}unnest-cell-boundary\u{2063}\n";
 
 /// One code cell.
 #[derive(Debug, Clone)]

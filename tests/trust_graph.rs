@@ -228,15 +228,15 @@ def on_done(fut):
     print("done", asyncio.run(work()), fut.result(), threading.current_thread() is not threading.main_thread())
 
 
-def task():
-    time.sleep(0.2)
+def task(seconds):
+    time.sleep(seconds)
     return 1
 
 
 async def main():
     with concurrent.futures.ThreadPoolExecutor() as ex:
-        ex.submit(task).add_done_callback(on_done)
-        future = ex.submit(task)
+        ex.submit(task, 0.2).add_done_callback(on_done)
+        future = ex.submit(task, 0.6)
         future.add_done_callback(on_done)
 
 
@@ -373,4 +373,161 @@ async def main():
 asyncio.run(main())
 "#;
     correct_program_stays(&[("c.py", c), ("d.py", d), ("main.py", main)], "10 1\n");
+}
+
+// Item: where a fix adds an import.
+
+const HELPERS: &str = r#"import asyncio
+
+
+async def fetch(n):
+    return n + 1
+
+
+def load(n):
+    return asyncio.run(fetch(n))
+"#;
+
+#[test]
+fn added_import_goes_after_a_docstring_behind_comments() {
+    let main = r#"#!/usr/bin/env python3
+# The entry point.
+"""Docstring of main."""
+
+
+async def main():
+    from helpers import load
+
+    print(load(2), __doc__)
+
+
+import asyncio
+
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(
+        &[("helpers.py", HELPERS), ("main.py", main)],
+        &[],
+        "3 Docstring of main.\n",
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.starts_with(
+            "#!/usr/bin/env python3\n# The entry point.\n\"\"\"Docstring of main.\"\"\"\nfrom helpers import fetch\n"
+        ),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn added_import_goes_after_future_imports_behind_comments() {
+    let main = r#"# The entry point.
+"""Docstring of main."""
+# Annotations stay strings.
+from __future__ import annotations
+
+
+async def main() -> None:
+    from helpers import load
+
+    print(load(2), __doc__)
+
+
+import asyncio
+
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(
+        &[("helpers.py", HELPERS), ("main.py", main)],
+        &[],
+        "3 Docstring of main.\n",
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.contains("from __future__ import annotations\nfrom helpers import fetch\n"),
+        "{fixed}"
+    );
+}
+
+fn notebook(cells: &[(&str, &str)]) -> String {
+    let cells: Vec<serde_json::Value> = cells
+        .iter()
+        .map(|(kind, source)| {
+            let lines: Vec<&str> = source.split_inclusive('\n').collect();
+            let mut cell = serde_json::json!({
+                "cell_type": kind,
+                "metadata": {},
+                "source": lines,
+            });
+            if *kind == "code" {
+                cell["execution_count"] = serde_json::Value::Null;
+                cell["outputs"] = serde_json::json!([]);
+            }
+            cell
+        })
+        .collect();
+    let notebook = serde_json::json!({
+        "cells": cells,
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    });
+    serde_json::to_string_pretty(&notebook).unwrap() + "\n"
+}
+
+#[test]
+fn notebook_import_goes_into_the_cell_that_uses_it_never_a_magic_cell() {
+    let nb = notebook(&[
+        ("code", "%pip install requests\nimport os"),
+        ("code", "%%capture\nprint('captured')"),
+        ("markdown", "# Prices"),
+        ("code", "import json\nfrom helpers import load"),
+        ("code", "%matplotlib inline\n# Load one.\nimport sys\nvalue = load(2)\nprint(value)"),
+    ]);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write_files(dir, &[("helpers.py", HELPERS), ("nb.ipynb", &nb)]);
+    // Beside the notebook, so that its folder is on `sys.path`, as in a kernel.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exec/run_notebook.py"),
+        dir.join("run_notebook.py"),
+    )
+    .unwrap();
+    let runner = "run_notebook.py";
+    let before = python(dir, &[runner, "nb.ipynb"]);
+    assert!(
+        !before.status.success() && text(&before.stderr).contains("RuntimeError"),
+        "{}",
+        text(&before.stderr)
+    );
+    let diff = same_with_and_without_triage(dir, &[]);
+    let fixed = unnest(dir, &["--write", "."], false);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    assert_compiles(dir);
+    let after = python(dir, &[runner, "nb.ipynb"]);
+    assert!(
+        after.status.success() && text(&after.stdout) == "3\n",
+        "{}{}\n--- the fix\n{diff}",
+        text(&after.stdout),
+        text(&after.stderr)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("nb.ipynb")).unwrap()).unwrap();
+    let source = |cell: usize| -> String {
+        written["cells"][cell]["source"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(source(0), "%pip install requests\nimport os");
+    assert_eq!(source(1), "%%capture\nprint('captured')");
+    assert_eq!(source(3), "import json\nfrom helpers import load");
+    assert_eq!(
+        source(4),
+        "%matplotlib inline\n# Load one.\nimport sys\nfrom helpers import fetch\nvalue = await fetch(2)\nprint(value)"
+    );
+    let again = unnest(dir, &["--check", "--unsafe-fixes", "."], false);
+    assert!(again.stdout.is_empty(), "{}", text(&again.stdout));
 }

@@ -134,7 +134,7 @@ impl<'g, 'a> Planner<'g, 'a> {
         let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
         let mut edits = vec![Edit::replace(call.range, text)];
         if let Some(line) = import {
-            edits.push(import_edit(caller, graph.files[file].text, &line));
+            edits.push(import_edit(caller, graph.files[file].text, &line, call.range.start));
         }
         Some(Fix::new(
             edits,
@@ -287,17 +287,23 @@ impl<'g, 'a> Planner<'g, 'a> {
         let asyncio = match &summary.asyncio_name {
             Some(name) => name.clone(),
             None if !summary.module_names.contains("asyncio") => {
-                edits.push(import_edit(summary, view.text, "import asyncio"));
+                edits.push(import_edit(
+                    summary,
+                    view.text,
+                    "import asyncio",
+                    run.range.start,
+                ));
                 "asyncio".to_owned()
             }
             None => return None,
         };
         if !summary.module_names.contains(TASK_SET) {
-            if summary.import_at == view.text.len() && !view.text.ends_with('\n') {
+            let at = summary.import_at_for(run.range.start);
+            if at == view.text.len() && !view.text.ends_with('\n') {
                 return None;
             }
             edits.push(Edit::insert(
-                summary.import_at,
+                at,
                 format!(
                     "{}{TASK_SET} = set(){}",
                     summary.line_ending, summary.line_ending
@@ -513,9 +519,14 @@ fn outside_quote(literal: &str, quote: char) -> Option<String> {
 }
 
 /// An edit that adds `line` as a new import after the module's imports.
-fn import_edit(summary: &super::summary::ModuleSummary, text: &str, line: &str) -> Edit {
+fn import_edit(
+    summary: &super::summary::ModuleSummary,
+    text: &str,
+    line: &str,
+    used_at: usize,
+) -> Edit {
     let end = summary.line_ending;
-    let at = summary.import_at;
+    let at = summary.import_at_for(used_at);
     if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         Edit::insert(at, format!("{end}{line}{end}"))
     } else {

@@ -217,6 +217,9 @@ pub struct ModuleSummary {
     pub nest_asyncio: NestAsyncio,
     /// Where a new import line can go, and the line ending to end it with.
     pub import_at: usize,
+    /// In a notebook, per cell: where its text ends, and where a new import
+    /// line goes in it (see [`ModuleSummary::import_at_for`]).
+    pub cell_import_points: Vec<(usize, usize)>,
     pub line_ending: &'static str,
 }
 
@@ -317,6 +320,11 @@ fn summarize<'t>(
         value_uses,
         nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
+        cell_import_points: if checker.top_level_await {
+            cell_import_points(root, source)
+        } else {
+            Vec::new()
+        },
         line_ending: if source.contains("\r\n") {
             "\r\n"
         } else {
@@ -1300,25 +1308,98 @@ fn module_level_names(root: Node, source: &str) -> HashSet<String> {
     names
 }
 
-/// The byte offset where a new import line goes: after the last import of the
-/// module's leading block of docstring, comments and imports.
-fn import_insertion_point(root: Node, source: &str) -> usize {
+impl ModuleSummary {
+    /// Where a new import line goes for a name used at byte `used_at`: after
+    /// the module's leading docstring, `__future__` imports and imports; in a
+    /// notebook, in the cell that uses it, after that cell's own imports (and
+    /// its leading magics, such as `%pip install`).
+    pub fn import_at_for(&self, used_at: usize) -> usize {
+        self.cell_import_points
+            .iter()
+            .find(|(end, _)| used_at < *end)
+            .map_or(self.import_at, |(_, at)| *at)
+    }
+}
+
+/// Per notebook cell (the module text between boundaries): its end, and where
+/// a new import line goes in it.
+fn cell_import_points(root: Node, source: &str) -> Vec<(usize, usize)> {
+    let boundary = crate::notebook::BOUNDARY;
+    let mut points = Vec::new();
+    let mut start = 0;
+    let mut children: Vec<Node> = {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).collect()
+    };
+    children.reverse();
+    for (offset, _) in source.match_indices(boundary) {
+        let mut statements = Vec::new();
+        while children
+            .last()
+            .is_some_and(|c| c.start_byte() < offset + boundary.len())
+        {
+            let child = children.pop().expect("checked");
+            if child.start_byte() >= start && child.start_byte() < offset {
+                statements.push(child);
+            }
+        }
+        // The start of the line after the block, or the cell's start.
+        let at = leading_block_end(&statements, source, true)
+            .map_or(start, |end| source[end..].find('\n').map_or(offset, |i| end + i + 1));
+        points.push((offset + boundary.len(), at));
+        start = offset + boundary.len();
+    }
+    points
+}
+
+/// The end of the last statement of a leading block of a docstring, comments
+/// and imports (and, in a notebook cell, masked IPython lines) among
+/// `statements`, the top-level statements of a module or cell in order.
+fn leading_block_end(statements: &[Node], source: &str, cell: bool) -> Option<usize> {
     let mut at = None;
-    let mut cursor = root.walk();
-    for (index, child) in root.named_children(&mut cursor).enumerate() {
+    let mut seen_statement = false;
+    for child in statements {
         match child.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 at = Some(child.end_byte());
             }
-            "comment" => {}
+            "comment" => continue,
             "expression_statement"
-                if index == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                if !seen_statement
+                    && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
             {
+                at = Some(child.end_byte());
+            }
+            // A masked `%magic`/`!shell` line: the statement `0` padded
+            // with spaces. A `%pip install` must run before a new import.
+            "expression_statement" if cell && is_masked_line(*child, source) => {
                 at = Some(child.end_byte());
             }
             _ => break,
         }
+        seen_statement = true;
     }
+    at
+}
+
+/// A notebook's masked IPython line: `0` and spaces, alone on its line.
+fn is_masked_line(statement: Node, source: &str) -> bool {
+    if &source[statement.byte_range()] != "0" {
+        return false;
+    }
+    let rest = &source[statement.end_byte()..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    line.trim_end_matches(['\r', ' ']).is_empty()
+}
+
+/// The byte offset where a new import line goes: after the last import of the
+/// module's leading block of docstring, comments and imports.
+fn import_insertion_point(root: Node, source: &str) -> usize {
+    let statements: Vec<Node> = {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).collect()
+    };
+    let at = leading_block_end(&statements, source, false);
     match at {
         // The start of the line after it.
         Some(end) => source[end..]
