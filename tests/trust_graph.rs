@@ -531,3 +531,82 @@ fn notebook_import_goes_into_the_cell_that_uses_it_never_a_magic_cell() {
     let again = unnest(dir, &["--check", "--unsafe-fixes", "."], false);
     assert!(again.stdout.is_empty(), "{}", text(&again.stdout));
 }
+
+// Item: a generator helper made async is iterated with `async for`.
+
+#[test]
+fn generator_helper_made_async_is_iterated_with_async_for() {
+    let main = r#"import asyncio
+
+
+async def fetch(i):
+    return i * 2
+
+
+def _numbers(n):
+    for i in range(n):
+        yield asyncio.run(fetch(i))
+
+
+async def main():
+    print([x for x in _numbers(3)])
+    print(sorted({x + 1 for x in _numbers(2)}))
+    for y in _numbers(2):
+        print(y)
+
+
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(&[("main.py", main)], &[], "[0, 2, 4]\n[1, 3]\n0\n2\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(fixed.contains("[x async for x in _numbers(3)]"), "{fixed}");
+    assert!(fixed.contains("    async for y in _numbers(2):"), "{fixed}");
+    assert!(!fixed.contains("await _numbers"), "{fixed}");
+}
+
+/// A generator that cannot be iterated with `async for` where it is used
+/// (handed to `list()`), or that cannot be an async generator (`return
+/// VALUE`, `yield from`), is reported without a fix, and nothing is written.
+#[test]
+fn generator_helper_that_cannot_be_async_for_gets_no_fix() {
+    let main = r#"import asyncio
+
+
+async def fetch(i):
+    return i * 2
+
+
+def _numbers(n):
+    for i in range(n):
+        yield asyncio.run(fetch(i))
+
+
+def _counted(n):
+    for i in range(n):
+        yield asyncio.run(fetch(i))
+    return n
+
+
+def _delegating(n):
+    yield asyncio.run(fetch(n))
+    yield from range(n)
+
+
+async def main():
+    print(list(_numbers(3)))
+    print([x for x in _counted(2)])
+    print([x for x in _delegating(2)])
+"#;
+    let temp = tempfile::tempdir().unwrap();
+    write_files(temp.path(), &[("main.py", main)]);
+    let check = unnest(temp.path(), &["--check", "--unsafe-fixes", "."], false);
+    let out = text(&check.stdout);
+    assert_eq!(out.matches("UNN007").count(), 3, "{out}");
+    assert!(!out.contains("[fix:"), "{out}");
+    let write = unnest(temp.path(), &["--write", "--unsafe-fixes", "."], false);
+    assert_eq!(write.status.code(), Some(1), "{}", text(&write.stderr));
+    assert_eq!(
+        std::fs::read_to_string(temp.path().join("main.py")).unwrap(),
+        main
+    );
+}

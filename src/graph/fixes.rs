@@ -80,8 +80,14 @@ impl<'g, 'a> Planner<'g, 'a> {
                 !callers.is_empty()
                     && callers.iter().all(|&(file, index)| {
                         let call = graph.call(file, index);
-                        // An awaited call site needs no edit once the helper is async.
-                        if call.guarded || (!call.awaited && call.await_edits.is_empty()) {
+                        // A generator made async is iterated with `async for`;
+                        // an awaited call site needs no edit.
+                        let editable = if graph.function(f).is_generator {
+                            call.async_for_edit.is_some() && !call.awaited
+                        } else {
+                            call.awaited || !call.await_edits.is_empty()
+                        };
+                        if call.guarded || !editable {
                             return false;
                         }
                         match call.place {
@@ -227,12 +233,14 @@ impl<'g, 'a> Planner<'g, 'a> {
             for (caller_file, index) in graph.callers(member) {
                 call_sites += 1;
                 let call = graph.call(caller_file, index);
-                if !call.awaited {
-                    by_file
-                        .entry(caller_file)
-                        .or_default()
-                        .extend(call.await_edits.iter().cloned());
-                }
+                let edits = if function.is_generator {
+                    call.async_for_edit.iter().cloned().collect()
+                } else if call.awaited {
+                    Vec::new()
+                } else {
+                    call.await_edits.clone()
+                };
+                by_file.entry(caller_file).or_default().extend(edits);
             }
         }
         // Edits of one fix must not collide with each other.
@@ -260,8 +268,13 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else {
             "; unsafe because callers outside the files given cannot be seen"
         };
+        let how = if group.iter().any(|&f| graph.function(f).is_generator) {
+            "await it or iterate it with `async for`"
+        } else {
+            "await it"
+        };
         let message = format!(
-            "Make {} `async def`, await the coroutines its nested runs were given, and await it at {} call site{}{note}",
+            "Make {} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
             names.join(", "),
             call_sites,
             if call_sites == 1 { "" } else { "s" }
@@ -401,6 +414,7 @@ impl<'a> Hierarchy<'a> {
 fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
     !function.is_async
         && !function.is_protocol_method()
+        && !(function.is_generator && function.sync_generator_only)
         && function
             .decorators
             .iter()

@@ -75,6 +75,10 @@ pub struct CallSite {
     pub await_edits: Vec<Edit>,
     /// The arguments, when they are plain enough to bind to parameters.
     pub arguments: Option<Arguments>,
+    /// When the call is what a `for` statement or a list, set or dict
+    /// comprehension iterates: the edit that makes it `async for`, as a
+    /// generator made async needs.
+    pub async_for_edit: Option<Edit>,
     /// The quote of the f-string whose braces hold the call, where a string
     /// literal with the same quote is a syntax error before Python 3.12.
     pub fstring_quote: Option<char>,
@@ -146,6 +150,12 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// Its body yields: made async, it becomes an async generator, which is
+    /// iterated with `async for`, not awaited.
+    pub is_generator: bool,
+    /// Its body holds `yield from` or `return VALUE`, which an async
+    /// generator cannot.
+    pub sync_generator_only: bool,
 }
 
 impl FunctionSummary {
@@ -413,6 +423,7 @@ fn summarize<'t>(
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
+            async_for_edit: async_for_edit(call),
             fstring_quote: fstring_quote(call, source),
         });
         if source[function.byte_range()] == *"nest_asyncio.apply" {
@@ -742,6 +753,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
                 .collect()
         })
         .unwrap_or_default();
+    let (is_generator, sync_generator_only) = generator_shape(node);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -763,7 +775,74 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         runs: Vec::new(),
         thin_wrapper: None,
         locals: locals_of(node, source),
+        is_generator,
+        sync_generator_only,
     }
+}
+
+/// Whether the body of `function` (not its nested functions, classes and
+/// lambdas) yields, and whether it holds what an async generator cannot
+/// (`yield from`, `return VALUE`).
+fn generator_shape(function: Node) -> (bool, bool) {
+    let (mut yields, mut sync_only) = (false, false);
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.id() != function.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
+            continue;
+        }
+        match node.kind() {
+            "yield" => {
+                yields = true;
+                let mut cursor = node.walk();
+                if node.children(&mut cursor).any(|c| c.kind() == "from") {
+                    sync_only = true;
+                }
+            }
+            // Even `return None`: "'return' with value in async generator".
+            "return_statement" => {
+                let mut cursor = node.walk();
+                sync_only |= node
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() != "comment");
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    (yields, sync_only)
+}
+
+/// The edit that makes the `for` iterating `call` an `async for`: `call` is
+/// the iterable of a `for` statement, or of a `for` clause of a list, set or
+/// dict comprehension (a generator expression with `async for` becomes an
+/// async generator, which its consumer cannot iterate).
+fn async_for_edit(call: Node) -> Option<Edit> {
+    let parent = call.up()?;
+    if !is_field_node(parent, "right", call) {
+        return None;
+    }
+    match parent.kind() {
+        "for_statement" => {}
+        "for_in_clause"
+            if parent.up().is_some_and(|c| {
+                matches!(
+                    c.kind(),
+                    "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+                )
+            }) => {}
+        _ => return None,
+    }
+    let mut cursor = parent.walk();
+    let mut children = parent.children(&mut cursor);
+    let first = children.next()?;
+    // Already `async for`, or not the shape expected.
+    (first.kind() == "for").then(|| Edit::insert(first.start_byte(), "async "))
 }
 
 /// `Outer.method`, `outer.<locals>.inner`, as Python's `__qualname__`.
