@@ -294,9 +294,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
                 if named {
                     // Its chain runs through the module it comes from.
                     facts.external.push((name.clone(), module.clone()));
-                    facts
-                        .exports
-                        .push((name.clone(), file.module_last.clone()));
+                    facts.exports.push((name.clone(), file.module_last.clone()));
                 }
             }
         }

@@ -309,7 +309,11 @@ async def main():
 asyncio.run(main())
 "#;
     fixed_program_runs(
-        &[("pkg/__init__.py", ""), ("pkg/b.py", STAR_B), ("main.py", main)],
+        &[
+            ("pkg/__init__.py", ""),
+            ("pkg/b.py", STAR_B),
+            ("main.py", main),
+        ],
         &["--unsafe-fixes"],
         "6\n",
     );
@@ -482,7 +486,10 @@ fn notebook_import_goes_into_the_cell_that_uses_it_never_a_magic_cell() {
         ("code", "%%capture\nprint('captured')"),
         ("markdown", "# Prices"),
         ("code", "import json\nfrom helpers import load"),
-        ("code", "%matplotlib inline\n# Load one.\nimport sys\nvalue = load(2)\nprint(value)"),
+        (
+            "code",
+            "%matplotlib inline\n# Load one.\nimport sys\nvalue = load(2)\nprint(value)",
+        ),
     ]);
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
@@ -608,5 +615,98 @@ async def main():
     assert_eq!(
         std::fs::read_to_string(temp.path().join("main.py")).unwrap(),
         main
+    );
+}
+
+// Item: a fix must not leave behind a wrapper that holds a run.
+
+#[test]
+fn nested_wrapper_left_without_callers_is_removed() {
+    let main = r#"import asyncio
+
+
+async def fetch(k):
+    return k + 1
+
+
+def _outer(k):
+    def _inner(k):
+        return asyncio.run(fetch(k))
+    return _inner(k)
+
+
+async def main():
+    def _get(k):
+        """Fetch one."""
+        return asyncio.run(fetch(k))
+
+    print(_outer(1), _get(2), [_get(k) for k in (3, 4)])
+
+
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(&[("main.py", main)], &[], "2 3 [4, 5]\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(!fixed.contains("def _inner"), "{fixed}");
+    assert!(!fixed.contains("def _get"), "{fixed}");
+    assert!(!fixed.contains("asyncio.run(fetch"), "{fixed}");
+}
+
+#[test]
+fn nested_wrapper_still_called_elsewhere_is_kept() {
+    // `_get` is also handed to a thread, where it works: it stays.
+    let main = r#"import asyncio
+
+
+async def fetch(k):
+    return k + 1
+
+
+async def main():
+    def _get(k):
+        return asyncio.run(fetch(k))
+
+    print(_get(2), await asyncio.to_thread(_get, 5))
+
+
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(&[("main.py", main)], &[], "3 6\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(fixed.contains("def _get(k):"), "{fixed}");
+}
+
+#[test]
+fn method_thin_wrapper_is_inlined_through_self_at_the_async_call_site() {
+    let main = r#"import asyncio
+
+
+class Store:
+    def _fetch(self, k):
+        return asyncio.run(self._afetch(k))
+
+    async def _afetch(self, k):
+        return k * 10
+
+    def get(self, k):
+        return self._fetch(k)
+
+    async def all(self, keys):
+        return [self._fetch(k) for k in keys]
+
+
+print(Store().get(1))
+print(asyncio.run(Store().all([2, 3])))
+"#;
+    let dir = fixed_program_runs(&[("main.py", main)], &[], "10\n[20, 30]\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.contains("return [await self._afetch(k) for k in keys]"),
+        "{fixed}"
+    );
+    // The sync caller keeps the wrapper.
+    assert!(
+        fixed.contains("return asyncio.run(self._afetch(k))"),
+        "{fixed}"
     );
 }

@@ -49,6 +49,7 @@ impl NameUses {
 
 pub struct Planner<'g, 'a> {
     graph: &'g Graph<'a>,
+    hierarchy: Hierarchy<'a>,
     /// Functions that may become `async def`: the largest set whose members'
     /// call sites are all in async code or in other members.
     convertible: HashSet<FnRef>,
@@ -108,7 +109,11 @@ impl<'g, 'a> Planner<'g, 'a> {
                 break;
             }
         }
-        Planner { graph, convertible }
+        Planner {
+            graph,
+            hierarchy,
+            convertible,
+        }
     }
 
     /// The fix for an async call site (`file`, `index`) of the blocking
@@ -118,8 +123,72 @@ impl<'g, 'a> Planner<'g, 'a> {
             .or_else(|| self.make_async(file, target))
     }
 
-    /// Fix 1: `await co(args)` in place of a thin wrapper's call.
+    /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
+    /// wrapper whose every call is inlined would be left holding its run
+    /// inside code that now runs on the loop: all its calls are inlined in
+    /// one fix, and it is removed.
     fn inline_wrapper(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
+        let graph = self.graph;
+        let wrapper = graph.function(target);
+        let shape = wrapper.thin_wrapper.as_ref()?;
+        let (mut edits, co_name) = self.inline_edits(file, index, target)?;
+        let mut note = "the wrapper stays for sync callers";
+        if let Some(removal) = wrapper.removal
+            && !graph.files[target.file]
+                .summary
+                .value_uses
+                .contains(&wrapper.name)
+        {
+            let callers = graph.callers(target);
+            let mut all = Vec::new();
+            let every_call_inlined = callers.iter().all(|&(caller_file, caller_index)| {
+                let inside = removal.start <= graph.call(file, caller_index).range.start
+                    && graph.call(file, caller_index).range.end <= removal.end;
+                if caller_file != file || target.file != file || inside {
+                    return false;
+                }
+                if caller_index == index {
+                    return true;
+                }
+                let call = graph.call(file, caller_index);
+                let on_loop = matches!(
+                    graph.loop_context(file, call),
+                    Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
+                );
+                match self.inline_edits(file, caller_index, target) {
+                    Some((more, _)) if on_loop && !call.guarded => {
+                        all.extend(more);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if every_call_inlined {
+                edits.extend(all);
+                edits.push(Edit::replace(removal, String::new()));
+                edits.sort_by_key(|e| (e.range.start, e.range.end));
+                edits.dedup();
+                note = "the wrapper, left without callers, is removed";
+            }
+        }
+        Some(Fix::new(
+            edits,
+            Applicability::Safe,
+            format!(
+                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; {note})",
+                wrapper.name, shape.target_text, co_name
+            ),
+        ))
+    }
+
+    /// The edits that inline the thin wrapper `target` at call site (`file`,
+    /// `index`), and the coroutine's name.
+    fn inline_edits(
+        &self,
+        file: usize,
+        index: usize,
+        target: FnRef,
+    ) -> Option<(Vec<Edit>, String)> {
         let graph = self.graph;
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
@@ -131,25 +200,51 @@ impl<'g, 'a> Planner<'g, 'a> {
         };
         let coroutine = graph.resolve(target.file, &shape.target)?;
         let co = graph.function(coroutine);
-        if !co.is_async || co.parent.is_some() || co.class.is_some() {
+        if !co.is_async || co.parent.is_some() {
             return None;
         }
-        let arguments = bind_arguments(call, wrapper, &shape.arguments)?;
+        let parameters = wrapper.parameters.as_ref()?;
+        if wrapper.class.is_some() || co.class.is_some() {
+            // A method wrapper `def w(self, x): return asyncio.run(self.co(x))`
+            // called as `recv.w(...)` becomes `await recv.co(...)`: the same
+            // object, so the same dispatch. Not when `w` may be overridden,
+            // nor through `Class.w(obj, ...)`.
+            let receiver = method_receiver(call, wrapper)?;
+            let own = parameters.first()?;
+            if co.class != wrapper.class
+                || !wrapper.decorators.is_empty()
+                || self.hierarchy.is_overridden(wrapper)
+                || shape.target_text != format!("{}.{}", own.name, co.name)
+            {
+                return None;
+            }
+            let passes: Vec<(Option<String>, usize)> = shape
+                .arguments
+                .iter()
+                .map(|(keyword, index)| Some((keyword.clone(), index.checked_sub(1)?)))
+                .collect::<Option<_>>()?;
+            let arguments = bind_arguments(call, &parameters[1..], &passes)?;
+            let text = format!(
+                "{prefix}{receiver}.{}({}){suffix}",
+                co.name,
+                arguments.join(", ")
+            );
+            return Some((vec![Edit::replace(call.range, text)], co.name.clone()));
+        }
+        let arguments = bind_arguments(call, parameters, &shape.arguments)?;
         let caller = graph.files[file].summary;
         let (name, import) = self.name_in_module(file, coroutine, call)?;
         let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
         let mut edits = vec![Edit::replace(call.range, text)];
         if let Some(line) = import {
-            edits.push(import_edit(caller, graph.files[file].text, &line, call.range.start));
+            edits.push(import_edit(
+                caller,
+                graph.files[file].text,
+                &line,
+                call.range.start,
+            ));
         }
-        Some(Fix::new(
-            edits,
-            Applicability::Safe,
-            format!(
-                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; the wrapper stays for sync callers)",
-                wrapper.name, shape.target_text, co.name
-            ),
-        ))
+        Some((edits, co.name.clone()))
     }
 
     /// The name `coroutine` has in `file` at `call`, and an import line to add
@@ -414,7 +509,7 @@ impl<'a> Hierarchy<'a> {
 fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
     !function.is_async
         && !function.is_protocol_method()
-        && !(function.is_generator && function.sync_generator_only)
+        && !function.sync_generator_only
         && function
             .decorators
             .iter()
@@ -425,6 +520,17 @@ fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
             .runs
             .iter()
             .all(|run| matches!(run.place, Place::Function(_)) && run.await_edits.is_some())
+}
+
+/// The receiver of a method call `recv.m(...)` that binds the method's own
+/// first parameter: a plain name that is not the class itself (`Class.m(x)`
+/// passes `x` as that parameter).
+fn method_receiver<'c>(call: &'c CallSite, wrapper: &FunctionSummary) -> Option<&'c str> {
+    let (receiver, name) = call.callee_text.rsplit_once('.')?;
+    let class = wrapper.class.as_deref()?;
+    let class = class.rsplit('.').next().unwrap_or(class);
+    let plain = !receiver.is_empty() && receiver.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain && name == wrapper.name && receiver != class).then_some(receiver)
 }
 
 /// `("await ", "")` or `("(await ", ")")` for a call site whose only await edits
@@ -445,15 +551,12 @@ fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
 /// so that every argument is evaluated once, in the order it was written.
 fn bind_arguments(
     call: &CallSite,
-    wrapper: &FunctionSummary,
+    parameters: &[super::summary::Parameter],
     passes: &[(Option<String>, usize)],
 ) -> Option<Vec<String>> {
-    let parameters = wrapper.parameters.as_ref()?;
     let given = call.arguments.as_ref()?;
-    // A method's first parameter is bound by the receiver, which the inlined
-    // call would lose.
     let positional_slots = parameters.iter().filter(|p| !p.keyword_only).count();
-    if wrapper.class.is_some() || given.positional.len() > positional_slots {
+    if given.positional.len() > positional_slots {
         return None;
     }
     let mut passed: Vec<usize> = passes.iter().map(|(_, index)| *index).collect();

@@ -150,11 +150,14 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// For a nested function, undecorated, that is not alone in its block:
+    /// the whole lines it stands on, for removing it once nothing calls it.
+    pub removal: Option<TextRange>,
     /// Its body yields: made async, it becomes an async generator, which is
     /// iterated with `async for`, not awaited.
     pub is_generator: bool,
-    /// Its body holds `yield from` or `return VALUE`, which an async
-    /// generator cannot.
+    /// It yields, and its body holds `yield from` or `return VALUE`, which an
+    /// async generator cannot.
     pub sync_generator_only: bool,
 }
 
@@ -696,7 +699,7 @@ fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
                 "assignment" | "augmented_assignment" => node.child_by_field_name("left"),
                 _ => None,
             };
-            if !target.is_some_and(|t| &source[t.byte_range()] == "__all__") {
+            if target.is_none_or(|t| &source[t.byte_range()] != "__all__") {
                 continue;
             }
             if found.is_some() || node.kind() == "augmented_assignment" {
@@ -713,7 +716,11 @@ fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
                 let body = literal
                     .strip_prefix('"')
                     .and_then(|l| l.strip_suffix('"'))
-                    .or_else(|| literal.strip_prefix('\'').and_then(|l| l.strip_suffix('\'')))?;
+                    .or_else(|| {
+                        literal
+                            .strip_prefix('\'')
+                            .and_then(|l| l.strip_suffix('\''))
+                    })?;
                 if item.kind() != "string" || body.contains(['\\', '"', '\'']) {
                     return None;
                 }
@@ -777,7 +784,23 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         locals: locals_of(node, source),
         is_generator,
         sync_generator_only,
+        removal: parent.and_then(|_| removal_lines(node, source)),
     }
+}
+
+/// The whole lines of a nested function's definition, when it is not
+/// decorated and its block keeps another statement without it.
+fn removal_lines(node: Node, source: &str) -> Option<TextRange> {
+    let block = node.up().filter(|b| b.kind() == "block")?;
+    let mut cursor = block.walk();
+    let others = block
+        .named_children(&mut cursor)
+        .filter(|c| c.id() != node.id() && c.kind() != "comment")
+        .count();
+    if others == 0 {
+        return None;
+    }
+    whole_lines(node, source)
 }
 
 /// Whether the body of `function` (not its nested functions, classes and
@@ -815,7 +838,7 @@ fn generator_shape(function: Node) -> (bool, bool) {
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    (yields, sync_only)
+    (yields, yields && sync_only)
 }
 
 /// The edit that makes the `for` iterating `call` an `async for`: `call` is
@@ -1140,18 +1163,17 @@ fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                         "assignment" => ("left", "right"),
                         _ => ("name", "value"),
                     };
-                    if node
-                        .child_by_field_name(target)
-                        .is_some_and(|t| t.kind() == "identifier" && &source[t.byte_range()] == name)
-                    {
+                    if node.child_by_field_name(target).is_some_and(|t| {
+                        t.kind() == "identifier" && &source[t.byte_range()] == name
+                    }) {
                         values.push(node.child_by_field_name(value));
                     }
                 } else if node.kind() == "identifier"
                     && &source[node.byte_range()] == name
                     && is_binding(node)
-                    && !node.up().is_some_and(|p| {
-                        matches!(p.kind(), "assignment" | "named_expression")
-                    })
+                    && !node
+                        .up()
+                        .is_some_and(|p| matches!(p.kind(), "assignment" | "named_expression"))
                 {
                     // Bound some other way: a parameter, a loop target.
                     return false;
@@ -1159,10 +1181,7 @@ fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                 let mut cursor = node.walk();
                 stack.extend(node.named_children(&mut cursor));
             }
-            !values.is_empty()
-                && values
-                    .into_iter()
-                    .all(|v| v.is_some_and(|v| makes_future(v)))
+            !values.is_empty() && values.into_iter().all(|v| v.is_some_and(&makes_future))
         }
         _ => false,
     }
@@ -1423,8 +1442,9 @@ fn cell_import_points(root: Node, source: &str) -> Vec<(usize, usize)> {
             }
         }
         // The start of the line after the block, or the cell's start.
-        let at = leading_block_end(&statements, source, true)
-            .map_or(start, |end| source[end..].find('\n').map_or(offset, |i| end + i + 1));
+        let at = leading_block_end(&statements, source, true).map_or(start, |end| {
+            source[end..].find('\n').map_or(offset, |i| end + i + 1)
+        });
         points.push((offset + boundary.len(), at));
         start = offset + boundary.len();
     }
