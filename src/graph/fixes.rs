@@ -126,31 +126,30 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
     /// wrapper whose every call is inlined would be left holding its run
     /// inside code that now runs on the loop: all its calls are inlined in
-    /// one fix, and it is removed.
+    /// one fix, and it becomes `async def` with its run awaited (uncalled, it
+    /// is harmless; the text around it stays as it was).
     fn inline_wrapper(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
         let graph = self.graph;
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
         let (mut edits, co_name) = self.inline_edits(file, index, target)?;
         let mut note = "the wrapper stays for sync callers";
-        if let Some(removal) = wrapper.removal
-            && !graph.files[target.file]
-                .summary
-                .value_uses
-                .contains(&wrapper.name)
+        if wrapper.parent.is_some()
+            && wrapper.decorators.is_empty()
+            && target.file == file
+            && let Some(Some(run_edits)) = wrapper.runs.first().map(|r| r.await_edits.as_ref())
+            && !graph.files[file].summary.value_uses.contains(&wrapper.name)
         {
             let callers = graph.callers(target);
             let mut all = Vec::new();
             let every_call_inlined = callers.iter().all(|&(caller_file, caller_index)| {
-                let inside = removal.start <= graph.call(file, caller_index).range.start
-                    && graph.call(file, caller_index).range.end <= removal.end;
-                if caller_file != file || target.file != file || inside {
+                let call = graph.call(file, caller_index);
+                if caller_file != file || call.place == Place::Function(target.function) {
                     return false;
                 }
                 if caller_index == index {
                     return true;
                 }
-                let call = graph.call(file, caller_index);
                 let on_loop = matches!(
                     graph.loop_context(file, call),
                     Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
@@ -165,10 +164,11 @@ impl<'g, 'a> Planner<'g, 'a> {
             });
             if every_call_inlined {
                 edits.extend(all);
-                edits.push(Edit::replace(removal, String::new()));
+                edits.push(Edit::insert(wrapper.def_start, "async "));
+                edits.extend(run_edits.iter().cloned());
                 edits.sort_by_key(|e| (e.range.start, e.range.end));
                 edits.dedup();
-                note = "the wrapper, left without callers, is removed";
+                note = "the wrapper, left without callers, becomes `async def` so that it holds no run";
             }
         }
         Some(Fix::new(

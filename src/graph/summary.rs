@@ -150,9 +150,6 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
-    /// For a nested function, undecorated, that is not alone in its block:
-    /// the whole lines it stands on, for removing it once nothing calls it.
-    pub removal: Option<TextRange>,
     /// Its body yields: made async, it becomes an async generator, which is
     /// iterated with `async for`, not awaited.
     pub is_generator: bool,
@@ -784,23 +781,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         locals: locals_of(node, source),
         is_generator,
         sync_generator_only,
-        removal: parent.and_then(|_| removal_lines(node, source)),
     }
-}
-
-/// The whole lines of a nested function's definition, when it is not
-/// decorated and its block keeps another statement without it.
-fn removal_lines(node: Node, source: &str) -> Option<TextRange> {
-    let block = node.up().filter(|b| b.kind() == "block")?;
-    let mut cursor = block.walk();
-    let others = block
-        .named_children(&mut cursor)
-        .filter(|c| c.id() != node.id() && c.kind() != "comment")
-        .count();
-    if others == 0 {
-        return None;
-    }
-    whole_lines(node, source)
 }
 
 /// Whether the body of `function` (not its nested functions, classes and
