@@ -711,3 +711,28 @@ print(asyncio.run(Store().all([2, 3])))
         "{fixed}"
     );
 }
+
+#[test]
+fn awaited_thin_wrapper_is_inlined_with_one_await() {
+    let main = r#"import asyncio
+
+
+async def fetch(r):
+    return r * 3
+
+
+def load(r):
+    return asyncio.run(fetch(r))
+
+
+async def main():
+    print(await load(2))
+
+
+print(load(1))
+asyncio.run(main())
+"#;
+    let dir = fixed_program_runs(&[("main.py", main)], &[], "3\n6\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(fixed.contains("    print(await fetch(2))\n"), "{fixed}");
+}

@@ -210,6 +210,18 @@ impl<'g, 'a> Planner<'g, 'a> {
             // object, so the same dispatch. Not when `w` may be overridden,
             // nor through `Class.w(obj, ...)`.
             let receiver = method_receiver(call, wrapper)?;
+            // The receiver is an instance only in a plain method (in a
+            // classmethod, `cls.w(x)` would bind `x` to `self`).
+            let Place::Function(caller) = call.place else {
+                return None;
+            };
+            let caller = graph.function(FnRef {
+                file,
+                function: caller,
+            });
+            if !caller.decorators.is_empty() || caller.class != wrapper.class {
+                return None;
+            }
             let own = parameters.first()?;
             if co.class != wrapper.class
                 || !wrapper.decorators.is_empty()
