@@ -44,6 +44,9 @@ pub struct Outlined {
     pub may_run: bool,
     /// Parse it whatever its outline says (a notebook).
     pub always: bool,
+    /// Its `from m import *` statements re-export (see [`crate::graph`]: not
+    /// in asyncio's own package, whose names the analysis knows by meaning).
+    pub star_reexports: bool,
 }
 
 impl Outlined {
@@ -58,6 +61,7 @@ impl Outlined {
             text,
             may_run,
             always,
+            star_reexports: module != crate::graph::ASYNCIO_PACKAGE,
         }
     }
 }
@@ -280,7 +284,11 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     }
 
     // A module re-exports what it imports with `*` from a module that offers it.
-    for line in outline.lines.iter().filter(|l| l.is_import) {
+    for line in outline
+        .lines
+        .iter()
+        .filter(|l| l.is_import && file.star_reexports)
+    {
         let line_text = &text[line.start as usize..line.end as usize];
         if !line_text.contains('*') {
             continue;

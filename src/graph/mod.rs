@@ -19,6 +19,12 @@ use self::summary::{CallSite, Callback, Callee, ImportTarget, ModuleSummary, Pla
 use crate::diagnostic::Diagnostic;
 use crate::source::LineIndex;
 
+/// asyncio's own package, when its source is among the files: its star
+/// re-exports are asyncio's API, which the analysis knows by meaning (names
+/// imported from asyncio are never followed into its source), so they are
+/// not followed.
+pub const ASYNCIO_PACKAGE: &str = "asyncio";
+
 /// A function in the index: file and index within the file's summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnRef {
@@ -158,7 +164,7 @@ impl<'a> Graph<'a> {
     /// last one that exports it (its `__all__` when literal, else its public
     /// names) and resolves.
     fn resolve_starred(&self, file: usize, name: &str, depth: usize) -> Option<FnRef> {
-        if depth > 8 {
+        if depth > 8 || self.files[file].summary.module == ASYNCIO_PACKAGE {
             return None;
         }
         self.files[file]
