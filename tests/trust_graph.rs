@@ -736,3 +736,34 @@ asyncio.run(main())
     let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
     assert!(fixed.contains("    print(await fetch(2))\n"), "{fixed}");
 }
+
+/// `await helper()` of a sync helper that returns a coroutine it made: made
+/// async, the helper would give the coroutine, not its result. No fix.
+#[test]
+fn awaited_sync_helper_returning_a_coroutine_gets_no_fix() {
+    let main = r#"import asyncio
+
+
+async def setup():
+    return None
+
+
+async def fetch(r):
+    return r * 3
+
+
+def _load(r):
+    asyncio.run(setup())
+    return fetch(r)
+
+
+async def main():
+    print(await _load(2))
+"#;
+    let temp = tempfile::tempdir().unwrap();
+    write_files(temp.path(), &[("main.py", main)]);
+    let check = unnest(temp.path(), &["--check", "--unsafe-fixes", "."], false);
+    let out = text(&check.stdout);
+    assert!(out.contains("main.py:18:17: UNN007"), "{out}");
+    assert!(!out.contains("[fix:"), "{out}");
+}

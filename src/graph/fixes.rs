@@ -73,6 +73,17 @@ impl<'g, 'a> Planner<'g, 'a> {
                 may_become_async(function, names) && !hierarchy.is_overridden(function)
             })
             .collect();
+        // A helper that returns what a call gives (other than its nested
+        // run's result) may return an awaitable: `await helper()` then means
+        // awaiting that, which an async helper would not give. Decided by
+        // the text alone, so that it does not depend on which files are read.
+        let returns_call = |f: FnRef| {
+            let function = graph.function(f);
+            function
+                .return_calls
+                .iter()
+                .any(|range| function.runs.iter().all(|run| run.range != *range))
+        };
         loop {
             let before = convertible.len();
             let snapshot = convertible.clone();
@@ -85,8 +96,10 @@ impl<'g, 'a> Planner<'g, 'a> {
                         // an awaited call site needs no edit.
                         let editable = if graph.function(f).is_generator {
                             call.async_for_edit.is_some() && !call.awaited
+                        } else if call.awaited {
+                            !returns_call(f)
                         } else {
-                            call.awaited || !call.await_edits.is_empty()
+                            !call.await_edits.is_empty()
                         };
                         if call.guarded || !editable {
                             return false;

@@ -150,6 +150,8 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// The calls its `return` statements return, as call ranges.
+    pub return_calls: Vec<TextRange>,
     /// Its body yields: made async, it becomes an async generator, which is
     /// iterated with `async for`, not awaited.
     pub is_generator: bool,
@@ -757,7 +759,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
                 .collect()
         })
         .unwrap_or_default();
-    let (is_generator, sync_generator_only) = generator_shape(node);
+    let (is_generator, sync_generator_only, return_calls) = body_shape(node);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -781,14 +783,16 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         locals: locals_of(node, source),
         is_generator,
         sync_generator_only,
+        return_calls,
     }
 }
 
 /// Whether the body of `function` (not its nested functions, classes and
-/// lambdas) yields, and whether it holds what an async generator cannot
-/// (`yield from`, `return VALUE`).
-fn generator_shape(function: Node) -> (bool, bool) {
+/// lambdas) yields, whether it holds what an async generator cannot
+/// (`yield from`, `return VALUE`), and the calls it returns.
+fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
     let (mut yields, mut sync_only) = (false, false);
+    let mut return_calls = Vec::new();
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
         if node.id() != function.id()
@@ -810,16 +814,29 @@ fn generator_shape(function: Node) -> (bool, bool) {
             // Even `return None`: "'return' with value in async generator".
             "return_statement" => {
                 let mut cursor = node.walk();
-                sync_only |= node
-                    .named_children(&mut cursor)
-                    .any(|c| c.kind() != "comment");
+                for value in node.named_children(&mut cursor) {
+                    if value.kind() == "comment" {
+                        continue;
+                    }
+                    sync_only = true;
+                    let mut value = value;
+                    while value.kind() == "parenthesized_expression"
+                        && let Some(inner) = value.named_child(0)
+                    {
+                        value = inner;
+                    }
+                    if value.kind() == "call" {
+                        return_calls
+                            .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
+                    }
+                }
             }
             _ => {}
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    (yields, yields && sync_only)
+    (yields, yields && sync_only, return_calls)
 }
 
 /// The edit that makes the `for` iterating `call` an `async for`: `call` is
