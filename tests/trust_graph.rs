@@ -767,3 +767,54 @@ async def main():
     assert!(out.contains("main.py:18:17: UNN007"), "{out}");
     assert!(!out.contains("[fix:"), "{out}");
 }
+
+#[test]
+fn notebook_task_set_goes_into_the_callbacks_cell_not_a_pip_cell() {
+    let nb = notebook(&[
+        ("code", "%pip install requests"),
+        (
+            "code",
+            "import asyncio\n\nasync def work():\n    print('worked')\n\ndef on_tick():\n    asyncio.run(work())",
+        ),
+        (
+            "code",
+            "asyncio.get_running_loop().call_soon(on_tick)\nawait asyncio.sleep(0.05)",
+        ),
+    ]);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    write_files(dir, &[("nb.ipynb", &nb)]);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exec/run_notebook.py"),
+        dir.join("run_notebook.py"),
+    )
+    .unwrap();
+    let before = python(dir, &["run_notebook.py", "nb.ipynb"]);
+    assert!(
+        !text(&before.stdout).contains("worked"),
+        "{}",
+        text(&before.stdout)
+    );
+    same_with_and_without_triage(dir, &["--unsafe-fixes"]);
+    let fixed = unnest(dir, &["--write", "--unsafe-fixes", "nb.ipynb"], false);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    assert_compiles(dir);
+    let after = python(dir, &["run_notebook.py", "nb.ipynb"]);
+    assert_eq!(text(&after.stdout), "worked\n", "{}", text(&after.stderr));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("nb.ipynb")).unwrap()).unwrap();
+    let source = |cell: usize| -> String {
+        written["cells"][cell]["source"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(source(0), "%pip install requests");
+    assert!(
+        source(1).starts_with("import asyncio\n\n_background_tasks = set()\n"),
+        "{}",
+        source(1)
+    );
+}
