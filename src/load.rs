@@ -157,7 +157,11 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         let more: Vec<Read> = maybe
             .par_iter()
             .with_max_len(8)
-            .map(|s| read(&s.path, cwd, |b| filter.matches(b), false, false))
+            .map(|s| {
+                // `from m import *` names none of the names it re-exports.
+                let star = s.imports.contains('*');
+                read(&s.path, cwd, |b| star || filter.matches(b), false, false)
+            })
             .collect();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
     };
@@ -327,7 +331,6 @@ fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
             if let Some(target) = graph.target(file, index)
                 && graph.blocking.contains_key(&target)
                 && !call.guarded
-                && !call.awaited
                 && graph.loop_context(file, call).is_some()
             {
                 group.push(target);
@@ -446,7 +449,7 @@ fn coroutine_names(views: &[FileView], target: &Callee) -> Vec<String> {
     let mut names = Vec::new();
     let (mut module, mut name) = match target {
         Callee::Symbol(module, name) => (module.clone(), name.clone()),
-        Callee::Unknown(name) => return vec![name.clone()],
+        Callee::Unknown(name) | Callee::Star(name) => return vec![name.clone()],
         Callee::Local(_) | Callee::Method(..) => return names,
     };
     for _ in 0..8 {

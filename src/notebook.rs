@@ -23,7 +23,7 @@ use crate::source::{LineIndex, Location};
 
 /// Ends every cell in the module text. A comment, so edits never touch it, and
 /// one no notebook would hold.
-const BOUNDARY: &str = "# \u{2063}unnest-cell-boundary\u{2063}\n";
+pub(crate) const BOUNDARY: &str = "# \u{2063}unnest-cell-boundary\u{2063}\n";
 
 /// One code cell.
 #[derive(Debug, Clone)]

@@ -44,6 +44,9 @@ pub struct Outlined {
     pub may_run: bool,
     /// Parse it whatever its outline says (a notebook).
     pub always: bool,
+    /// Its `from m import *` statements re-export (see [`crate::graph`]: not
+    /// in asyncio's own package, whose names the analysis knows by meaning).
+    pub star_reexports: bool,
 }
 
 impl Outlined {
@@ -58,6 +61,7 @@ impl Outlined {
             text,
             may_run,
             always,
+            star_reexports: module != crate::graph::ASYNCIO_PACKAGE,
         }
     }
 }
@@ -219,6 +223,17 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     let local_names: HashSet<&str> = (0..outline.blocks.len() as u32)
         .map(|b| block_name(text, outline, b))
         .collect();
+    // `from m import *` binds every name `m` offers.
+    let star_import_names_external = outline.lines.iter().any(|line| {
+        line.is_import
+            && text[line.start as usize..line.end as usize].contains('*')
+            && external_modules.iter().any(|m| {
+                outline
+                    .occurrences(m)
+                    .iter()
+                    .any(|&a| line.start <= a && a < line.end)
+            })
+    });
     let mut done: HashSet<&str> = HashSet::new();
     while let Some(name) = queue.pop() {
         if !done.insert(name) {
@@ -228,6 +243,7 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
         // import name [as alias]`: an import line naming one of the modules
         // that offer it.
         let bare_ok = local_names.contains(name)
+            || star_import_names_external
             || outline.occurrences(name).iter().any(|&at| {
                 line_of(at).is_some_and(|l| {
                     let line = outline.lines[l];
@@ -267,6 +283,30 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
         }
     }
 
+    // A module re-exports what it imports with `*` from a module that offers it.
+    for line in outline
+        .lines
+        .iter()
+        .filter(|l| l.is_import && file.star_reexports)
+    {
+        let line_text = &text[line.start as usize..line.end as usize];
+        if !line_text.contains('*') {
+            continue;
+        }
+        for (name, offered_by) in table {
+            for module in offered_by {
+                let named = outline
+                    .occurrences(module)
+                    .iter()
+                    .any(|&a| line.start <= a && a < line.end);
+                if named {
+                    // Its chain runs through the module it comes from.
+                    facts.external.push((name.clone(), module.clone()));
+                    facts.exports.push((name.clone(), file.module_last.clone()));
+                }
+            }
+        }
+    }
     for (index, block) in outline.blocks.iter().enumerate() {
         if blocking[index] && block.parent.is_none() {
             let name = &text[block.name.0 as usize..block.name.1 as usize];
@@ -277,6 +317,8 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     }
     facts.exports.sort();
     facts.exports.dedup();
+    facts.external.sort();
+    facts.external.dedup();
     facts
 }
 

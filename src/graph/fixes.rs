@@ -49,6 +49,7 @@ impl NameUses {
 
 pub struct Planner<'g, 'a> {
     graph: &'g Graph<'a>,
+    hierarchy: Hierarchy<'a>,
     /// Functions that may become `async def`: the largest set whose members'
     /// call sites are all in async code or in other members.
     convertible: HashSet<FnRef>,
@@ -72,6 +73,17 @@ impl<'g, 'a> Planner<'g, 'a> {
                 may_become_async(function, names) && !hierarchy.is_overridden(function)
             })
             .collect();
+        // A helper that returns what a call gives (other than its nested
+        // run's result) may return an awaitable: `await helper()` then means
+        // awaiting that, which an async helper would not give. Decided by
+        // the text alone, so that it does not depend on which files are read.
+        let returns_call = |f: FnRef| {
+            let function = graph.function(f);
+            function
+                .return_calls
+                .iter()
+                .any(|range| function.runs.iter().all(|run| run.range != *range))
+        };
         loop {
             let before = convertible.len();
             let snapshot = convertible.clone();
@@ -80,7 +92,16 @@ impl<'g, 'a> Planner<'g, 'a> {
                 !callers.is_empty()
                     && callers.iter().all(|&(file, index)| {
                         let call = graph.call(file, index);
-                        if call.guarded || call.awaited || call.await_edits.is_empty() {
+                        // A generator made async is iterated with `async for`;
+                        // an awaited call site needs no edit.
+                        let editable = if graph.function(f).is_generator {
+                            call.async_for_edit.is_some() && !call.awaited
+                        } else if call.awaited {
+                            !returns_call(f)
+                        } else {
+                            !call.await_edits.is_empty()
+                        };
+                        if call.guarded || !editable {
                             return false;
                         }
                         match call.place {
@@ -101,7 +122,11 @@ impl<'g, 'a> Planner<'g, 'a> {
                 break;
             }
         }
-        Planner { graph, convertible }
+        Planner {
+            graph,
+            hierarchy,
+            convertible,
+        }
     }
 
     /// The fix for an async call site (`file`, `index`) of the blocking
@@ -111,34 +136,140 @@ impl<'g, 'a> Planner<'g, 'a> {
             .or_else(|| self.make_async(file, target))
     }
 
-    /// Fix 1: `await co(args)` in place of a thin wrapper's call.
+    /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
+    /// wrapper whose every call is inlined would be left holding its run
+    /// inside code that now runs on the loop: all its calls are inlined in
+    /// one fix, and it becomes `async def` with its run awaited (uncalled, it
+    /// is harmless; the text around it stays as it was).
     fn inline_wrapper(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
         let graph = self.graph;
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
-        let call = graph.call(file, index);
-        let (prefix, suffix) = await_wrapping(call)?;
-        let coroutine = graph.resolve(target.file, &shape.target)?;
-        let co = graph.function(coroutine);
-        if !co.is_async || co.parent.is_some() || co.class.is_some() {
-            return None;
-        }
-        let arguments = bind_arguments(call, wrapper, &shape.arguments)?;
-        let caller = graph.files[file].summary;
-        let (name, import) = self.name_in_module(file, coroutine, call)?;
-        let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
-        let mut edits = vec![Edit::replace(call.range, text)];
-        if let Some(line) = import {
-            edits.push(import_edit(caller, graph.files[file].text, &line));
+        let (mut edits, co_name) = self.inline_edits(file, index, target)?;
+        let mut note = "the wrapper stays for sync callers";
+        if wrapper.parent.is_some()
+            && wrapper.decorators.is_empty()
+            && target.file == file
+            && let Some(Some(run_edits)) = wrapper.runs.first().map(|r| r.await_edits.as_ref())
+            && !graph.files[file].summary.value_uses.contains(&wrapper.name)
+        {
+            let callers = graph.callers(target);
+            let mut all = Vec::new();
+            let every_call_inlined = callers.iter().all(|&(caller_file, caller_index)| {
+                let call = graph.call(file, caller_index);
+                if caller_file != file || call.place == Place::Function(target.function) {
+                    return false;
+                }
+                if caller_index == index {
+                    return true;
+                }
+                let on_loop = matches!(
+                    graph.loop_context(file, call),
+                    Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
+                );
+                match self.inline_edits(file, caller_index, target) {
+                    Some((more, _)) if on_loop && !call.guarded => {
+                        all.extend(more);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if every_call_inlined {
+                edits.extend(all);
+                edits.push(Edit::insert(wrapper.def_start, "async "));
+                edits.extend(run_edits.iter().cloned());
+                edits.sort_by_key(|e| (e.range.start, e.range.end));
+                edits.dedup();
+                note = "the wrapper, left without callers, becomes `async def` so that it holds no run";
+            }
         }
         Some(Fix::new(
             edits,
             Applicability::Safe,
             format!(
-                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; the wrapper stays for sync callers)",
-                wrapper.name, shape.target_text, co.name
+                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; {note})",
+                wrapper.name, shape.target_text, co_name
             ),
         ))
+    }
+
+    /// The edits that inline the thin wrapper `target` at call site (`file`,
+    /// `index`), and the coroutine's name.
+    fn inline_edits(
+        &self,
+        file: usize,
+        index: usize,
+        target: FnRef,
+    ) -> Option<(Vec<Edit>, String)> {
+        let graph = self.graph;
+        let wrapper = graph.function(target);
+        let shape = wrapper.thin_wrapper.as_ref()?;
+        let call = graph.call(file, index);
+        let (prefix, suffix) = if call.awaited {
+            ("", "")
+        } else {
+            await_wrapping(call)?
+        };
+        let coroutine = graph.resolve(target.file, &shape.target)?;
+        let co = graph.function(coroutine);
+        if !co.is_async || co.parent.is_some() {
+            return None;
+        }
+        let parameters = wrapper.parameters.as_ref()?;
+        if wrapper.class.is_some() || co.class.is_some() {
+            // A method wrapper `def w(self, x): return asyncio.run(self.co(x))`
+            // called as `recv.w(...)` becomes `await recv.co(...)`: the same
+            // object, so the same dispatch. Not when `w` may be overridden,
+            // nor through `Class.w(obj, ...)`.
+            let receiver = method_receiver(call, wrapper)?;
+            // The receiver is an instance only in a plain method (in a
+            // classmethod, `cls.w(x)` would bind `x` to `self`).
+            let Place::Function(caller) = call.place else {
+                return None;
+            };
+            let caller = graph.function(FnRef {
+                file,
+                function: caller,
+            });
+            if !caller.decorators.is_empty() || caller.class != wrapper.class {
+                return None;
+            }
+            let own = parameters.first()?;
+            if co.class != wrapper.class
+                || !wrapper.decorators.is_empty()
+                || self.hierarchy.is_overridden(wrapper)
+                || shape.target_text != format!("{}.{}", own.name, co.name)
+            {
+                return None;
+            }
+            let passes: Vec<(Option<String>, usize)> = shape
+                .arguments
+                .iter()
+                .map(|(keyword, index)| Some((keyword.clone(), index.checked_sub(1)?)))
+                .collect::<Option<_>>()?;
+            let arguments = bind_arguments(call, &parameters[1..], &passes)?;
+            let text = format!(
+                "{prefix}{receiver}.{}({}){suffix}",
+                co.name,
+                arguments.join(", ")
+            );
+            return Some((vec![Edit::replace(call.range, text)], co.name.clone()));
+        }
+        let arguments = bind_arguments(call, parameters, &shape.arguments)?;
+        let caller = graph.files[file].summary;
+        let (name, import) = self.name_in_module(file, coroutine, call)?;
+        let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
+        let mut edits = vec![Edit::replace(call.range, text)];
+        if let Some(line) = import {
+            edits.push(import_edit(
+                caller,
+                graph.files[file].text,
+                &line,
+                call.range.start,
+            ));
+        }
+        Some((edits, co.name.clone()))
     }
 
     /// The name `coroutine` has in `file` at `call`, and an import line to add
@@ -221,10 +352,15 @@ impl<'g, 'a> Planner<'g, 'a> {
             }
             for (caller_file, index) in graph.callers(member) {
                 call_sites += 1;
-                by_file
-                    .entry(caller_file)
-                    .or_default()
-                    .extend(graph.call(caller_file, index).await_edits.iter().cloned());
+                let call = graph.call(caller_file, index);
+                let edits = if function.is_generator {
+                    call.async_for_edit.iter().cloned().collect()
+                } else if call.awaited {
+                    Vec::new()
+                } else {
+                    call.await_edits.clone()
+                };
+                by_file.entry(caller_file).or_default().extend(edits);
             }
         }
         // Edits of one fix must not collide with each other.
@@ -252,8 +388,13 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else {
             "; unsafe because callers outside the files given cannot be seen"
         };
+        let how = if group.iter().any(|&f| graph.function(f).is_generator) {
+            "await it or iterate it with `async for`"
+        } else {
+            "await it"
+        };
         let message = format!(
-            "Make {} `async def`, await the coroutines its nested runs were given, and await it at {} call site{}{note}",
+            "Make {} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
             names.join(", "),
             call_sites,
             if call_sites == 1 { "" } else { "s" }
@@ -279,17 +420,23 @@ impl<'g, 'a> Planner<'g, 'a> {
         let asyncio = match &summary.asyncio_name {
             Some(name) => name.clone(),
             None if !summary.module_names.contains("asyncio") => {
-                edits.push(import_edit(summary, view.text, "import asyncio"));
+                edits.push(import_edit(
+                    summary,
+                    view.text,
+                    "import asyncio",
+                    run.range.start,
+                ));
                 "asyncio".to_owned()
             }
             None => return None,
         };
         if !summary.module_names.contains(TASK_SET) {
-            if summary.import_at == view.text.len() && !view.text.ends_with('\n') {
+            let at = summary.import_at_for(run.range.start);
+            if at == view.text.len() && !view.text.ends_with('\n') {
                 return None;
             }
             edits.push(Edit::insert(
-                summary.import_at,
+                at,
                 format!(
                     "{}{TASK_SET} = set(){}",
                     summary.line_ending, summary.line_ending
@@ -387,6 +534,7 @@ impl<'a> Hierarchy<'a> {
 fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
     !function.is_async
         && !function.is_protocol_method()
+        && !function.sync_generator_only
         && function
             .decorators
             .iter()
@@ -397,6 +545,17 @@ fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
             .runs
             .iter()
             .all(|run| matches!(run.place, Place::Function(_)) && run.await_edits.is_some())
+}
+
+/// The receiver of a method call `recv.m(...)` that binds the method's own
+/// first parameter: a plain name that is not the class itself (`Class.m(x)`
+/// passes `x` as that parameter).
+fn method_receiver<'c>(call: &'c CallSite, wrapper: &FunctionSummary) -> Option<&'c str> {
+    let (receiver, name) = call.callee_text.rsplit_once('.')?;
+    let class = wrapper.class.as_deref()?;
+    let class = class.rsplit('.').next().unwrap_or(class);
+    let plain = !receiver.is_empty() && receiver.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain && name == wrapper.name && receiver != class).then_some(receiver)
 }
 
 /// `("await ", "")` or `("(await ", ")")` for a call site whose only await edits
@@ -417,15 +576,12 @@ fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
 /// so that every argument is evaluated once, in the order it was written.
 fn bind_arguments(
     call: &CallSite,
-    wrapper: &FunctionSummary,
+    parameters: &[super::summary::Parameter],
     passes: &[(Option<String>, usize)],
 ) -> Option<Vec<String>> {
-    let parameters = wrapper.parameters.as_ref()?;
     let given = call.arguments.as_ref()?;
-    // A method's first parameter is bound by the receiver, which the inlined
-    // call would lose.
     let positional_slots = parameters.iter().filter(|p| !p.keyword_only).count();
-    if wrapper.class.is_some() || given.positional.len() > positional_slots {
+    if given.positional.len() > positional_slots {
         return None;
     }
     let mut passed: Vec<usize> = passes.iter().map(|(_, index)| *index).collect();
@@ -505,9 +661,14 @@ fn outside_quote(literal: &str, quote: char) -> Option<String> {
 }
 
 /// An edit that adds `line` as a new import after the module's imports.
-fn import_edit(summary: &super::summary::ModuleSummary, text: &str, line: &str) -> Edit {
+fn import_edit(
+    summary: &super::summary::ModuleSummary,
+    text: &str,
+    line: &str,
+    used_at: usize,
+) -> Edit {
     let end = summary.line_ending;
-    let at = summary.import_at;
+    let at = summary.import_at_for(used_at);
     if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         Edit::insert(at, format!("{end}{line}{end}"))
     } else {

@@ -19,6 +19,12 @@ use self::summary::{CallSite, Callback, Callee, ImportTarget, ModuleSummary, Pla
 use crate::diagnostic::Diagnostic;
 use crate::source::LineIndex;
 
+/// asyncio's own package, when its source is among the files: its star
+/// re-exports are asyncio's API, which the analysis knows by meaning (names
+/// imported from asyncio are never followed into its source), so they are
+/// not followed.
+pub const ASYNCIO_PACKAGE: &str = "asyncio";
+
 /// A function in the index: file and index within the file's summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnRef {
@@ -129,6 +135,7 @@ impl<'a> Graph<'a> {
                     .map(|function| FnRef { file, function })
             }
             Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
+            Callee::Star(name) => self.resolve_starred(file, name, 0),
             Callee::Unknown(_) => None,
         }
     }
@@ -146,10 +153,35 @@ impl<'a> Graph<'a> {
         {
             return Some(FnRef { file, function });
         }
-        match summary.imports.get(name)? {
-            ImportTarget::Symbol(m, n) => self.resolve_symbol(m, n, depth + 1),
-            ImportTarget::Module(_) => None,
+        match summary.imports.get(name) {
+            Some(ImportTarget::Symbol(m, n)) => self.resolve_symbol(m, n, depth + 1),
+            Some(ImportTarget::Module(_)) => None,
+            None => self.resolve_starred(file, name, depth + 1),
         }
+    }
+
+    /// What `name` is in `file` through its `from m import *` statements: the
+    /// last one that exports it (its `__all__` when literal, else its public
+    /// names) and resolves.
+    fn resolve_starred(&self, file: usize, name: &str, depth: usize) -> Option<FnRef> {
+        if depth > 8 || self.files[file].summary.module == ASYNCIO_PACKAGE {
+            return None;
+        }
+        self.files[file]
+            .summary
+            .star_imports
+            .iter()
+            .rev()
+            .find_map(|module| {
+                let &from = self.modules.get(module.as_str())?;
+                let exported = match &self.files[from].summary.all_names {
+                    Some(names) => names.iter().any(|n| n == name),
+                    None => !name.starts_with('_'),
+                };
+                exported
+                    .then(|| self.resolve_symbol(module, name, depth + 1))
+                    .flatten()
+            })
     }
 
     fn compute_blocking(&mut self) {
@@ -316,7 +348,9 @@ pub fn findings(graph: &Graph, unsafe_names: &fixes::NameUses) -> Findings {
             let Some(target) = graph.target(file, index) else {
                 continue;
             };
-            if call.guarded || call.awaited || !graph.blocking.contains_key(&target) {
+            // `await helper()` of a sync helper raises as well (the nested run
+            // goes first): it is a finding too, whose fix keeps the `await`.
+            if call.guarded || !graph.blocking.contains_key(&target) {
                 continue;
             }
             let Some(context) = graph.loop_context(file, call) else {

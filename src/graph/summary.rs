@@ -37,6 +37,9 @@ pub enum Callee {
     Symbol(String, String),
     /// `Class.method` in this file (`self.m()`, `cls.m()`, `Class.m()`).
     Method(String, String),
+    /// A name bound nowhere in this file, which may come from one of its
+    /// `from m import *` statements.
+    Star(String),
     /// Anything else; the final name called, for conservative checks.
     Unknown(String),
 }
@@ -72,6 +75,10 @@ pub struct CallSite {
     pub await_edits: Vec<Edit>,
     /// The arguments, when they are plain enough to bind to parameters.
     pub arguments: Option<Arguments>,
+    /// When the call is what a `for` statement or a list, set or dict
+    /// comprehension iterates: the edit that makes it `async for`, as a
+    /// generator made async needs.
+    pub async_for_edit: Option<Edit>,
     /// The quote of the f-string whose braces hold the call, where a string
     /// literal with the same quote is a syntax error before Python 3.12.
     pub fstring_quote: Option<char>,
@@ -143,6 +150,14 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// The calls its `return` statements return, as call ranges.
+    pub return_calls: Vec<TextRange>,
+    /// Its body yields: made async, it becomes an async generator, which is
+    /// iterated with `async for`, not awaited.
+    pub is_generator: bool,
+    /// It yields, and its body holds `yield from` or `return VALUE`, which an
+    /// async generator cannot.
+    pub sync_generator_only: bool,
 }
 
 impl FunctionSummary {
@@ -193,6 +208,12 @@ pub struct ModuleSummary {
     pub top_level_await: bool,
     /// Module-level names bound by imports.
     pub imports: HashMap<String, ImportTarget>,
+    /// The modules of its module-level `from m import *` statements, in order.
+    pub star_imports: Vec<String>,
+    /// `__all__` when it is assigned once, at module level, a literal list or
+    /// tuple of strings: what `from this import *` gives (else its public
+    /// names).
+    pub all_names: Option<Vec<String>>,
     /// Every module-level name, however bound.
     pub module_names: HashSet<String>,
     /// The module-level name bound to asyncio, if any.
@@ -208,6 +229,9 @@ pub struct ModuleSummary {
     pub nest_asyncio: NestAsyncio,
     /// Where a new import line can go, and the line ending to end it with.
     pub import_at: usize,
+    /// In a notebook, per cell: where its text ends, and where a new import
+    /// line goes in it (see [`ModuleSummary::import_at_for`]).
+    pub cell_import_points: Vec<(usize, usize)>,
     pub line_ending: &'static str,
 }
 
@@ -298,6 +322,8 @@ fn summarize<'t>(
         classes: Vec::new(),
         top_level_await: checker.top_level_await,
         imports: HashMap::new(),
+        star_imports: Vec::new(),
+        all_names: all_names(root, source),
         module_names: HashSet::new(),
         asyncio_name: None,
         calls: Vec::new(),
@@ -306,6 +332,11 @@ fn summarize<'t>(
         value_uses,
         nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
+        cell_import_points: if checker.top_level_await {
+            cell_import_points(root, source)
+        } else {
+            Vec::new()
+        },
         line_ending: if source.contains("\r\n") {
             "\r\n"
         } else {
@@ -338,6 +369,15 @@ fn summarize<'t>(
             for (name, target) in import_bindings(*node, source, module, is_package) {
                 summary.imports.insert(name, target);
             }
+            let mut cursor = node.walk();
+            if node.kind() == "import_from_statement"
+                && node
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() == "wildcard_import")
+                && let Some(from) = from_module(*node, source, module, is_package)
+            {
+                summary.star_imports.push(from);
+            }
         }
     }
     summary.module_names = module_level_names(root, source);
@@ -351,6 +391,7 @@ fn summarize<'t>(
         by_node: &by_node,
         module,
         is_package,
+        stars: !summary.star_imports.is_empty(),
     };
     for call in call_nodes {
         let scopes = scopes_of(call);
@@ -384,6 +425,7 @@ fn summarize<'t>(
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
+            async_for_edit: async_for_edit(call),
             fstring_quote: fstring_quote(call, source),
         });
         if source[function.byte_range()] == *"nest_asyncio.apply" {
@@ -439,6 +481,8 @@ struct Resolver<'a, 't> {
     by_node: &'a HashMap<usize, usize>,
     module: &'a str,
     is_package: bool,
+    /// The module has `from m import *` statements that may bind names.
+    stars: bool,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -481,6 +525,9 @@ impl<'t> Resolver<'_, 't> {
 
     fn name(&self, name: &str, scopes: &[crate::analyze::scope::Scope<'t>]) -> Option<Callee> {
         let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+        if meaning == Meaning::Unbound && self.stars {
+            return Some(Callee::Star(name.to_owned()));
+        }
         if meaning != Meaning::Other || bindings.len() != 1 {
             return None;
         }
@@ -598,27 +645,8 @@ fn import_bindings(
         }
         return bound;
     }
-    let Some(from) = statement.child_by_field_name("module_name") else {
+    let Some(from_module) = from_module(statement, source, module, is_package) else {
         return bound;
-    };
-    let from_module = if from.kind() == "relative_import" {
-        let dots = source[from.byte_range()]
-            .chars()
-            .take_while(|c| *c == '.')
-            .count();
-        let rest = {
-            let mut cursor = from.walk();
-            from.named_children(&mut cursor)
-                .find(|c| c.kind() == "dotted_name")
-                .map(text)
-                .unwrap_or_default()
-        };
-        match resolve_relative(module, is_package, dots, &rest) {
-            Some(resolved) => resolved,
-            None => return bound,
-        }
-    } else {
-        text(from)
     };
     for name in names {
         let (original, alias) = match name.kind() {
@@ -634,6 +662,73 @@ fn import_bindings(
         bound.push((alias, ImportTarget::Symbol(from_module.clone(), original)));
     }
     bound
+}
+
+/// The absolute module a `from ... import` statement imports from.
+fn from_module(statement: Node, source: &str, module: &str, is_package: bool) -> Option<String> {
+    let text = |n: Node| source[n.byte_range()].to_owned();
+    let from = statement.child_by_field_name("module_name")?;
+    if from.kind() == "relative_import" {
+        let dots = source[from.byte_range()]
+            .chars()
+            .take_while(|c| *c == '.')
+            .count();
+        let rest = {
+            let mut cursor = from.walk();
+            from.named_children(&mut cursor)
+                .find(|c| c.kind() == "dotted_name")
+                .map(text)
+                .unwrap_or_default()
+        };
+        resolve_relative(module, is_package, dots, &rest)
+    } else {
+        Some(text(from))
+    }
+}
+
+/// `__all__`'s names when the module assigns it exactly once, at module
+/// level, a list or tuple of plain string literals.
+fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
+    let mut found = None;
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let mut inner = statement.walk();
+        for node in statement.named_children(&mut inner) {
+            let target = match node.kind() {
+                "assignment" | "augmented_assignment" => node.child_by_field_name("left"),
+                _ => None,
+            };
+            if target.is_none_or(|t| &source[t.byte_range()] != "__all__") {
+                continue;
+            }
+            if found.is_some() || node.kind() == "augmented_assignment" {
+                return None;
+            }
+            let value = node.child_by_field_name("right")?;
+            if !matches!(value.kind(), "list" | "tuple") {
+                return None;
+            }
+            let mut names = Vec::new();
+            let mut items = value.walk();
+            for item in value.named_children(&mut items) {
+                let literal = &source[item.byte_range()];
+                let body = literal
+                    .strip_prefix('"')
+                    .and_then(|l| l.strip_suffix('"'))
+                    .or_else(|| {
+                        literal
+                            .strip_prefix('\'')
+                            .and_then(|l| l.strip_suffix('\''))
+                    })?;
+                if item.kind() != "string" || body.contains(['\\', '"', '\'']) {
+                    return None;
+                }
+                names.push(body.to_owned());
+            }
+            found = Some(names);
+        }
+    }
+    found
 }
 
 fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -> FunctionSummary {
@@ -664,6 +759,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
                 .collect()
         })
         .unwrap_or_default();
+    let (is_generator, sync_generator_only, return_calls) = body_shape(node);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -685,7 +781,89 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         runs: Vec::new(),
         thin_wrapper: None,
         locals: locals_of(node, source),
+        is_generator,
+        sync_generator_only,
+        return_calls,
     }
+}
+
+/// Whether the body of `function` (not its nested functions, classes and
+/// lambdas) yields, whether it holds what an async generator cannot
+/// (`yield from`, `return VALUE`), and the calls it returns.
+fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
+    let (mut yields, mut sync_only) = (false, false);
+    let mut return_calls = Vec::new();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.id() != function.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
+            continue;
+        }
+        match node.kind() {
+            "yield" => {
+                yields = true;
+                let mut cursor = node.walk();
+                if node.children(&mut cursor).any(|c| c.kind() == "from") {
+                    sync_only = true;
+                }
+            }
+            // Even `return None`: "'return' with value in async generator".
+            "return_statement" => {
+                let mut cursor = node.walk();
+                for value in node.named_children(&mut cursor) {
+                    if value.kind() == "comment" {
+                        continue;
+                    }
+                    sync_only = true;
+                    let mut value = value;
+                    while value.kind() == "parenthesized_expression"
+                        && let Some(inner) = value.named_child(0)
+                    {
+                        value = inner;
+                    }
+                    if value.kind() == "call" {
+                        return_calls
+                            .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    (yields, yields && sync_only, return_calls)
+}
+
+/// The edit that makes the `for` iterating `call` an `async for`: `call` is
+/// the iterable of a `for` statement, or of a `for` clause of a list, set or
+/// dict comprehension (a generator expression with `async for` becomes an
+/// async generator, which its consumer cannot iterate).
+fn async_for_edit(call: Node) -> Option<Edit> {
+    let parent = call.up()?;
+    if !is_field_node(parent, "right", call) {
+        return None;
+    }
+    match parent.kind() {
+        "for_statement" => {}
+        "for_in_clause"
+            if parent.up().is_some_and(|c| {
+                matches!(
+                    c.kind(),
+                    "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+                )
+            }) => {}
+        _ => return None,
+    }
+    let mut cursor = parent.walk();
+    let mut children = parent.children(&mut cursor);
+    let first = children.next()?;
+    // Already `async for`, or not the shape expected.
+    (first.kind() == "for").then(|| Edit::insert(first.start_byte(), "async "))
 }
 
 /// `Outer.method`, `outer.<locals>.inner`, as Python's `__qualname__`.
@@ -913,7 +1091,16 @@ fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let name = callee_name(call, source)?;
     let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
     // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
-    if call.child_by_field_name("function")?.kind() != "attribute" {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "attribute" {
+        return None;
+    }
+    // `concurrent.futures` futures have `add_done_callback` too, and run the
+    // callback in a worker thread, where a nested run works: only asyncio's
+    // futures and tasks, known by where they come from, are the loop's.
+    if name == "add_done_callback"
+        && !is_asyncio_future(function.child_by_field_name("object")?, source)
+    {
         return None;
     }
     let arguments = call.child_by_field_name("arguments")?;
@@ -922,6 +1109,80 @@ fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
         .named_children(&mut cursor)
         .filter(|c| !matches!(c.kind(), "comment" | "keyword_argument"))
         .nth(position)
+}
+
+/// Calls that return an asyncio future or task, whose done callbacks the
+/// loop runs (`run_coroutine_threadsafe`'s future is completed on the loop).
+const ASYNCIO_FUTURE_MAKERS: [&str; 8] = [
+    "create_task",
+    "ensure_future",
+    "gather",
+    "create_future",
+    "run_coroutine_threadsafe",
+    "shield",
+    "run_in_executor",
+    "wrap_future",
+];
+
+/// Whether `receiver` is an asyncio future or task: a call of one of
+/// [`ASYNCIO_FUTURE_MAKERS`], or a name whose every assignment in its scope
+/// is one. Anything else (a parameter, an executor's future) is unknown.
+fn is_asyncio_future(receiver: Node, source: &str) -> bool {
+    let makes_future = |node: Node| {
+        node.kind() == "call"
+            && callee_name(node, source).is_some_and(|n| ASYNCIO_FUTURE_MAKERS.contains(&n))
+    };
+    match receiver.kind() {
+        "call" => makes_future(receiver),
+        "parenthesized_expression" => receiver
+            .named_child(0)
+            .is_some_and(|inner| is_asyncio_future(inner, source)),
+        "identifier" => {
+            let name = &source[receiver.byte_range()];
+            let Some(scope) = scopes_of(receiver)
+                .into_iter()
+                .find(|s| !matches!(s.kind, ScopeKind::Comprehension { .. }))
+            else {
+                return false;
+            };
+            let mut values = Vec::new();
+            let mut stack = vec![scope.node];
+            while let Some(node) = stack.pop() {
+                if node.id() != scope.node.id()
+                    && matches!(
+                        node.kind(),
+                        "function_definition" | "class_definition" | "lambda"
+                    )
+                {
+                    continue;
+                }
+                if matches!(node.kind(), "assignment" | "named_expression") {
+                    let (target, value) = match node.kind() {
+                        "assignment" => ("left", "right"),
+                        _ => ("name", "value"),
+                    };
+                    if node.child_by_field_name(target).is_some_and(|t| {
+                        t.kind() == "identifier" && &source[t.byte_range()] == name
+                    }) {
+                        values.push(node.child_by_field_name(value));
+                    }
+                } else if node.kind() == "identifier"
+                    && &source[node.byte_range()] == name
+                    && is_binding(node)
+                    && !node
+                        .up()
+                        .is_some_and(|p| matches!(p.kind(), "assignment" | "named_expression"))
+                {
+                    // Bound some other way: a parameter, a loop target.
+                    return false;
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            !values.is_empty() && values.into_iter().all(|v| v.is_some_and(&makes_future))
+        }
+        _ => false,
+    }
 }
 
 /// The class of `self`/`cls` when `object` is the first parameter of a method
@@ -1143,25 +1404,99 @@ fn module_level_names(root: Node, source: &str) -> HashSet<String> {
     names
 }
 
-/// The byte offset where a new import line goes: after the last import of the
-/// module's leading block of docstring, comments and imports.
-fn import_insertion_point(root: Node, source: &str) -> usize {
+impl ModuleSummary {
+    /// Where a new import line goes for a name used at byte `used_at`: after
+    /// the module's leading docstring, `__future__` imports and imports; in a
+    /// notebook, in the cell that uses it, after that cell's own imports (and
+    /// its leading magics, such as `%pip install`).
+    pub fn import_at_for(&self, used_at: usize) -> usize {
+        self.cell_import_points
+            .iter()
+            .find(|(end, _)| used_at < *end)
+            .map_or(self.import_at, |(_, at)| *at)
+    }
+}
+
+/// Per notebook cell (the module text between boundaries): its end, and where
+/// a new import line goes in it.
+fn cell_import_points(root: Node, source: &str) -> Vec<(usize, usize)> {
+    let boundary = crate::notebook::BOUNDARY;
+    let mut points = Vec::new();
+    let mut start = 0;
+    let mut children: Vec<Node> = {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).collect()
+    };
+    children.reverse();
+    for (offset, _) in source.match_indices(boundary) {
+        let mut statements = Vec::new();
+        while children
+            .last()
+            .is_some_and(|c| c.start_byte() < offset + boundary.len())
+        {
+            let child = children.pop().expect("checked");
+            if child.start_byte() >= start && child.start_byte() < offset {
+                statements.push(child);
+            }
+        }
+        // The start of the line after the block, or the cell's start.
+        let at = leading_block_end(&statements, source, true).map_or(start, |end| {
+            source[end..].find('\n').map_or(offset, |i| end + i + 1)
+        });
+        points.push((offset + boundary.len(), at));
+        start = offset + boundary.len();
+    }
+    points
+}
+
+/// The end of the last statement of a leading block of a docstring, comments
+/// and imports (and, in a notebook cell, masked IPython lines) among
+/// `statements`, the top-level statements of a module or cell in order.
+fn leading_block_end(statements: &[Node], source: &str, cell: bool) -> Option<usize> {
     let mut at = None;
-    let mut cursor = root.walk();
-    for (index, child) in root.named_children(&mut cursor).enumerate() {
+    let mut seen_statement = false;
+    for child in statements {
         match child.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 at = Some(child.end_byte());
             }
-            "comment" => {}
+            "comment" => continue,
             "expression_statement"
-                if index == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                if !seen_statement
+                    && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
             {
+                at = Some(child.end_byte());
+            }
+            // A masked `%magic`/`!shell` line: the statement `0` padded
+            // with spaces. A `%pip install` must run before a new import.
+            "expression_statement" if cell && is_masked_line(*child, source) => {
                 at = Some(child.end_byte());
             }
             _ => break,
         }
+        seen_statement = true;
     }
+    at
+}
+
+/// A notebook's masked IPython line: `0` and spaces, alone on its line.
+fn is_masked_line(statement: Node, source: &str) -> bool {
+    if &source[statement.byte_range()] != "0" {
+        return false;
+    }
+    let rest = &source[statement.end_byte()..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    line.trim_end_matches(['\r', ' ']).is_empty()
+}
+
+/// The byte offset where a new import line goes: after the last import of the
+/// module's leading block of docstring, comments and imports.
+fn import_insertion_point(root: Node, source: &str) -> usize {
+    let statements: Vec<Node> = {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).collect()
+    };
+    let at = leading_block_end(&statements, source, false);
     match at {
         // The start of the line after it.
         Some(end) => source[end..]
