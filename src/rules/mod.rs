@@ -40,6 +40,7 @@ pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
 pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
+pub use unnecessary_nest_asyncio::removal as nest_asyncio_removal;
 
 impl Rule {
     pub const ALL: [Rule; 10] = [

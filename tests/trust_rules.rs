@@ -1,0 +1,166 @@
+//! What the rules promise about trust: a fix never leaves code that does not
+//! compile, a correct bridge stays as it is, a call that needs a callable is
+//! recognised by the call and not by a variable's name, trio code is left
+//! alone, and one `--write` reaches the fixed point.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unnest(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unnest"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the unnest binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The text of `source` after one `unnest --write` with `args`.
+fn written(source: &str, args: &[&str]) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("app.py"), source).unwrap();
+    let mut all = vec!["--write"];
+    all.extend(args);
+    all.push("app.py");
+    let output = unnest(temp.path(), &all);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::read_to_string(temp.path().join("app.py")).unwrap()
+}
+
+/// `--check` lines for `source` (with unsafe fixes counted).
+fn check(source: &str) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("app.py"), source).unwrap();
+    let output = unnest(
+        temp.path(),
+        &["--check", "--unsafe-fixes", "--color", "never", "app.py"],
+    );
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// The diff of a dry run with unsafe fixes, and the `--check` lines: what a
+/// snapshot shows.
+fn render(source: &str) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("app.py"), source).unwrap();
+    let diff = unnest(
+        temp.path(),
+        &["--unsafe-fixes", "--color", "never", "app.py"],
+    );
+    format!(
+        "## --check\n{}\n## --unsafe-fixes diff\n{}",
+        check(source),
+        stdout(&diff)
+    )
+}
+
+/// Compiles `text` with CPython, or fails naming the text.
+fn assert_compiles(text: &str) {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; compile(sys.stdin.read(), '<fixed>', 'exec')",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "does not compile under CPython:\n{text}\n{}",
+        stderr(&output)
+    );
+}
+
+fn snapshot(name: &str, value: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(true);
+    settings.bind(|| insta::assert_snapshot!(name, value));
+}
+
+// ---- nest_asyncio removal leaves valid blocks ----
+
+#[test]
+fn nest_asyncio_removal_leaves_no_empty_block() {
+    let cases: [(&str, &str); 9] = [
+        // The optional-import form means nothing once the patch goes: all of it goes.
+        (
+            "try:\n    import nest_asyncio\n    nest_asyncio.apply()\nexcept ImportError:\n    pass\n\nx = 1\n",
+            "\nx = 1\n",
+        ),
+        (
+            "import nest_asyncio\n\nif __name__ == \"__main__\":\n    nest_asyncio.apply()\n",
+            "\nif __name__ == \"__main__\":\n    pass\n",
+        ),
+        (
+            "import nest_asyncio\n\n\ndef setup():\n    nest_asyncio.apply()  # for Jupyter\n",
+            "\n\ndef setup():\n    pass\n",
+        ),
+        (
+            "import nest_asyncio\nx = 1\nif x:\n    x = 2\nelse:\n    nest_asyncio.apply()\n",
+            "x = 1\nif x:\n    x = 2\nelse:\n    pass\n",
+        ),
+        (
+            "import nest_asyncio\ntry:\n    x = 1\nfinally:\n    nest_asyncio.apply()\n",
+            "try:\n    x = 1\nfinally:\n    pass\n",
+        ),
+        (
+            "import nest_asyncio\nwith open(__file__):\n    for _ in range(2):\n        # patch it\n        nest_asyncio.apply()\n",
+            "with open(__file__):\n    for _ in range(2):\n        # patch it\n        pass\n",
+        ),
+        (
+            "import nest_asyncio\nx = 1\nif x: nest_asyncio.apply()\n",
+            "x = 1\nif x: pass\n",
+        ),
+        // A handler that does something keeps the `try`: only its body empties.
+        (
+            "def f():\n    try:\n        import nest_asyncio\n        nest_asyncio.apply()\n    except ImportError:\n        return None\n    return 1\n",
+            "def f():\n    try:\n        pass\n    except ImportError:\n        return None\n    return 1\n",
+        ),
+        (
+            "import nest_asyncio\r\nif True:\r\n    nest_asyncio.apply()\r\n",
+            "if True:\r\n    pass\r\n",
+        ),
+    ];
+    for (source, expected) in cases {
+        assert_compiles(source);
+        let fixed = written(source, &["--unsafe-fixes"]);
+        assert_eq!(fixed, expected, "from:\n{source}");
+        assert_compiles(&fixed);
+        assert_eq!(check(&fixed), "", "a second run finds more in:\n{fixed}");
+    }
+}
+
+#[test]
+fn nest_asyncio_removal_diff_snapshot() {
+    snapshot(
+        "nest_asyncio_removal",
+        &render(
+            "import asyncio\n\ntry:\n    import nest_asyncio\n    nest_asyncio.apply()\nexcept ImportError:\n    pass\n\n\ndef setup():\n    if __name__ == \"__main__\":\n        print(asyncio.get_event_loop_policy())\n",
+        ),
+    );
+}
