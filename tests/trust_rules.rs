@@ -95,6 +95,62 @@ fn assert_compiles(text: &str) {
     );
 }
 
+fn python(dir: &Path, file: &str) -> Output {
+    Command::new("python3")
+        .arg(file)
+        .current_dir(dir)
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs")
+}
+
+/// The execution check of `tests/exec/broken`, for the programs of
+/// `tests/trust/` (kept apart because their fixes remove `nest_asyncio`
+/// statements, which the property tests' corpus does not model): `NAME.py`
+/// fails today with a RuntimeError; after `unnest --write` (with the
+/// arguments of a first line `# unnest-args: ...`) it prints `NAME.out`, with
+/// nothing on stderr, compiles, and a second run finds nothing.
+fn runs_once_rewritten(name: &str) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trust");
+    let source = std::fs::read_to_string(folder.join(format!("{name}.py"))).unwrap();
+    let expected = std::fs::read_to_string(folder.join(format!("{name}.out"))).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let file = format!("{name}.py");
+    std::fs::write(temp.path().join(&file), &source).unwrap();
+    let before = python(temp.path(), &file);
+    assert!(
+        !before.status.success() && stderr(&before).contains("RuntimeError"),
+        "{name} does not fail today, so it proves nothing"
+    );
+    let mut args = vec!["--write"];
+    if let Some(extra) = source
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# unnest-args:"))
+    {
+        args.extend(extra.split_whitespace());
+    }
+    args.push(&file);
+    let fixed = unnest(temp.path(), &args);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let text = std::fs::read_to_string(temp.path().join(&file)).unwrap();
+    let after = python(temp.path(), &file);
+    assert!(
+        after.status.success() && stdout(&after) == expected && after.stderr.is_empty(),
+        "{name}: rewritten program misbehaves\n--- stdout\n{}--- stderr\n{}--- source\n{text}",
+        stdout(&after),
+        stderr(&after)
+    );
+    assert_compiles(&text);
+    let again = unnest(temp.path(), &["--check", "--unsafe-fixes", &file]);
+    assert_eq!(
+        stdout(&again),
+        "",
+        "{name}: a second run still finds something"
+    );
+}
+
 fn snapshot(name: &str, value: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
@@ -156,6 +212,16 @@ fn nest_asyncio_removal_leaves_no_empty_block() {
 }
 
 #[test]
+fn nest_asyncio_optional_import_goes_whole_and_the_program_runs() {
+    runs_once_rewritten("nest_asyncio_optional");
+}
+
+#[test]
+fn nest_asyncio_in_try_else_leaves_pass_and_the_program_runs() {
+    runs_once_rewritten("nest_asyncio_blocks");
+}
+
+#[test]
 fn nest_asyncio_removal_diff_snapshot() {
     snapshot(
         "nest_asyncio_removal",
@@ -163,4 +229,49 @@ fn nest_asyncio_removal_diff_snapshot() {
             "import asyncio\n\ntry:\n    import nest_asyncio\n    nest_asyncio.apply()\nexcept ImportError:\n    pass\n\n\ndef setup():\n    if __name__ == \"__main__\":\n        print(asyncio.get_event_loop_policy())\n",
         ),
     );
+}
+
+// ---- a callable slot is known by the call, not by a variable's name ----
+
+const CALLABLE_SLOTS: &str = "import asyncio\n\n\nasync def work():\n    return 1\n\n\nasync def main(ex, jobs, loop, fut):\n    ex.submit(asyncio.run(work()))\n    jobs.submit(asyncio.run(work()))\n    loop.call_soon(asyncio.run(work()))\n    loop.call_later(1, asyncio.run(work()))\n    fut.add_done_callback(asyncio.run(work()))\n    list(map(asyncio.run(work()), [1]))\n    jobs.map(asyncio.run(work()), [1])\n";
+
+#[test]
+fn run_passed_where_a_callable_is_needed_is_unn006_whatever_the_receiver_is_named() {
+    let found = check(CALLABLE_SLOTS);
+    let rules: Vec<&str> = found
+        .lines()
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    assert_eq!(rules, ["UNN006"; 7], "{found}");
+    // No safe fix hands a result where a callable is needed.
+    assert_eq!(written(CALLABLE_SLOTS, &[]), CALLABLE_SLOTS);
+    let fixed = written(CALLABLE_SLOTS, &["--unsafe-fixes"]);
+    assert!(
+        fixed.contains("    ex.submit(asyncio.run, work())\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("    jobs.submit(asyncio.run, work())\n"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("await"), "{fixed}");
+    assert_compiles(&fixed);
+}
+
+#[test]
+fn run_in_a_plain_argument_still_becomes_await() {
+    let source = "import asyncio\n\n\nasync def main(ex, fn):\n    ex.submit(fn, asyncio.run(work()))\n    print(asyncio.run(work()))\n    sorted([1], key=None, reverse=asyncio.run(work()))\n";
+    let fixed = written(source, &[]);
+    assert_eq!(
+        fixed,
+        "import asyncio\n\n\nasync def main(ex, fn):\n    ex.submit(fn, await work())\n    print(await work())\n    sorted([1], key=None, reverse=await work())\n"
+    );
+    // Where no loop runs, the eager call works: left alone.
+    let sync = "import asyncio\n\n\ndef main(ex):\n    ex.submit(asyncio.run(work()))\n";
+    assert_eq!(check(sync), "");
+}
+
+#[test]
+fn callable_slots_snapshot() {
+    snapshot("callable_slots", &render(CALLABLE_SLOTS));
 }

@@ -128,8 +128,8 @@ impl Rule {
                 "a list comprehension with `await` (unsafe), when the consumer is `sum`, `list`, `tuple`, `set`, `sorted`, `min` or `max`",
             ),
             Rule::RunCalledForCallable => (
-                "under a loop: `to_thread(asyncio.run(X))`, `run_in_executor(None, asyncio.run(X))`, `executor.submit(asyncio.run(X))`, `Thread(target=asyncio.run(X))`",
-                "pass `asyncio.run, X` (`args=(X,)` for `Thread`) so X runs in the thread (unsafe)",
+                "under a loop: `to_thread(asyncio.run(X))`, `run_in_executor(None, asyncio.run(X))`, `ex.submit(asyncio.run(X))` (any receiver), `Thread(target=asyncio.run(X))`; `call_soon(asyncio.run(X))` and other loop callbacks, `map(asyncio.run(X), xs)`",
+                "pass `asyncio.run, X` (`args=(X,)` for `Thread`) so X runs in the thread (unsafe); none for a loop callback or `map`",
             ),
             Rule::BlockingCallInAsync => (
                 "an `async def` calls a sync function that runs a loop, directly or through a chain of sync functions, in any module",
