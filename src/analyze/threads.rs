@@ -120,10 +120,11 @@ pub fn called_back_on_loop(node: Node, source: &str) -> Option<&'static str> {
     let bare = call
         .child_by_field_name("function")
         .is_some_and(|f| f.kind() == "identifier");
-    if bare && slot == Slot::Positional(0) {
-        if let Some(builtin) = CALLING_BUILTINS.iter().find(|b| **b == name) {
-            return Some(builtin);
-        }
+    if bare
+        && slot == Slot::Positional(0)
+        && let Some(builtin) = CALLING_BUILTINS.iter().find(|b| **b == name)
+    {
+        return Some(builtin);
     }
     crate::graph::summary::LOOP_CALLBACKS
         .iter()
