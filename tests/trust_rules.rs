@@ -275,3 +275,41 @@ fn run_in_a_plain_argument_still_becomes_await() {
 fn callable_slots_snapshot() {
     snapshot("callable_slots", &render(CALLABLE_SLOTS));
 }
+
+// ---- a run that falls back on RuntimeError is a bridge ----
+
+#[test]
+fn run_with_a_runtime_error_fallback_in_async_gets_only_an_unsafe_fix() {
+    let source = "import asyncio\n\n\nasync def main():\n    try:\n        asyncio.run(work())\n    except RuntimeError:\n        print(\"no nesting\")\n";
+    let found = check(source);
+    assert!(
+        found.starts_with("app.py:6:9: UNN001 ") && found.contains("[fix: unsafe"),
+        "{found}"
+    );
+    assert_eq!(written(source, &[]), source);
+    let fixed = written(source, &["--unsafe-fixes"]);
+    assert!(fixed.contains("        await work()\n"), "{fixed}");
+    assert_compiles(&fixed);
+}
+
+#[test]
+fn sync_helpers_that_fall_back_on_runtime_error_do_not_block_the_loop() {
+    let source = "import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef fallback(coro):\n    try:\n        return asyncio.run(coro)\n    except (ValueError, RuntimeError):\n        return None\n\n\ndef in_thread(coro):\n    try:\n        return asyncio.run(coro)\n    except RuntimeError:\n        with ThreadPoolExecutor(1) as ex:\n            return ex.submit(asyncio.run, coro).result()\n\n\ndef early(coro):\n    if asyncio._get_running_loop() is not None:\n        with ThreadPoolExecutor(1) as ex:\n            return ex.submit(asyncio.run, coro).result()\n    return asyncio.run(coro)\n\n\nasync def main():\n    return fallback(work()), in_thread(work()), early(work())\n";
+    assert_eq!(check(source), "");
+}
+
+#[test]
+fn other_handlers_and_exits_are_no_bridge() {
+    // A handler for another error, or a `with` that does not leave, guards nothing.
+    let source = "import asyncio\n\n\ndef other(coro):\n    try:\n        return asyncio.run(coro)\n    except ValueError:\n        return None\n\n\ndef stays(coro):\n    if asyncio._get_running_loop() is not None:\n        with open(__file__):\n            print(1)\n    return asyncio.run(coro)\n\n\ndef handler_runs(coro):\n    try:\n        pass\n    except RuntimeError:\n        return asyncio.run(coro)\n\n\nasync def main():\n    try:\n        asyncio.run(work())\n    except ValueError:\n        pass\n    return other(work()), stays(work()), handler_runs(work())\n";
+    let found = check(source);
+    let rules: Vec<&str> = found
+        .lines()
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    assert_eq!(rules, ["UNN001", "UNN007", "UNN007", "UNN007"], "{found}");
+    assert!(
+        found.lines().next().unwrap().ends_with("[fix: safe]"),
+        "{found}"
+    );
+}

@@ -35,6 +35,10 @@ Parentheses are added only where precedence needs them (`(await f()).x`,
 `await (a or b)`), comments inside the call are kept, and `debug=False` or
 `debug=None` is dropped. `debug=True`, `loop_factory=` and `*args`/`**kwargs`
 have no equivalent inside a running loop: reported without a fix.
+
+The fix is unsafe in the body of a `try` whose `except` names `RuntimeError`
+(`try: asyncio.run(X)` / `except RuntimeError: fallback`): that is a
+deliberate probe, the fallback is what runs today, and `await` would skip it.
 "#;
 
 pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {

@@ -208,6 +208,21 @@ fn await_finding(
         describe_function(function, source)
     );
     let (keyword, droppable) = run.kind.awaitable_parameters()?;
+    // `try: asyncio.run(X)` / `except RuntimeError: fallback` is deliberate:
+    // under the loop the fallback is what runs, and `await` would skip it.
+    let (fix_applicability, extra_fix_note) = if checker
+        .guards
+        .falls_back_on_runtime_error(run.call)
+    {
+        (
+            Applicability::Unsafe,
+            format!(
+                "{extra_fix_note}; unsafe here: the `except RuntimeError` fallback, which runs today, would no longer run"
+            ),
+        )
+    } else {
+        (fix_applicability, extra_fix_note.to_owned())
+    };
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
             let edits = rewrite::await_call(run.call, &awaitable, source);
