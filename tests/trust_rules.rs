@@ -151,6 +151,37 @@ fn runs_once_rewritten(name: &str) {
     );
 }
 
+/// `tests/trust/NAME.py` stays byte-identical under `--write --unsafe-fixes`,
+/// has no finding, and runs printing `NAME.out`.
+fn stays_unchanged(name: &str) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trust");
+    let file = format!("{name}.py");
+    let source = std::fs::read(folder.join(&file)).unwrap();
+    let expected = std::fs::read_to_string(folder.join(format!("{name}.out"))).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join(&file), &source).unwrap();
+    let output = unnest(temp.path(), &["--write", "--unsafe-fixes", &file]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(temp.path().join(&file)).unwrap(),
+        source,
+        "{name} was changed"
+    );
+    let run = python(temp.path(), &file);
+    assert!(
+        run.status.success() && stdout(&run) == expected,
+        "{name} does not run as expected\n{}{}",
+        stdout(&run),
+        stderr(&run)
+    );
+}
+
 fn snapshot(name: &str, value: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
@@ -310,6 +341,46 @@ fn other_handlers_and_exits_are_no_bridge() {
     assert_eq!(rules, ["UNN001", "UNN007", "UNN007", "UNN007"], "{found}");
     assert!(
         found.lines().next().unwrap().ends_with("[fix: safe]"),
+        "{found}"
+    );
+}
+
+// ---- trio drives its own loop ----
+
+#[test]
+fn functions_only_trio_drives_are_left_alone_and_run() {
+    stays_unchanged("trio_driven");
+}
+
+#[test]
+fn anyio_with_the_trio_backend_is_trio_and_without_it_is_asyncio() {
+    let trio = "import asyncio\nimport anyio\n\n\nasync def main():\n    return asyncio.run(work())\n\n\nanyio.run(main, backend=\"trio\")\n";
+    assert_eq!(check(trio), "");
+    let asyncio = trio.replace(", backend=\"trio\"", "");
+    assert!(
+        check(&asyncio).starts_with("app.py:6:12: UNN001 "),
+        "{}",
+        check(&asyncio)
+    );
+    let aliased = "import asyncio\nimport trio as t\n\n\nasync def main():\n    return asyncio.run(work())\n\n\nt.run(main)\n";
+    assert_eq!(check(aliased), "");
+}
+
+#[test]
+fn functions_asyncio_also_runs_or_trio_never_runs_are_reported() {
+    // `main` goes to trio and to asyncio; `lonely` to neither; `trio.run` of
+    // an object that is not trio's is no entry.
+    let source = "import asyncio\nimport trio\n\n\nasync def main():\n    return asyncio.run(work())\n\n\nasync def lonely():\n    return asyncio.run(work())\n\n\ntrio.run(main)\nasyncio.run(main())\n";
+    let found = check(source);
+    assert_eq!(found.lines().count(), 2, "{found}");
+    let fake = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n\n\nclass trio:\n    run = staticmethod(print)\n\n\ntrio.run(main)\n";
+    assert_eq!(check(fake).lines().count(), 1, "{}", check(fake));
+    // A sync helper called from trio code and from an asyncio-run function
+    // blocks that one: reported there.
+    let helper = "import asyncio\nimport trio\n\n\ndef fetch():\n    return asyncio.run(work())\n\n\nasync def under_trio():\n    return fetch()\n\n\nasync def under_asyncio():\n    return fetch()\n\n\ntrio.run(under_trio)\nasyncio.run(under_asyncio())\n";
+    let found = check(helper);
+    assert!(
+        found.contains("UNN007 `async def under_asyncio()`") && !found.contains("under_trio()`"),
         "{found}"
     );
 }

@@ -1,5 +1,6 @@
 //! Guarded bridges: sync code that checks for a running loop and calls
-//! `asyncio.run` only when there is none. Such code is correct and left alone.
+//! `asyncio.run` only when there is none. Such code is correct and left alone,
+//! and so is code in a function that only trio drives (see `super::trio`).
 //!
 //! Recognised guards, between the call and its enclosing function (inside an
 //! `async def`, not the last, whose early exit never happens there):
@@ -40,6 +41,8 @@ pub struct Guards<'s> {
     loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
     /// For each block: where its first early-exit guard ends, if it has one.
     early_exits: RefCell<HashMap<usize, Option<usize>>>,
+    /// The functions trio drives, where no asyncio loop runs.
+    trio: super::trio::TrioDriven,
 }
 
 impl<'s> Guards<'s> {
@@ -49,7 +52,14 @@ impl<'s> Guards<'s> {
             has_guard_words: mentions_guard(source) || source.contains("RuntimeError"),
             loop_variables: RefCell::new(HashMap::new()),
             early_exits: RefCell::new(HashMap::new()),
+            trio: Default::default(),
         }
+    }
+
+    /// The same guards, also counting the functions that trio drives.
+    pub fn with_trio(mut self, trio: super::trio::TrioDriven) -> Self {
+        self.trio = trio;
+        self
     }
 
     fn loop_variables(&self, node: Node) -> Rc<Vec<&'s str>> {
@@ -96,6 +106,10 @@ impl<'s> Guards<'s> {
     /// tests for one is dead code or deliberate and stays, but a call after an
     /// early exit always runs, so that form does not count there.
     pub fn is_guarded(&self, call: Node, in_async: bool) -> bool {
+        // Under trio no asyncio loop runs: the run starts one, as it should.
+        if self.trio.drives(call) {
+            return true;
+        }
         if !self.has_guard_words {
             return false;
         }

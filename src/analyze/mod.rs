@@ -2,14 +2,15 @@
 //! what each finding is.
 //!
 //! The candidates come from `queries/calls.scm`; [`bindings`] decides which of
-//! them are asyncio's, [`scope`] where each runs, [`guards`] and [`threads`]
-//! which are correct as they stand. The rules in `crate::rules` turn what is left
+//! them are asyncio's, [`scope`] where each runs, [`guards`], [`threads`] and
+//! [`trio`] which are correct as they stand. The rules in `crate::rules` turn what is left
 //! into diagnostics with fixes.
 
 pub mod bindings;
 pub mod guards;
 pub mod scope;
 pub mod threads;
+pub mod trio;
 
 use crate::parents::Up;
 use std::collections::HashSet;
@@ -89,7 +90,8 @@ impl<'t> Checker<'t> {
         Self {
             source,
             bindings: Bindings::collect(tree, source),
-            guards: guards::Guards::new(source),
+            guards: guards::Guards::new(source)
+                .with_trio(trio::TrioDriven::find(tree.root_node(), source)),
             top_level_await: false,
         }
     }

@@ -12,6 +12,15 @@ pub const DOC: &str = r#"# UNN001 asyncio-run-in-async: `asyncio.run()` inside a
 A call of `asyncio.run(X)` (through any alias: `import asyncio as aio`,
 `from asyncio import run as arun`) directly in the body of an `async def`.
 
+Not under trio: an `async def` that only trio drives has no asyncio loop, so
+`asyncio.run()` in it works and `await` would break it. unnest decides per
+module, by name: a function reached (through the module's own calls) from a
+function passed to `trio.run(f)` or `anyio.run(f, backend="trio")` (with
+`trio`/`anyio` imported), and from none that goes to asyncio (`asyncio.run`,
+`run_until_complete`, `create_task`, a notebook cell's `await`, ...), is left
+alone, with the sync helpers it calls. A function another module runs with
+asyncio is not seen.
+
 ## Why it is wrong
 An `async def` body only runs while an event loop runs on its thread, and
 `asyncio.run()` refuses to start a second one:
