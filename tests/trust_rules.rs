@@ -384,3 +384,58 @@ fn functions_asyncio_also_runs_or_trio_never_runs_are_reported() {
         "{found}"
     );
 }
+
+// ---- one --write reaches the fixed point ----
+
+fn nested(depth: usize, inner: &str) -> String {
+    (0..depth).fold(inner.to_owned(), |e, _| format!("asyncio.run({e})"))
+}
+
+#[test]
+fn twelve_nested_runs_are_fixed_by_one_write() {
+    let source = format!(
+        "import asyncio\n\n\nasync def main():\n    return {}\n",
+        nested(12, "work()")
+    );
+    let fixed = written(&source, &[]);
+    let expected = format!(
+        "import asyncio\n\n\nasync def main():\n    return {}await work(){}\n",
+        "await (".repeat(11),
+        ")".repeat(11)
+    );
+    assert_eq!(fixed, expected);
+    assert_compiles(&fixed);
+    assert_eq!(check(&fixed), "");
+    // Deeper than any bound on passes a chain alone could hit.
+    let deep = written(
+        &format!(
+            "import asyncio\n\n\nasync def main():\n    return {}\n",
+            nested(40, "work()")
+        ),
+        &[],
+    );
+    assert_eq!(check(&deep), "", "{deep}");
+    assert_compiles(&deep);
+}
+
+#[test]
+fn nested_runs_with_keywords_trailers_and_an_authors_await_fix_in_one_write() {
+    let source = "import asyncio\nfrom asyncio import run as r\n\n\nasync def main(c, loop):\n    del asyncio.run(main=asyncio.run(main=r(c)))[0]\n    v = await asyncio.run(asyncio.run(main=asyncio.run(f(c), debug=None)))\n    w = loop.run_until_complete(asyncio.run(c)).x\n    return v, w\n";
+    let fixed = written(source, &[]);
+    assert_eq!(
+        fixed,
+        "import asyncio\nfrom asyncio import run as r\n\n\nasync def main(c, loop):\n    del (await (await (await c)))[0]\n    v = await (await (await f(c)))\n    w = (await (await c)).x\n    return v, w\n"
+    );
+    assert_compiles(&fixed);
+    assert_eq!(check(&fixed), "");
+}
+
+#[test]
+fn nested_runs_snapshot() {
+    snapshot(
+        "nested_runs",
+        &render(
+            "import asyncio\n\n\nasync def main(c):\n    return asyncio.run(asyncio.run(asyncio.run(c)))\n",
+        ),
+    );
+}

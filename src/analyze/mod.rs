@@ -187,12 +187,42 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
     runs
 }
 
+/// Whether `call` runs a loop: the test of [`find_runs`] for one call found
+/// otherwise (the argument of another run).
+pub fn is_run_call(call: Node, checker: &Checker) -> bool {
+    let source = checker.source;
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    match function.kind() {
+        "attribute" => {
+            let (Some(receiver), Some(method)) = (
+                function.child_by_field_name("object"),
+                function.child_by_field_name("attribute"),
+            ) else {
+                return false;
+            };
+            match &source[method.byte_range()] {
+                "run_until_complete" => true,
+                "run" => run_method_kind(receiver, call, checker).is_some(),
+                _ => false,
+            }
+        }
+        "identifier" => {
+            let name = &source[function.byte_range()];
+            checker.bindings.binds_asyncio_member(name)
+                && checker.bindings.resolve(name, &scopes_of(call)) == Meaning::AsyncioMember("run")
+        }
+        _ => false,
+    }
+}
+
 /// What `receiver.run(...)` is: `asyncio.run` when the receiver is asyncio, a
 /// Runner's `run` when it is a Runner, else nothing of ours.
 fn run_method_kind<'t>(
     receiver: Node<'t>,
     call: Node<'t>,
-    checker: &Checker<'t>,
+    checker: &Checker,
 ) -> Option<RunKind<'t>> {
     let source = checker.source;
     let scopes = scopes_of(call);

@@ -225,14 +225,21 @@ fn await_finding(
     };
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
-            let edits = rewrite::await_call(run.call, &awaitable, source);
-            Some(Fix::new(
+            let value_is_run = awaitable.value.kind() == "call"
+                && crate::analyze::is_run_call(awaitable.value, checker);
+            let edits = rewrite::await_call_around(run.call, &awaitable, source, value_is_run);
+            let fix = Fix::new(
                 edits,
                 fix_applicability,
                 format!(
                     "Replace `{callee}(...)` with `await ...`: {AWAIT_DIFFERENCES}{extra_fix_note}"
                 ),
-            ))
+            );
+            Some(if value_is_run {
+                fix.enclosing_fixes()
+            } else {
+                fix
+            })
         }
         Some(Err(reason)) => {
             message.push_str(&format!(" (no automatic fix: {reason})"));
