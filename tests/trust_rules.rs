@@ -439,3 +439,25 @@ fn nested_runs_snapshot() {
         ),
     );
 }
+
+#[test]
+fn a_bridge_in_another_module_does_not_block_the_loop() {
+    let temp = tempfile::tempdir().unwrap();
+    let pkg = temp.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("util.py"),
+        "import asyncio\n\n\ndef bridge(coro):\n    try:\n        return asyncio.run(coro)\n    except RuntimeError:\n        return None\n\n\ndef plain(coro):\n    return asyncio.run(coro)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("app.py"),
+        "from pkg.util import bridge, plain\n\n\nasync def main(c):\n    return bridge(c), plain(c)\n",
+    )
+    .unwrap();
+    let output = unnest(temp.path(), &["--check", "--color", "never", "."]);
+    let found = stdout(&output);
+    assert_eq!(found.lines().count(), 1, "{found}");
+    assert!(found.contains("calls `plain()`"), "{found}");
+}
