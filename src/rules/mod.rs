@@ -145,7 +145,7 @@ impl Rule {
             ),
             Rule::UnnecessaryNestAsyncio => (
                 "`nest_asyncio.apply()` where no nested run remains",
-                "remove it and its import (unsafe)",
+                "remove it and its import, `pass` where a block would be empty (unsafe)",
             ),
         }
     }
