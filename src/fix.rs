@@ -96,6 +96,12 @@ pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does and what it changes, in one sentence or two.
     pub message: String,
+    /// The fix stays right whatever the fixes of findings inside its range
+    /// do: it keeps its own parentheses around the awaitable and edits only
+    /// outside them (`asyncio.run(asyncio.run(f()))` becomes `await (...)`
+    /// around whatever the inner fix makes). Such a fix goes in the same pass
+    /// as those inside it, so a chain of any depth is fixed in one pass.
+    pub encloses_fixes: bool,
 }
 
 impl Fix {
@@ -107,7 +113,14 @@ impl Fix {
             elsewhere: Vec::new(),
             applicability,
             message,
+            encloses_fixes: false,
         }
+    }
+
+    /// The same fix, marked as staying right around the fixes inside it.
+    pub fn enclosing_fixes(mut self) -> Self {
+        self.encloses_fixes = true;
+        self
     }
 
     /// The same fix, also editing other files. `own` is the index of the

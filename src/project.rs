@@ -445,8 +445,13 @@ impl Project {
                 // first, and the outer one waits for the next pass, where it
                 // sees `await y` as its argument (and groups it) rather than
                 // taking the `await` just inserted for an `await` the author
-                // wrote.
+                // wrote. A fix that keeps its own parentheses around the
+                // inner run (`Fix::encloses_fixes`) needs no such wait.
                 let mut taken_ranges: Vec<crate::fix::TextRange> = Vec::new();
+                // Applicable fixes left for a later pass: a fix that encloses
+                // one of them waits too, or the inner run would later take the
+                // enclosing fix's `await` for one the author wrote.
+                let mut skipped_ranges: Vec<crate::fix::TextRange> = Vec::new();
                 for diagnostic in list.iter().rev() {
                     let Some(fix) = diagnostic.fix.as_ref() else {
                         continue;
@@ -454,26 +459,40 @@ impl Project {
                     if !fix.is_applicable(unsafe_fixes) {
                         continue;
                     }
-                    if taken_ranges.iter().any(|r| r.touches(diagnostic.range)) {
-                        continue;
-                    }
+                    let waits = if fix.encloses_fixes {
+                        skipped_ranges.iter().any(|r| r.touches(diagnostic.range))
+                    } else {
+                        taken_ranges.iter().any(|r| r.touches(diagnostic.range))
+                    };
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
+                    // An enclosing fix does not depend on the text inside it:
+                    // only a shared byte keeps it from going with the others.
+                    let collides = |e: &Edit, edit: &Edit| {
+                        if fix.encloses_fixes {
+                            e.range.overlaps(edit.range)
+                        } else {
+                            e.range.touches(edit.range)
+                        }
+                    };
                     let blocked = edits.iter().any(|(f, edit)| {
                         self.files[*f].failed
                             || chosen
                                 .get(f)
-                                .is_some_and(|t| t.iter().any(|e| e.range.touches(edit.range)))
+                                .is_some_and(|t| t.iter().any(|e| collides(e, edit)))
                     });
-                    if blocked {
+                    if waits || blocked {
+                        skipped_ranges.push(diagnostic.range);
                         continue;
                     }
                     let mut key = None;
                     if let Some((_, review)) = reviewing.as_ref() {
                         if review.quit {
+                            skipped_ranges.push(diagnostic.range);
                             continue;
                         }
                         let k = self.fix_key(file, diagnostic, fix);
                         if review.rejected.contains(&k) {
+                            skipped_ranges.push(diagnostic.range);
                             continue;
                         }
                         key = Some(k);
@@ -488,6 +507,9 @@ impl Project {
             if let Some((reviewer, review)) = reviewing.as_mut() {
                 candidates.sort_by_key(|(file, diagnostic, ..)| (*file, diagnostic.range.start));
                 let mut kept = Vec::new();
+                // Fixes refused now: a fix enclosing one of them waits, as
+                // above, for the same reason.
+                let mut refused: Vec<(usize, crate::fix::TextRange)> = Vec::new();
                 for candidate in candidates {
                     let (file, diagnostic, fix, _, key) = &candidate;
                     let key = key.clone().unwrap_or_default();
@@ -514,10 +536,20 @@ impl Project {
                         }
                         Decision::No => {
                             review.rejected.insert(key);
+                            refused.push((*file, diagnostic.range));
                         }
-                        Decision::Quit => review.quit = true,
+                        Decision::Quit => {
+                            review.quit = true;
+                            refused.push((*file, diagnostic.range));
+                        }
                     }
                 }
+                kept.retain(|(file, diagnostic, fix, ..)| {
+                    !(fix.encloses_fixes
+                        && refused
+                            .iter()
+                            .any(|(f, r)| f == file && r.touches(diagnostic.range)))
+                });
                 candidates = kept;
             }
             let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();

@@ -214,6 +214,20 @@ pub fn call_start(call: Node) -> usize {
 /// Edits that replace `call` (which runs `awaitable` to completion) with an
 /// `await` of it.
 pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> {
+    await_call_around(call, awaitable, source, false)
+}
+
+/// [`await_call`], for a call whose awaitable may be a run fixed in the same
+/// pass (`asyncio.run(asyncio.run(f()))`): then the call's own parentheses
+/// stay as the group that the inner `await` needs (`await (await f())`), and
+/// only the callee's text is replaced, so that the two fixes neither overlap
+/// nor touch and a chain of any depth is fixed in one pass.
+pub fn await_call_around(
+    call: Node,
+    awaitable: &Awaitable,
+    source: &str,
+    value_is_run: bool,
+) -> Vec<Edit> {
     let value = awaitable.value;
     let already_awaited = is_awaited(call);
     let trailer = !already_awaited && has_trailer(call);
@@ -232,7 +246,7 @@ pub fn await_call(call: Node, awaitable: &Awaitable, source: &str) -> Vec<Edit> 
         || has_unbracketed_line_break(value, source);
 
     let mut edits = bare_tuple_parentheses(call);
-    if !outside_has_comment && !spans_lines {
+    if !outside_has_comment && !spans_lines && !value_is_run {
         let in_parens = call
             .up()
             .is_some_and(|p| p.kind() == "parenthesized_expression");

@@ -691,3 +691,27 @@ fn default_excludes_are_ruffs_by_name_at_any_depth() {
     let output = run_in(temp.path(), &["--check", "src/build", "venv"]);
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
 }
+
+/// A nested run's outer fix keeps its own parentheses and goes in the same
+/// pass as the inner one; refused in `--interactive`, the inner run keeps the
+/// outer fix from being written too, or the inner run would later take the
+/// outer `await` for one the author wrote.
+#[test]
+fn interactive_refusing_an_inner_nested_run_holds_back_the_outer_fix() {
+    let source =
+        "import asyncio\n\n\nasync def main():\n    return asyncio.run(asyncio.run(one()))\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let output = with_stdin(temp.path(), &["--interactive", "a.py"], b"y\nn\nn\nn\n");
+    let err = stderr(&output);
+    assert!(err.contains("a.py:5:12: UNN001"), "{err}");
+    assert_eq!(read(temp.path(), "a.py"), source, "{err}");
+
+    let output = with_stdin(temp.path(), &["--interactive", "a.py"], b"y\ny\n");
+    let after = read(temp.path(), "a.py");
+    assert!(
+        after.contains("    return await (await one())\n"),
+        "{after}\n{}",
+        stderr(&output)
+    );
+    compiles(&after);
+}

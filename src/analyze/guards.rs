@@ -1,5 +1,6 @@
 //! Guarded bridges: sync code that checks for a running loop and calls
-//! `asyncio.run` only when there is none. Such code is correct and left alone.
+//! `asyncio.run` only when there is none. Such code is correct and left alone,
+//! and so is code in a function that only trio drives (see `super::trio`).
 //!
 //! Recognised guards, between the call and its enclosing function (inside an
 //! `async def`, not the last, whose early exit never happens there):
@@ -8,7 +9,14 @@
 //!   `get_running_loop()`, `_get_running_loop()` or `is_running()`, or tests a
 //!   variable assigned from one of them in the same function;
 //! - an earlier `if` in an enclosing block whose condition is such a test and
-//!   whose body ends in `return` or `raise` (the early-exit form).
+//!   whose body ends in `return` or `raise`, directly or as the last statement
+//!   of a `with` (`with ThreadPoolExecutor(1) as ex: return ...`): the
+//!   early-exit form;
+//! - the body of a `try` with an `except` clause that names `RuntimeError`:
+//!   the run is tried, and the handler is the fallback for a running loop.
+//!   Only in sync code: inside an `async def` the run always fails there, and
+//!   `await` would skip the fallback, so the run is reported with an unsafe
+//!   fix instead (see [`Guards::falls_back_on_runtime_error`]).
 
 use crate::parents::Up;
 use std::cell::RefCell;
@@ -27,22 +35,31 @@ fn mentions_guard(text: &str) -> bool {
 /// (finding them walks the function, which must not happen once per call).
 pub struct Guards<'s> {
     source: &'s str,
-    /// Every guard names `running_loop` or `is_running`: a file that names
-    /// neither has none, and the search is skipped.
+    /// Every guard names `running_loop`, `is_running` or `RuntimeError`: a
+    /// file that names none has none, and the search is skipped.
     has_guard_words: bool,
     loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
     /// For each block: where its first early-exit guard ends, if it has one.
     early_exits: RefCell<HashMap<usize, Option<usize>>>,
+    /// The functions trio drives, where no asyncio loop runs.
+    trio: super::trio::TrioDriven,
 }
 
 impl<'s> Guards<'s> {
     pub fn new(source: &'s str) -> Self {
         Self {
             source,
-            has_guard_words: mentions_guard(source),
+            has_guard_words: mentions_guard(source) || source.contains("RuntimeError"),
             loop_variables: RefCell::new(HashMap::new()),
             early_exits: RefCell::new(HashMap::new()),
+            trio: Default::default(),
         }
+    }
+
+    /// The same guards, also counting the functions that trio drives.
+    pub fn with_trio(mut self, trio: super::trio::TrioDriven) -> Self {
+        self.trio = trio;
+        self
     }
 
     fn loop_variables(&self, node: Node) -> Rc<Vec<&'s str>> {
@@ -89,6 +106,10 @@ impl<'s> Guards<'s> {
     /// tests for one is dead code or deliberate and stays, but a call after an
     /// early exit always runs, so that form does not count there.
     pub fn is_guarded(&self, call: Node, in_async: bool) -> bool {
+        // Under trio no asyncio loop runs: the run starts one, as it should.
+        if self.trio.drives(call) {
+            return true;
+        }
         if !self.has_guard_words {
             return false;
         }
@@ -114,6 +135,9 @@ impl<'s> Guards<'s> {
                         return true;
                     }
                 }
+                "try_statement" if !in_async && falls_back(parent, child, source) => {
+                    return true;
+                }
                 // Inside an `async def` an early exit on "no loop" never
                 // exits: what follows it always runs under the loop.
                 "block" if !in_async => {
@@ -128,14 +152,68 @@ impl<'s> Guards<'s> {
         }
         false
     }
+
+    /// Whether `call` sits in the body of a `try` (in its own function) that
+    /// catches `RuntimeError`: the form that tries the run and falls back
+    /// when a loop runs. Under a loop the fallback is what runs, and `await`
+    /// would skip it.
+    pub fn falls_back_on_runtime_error(&self, call: Node) -> bool {
+        if !self.source.contains("RuntimeError") {
+            return false;
+        }
+        let mut child = call;
+        while let Some(parent) = child.up() {
+            match parent.kind() {
+                "function_definition" | "lambda" | "module" => return false,
+                "try_statement" if falls_back(parent, child, self.source) => return true,
+                _ => {}
+            }
+            child = parent;
+        }
+        false
+    }
+}
+
+/// Whether `child` is the body of `try_statement` and one of its handlers
+/// names `RuntimeError` (alone or in a tuple).
+fn falls_back(try_statement: Node, child: Node, source: &str) -> bool {
+    if try_statement
+        .child_by_field_name("body")
+        .is_none_or(|body| body.id() != child.id())
+    {
+        return false;
+    }
+    let mut cursor = try_statement.walk();
+    try_statement
+        .named_children(&mut cursor)
+        .filter(|c| matches!(c.kind(), "except_clause" | "except_group_clause"))
+        .any(|clause| {
+            clause
+                .named_child(0)
+                .filter(|caught| caught.kind() != "block")
+                .is_some_and(|caught| {
+                    identifiers(caught, source).any(|name| name == "RuntimeError")
+                })
+        })
 }
 
 /// Whether the consequence of `if_statement` ends by leaving the function.
 fn exits_early(if_statement: Node) -> bool {
     if_statement
         .child_by_field_name("consequence")
-        .and_then(|block| block.named_child(block.named_child_count().saturating_sub(1) as u32))
-        .is_some_and(|last| matches!(last.kind(), "return_statement" | "raise_statement"))
+        .is_some_and(ends_in_exit)
+}
+
+/// Whether the last statement of `block` is a `return` or `raise`, or a
+/// `with` whose body ends so (`with ThreadPoolExecutor(1) as ex: return ...`).
+fn ends_in_exit(block: Node) -> bool {
+    block
+        .named_child(block.named_child_count().saturating_sub(1) as u32)
+        .is_some_and(|last| match last.kind() {
+            "return_statement" | "raise_statement" => true,
+            "with_statement" => last.child_by_field_name("body").is_some_and(ends_in_exit),
+            _ => false,
+        })
 }
 
 fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool {

@@ -2,14 +2,15 @@
 //! what each finding is.
 //!
 //! The candidates come from `queries/calls.scm`; [`bindings`] decides which of
-//! them are asyncio's, [`scope`] where each runs, [`guards`] and [`threads`]
-//! which are correct as they stand. The rules in `crate::rules` turn what is left
+//! them are asyncio's, [`scope`] where each runs, [`guards`], [`threads`] and
+//! [`trio`] which are correct as they stand. The rules in `crate::rules` turn what is left
 //! into diagnostics with fixes.
 
 pub mod bindings;
 pub mod guards;
 pub mod scope;
 pub mod threads;
+pub mod trio;
 
 use crate::parents::Up;
 use std::collections::HashSet;
@@ -89,7 +90,8 @@ impl<'t> Checker<'t> {
         Self {
             source,
             bindings: Bindings::collect(tree, source),
-            guards: guards::Guards::new(source),
+            guards: guards::Guards::new(source)
+                .with_trio(trio::TrioDriven::find(tree.root_node(), source)),
             top_level_await: false,
         }
     }
@@ -185,12 +187,42 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
     runs
 }
 
+/// Whether `call` runs a loop: the test of [`find_runs`] for one call found
+/// otherwise (the argument of another run).
+pub fn is_run_call(call: Node, checker: &Checker) -> bool {
+    let source = checker.source;
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    match function.kind() {
+        "attribute" => {
+            let (Some(receiver), Some(method)) = (
+                function.child_by_field_name("object"),
+                function.child_by_field_name("attribute"),
+            ) else {
+                return false;
+            };
+            match &source[method.byte_range()] {
+                "run_until_complete" => true,
+                "run" => run_method_kind(receiver, call, checker).is_some(),
+                _ => false,
+            }
+        }
+        "identifier" => {
+            let name = &source[function.byte_range()];
+            checker.bindings.binds_asyncio_member(name)
+                && checker.bindings.resolve(name, &scopes_of(call)) == Meaning::AsyncioMember("run")
+        }
+        _ => false,
+    }
+}
+
 /// What `receiver.run(...)` is: `asyncio.run` when the receiver is asyncio, a
 /// Runner's `run` when it is a Runner, else nothing of ours.
 fn run_method_kind<'t>(
     receiver: Node<'t>,
     call: Node<'t>,
-    checker: &Checker<'t>,
+    checker: &Checker,
 ) -> Option<RunKind<'t>> {
     let source = checker.source;
     let scopes = scopes_of(call);

@@ -64,9 +64,11 @@ const HAND_OFFS: [ThreadHandOff; 9] = [
     },
 ];
 
-/// Method names too common to mean a thread unless the receiver looks like an
-/// executor or a pool (`executor.submit`, `pool.map`; not `form.submit`).
-const EXECUTOR_METHODS: [&str; 2] = ["submit", "map"];
+/// Whether an argument must be a callable depends on the call alone, never on
+/// what its receiver is named: `ex.submit(f)` hands `f` to a thread as surely
+/// as `executor.submit(f)`. Only `map` needs a receiver, since the builtin
+/// `map(f, xs)` calls `f` on this thread.
+const METHOD_ONLY: [&str; 1] = ["map"];
 
 /// The last name of what `call` calls: `b` for `a.b(...)`, `f` for `f(...)`.
 pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
@@ -81,15 +83,12 @@ pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
 
 pub fn hand_off(call: Node, source: &str) -> Option<ThreadHandOff> {
     let name = callee_name(call, source)?;
-    if EXECUTOR_METHODS.contains(&name) {
-        let receiver = call
+    if METHOD_ONLY.contains(&name)
+        && call
             .child_by_field_name("function")
-            .filter(|f| f.kind() == "attribute")
-            .and_then(|f| f.child_by_field_name("object"))?;
-        let text = source[receiver.byte_range()].to_ascii_lowercase();
-        if !(text.contains("executor") || text.contains("pool")) {
-            return None;
-        }
+            .is_none_or(|f| f.kind() != "attribute")
+    {
+        return None;
     }
     HAND_OFFS.iter().copied().find(|h| h.name == name)
 }
@@ -107,6 +106,30 @@ pub fn handed_to_thread<'t>(node: Node<'t>, source: &str) -> Option<(Node<'t>, T
         return handed_to_thread(call, source);
     }
     None
+}
+
+/// Builtins that call their first argument on the current thread.
+const CALLING_BUILTINS: [&str; 2] = ["map", "filter"];
+
+/// If `node` is the callable argument of a call that calls it on the loop's
+/// own thread (`call_soon`, `call_later`, `add_done_callback`, ... or the
+/// builtin `map`), that call's name.
+pub fn called_back_on_loop(node: Node, source: &str) -> Option<&'static str> {
+    let (call, slot) = argument_slot(node, source)?;
+    let name = callee_name(call, source)?;
+    let bare = call
+        .child_by_field_name("function")
+        .is_some_and(|f| f.kind() == "identifier");
+    if bare
+        && slot == Slot::Positional(0)
+        && let Some(builtin) = CALLING_BUILTINS.iter().find(|b| **b == name)
+    {
+        return Some(builtin);
+    }
+    crate::graph::summary::LOOP_CALLBACKS
+        .iter()
+        .find(|(callback, position)| *callback == name && slot == Slot::Positional(*position))
+        .map(|(callback, _)| *callback)
 }
 
 /// Where an argument sits in a call.

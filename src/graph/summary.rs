@@ -187,6 +187,8 @@ pub struct NestAsyncio {
     pub imports: Vec<TextRange>,
     /// How many times the name `nest_asyncio` is used other than by these.
     pub other_uses: usize,
+    /// The edits that remove the patch (see `rules::nest_asyncio_removal`).
+    pub removal: Option<Vec<crate::fix::Edit>>,
 }
 
 /// A function handed to the event loop to run as a callback.
@@ -393,6 +395,7 @@ fn summarize<'t>(
         is_package,
         stars: !summary.star_imports.is_empty(),
     };
+    let (mut apply_statements, mut import_statements) = (Vec::new(), Vec::new());
     for call in call_nodes {
         let scopes = scopes_of(call);
         let place = place_of(call, &by_node);
@@ -432,6 +435,7 @@ fn summarize<'t>(
             let statement = call
                 .up()
                 .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+            apply_statements.push(statement);
             summary.nest_asyncio.applies.push((
                 TextRange::of(call),
                 statement.and_then(|s| whole_lines(s, source)),
@@ -447,11 +451,18 @@ fn summarize<'t>(
             && let Some(lines) = whole_lines(*node, source)
         {
             summary.nest_asyncio.imports.push(lines);
+            import_statements.push(*node);
         }
     }
     let mentions = source.matches("nest_asyncio").count();
     summary.nest_asyncio.other_uses = mentions
         .saturating_sub(summary.nest_asyncio.applies.len() + summary.nest_asyncio.imports.len());
+    summary.nest_asyncio.removal = crate::rules::nest_asyncio_removal(
+        &apply_statements,
+        &import_statements,
+        summary.nest_asyncio.other_uses == 0,
+        source,
+    );
 
     for run in runs {
         if run.is_guarded(checker) {

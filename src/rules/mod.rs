@@ -40,6 +40,7 @@ pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
 pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
+pub use unnecessary_nest_asyncio::removal as nest_asyncio_removal;
 
 impl Rule {
     pub const ALL: [Rule; 10] = [
@@ -127,8 +128,8 @@ impl Rule {
                 "a list comprehension with `await` (unsafe), when the consumer is `sum`, `list`, `tuple`, `set`, `sorted`, `min` or `max`",
             ),
             Rule::RunCalledForCallable => (
-                "under a loop: `to_thread(asyncio.run(X))`, `run_in_executor(None, asyncio.run(X))`, `executor.submit(asyncio.run(X))`, `Thread(target=asyncio.run(X))`",
-                "pass `asyncio.run, X` (`args=(X,)` for `Thread`) so X runs in the thread (unsafe)",
+                "under a loop: `to_thread(asyncio.run(X))`, `run_in_executor(None, asyncio.run(X))`, `ex.submit(asyncio.run(X))` (any receiver), `Thread(target=asyncio.run(X))`; `call_soon(asyncio.run(X))` and other loop callbacks, `map(asyncio.run(X), xs)`",
+                "pass `asyncio.run, X` (`args=(X,)` for `Thread`) so X runs in the thread (unsafe); none for a loop callback or `map`",
             ),
             Rule::BlockingCallInAsync => (
                 "an `async def` calls a sync function that runs a loop, directly or through a chain of sync functions, in any module",
@@ -144,7 +145,7 @@ impl Rule {
             ),
             Rule::UnnecessaryNestAsyncio => (
                 "`nest_asyncio.apply()` where no nested run remains",
-                "remove it and its import (unsafe)",
+                "remove it and its import, `pass` where a block would be empty (unsafe)",
             ),
         }
     }
@@ -207,16 +208,38 @@ fn await_finding(
         describe_function(function, source)
     );
     let (keyword, droppable) = run.kind.awaitable_parameters()?;
+    // `try: asyncio.run(X)` / `except RuntimeError: fallback` is deliberate:
+    // under the loop the fallback is what runs, and `await` would skip it.
+    let (fix_applicability, extra_fix_note) = if checker
+        .guards
+        .falls_back_on_runtime_error(run.call)
+    {
+        (
+            Applicability::Unsafe,
+            format!(
+                "{extra_fix_note}; unsafe here: the `except RuntimeError` fallback, which runs today, would no longer run"
+            ),
+        )
+    } else {
+        (fix_applicability, extra_fix_note.to_owned())
+    };
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
-            let edits = rewrite::await_call(run.call, &awaitable, source);
-            Some(Fix::new(
+            let value_is_run = awaitable.value.kind() == "call"
+                && crate::analyze::is_run_call(awaitable.value, checker);
+            let edits = rewrite::await_call_around(run.call, &awaitable, source, value_is_run);
+            let fix = Fix::new(
                 edits,
                 fix_applicability,
                 format!(
                     "Replace `{callee}(...)` with `await ...`: {AWAIT_DIFFERENCES}{extra_fix_note}"
                 ),
-            ))
+            );
+            Some(if value_is_run {
+                fix.enclosing_fixes()
+            } else {
+                fix
+            })
         }
         Some(Err(reason)) => {
             message.push_str(&format!(" (no automatic fix: {reason})"));

@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::analyze::scope::Context;
-use crate::analyze::threads::handed_to_thread;
+use crate::analyze::threads::{called_back_on_loop, handed_to_thread};
 use crate::analyze::{Checker, NestedRun, RunKind};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, TextRange};
@@ -15,8 +15,14 @@ pub const DOC: &str = r#"# UNN006 run-called-for-callable: `asyncio.run(X)` call
 In code that runs on the loop (an `async def`, or sync code inside one),
 `asyncio.run(X)` written as the callable argument of a call that runs its
 callable on another thread: `loop.run_in_executor(None, asyncio.run(X))`,
-`asyncio.to_thread(asyncio.run(X))`, `executor.submit(asyncio.run(X))`,
-`Thread(target=asyncio.run(X))`.
+`asyncio.to_thread(asyncio.run(X))`, `ex.submit(asyncio.run(X))`,
+`Thread(target=asyncio.run(X))`; or that the loop calls back later:
+`loop.call_soon(asyncio.run(X))`, `fut.add_done_callback(asyncio.run(X))`,
+or that calls it on this thread: the builtins `map(asyncio.run(X), xs)` and
+`filter(...)`.
+The call decides, whatever its receiver is named: `ex.submit`, `pool.submit`
+and `jobs.submit` alike (`map` only as a method, `executor.map`; the builtin
+`map` calls on this thread).
 
 ## Why it is wrong
 The call runs at once, on the current thread (inside a running loop it raises
@@ -36,6 +42,9 @@ async def main():
     await asyncio.to_thread(asyncio.run, crawl())
 ```
 `Thread(target=asyncio.run(X))` becomes `Thread(target=asyncio.run, args=(X,))`.
+No fix for a loop callback or a builtin: they call on the loop's thread, where
+`asyncio.run` raises too; await the coroutine, or schedule it with
+`asyncio.create_task(X)`, by hand.
 Unsafe because the work moves to another thread and no longer runs before the
 call. No fix when more arguments follow, or `args=` is already given.
 "#;
@@ -47,8 +56,18 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
         return None;
     }
     let source = checker.source;
-    let (hand_off_call, hand_off) = handed_to_thread(run.call, source)?;
     let callee = run.callee(source);
+    let Some((hand_off_call, hand_off)) = handed_to_thread(run.call, source) else {
+        let callback = called_back_on_loop(run.call, source)?;
+        return Some(Diagnostic {
+            rule: Rule::RunCalledForCallable,
+            message: format!(
+                "`{callee}(...)` runs now, on this thread, and `{callback}()` receives its result instead of a callable (no automatic fix: `{callback}()` calls it on the loop's thread, where `{callee}` raises too; await the coroutine, or schedule it with `asyncio.create_task`)"
+            ),
+            range: run.range(),
+            fix: None,
+        });
+    };
     let mut message = format!(
         "`{callee}(...)` runs now, on this thread, and `{}()` receives its result instead of a callable",
         hand_off.name

@@ -35,7 +35,8 @@ async def refresh(loop):
 ```
 The receiver is dropped. When it is an expression that could do more than fetch
 a loop (a call of your own, say), the fix is unsafe, since that call no longer
-runs.
+runs. Unsafe too in the body of a `try` whose `except` names `RuntimeError`:
+that fallback is what runs today, and `await` would skip it.
 "#;
 
 /// Receivers whose evaluation only fetches or makes a loop: dropping them loses
