@@ -5,11 +5,17 @@
 use serde::Serialize;
 
 use super::Positions;
+use std::ops::Range;
+
+use similar::{DiffOp, TextDiff};
+
+use crate::apply::apply_edits;
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
+use crate::fix::Edit;
 use crate::notebook::Notebook;
 use crate::project::ProjectFile;
-use crate::source::Location;
+use crate::source::{LineIndex, Location};
 
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
@@ -32,6 +38,26 @@ pub struct JsonFix<'a> {
     pub applicability: Applicability,
     pub message: &'a str,
     pub edits: Vec<JsonEdit<'a>>,
+    /// The fix as replacements in each file's own text (for a notebook, its
+    /// `.ipynb` JSON), for the formats whose readers apply fixes to the file
+    /// itself (SARIF). `None` when that text cannot be worked out exactly.
+    #[serde(skip)]
+    pub file_changes: Option<Vec<FileChange<'a>>>,
+}
+
+/// The replacements one fix makes in one file, in that file's own text.
+pub struct FileChange<'a> {
+    pub filename: &'a str,
+    pub replacements: Vec<Replacement>,
+}
+
+/// Replace the text from `start` to `end` (rows and character columns of the
+/// file as it is on disk, BOM left out as in every other position) with
+/// `content`.
+pub struct Replacement {
+    pub start: Location,
+    pub end: Location,
+    pub content: String,
 }
 
 #[derive(Serialize)]
@@ -99,10 +125,32 @@ pub fn diagnostic<'a>(
                     end_location: other_positions.at(edit.range.end).1,
                 }));
             }
+            let mut file_changes = vec![FileChange {
+                filename: &file.source.display,
+                replacements: Vec::new(),
+            }];
+            let mut exact = match file_replacements(file, text, &fix.edits) {
+                Some(replacements) => {
+                    file_changes[0].replacements = replacements;
+                    true
+                }
+                None => false,
+            };
+            for (other, other_edits) in &fix.elsewhere {
+                let other = &files[*other];
+                match file_replacements(other, &other.original, other_edits) {
+                    Some(replacements) => file_changes.push(FileChange {
+                        filename: &other.source.display,
+                        replacements,
+                    }),
+                    None => exact = false,
+                }
+            }
             JsonFix {
                 applicability: fix.applicability,
                 message: &fix.message,
                 edits,
+                file_changes: exact.then_some(file_changes),
             }
         }),
     }
@@ -163,4 +211,140 @@ fn escape_data(text: &str) -> String {
 /// Workflow command properties: also `:` and `,`.
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `edits`, which point into `text` (`file`'s analysed text), as replacements
+/// in the file's own text. A notebook's edits are in its module of code cells:
+/// they become the changes of the JSON source strings that `--write` makes, so
+/// that applying them gives the notebook `--write` writes. `None` when the
+/// edits cannot be mapped back to the file (then no fix is offered there).
+fn file_replacements(file: &ProjectFile, text: &str, edits: &[Edit]) -> Option<Vec<Replacement>> {
+    let source = &file.source;
+    let Some(notebook) = &file.notebook else {
+        let index = LineIndex::new(text);
+        return Some(
+            edits
+                .iter()
+                .map(|edit| Replacement {
+                    start: index.location(text, edit.range.start),
+                    end: index.location(text, edit.range.end),
+                    // A lone-CR file gets its line ends back when written.
+                    content: if source.cr_only {
+                        edit.content.replace('\n', "\r")
+                    } else {
+                        edit.content.clone()
+                    },
+                })
+                .collect(),
+        );
+    };
+    // The notebook `text` belongs to: as read, or as fixes so far left it.
+    let written;
+    let (notebook, json) = if *text == notebook.module {
+        (notebook, source.text.as_str())
+    } else {
+        let contents = file.contents().ok()?;
+        let json = contents
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&contents)
+            .to_owned();
+        written = (Notebook::parse(&json).ok()?, json);
+        if written.0.module != text {
+            return None;
+        }
+        (&written.0, written.1.as_str())
+    };
+    let fixed = apply_edits(text, edits);
+    let sources = notebook.cell_sources(&fixed)?;
+    let new = notebook.write_sources(json, &sources).ok()?;
+    // Compared as the bytes on disk (lone CRs put back), BOM aside.
+    let on_disk = |json: &str| {
+        let full = source.with_bom(json);
+        full.strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(full)
+    };
+    Some(replacements(&on_disk(json), &on_disk(&new)))
+}
+
+/// The smallest replacements that turn `old` into `new`: a line diff, each
+/// changed run of lines narrowed to the characters that differ.
+fn replacements(old: &str, new: &str) -> Vec<Replacement> {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let diff = TextDiff::configure().diff_slices(&old_lines, &new_lines);
+    let offsets = |lines: &[&str]| {
+        let mut at = vec![0];
+        for line in lines {
+            at.push(at.last().unwrap() + line.len());
+        }
+        at
+    };
+    let (old_at, new_at) = (offsets(&old_lines), offsets(&new_lines));
+    let index = LineIndex::new(old);
+    let mut out = Vec::new();
+    // Runs of changed lines: consecutive operations that are not equal.
+    let mut run: Option<(Range<usize>, Range<usize>)> = None;
+    let ops = diff.ops();
+    for (i, op) in ops.iter().enumerate() {
+        if !matches!(op, DiffOp::Equal { .. }) {
+            let (o, n) = (op.old_range(), op.new_range());
+            run = Some(match run {
+                Some((ro, rn)) => (ro.start..o.end, rn.start..n.end),
+                None => (o, n),
+            });
+        }
+        let ends = i + 1 == ops.len() || matches!(ops[i + 1], DiffOp::Equal { .. });
+        if let (true, Some((o, n))) = (ends, run.take()) {
+            let old_part = &old[old_at[o.start]..old_at[o.end]];
+            let new_part = &new[new_at[n.start]..new_at[n.end]];
+            let prefix: usize = old_part
+                .chars()
+                .zip(new_part.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len_utf8())
+                .sum();
+            let suffix: usize = old_part[prefix..]
+                .chars()
+                .rev()
+                .zip(new_part[prefix..].chars().rev())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len_utf8())
+                .sum();
+            // Whole words read better in a viewer: `asyncio.run(` to
+            // `await `, not `syncio.run(` to `wait `.
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            let mut prefix = prefix;
+            while let Some(c) = old_part[..prefix].chars().next_back().filter(|&c| word(c)) {
+                prefix -= c.len_utf8();
+            }
+            let mut suffix = suffix;
+            while let Some(c) = old_part[old_part.len() - suffix..]
+                .chars()
+                .next()
+                .filter(|&c| word(c))
+            {
+                suffix -= c.len_utf8();
+            }
+            // A boundary between a CR and its LF would fall inside one line
+            // end, which rows and columns cannot name: take the pair whole.
+            let split = |text: &str, at: usize| {
+                at > 0 && text[..at].ends_with('\r') && text[at..].starts_with('\n')
+            };
+            if split(old, old_at[o.start] + prefix) {
+                prefix -= 1;
+            }
+            if split(old, old_at[o.end] - suffix) {
+                suffix -= 1;
+            }
+            let start = old_at[o.start] + prefix;
+            let end = old_at[o.end] - suffix;
+            out.push(Replacement {
+                start: index.location(old, start),
+                end: index.location(old, end),
+                content: new_part[prefix..new_part.len() - suffix].to_owned(),
+            });
+        }
+    }
+    out
 }

@@ -1,0 +1,242 @@
+//! Hostile use of the binary: notebooks in every layout nbformat allows,
+//! odd bytes and line endings, closed and full outputs, repeated and
+//! concurrent writes. Each test names what it protects.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn unnest() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
+    command.env_remove("NO_COLOR");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    unnest()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the unnest binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A notebook of code cells with these `source` values.
+fn notebook(sources: &[Value]) -> String {
+    let cells: Vec<Value> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            json!({
+                "cell_type": "code",
+                "execution_count": i + 1,
+                "id": format!("cell-{i}"),
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            })
+        })
+        .collect();
+    let notebook = json!({
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    });
+    serde_json::to_string_pretty(&notebook).unwrap() + "\n"
+}
+
+/// Every code cell of the notebook at `path` compiles, top-level await allowed.
+fn assert_cells_compile(path: &Path) {
+    let script = r#"
+import ast, json, sys
+nb = json.load(open(sys.argv[1], encoding="utf-8"))
+for i, cell in enumerate(nb["cells"]):
+    if cell["cell_type"] != "code":
+        continue
+    src = cell["source"]
+    src = src if isinstance(src, str) else "".join(src)
+    src = "\n".join("pass" if l.lstrip().startswith(("%", "!")) else l for l in src.split("\n"))
+    compile(src, f"cell {i + 1}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Byte offset of a SARIF (1-based row, code-point column) position in
+/// `text`; lines end at LF, CRLF or a lone CR, as SARIF counts them.
+fn sarif_offset(text: &str, row: u64, column: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    let start = starts[row as usize - 1];
+    let skip = column as usize - 1;
+    start
+        + text[start..]
+            .chars()
+            .take(skip)
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// The replacements of every SARIF fix for `file` in `sarif`, applied
+/// together to `text` (whose BOM, if any, is not counted in columns).
+fn apply_sarif(sarif: &Value, file: &str, text: &str) -> String {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let Some(fixes) = result.get("fixes") else {
+            continue;
+        };
+        for change in fixes[0]["artifactChanges"].as_array().unwrap() {
+            if change["artifactLocation"]["uri"] != file {
+                continue;
+            }
+            for r in change["replacements"].as_array().unwrap() {
+                let region = &r["deletedRegion"];
+                let at = |row: &str, col: &str| {
+                    sarif_offset(
+                        body,
+                        region[row].as_u64().unwrap(),
+                        region[col].as_u64().unwrap(),
+                    )
+                };
+                edits.push((
+                    at("startLine", "startColumn"),
+                    at("endLine", "endColumn"),
+                    r["insertedContent"]["text"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+    }
+    edits.sort();
+    let mut out = String::from(bom);
+    let mut last = 0;
+    for (start, end, content) in edits {
+        assert!(start >= last, "SARIF replacements overlap");
+        out.push_str(&body[last..start]);
+        out.push_str(&content);
+        last = end;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
+/// Write `contents` as `name` in a fresh folder, take the SARIF of a check
+/// and the file `--write` writes; return (SARIF applied, written).
+fn sarif_applied_and_written(name: &str, contents: &str) -> (String, String, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(name), contents).unwrap();
+    let check = run_in(dir.path(), &["--check", "--format", "sarif", name]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let sarif: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let applied = apply_sarif(&sarif, name, contents);
+    let write = run_in(dir.path(), &["--write", name]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let written = fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_ne!(written, contents, "--write changed nothing");
+    (applied, written, sarif)
+}
+
+fn one_fix_per_cell_sources() -> Vec<Value> {
+    vec![
+        json!([
+            "import asyncio\n",
+            "\n",
+            "async def fetch():\n",
+            "    return \"日本語 ☕ é\"\n"
+        ]),
+        // One string, no final newline, non-ASCII before the run.
+        json!("s = \"café 🎉\"; x = asyncio.run(fetch())\nprint(x)"),
+        // nbformat's layout, a run in the middle line.
+        json!(["# مرحبا\n", "y = asyncio.run(fetch())\n", "print(y)\n"]),
+        // Chunks that are not lines.
+        json!(["a = 1\nz = asyncio.", "run(fetch())\n", "print(z)"]),
+        json!([]),
+        json!(""),
+    ]
+}
+
+#[test]
+fn sarif_fixes_for_notebooks_rewrite_the_ipynb_as_write_does() {
+    let contents = notebook(&one_fix_per_cell_sources());
+    let (applied, written, sarif) = sarif_applied_and_written("nb.ipynb", &contents);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r.get("fixes").is_some()));
+    assert_eq!(applied, written);
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("nb.ipynb"), &applied).unwrap();
+    assert_cells_compile(&dir.path().join("nb.ipynb"));
+}
+
+#[test]
+fn sarif_fixes_for_notebooks_follow_crlf_lone_cr_and_bom_files() {
+    let pretty = notebook(&one_fix_per_cell_sources());
+    for (what, contents) in [
+        ("CRLF", pretty.replace('\n', "\r\n")),
+        ("lone CR", pretty.replace('\n', "\r")),
+        ("BOM", format!("\u{feff}{pretty}")),
+        (
+            "one line",
+            serde_json::to_string(&serde_json::from_str::<Value>(&pretty).unwrap()).unwrap(),
+        ),
+    ] {
+        let (applied, written, _) = sarif_applied_and_written("nb.ipynb", &contents);
+        assert_eq!(applied, written, "{what}");
+    }
+}
+
+#[test]
+fn sarif_fixes_for_python_files_in_lone_cr_files_keep_their_line_ends() {
+    let text = "import asyncio\r\rasync def fetch():\r    return 1\r\rasync def main():\r    return asyncio.run(fetch())\r";
+    let (applied, written, _) = sarif_applied_and_written("m.py", text);
+    assert_eq!(applied, written);
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+#[allow(dead_code)]
+fn piped(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = unnest()
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let _ = root();
+    child.wait_with_output().unwrap()
+}
