@@ -97,6 +97,13 @@ impl Notebook {
             cells: Vec::new(),
             module: String::new(),
         };
+        // A notebook of another language (an R or Julia kernel) is left
+        // alone: its code cells are not Python, so none is read as Python.
+        if let Some(language) = language(get("metadata").map(|v| &v.value))
+            && !language.eq_ignore_ascii_case("python")
+        {
+            return Ok(notebook);
+        }
         for (index, cell) in cells.iter().enumerate() {
             let Value::Object(fields) = &cell.value else {
                 return Err(format!("cell {} is not a JSON object", index + 1));
@@ -331,6 +338,29 @@ impl Notebook {
             .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
         Ok(out)
     }
+}
+
+/// The notebook's language as its metadata names it: the kernel's
+/// `language`, else `language_info.name`; `None` when neither says.
+fn language(metadata: Option<&Value>) -> Option<&str> {
+    fn field<'v>(value: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+        match value {
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| &v.value),
+            _ => None,
+        }
+    }
+    fn text(value: Option<&Value>) -> Option<&str> {
+        match value {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
+        }
+    }
+    text(field(field(metadata, "kernelspec"), "language"))
+        .or_else(|| text(field(field(metadata, "language_info"), "name")))
 }
 
 /// Fails when one of `keys` appears more than once in `entries`: JSON

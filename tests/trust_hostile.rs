@@ -240,3 +240,35 @@ fn piped(dir: &Path, args: &[&str], input: &str) -> Output {
     let _ = root();
     child.wait_with_output().unwrap()
 }
+
+#[test]
+fn notebooks_of_another_kernel_language_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = [
+        json!("import asyncio\nasync def f():\n    return 1\n"),
+        json!("x = asyncio.run(f())\n"),
+    ];
+    let mut r: Value = serde_json::from_str(&notebook(&sources)).unwrap();
+    r["metadata"] = json!({"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}});
+    let mut julia = r.clone();
+    julia["metadata"] = json!({"language_info": {"name": "julia"}});
+    let python = notebook(&sources);
+    for (name, text) in [
+        ("r.ipynb", serde_json::to_string_pretty(&r).unwrap()),
+        ("julia.ipynb", serde_json::to_string_pretty(&julia).unwrap()),
+        ("py.ipynb", python),
+    ] {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    for name in ["r.ipynb", "julia.ipynb"] {
+        let before = fs::read(dir.path().join(name)).unwrap();
+        let check = run_in(dir.path(), &["--check", name]);
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stdout(&check));
+        let write = run_in(dir.path(), &["--write", "--unsafe-fixes", name]);
+        assert_eq!(write.status.code(), Some(0), "{name}: {}", stderr(&write));
+        assert_eq!(fs::read(dir.path().join(name)).unwrap(), before, "{name}");
+    }
+    // A Python notebook with the same cells is still checked.
+    let check = run_in(dir.path(), &["--check", "py.ipynb"]);
+    assert_eq!(check.status.code(), Some(1));
+}
