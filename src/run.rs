@@ -19,6 +19,21 @@ use crate::write::stage;
 
 mod isolate;
 
+/// Messages go to stderr as with `std::eprintln!`, except that a stderr that
+/// cannot be written (`2>/dev/full`, a closed pipe) loses them instead of
+/// panicking: the exit status still tells the outcome.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub fn run(args: &Args) -> ExitStatus {
     if let Some(code) = &args.explain {
         return explain(code);

@@ -272,3 +272,54 @@ fn notebooks_of_another_kernel_language_are_left_alone() {
     let check = run_in(dir.path(), &["--check", "py.ipynb"]);
     assert_eq!(check.status.code(), Some(1));
 }
+
+/// A full stderr loses the messages, not the run: the exit status is still
+/// the one of the findings, never a panic's 101.
+#[test]
+fn a_full_stderr_does_not_panic() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("m.py"),
+        "import asyncio\nasync def f():\n    return 1\nasync def g():\n    return asyncio.run(f())\n",
+    )
+    .unwrap();
+    for args in [
+        &["--check", "m.py"][..],
+        &["m.py"],
+        &["--write", "--check", "nope.py"],
+    ] {
+        let out = unnest()
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{args:?}: {:?}",
+            out.status
+        );
+    }
+    let check = unnest()
+        .current_dir(dir.path())
+        .args(["--check", "m.py"])
+        .stderr(
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("UNN001"));
+}
