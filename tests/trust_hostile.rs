@@ -323,3 +323,27 @@ fn a_full_stderr_does_not_panic() {
     assert_eq!(check.status.code(), Some(1));
     assert!(stdout(&check).contains("UNN001"));
 }
+
+#[test]
+fn sarif_fixes_spanning_cells_and_magics_rewrite_the_ipynb_as_write_does() {
+    let contents = notebook(&[
+        json!("%pip install x\nimport asyncio\n\nasync def f():\n    return \"ü\"\n"),
+        json!(["def load():\n", "    return asyncio.run(f())\n"]),
+        json!("%%capture\nasyncio.run(f())\n"),
+        json!([
+            "!echo ☕\n",
+            "x = load()\n",
+            "%time y = 1\n",
+            "z = asyncio.run(f())"
+        ]),
+    ]);
+    let (applied, written, sarif) = sarif_applied_and_written("nb.ipynb", &contents);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("fixes").is_some())
+    );
+    assert_eq!(applied, written);
+}
