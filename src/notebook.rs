@@ -217,6 +217,12 @@ impl Notebook {
     /// file itself. `None` when `text` is not this notebook's module text.
     /// Any chunking of a cell's `source`, and any escaping, is followed.
     pub fn file_location(&self, json: &str, text: &str, offset: usize) -> Option<Location> {
+        let raw = self.file_offset(json, text, offset)?;
+        Some(LineIndex::new(json).location(json, raw))
+    }
+
+    /// Like [`Notebook::file_location`], as a byte offset of `json`.
+    pub fn file_offset(&self, json: &str, text: &str, offset: usize) -> Option<usize> {
         if text != self.module || self.cells.is_empty() {
             return None;
         }
@@ -247,7 +253,7 @@ impl Notebook {
         while !json.is_char_boundary(raw) {
             raw -= 1;
         }
-        Some(LineIndex::new(json).location(json, raw))
+        Some(raw)
     }
 
     /// The module text of each cell in `text` (before or after fixes),
@@ -289,6 +295,30 @@ impl Notebook {
     /// The notebook's JSON text with the changed cells' sources replaced, only
     /// where they changed. `sources` comes from [`Notebook::cell_sources`].
     pub fn write_sources(&self, json: &str, sources: &[String]) -> Result<String, String> {
+        let edits = self.source_edits(json, sources);
+        let mut out = String::with_capacity(json.len() + 256);
+        let mut last = 0;
+        for (range, text) in edits {
+            out.push_str(&json[last..range.start]);
+            out.push_str(&text);
+            last = range.end;
+        }
+        out.push_str(&json[last..]);
+        // What is written must still be a notebook, holding the new sources.
+        let written = Notebook::parse(&out)
+            .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
+        if written.cells.iter().map(|c| &c.source).ne(sources.iter()) {
+            return Err("the rewritten notebook does not hold the fixed cells".into());
+        }
+        serde_json::from_str::<serde_json::Value>(&out)
+            .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
+        Ok(out)
+    }
+
+    /// The replacements of JSON text [`Notebook::write_sources`] makes,
+    /// sorted: each changed line's string, or a changed cell's whole
+    /// `source` value.
+    pub fn source_edits(&self, json: &str, sources: &[String]) -> Vec<(Range<usize>, String)> {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for (cell, new) in self.cells.iter().zip(sources) {
             if *new == cell.source {
@@ -320,23 +350,7 @@ impl Notebook {
             }
         }
         edits.sort_by_key(|(range, _)| range.start);
-        let mut out = String::with_capacity(json.len() + 256);
-        let mut last = 0;
-        for (range, text) in edits {
-            out.push_str(&json[last..range.start]);
-            out.push_str(&text);
-            last = range.end;
-        }
-        out.push_str(&json[last..]);
-        // What is written must still be a notebook, holding the new sources.
-        let written = Notebook::parse(&out)
-            .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
-        if written.cells.iter().map(|c| &c.source).ne(sources.iter()) {
-            return Err("the rewritten notebook does not hold the fixed cells".into());
-        }
-        serde_json::from_str::<serde_json::Value>(&out)
-            .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
-        Ok(out)
+        edits
     }
 }
 

@@ -380,10 +380,11 @@ fn print_findings(
         let display = &file.source.display;
         findings += diagnostics.len();
         if args.format != Format::Text {
+            let place = json::Place::new(file, &file.original);
             json_items.extend(
                 diagnostics
                     .iter()
-                    .map(|d| json::diagnostic(files, file, &file.original, d)),
+                    .map(|d| json::diagnostic(files, &place, d)),
             );
             continue;
         }
@@ -650,9 +651,10 @@ fn write_fixes(
         };
         report.left += diagnostics.len();
         let positions = Positions::new(file, text);
+        let place = (args.format != Format::Text).then(|| json::Place::new(file, text));
         for d in diagnostics {
-            if args.format != Format::Text {
-                json_items.push(json::diagnostic(files, file, text, d));
+            if let Some(place) = &place {
+                json_items.push(json::diagnostic(files, place, d));
             } else {
                 let line =
                     text::diagnostic_line(&file.source.display, &positions, d, args.unsafe_fixes);

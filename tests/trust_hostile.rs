@@ -83,9 +83,9 @@ for i, cell in enumerate(nb["cells"]):
     );
 }
 
-/// Byte offset of a SARIF (1-based row, code-point column) position in
-/// `text`; lines end at LF, CRLF or a lone CR, as SARIF counts them.
-fn sarif_offset(text: &str, row: u64, column: u64) -> usize {
+/// The byte offsets where lines start in `text`; lines end at LF, CRLF or a
+/// lone CR, as SARIF counts them.
+fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     for (i, &b) in bytes.iter().enumerate() {
@@ -93,6 +93,11 @@ fn sarif_offset(text: &str, row: u64, column: u64) -> usize {
             starts.push(i + 1);
         }
     }
+    starts
+}
+
+/// Byte offset of a SARIF (1-based row, code-point column) position.
+fn sarif_offset(text: &str, starts: &[usize], row: u64, column: u64) -> usize {
     let start = starts[row as usize - 1];
     let skip = column as usize - 1;
     start
@@ -110,6 +115,7 @@ fn apply_sarif(sarif: &Value, file: &str, text: &str) -> String {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
     };
+    let starts = line_starts(body);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for result in sarif["runs"][0]["results"].as_array().unwrap() {
         let Some(fixes) = result.get("fixes") else {
@@ -124,6 +130,7 @@ fn apply_sarif(sarif: &Value, file: &str, text: &str) -> String {
                 let at = |row: &str, col: &str| {
                     sarif_offset(
                         body,
+                        &starts,
                         region[row].as_u64().unwrap(),
                         region[col].as_u64().unwrap(),
                     )
@@ -346,4 +353,41 @@ fn sarif_fixes_spanning_cells_and_magics_rewrite_the_ipynb_as_write_does() {
             .all(|r| r.get("fixes").is_some())
     );
     assert_eq!(applied, written);
+}
+
+/// A notebook's JSON is indexed once per file, not once per finding: 60
+/// findings beside an 8 MB image output took most of a minute.
+#[test]
+fn machine_formats_place_the_findings_of_a_large_notebook_in_linear_time() {
+    let image: String = "iVBORw0KGgo".repeat(800_000);
+    let mut nb: Value = serde_json::from_str(&notebook(
+        &std::iter::once(json!("import asyncio\nasync def f():\n    return 1\n"))
+            .chain((0..60).map(|i| json!(format!("x{i} = asyncio.run(f())\n"))))
+            .collect::<Vec<_>>(),
+    ))
+    .unwrap();
+    nb["cells"][0]["outputs"] = json!([{
+        "output_type": "display_data",
+        "data": {"image/png": image},
+        "metadata": {},
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let contents = serde_json::to_string_pretty(&nb).unwrap();
+    fs::write(dir.path().join("big.ipynb"), &contents).unwrap();
+    for format in ["json", "sarif", "github"] {
+        let started = std::time::Instant::now();
+        let out = run_in(dir.path(), &["--check", "--format", format, "big.ipynb"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let took = started.elapsed();
+        assert!(took.as_secs() < 12, "--format {format} took {took:?}");
+        if format == "sarif" {
+            let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let applied = apply_sarif(&sarif, "big.ipynb", &contents);
+            let write = run_in(dir.path(), &["--write", "big.ipynb"]);
+            assert_eq!(write.status.code(), Some(0));
+            let written = fs::read_to_string(dir.path().join("big.ipynb")).unwrap();
+            assert_eq!(applied, written);
+            fs::write(dir.path().join("big.ipynb"), &contents).unwrap();
+        }
+    }
 }

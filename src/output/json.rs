@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Positions;
+use std::borrow::Cow;
 use std::ops::Range;
 
 use similar::{DiffOp, TextDiff};
@@ -70,30 +71,141 @@ pub struct JsonEdit<'a> {
     pub end_location: Location,
 }
 
-/// The JSON form of `d`, a finding in `file` whose positions point into `text`
-/// (the file's analysed text, before or after fixes).
+/// What placing the findings of one file needs, worked out once for all of
+/// them (a notebook's JSON can be megabytes): positions in `text`, the
+/// file's analysed text before or after fixes, and for a notebook the JSON
+/// text `text` is the module of, with its line index.
+pub struct Place<'a> {
+    file: &'a ProjectFile,
+    text: &'a str,
+    positions: Positions<'a>,
+    notebook: Option<NotebookText<'a>>,
+}
+
+struct NotebookText<'a> {
+    notebook: Cow<'a, Notebook>,
+    /// The JSON text, BOM aside, as analysed (lone CRs read as LF).
+    json: Cow<'a, str>,
+    index: LineIndex,
+}
+
+impl<'a> Place<'a> {
+    pub fn new(file: &'a ProjectFile, text: &'a str) -> Self {
+        let notebook = file.notebook.as_ref().and_then(|notebook| {
+            let (notebook, json) = if *text == notebook.module {
+                (
+                    Cow::Borrowed(notebook),
+                    Cow::Borrowed(file.source.text.as_str()),
+                )
+            } else {
+                // After fixes: the notebook as it is written.
+                let contents = file.contents().ok()?;
+                let json = contents
+                    .strip_prefix('\u{feff}')
+                    .map(str::to_owned)
+                    .unwrap_or(contents);
+                let notebook = Notebook::parse(&json).ok()?;
+                if notebook.module != text {
+                    return None;
+                }
+                (Cow::Owned(notebook), Cow::Owned(json))
+            };
+            let index = LineIndex::new(&json);
+            Some(NotebookText {
+                notebook,
+                json,
+                index,
+            })
+        });
+        Self {
+            file,
+            text,
+            positions: Positions::new(file, text),
+            notebook,
+        }
+    }
+
+    /// Where byte `offset` of `text` is in a notebook's JSON text.
+    fn file_location(&self, offset: usize) -> Option<Location> {
+        let nb = self.notebook.as_ref()?;
+        let at = nb.notebook.file_offset(&nb.json, self.text, offset)?;
+        Some(nb.index.location(&nb.json, at))
+    }
+
+    /// `edits`, which point into `text`, as replacements in the file's own
+    /// text. A notebook's edits are in its module of code cells: they become
+    /// the changes of the JSON source strings that `--write` makes, so that
+    /// applying them gives the notebook `--write` writes. `None` when the
+    /// edits cannot be mapped back to the file (then no fix is offered).
+    fn replacements(&self, edits: &[Edit]) -> Option<Vec<Replacement>> {
+        let source = &self.file.source;
+        // A lone-CR file gets its line ends back when written.
+        let on_disk = |text: &str| {
+            if source.cr_only {
+                text.replace('\n', "\r")
+            } else {
+                text.to_owned()
+            }
+        };
+        if self.file.notebook.is_none() {
+            return Some(
+                edits
+                    .iter()
+                    .map(|edit| Replacement {
+                        start: self.positions.at(edit.range.start).1,
+                        end: self.positions.at(edit.range.end).1,
+                        content: on_disk(&edit.content),
+                    })
+                    .collect(),
+            );
+        }
+        let nb = self.notebook.as_ref()?;
+        let fixed = apply_edits(self.text, edits);
+        let sources = nb.notebook.cell_sources(&fixed)?;
+        let mut out = Vec::new();
+        for (range, content) in nb.notebook.source_edits(&nb.json, &sources) {
+            // Each changed `source` value, narrowed to what differs.
+            for r in replacements(&on_disk(&nb.json[range.clone()]), &on_disk(&content)) {
+                let shift = |at: Location| {
+                    let base = nb.index.location(&nb.json, range.start);
+                    if at.row == 1 {
+                        Location {
+                            row: base.row,
+                            column: base.column + at.column - 1,
+                        }
+                    } else {
+                        Location {
+                            row: base.row + at.row - 1,
+                            column: at.column,
+                        }
+                    }
+                };
+                out.push(Replacement {
+                    start: shift(r.start),
+                    end: shift(r.end),
+                    content: r.content,
+                });
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The JSON form of `d`, a finding of the file `place` is about.
 pub fn diagnostic<'a>(
     files: &'a [ProjectFile],
-    file: &'a ProjectFile,
-    text: &str,
+    place: &Place<'a>,
     d: &'a Diagnostic,
 ) -> JsonDiagnostic<'a> {
-    let positions = Positions::new(file, text);
+    let file = place.file;
+    let positions = &place.positions;
     let (cell, location) = positions.at(d.range.start);
-    let file_region = file.notebook.as_ref().and_then(|notebook| {
-        let region = |notebook: &Notebook, json: &str| {
-            Some((
-                notebook.file_location(json, text, d.range.start)?,
-                notebook.file_location(json, text, d.range.end)?,
-            ))
-        };
-        // After fixes, the positions are in the notebook as it is written.
-        region(notebook, &file.source.text).or_else(|| {
-            let json = file.contents().ok()?;
-            let json = json.strip_prefix('\u{feff}').unwrap_or(&json);
-            region(&Notebook::parse(json).ok()?, json)
-        })
-    });
+    let file_region = match &place.notebook {
+        Some(_) => place
+            .file_location(d.range.start)
+            .zip(place.file_location(d.range.end)),
+        None => None,
+    };
     JsonDiagnostic {
         code: d.rule.code(),
         message: &d.message,
@@ -113,44 +225,37 @@ pub fn diagnostic<'a>(
                     end_location: positions.at(edit.range.end).1,
                 })
                 .collect();
+            let mut file_changes = place.replacements(&fix.edits).map(|replacements| {
+                vec![FileChange {
+                    filename: &file.source.display,
+                    replacements,
+                }]
+            });
             for (other, other_edits) in &fix.elsewhere {
                 let other = &files[*other];
                 // Edits of other files point into the same version of them as
                 // the finding does: the text first analysed.
-                let other_positions = Positions::new(other, &other.original);
+                let other_place = Place::new(other, &other.original);
+                let other_positions = &other_place.positions;
                 edits.extend(other_edits.iter().map(|edit| JsonEdit {
                     filename: Some(&other.source.display),
                     content: &edit.content,
                     location: other_positions.at(edit.range.start).1,
                     end_location: other_positions.at(edit.range.end).1,
                 }));
-            }
-            let mut file_changes = vec![FileChange {
-                filename: &file.source.display,
-                replacements: Vec::new(),
-            }];
-            let mut exact = match file_replacements(file, text, &fix.edits) {
-                Some(replacements) => {
-                    file_changes[0].replacements = replacements;
-                    true
-                }
-                None => false,
-            };
-            for (other, other_edits) in &fix.elsewhere {
-                let other = &files[*other];
-                match file_replacements(other, &other.original, other_edits) {
-                    Some(replacements) => file_changes.push(FileChange {
+                file_changes = file_changes.and_then(|mut changes| {
+                    changes.push(FileChange {
                         filename: &other.source.display,
-                        replacements,
-                    }),
-                    None => exact = false,
-                }
+                        replacements: other_place.replacements(other_edits)?,
+                    });
+                    Some(changes)
+                });
             }
             JsonFix {
                 applicability: fix.applicability,
                 message: &fix.message,
                 edits,
-                file_changes: exact.then_some(file_changes),
+                file_changes,
             }
         }),
     }
@@ -213,68 +318,34 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `edits`, which point into `text` (`file`'s analysed text), as replacements
-/// in the file's own text. A notebook's edits are in its module of code cells:
-/// they become the changes of the JSON source strings that `--write` makes, so
-/// that applying them gives the notebook `--write` writes. `None` when the
-/// edits cannot be mapped back to the file (then no fix is offered there).
-fn file_replacements(file: &ProjectFile, text: &str, edits: &[Edit]) -> Option<Vec<Replacement>> {
-    let source = &file.source;
-    let Some(notebook) = &file.notebook else {
-        let index = LineIndex::new(text);
-        return Some(
-            edits
-                .iter()
-                .map(|edit| Replacement {
-                    start: index.location(text, edit.range.start),
-                    end: index.location(text, edit.range.end),
-                    // A lone-CR file gets its line ends back when written.
-                    content: if source.cr_only {
-                        edit.content.replace('\n', "\r")
-                    } else {
-                        edit.content.clone()
-                    },
-                })
-                .collect(),
-        );
-    };
-    // The notebook `text` belongs to: as read, or as fixes so far left it.
-    let written;
-    let (notebook, json) = if *text == notebook.module {
-        (notebook, source.text.as_str())
-    } else {
-        let contents = file.contents().ok()?;
-        let json = contents
-            .strip_prefix('\u{feff}')
-            .unwrap_or(&contents)
-            .to_owned();
-        written = (Notebook::parse(&json).ok()?, json);
-        if written.0.module != text {
-            return None;
-        }
-        (&written.0, written.1.as_str())
-    };
-    let fixed = apply_edits(text, edits);
-    let sources = notebook.cell_sources(&fixed)?;
-    let new = notebook.write_sources(json, &sources).ok()?;
-    // Compared as the bytes on disk (lone CRs put back), BOM aside.
-    let on_disk = |json: &str| {
-        let full = source.with_bom(json);
-        full.strip_prefix('\u{feff}')
-            .map(str::to_owned)
-            .unwrap_or(full)
-    };
-    Some(replacements(&on_disk(json), &on_disk(&new)))
-}
-
 /// The smallest replacements that turn `old` into `new`: a line diff, each
 /// changed run of lines narrowed to the characters that differ.
 fn replacements(old: &str, new: &str) -> Vec<Replacement> {
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    // Only the lines between the common head and tail are diffed: a
+    // notebook's outputs can be megabytes, on one line.
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let head = a[..same]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let room = a.len().min(b.len()) - head;
+    let same = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let tail = match a[a.len() - same..].iter().position(|&c| c == b'\n') {
+        Some(i) => same - i - 1,
+        None => 0,
+    };
+    let old_lines: Vec<&str> = old[head..old.len() - tail].split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new[head..new.len() - tail].split_inclusive('\n').collect();
     let diff = TextDiff::configure().diff_slices(&old_lines, &new_lines);
     let offsets = |lines: &[&str]| {
-        let mut at = vec![0];
+        let mut at = vec![head];
         for line in lines {
             at.push(at.last().unwrap() + line.len());
         }
