@@ -391,3 +391,28 @@ fn machine_formats_place_the_findings_of_a_large_notebook_in_linear_time() {
         }
     }
 }
+
+/// A SARIF `uri` is a URI reference: a `#` would start a fragment and a
+/// space is not allowed, so file names are percent-encoded.
+#[test]
+fn sarif_uris_percent_encode_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x#1 %20 ☕?.py";
+    fs::write(
+        dir.path().join(name),
+        "import asyncio\nasync def f():\n    return 1\nasync def g():\n    return asyncio.run(f())\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["--check", "--format", "sarif", name]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    let expected = "x%231%20%2520%20%E2%98%95%3F.py";
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        expected
+    );
+    assert_eq!(
+        result["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"],
+        expected
+    );
+}

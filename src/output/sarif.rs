@@ -66,7 +66,7 @@ fn result(item: &JsonDiagnostic) -> Value {
         "message": { "text": item.message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": item.filename },
+                "artifactLocation": { "uri": uri(item.filename) },
                 "region": region(start, end),
             }
         }],
@@ -93,7 +93,7 @@ fn result(item: &JsonDiagnostic) -> Value {
                     })
                     .collect();
                 json!({
-                    "artifactLocation": { "uri": change.filename },
+                    "artifactLocation": { "uri": uri(change.filename) },
                     "replacements": replacements,
                 })
             })
@@ -104,4 +104,19 @@ fn result(item: &JsonDiagnostic) -> Value {
         }]);
     }
     result
+}
+
+/// A path as a SARIF `uri` (a URI reference): every byte but unreserved
+/// characters and `/` percent-encoded, so that a `#`, `?`, `%`, space or
+/// non-ASCII character in a file name is read as part of the path.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
