@@ -416,3 +416,20 @@ fn sarif_uris_percent_encode_file_names() {
         expected
     );
 }
+
+/// A named path that is neither a file nor a folder (a device, a named pipe)
+/// is named with the reason, not skipped in silence.
+#[test]
+fn a_named_device_or_pipe_is_an_error_not_silence() {
+    if !Path::new("/dev/null").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["--check", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("/dev/null: not a regular file or a folder"),
+        "{}",
+        stderr(&out)
+    );
+}
