@@ -77,7 +77,8 @@ impl Notebook {
         once(entries, &["nbformat", "cells"], "the notebook")?;
         let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
         match get("nbformat").map(|v| &v.value) {
-            Some(Value::Number(n)) if n == "4" => {}
+            // `4.0` is 4 too, as Python's JSON reader and nbformat see it.
+            Some(Value::Number(n)) if n.parse::<f64>() == Ok(4.0) => {}
             Some(Value::Number(n)) => {
                 return Err(format!("it is nbformat {n}; only nbformat 4 is supported"));
             }

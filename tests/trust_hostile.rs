@@ -433,3 +433,25 @@ fn a_named_device_or_pipe_is_an_error_not_silence() {
         stderr(&out)
     );
 }
+
+/// `"nbformat": 4.0` is nbformat 4 for Python's JSON reader and nbformat;
+/// it was refused as "nbformat 4.0; only nbformat 4 is supported".
+#[test]
+fn nbformat_written_as_a_float_is_version_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = notebook(&[json!(
+        "import asyncio\nasync def f():\n    return 1\nx = asyncio.run(f())\n"
+    )])
+    .replace("\"nbformat\": 4,", "\"nbformat\": 4.0,");
+    assert!(text.contains("4.0"));
+    fs::write(dir.path().join("nb.ipynb"), &text).unwrap();
+    let out = run_in(dir.path(), &["--check", "nb.ipynb"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("UNN001"));
+    let write = run_in(dir.path(), &["--write", "nb.ipynb"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("nb.ipynb")).unwrap(),
+        text.replace("asyncio.run(f())", "await f()")
+    );
+}
