@@ -455,3 +455,32 @@ fn nbformat_written_as_a_float_is_version_4() {
         text.replace("asyncio.run(f())", "await f()")
     );
 }
+
+/// A fix can change several cells of a notebook, and JSON edit locations
+/// count within a cell: each edit names its cell, or it cannot be placed.
+#[test]
+fn json_edits_of_a_notebook_fix_name_their_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("nb.ipynb"),
+        notebook(&[
+            json!("import asyncio\nasync def f():\n    return 1\ndef load(n):\n    v = asyncio.run(f())\n    print(n)\n    return v + n\n"),
+            json!("x = load(1)\n"),
+        ]),
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["--check", "--format", "json", "nb.ipynb"]);
+    let items: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let edits = items[0]["fix"]["edits"].as_array().unwrap();
+    let cells: Vec<&Value> = edits.iter().map(|e| &e["cell"]).collect();
+    assert!(
+        cells.contains(&&json!(1)) && cells.contains(&&json!(2)),
+        "{edits:?}"
+    );
+    let await_in_cell_2 = edits
+        .iter()
+        .find(|e| e["cell"] == 2)
+        .expect("an edit in cell 2");
+    assert_eq!(await_in_cell_2["content"], "await ");
+    assert_eq!(await_in_cell_2["location"], json!({"row": 1, "column": 5}));
+}

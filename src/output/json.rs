@@ -66,6 +66,10 @@ pub struct JsonEdit<'a> {
     /// Set only for an edit in another file than the finding's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<&'a str>,
+    /// In a notebook: the cell the edit is in (numbered from 1), since a fix
+    /// can change several cells and the location counts within the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub content: &'a str,
     pub location: Location,
     pub end_location: Location,
@@ -220,6 +224,7 @@ pub fn diagnostic<'a>(
                 .iter()
                 .map(|edit| JsonEdit {
                     filename: None,
+                    cell: positions.at(edit.range.start).0,
                     content: &edit.content,
                     location: positions.at(edit.range.start).1,
                     end_location: positions.at(edit.range.end).1,
@@ -239,6 +244,7 @@ pub fn diagnostic<'a>(
                 let other_positions = &other_place.positions;
                 edits.extend(other_edits.iter().map(|edit| JsonEdit {
                     filename: Some(&other.source.display),
+                    cell: other_positions.at(edit.range.start).0,
                     content: &edit.content,
                     location: other_positions.at(edit.range.start).1,
                     end_location: other_positions.at(edit.range.end).1,
