@@ -3,7 +3,7 @@
 //! concurrent writes. Each test names what it protects.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
@@ -61,7 +61,7 @@ fn notebook(sources: &[Value]) -> String {
 fn assert_cells_compile(path: &Path) {
     let script = r#"
 import ast, json, sys
-nb = json.load(open(sys.argv[1], encoding="utf-8"))
+nb = json.load(open(sys.argv[1], encoding="utf-8-sig"))
 for i, cell in enumerate(nb["cells"]):
     if cell["cell_type"] != "code":
         continue
@@ -72,6 +72,24 @@ for i, cell in enumerate(nb["cells"]):
 "#;
     let out = Command::new("python3")
         .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The Python file at `path` compiles under CPython.
+fn assert_file_compiles(path: &Path) {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import ast,sys; compile(open(sys.argv[1], newline='').read(), sys.argv[1], 'exec')",
+        ])
         .arg(path)
         .output()
         .unwrap();
@@ -169,6 +187,11 @@ fn sarif_applied_and_written(name: &str, contents: &str) -> (String, String, Val
     assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
     let written = fs::read_to_string(dir.path().join(name)).unwrap();
     assert_ne!(written, contents, "--write changed nothing");
+    if name.ends_with(".ipynb") {
+        assert_cells_compile(&dir.path().join(name));
+    } else {
+        assert_file_compiles(&dir.path().join(name));
+    }
     (applied, written, sarif)
 }
 
@@ -226,26 +249,6 @@ fn sarif_fixes_for_python_files_in_lone_cr_files_keep_their_line_ends() {
     let text = "import asyncio\r\rasync def fetch():\r    return 1\r\rasync def main():\r    return asyncio.run(fetch())\r";
     let (applied, written, _) = sarif_applied_and_written("m.py", text);
     assert_eq!(applied, written);
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-#[allow(dead_code)]
-fn piped(dir: &Path, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = unnest()
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    let _ = root();
-    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -483,4 +486,46 @@ fn json_edits_of_a_notebook_fix_name_their_cell() {
         .expect("an edit in cell 2");
     assert_eq!(await_in_cell_2["content"], "await ");
     assert_eq!(await_in_cell_2["location"], json!({"row": 1, "column": 5}));
+}
+
+/// A fix that makes a helper of a `.py` file async and awaits it in a
+/// notebook: the SARIF fix changes both files as `--write` does.
+#[test]
+fn sarif_fix_across_a_module_and_a_notebook_rewrites_both_as_write_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let helper = "import asyncio\n\nasync def f():\n    return 1\n\ndef load(n):\n    v = asyncio.run(f())\n    print(n)\n    return v + n\n";
+    let nb = notebook(&[
+        json!("from helper import load\n"),
+        json!(["x = load(1)\n", "print(x)"]),
+    ]);
+    fs::write(dir.path().join("helper.py"), helper).unwrap();
+    fs::write(dir.path().join("nb.ipynb"), &nb).unwrap();
+    let check = run_in(
+        dir.path(),
+        &["--check", "--unsafe-fixes", "--format", "sarif", "."],
+    );
+    let sarif: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(
+        results[0]["fixes"][0]["artifactChanges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let applied = (
+        apply_sarif(&sarif, "helper.py", helper),
+        apply_sarif(&sarif, "nb.ipynb", &nb),
+    );
+    let write = run_in(dir.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let written = (
+        fs::read_to_string(dir.path().join("helper.py")).unwrap(),
+        fs::read_to_string(dir.path().join("nb.ipynb")).unwrap(),
+    );
+    assert_ne!(written.1, nb);
+    assert_eq!(applied, written);
+    assert_cells_compile(&dir.path().join("nb.ipynb"));
+    assert_file_compiles(&dir.path().join("helper.py"));
 }
