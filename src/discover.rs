@@ -79,6 +79,12 @@ pub fn discover(
         if metadata.is_file() {
             // Explicit files are always processed, whatever their name.
             found.files.push(path.clone());
+        } else if !metadata.is_dir() {
+            // A named pipe or a device would be read once, and never written.
+            found.errors.push(Error::Walk {
+                path: path.display().to_string(),
+                reason: "not a regular file or a folder".into(),
+            });
         } else {
             walk(path, excludes, config, &mut found)?;
         }

@@ -77,7 +77,8 @@ impl Notebook {
         once(entries, &["nbformat", "cells"], "the notebook")?;
         let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
         match get("nbformat").map(|v| &v.value) {
-            Some(Value::Number(n)) if n == "4" => {}
+            // `4.0` is 4 too, as Python's JSON reader and nbformat see it.
+            Some(Value::Number(n)) if n.parse::<f64>() == Ok(4.0) => {}
             Some(Value::Number(n)) => {
                 return Err(format!("it is nbformat {n}; only nbformat 4 is supported"));
             }
@@ -97,6 +98,13 @@ impl Notebook {
             cells: Vec::new(),
             module: String::new(),
         };
+        // A notebook of another language (an R or Julia kernel) is left
+        // alone: its code cells are not Python, so none is read as Python.
+        if let Some(language) = language(get("metadata").map(|v| &v.value))
+            && !language.eq_ignore_ascii_case("python")
+        {
+            return Ok(notebook);
+        }
         for (index, cell) in cells.iter().enumerate() {
             let Value::Object(fields) = &cell.value else {
                 return Err(format!("cell {} is not a JSON object", index + 1));
@@ -210,6 +218,12 @@ impl Notebook {
     /// file itself. `None` when `text` is not this notebook's module text.
     /// Any chunking of a cell's `source`, and any escaping, is followed.
     pub fn file_location(&self, json: &str, text: &str, offset: usize) -> Option<Location> {
+        let raw = self.file_offset(json, text, offset)?;
+        Some(LineIndex::new(json).location(json, raw))
+    }
+
+    /// Like [`Notebook::file_location`], as a byte offset of `json`.
+    pub fn file_offset(&self, json: &str, text: &str, offset: usize) -> Option<usize> {
         if text != self.module || self.cells.is_empty() {
             return None;
         }
@@ -240,7 +254,7 @@ impl Notebook {
         while !json.is_char_boundary(raw) {
             raw -= 1;
         }
-        Some(LineIndex::new(json).location(json, raw))
+        Some(raw)
     }
 
     /// The module text of each cell in `text` (before or after fixes),
@@ -282,6 +296,30 @@ impl Notebook {
     /// The notebook's JSON text with the changed cells' sources replaced, only
     /// where they changed. `sources` comes from [`Notebook::cell_sources`].
     pub fn write_sources(&self, json: &str, sources: &[String]) -> Result<String, String> {
+        let edits = self.source_edits(json, sources);
+        let mut out = String::with_capacity(json.len() + 256);
+        let mut last = 0;
+        for (range, text) in edits {
+            out.push_str(&json[last..range.start]);
+            out.push_str(&text);
+            last = range.end;
+        }
+        out.push_str(&json[last..]);
+        // What is written must still be a notebook, holding the new sources.
+        let written = Notebook::parse(&out)
+            .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
+        if written.cells.iter().map(|c| &c.source).ne(sources.iter()) {
+            return Err("the rewritten notebook does not hold the fixed cells".into());
+        }
+        serde_json::from_str::<serde_json::Value>(&out)
+            .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
+        Ok(out)
+    }
+
+    /// The replacements of JSON text [`Notebook::write_sources`] makes,
+    /// sorted: each changed line's string, or a changed cell's whole
+    /// `source` value.
+    pub fn source_edits(&self, json: &str, sources: &[String]) -> Vec<(Range<usize>, String)> {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for (cell, new) in self.cells.iter().zip(sources) {
             if *new == cell.source {
@@ -313,24 +351,31 @@ impl Notebook {
             }
         }
         edits.sort_by_key(|(range, _)| range.start);
-        let mut out = String::with_capacity(json.len() + 256);
-        let mut last = 0;
-        for (range, text) in edits {
-            out.push_str(&json[last..range.start]);
-            out.push_str(&text);
-            last = range.end;
-        }
-        out.push_str(&json[last..]);
-        // What is written must still be a notebook, holding the new sources.
-        let written = Notebook::parse(&out)
-            .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
-        if written.cells.iter().map(|c| &c.source).ne(sources.iter()) {
-            return Err("the rewritten notebook does not hold the fixed cells".into());
-        }
-        serde_json::from_str::<serde_json::Value>(&out)
-            .map_err(|e| format!("the rewritten notebook is not valid JSON: {e}"))?;
-        Ok(out)
+        edits
     }
+}
+
+/// The notebook's language as its metadata names it: the kernel's
+/// `language`, else `language_info.name`; `None` when neither says.
+fn language(metadata: Option<&Value>) -> Option<&str> {
+    fn field<'v>(value: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+        match value {
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| &v.value),
+            _ => None,
+        }
+    }
+    fn text(value: Option<&Value>) -> Option<&str> {
+        match value {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
+        }
+    }
+    text(field(field(metadata, "kernelspec"), "language"))
+        .or_else(|| text(field(field(metadata, "language_info"), "name")))
 }
 
 /// Fails when one of `keys` appears more than once in `entries`: JSON

@@ -19,6 +19,21 @@ use crate::write::stage;
 
 mod isolate;
 
+/// Messages go to stderr as with `std::eprintln!`, except that a stderr that
+/// cannot be written (`2>/dev/full`, a closed pipe) loses them instead of
+/// panicking: the exit status still tells the outcome.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub fn run(args: &Args) -> ExitStatus {
     if let Some(code) = &args.explain {
         return explain(code);
@@ -365,10 +380,11 @@ fn print_findings(
         let display = &file.source.display;
         findings += diagnostics.len();
         if args.format != Format::Text {
+            let place = json::Place::new(file, &file.original);
             json_items.extend(
                 diagnostics
                     .iter()
-                    .map(|d| json::diagnostic(files, file, &file.original, d)),
+                    .map(|d| json::diagnostic(files, &place, d)),
             );
             continue;
         }
@@ -635,9 +651,10 @@ fn write_fixes(
         };
         report.left += diagnostics.len();
         let positions = Positions::new(file, text);
+        let place = (args.format != Format::Text).then(|| json::Place::new(file, text));
         for d in diagnostics {
-            if args.format != Format::Text {
-                json_items.push(json::diagnostic(files, file, text, d));
+            if let Some(place) = &place {
+                json_items.push(json::diagnostic(files, place, d));
             } else {
                 let line =
                     text::diagnostic_line(&file.source.display, &positions, d, args.unsafe_fixes);

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::json::{JsonDiagnostic, JsonEdit};
+use super::json::JsonDiagnostic;
 use crate::rules::Rule;
 use crate::source::Location;
 
@@ -66,7 +66,7 @@ fn result(item: &JsonDiagnostic) -> Value {
         "message": { "text": item.message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": item.filename },
+                "artifactLocation": { "uri": uri(item.filename) },
                 "region": region(start, end),
             }
         }],
@@ -74,30 +74,26 @@ fn result(item: &JsonDiagnostic) -> Value {
     if let Some(cell) = item.cell {
         result["properties"] = json!({ "notebookCell": cell });
     }
-    if let Some(fix) = &item.fix {
-        // One artifact change per file the fix edits.
-        let mut files: Vec<(&str, Vec<&JsonEdit>)> = Vec::new();
-        for edit in &fix.edits {
-            let file = edit.filename.unwrap_or(item.filename);
-            match files.iter_mut().find(|(f, _)| *f == file) {
-                Some((_, edits)) => edits.push(edit),
-                None => files.push((file, vec![edit])),
-            }
-        }
-        let changes: Vec<Value> = files
-            .into_iter()
-            .map(|(file, edits)| {
-                let replacements: Vec<Value> = edits
+    // A fix is offered only where it is exact in every file it changes (in
+    // a notebook: the `.ipynb` JSON text `--write` would write).
+    if let Some(fix) = &item.fix
+        && let Some(changes) = &fix.file_changes
+    {
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(|change| {
+                let replacements: Vec<Value> = change
+                    .replacements
                     .iter()
-                    .map(|edit| {
+                    .map(|r| {
                         json!({
-                            "deletedRegion": region(edit.location, edit.end_location),
-                            "insertedContent": { "text": edit.content },
+                            "deletedRegion": region(r.start, r.end),
+                            "insertedContent": { "text": r.content },
                         })
                     })
                     .collect();
                 json!({
-                    "artifactLocation": { "uri": file },
+                    "artifactLocation": { "uri": uri(change.filename) },
                     "replacements": replacements,
                 })
             })
@@ -108,4 +104,19 @@ fn result(item: &JsonDiagnostic) -> Value {
         }]);
     }
     result
+}
+
+/// A path as a SARIF `uri` (a URI reference): every byte but unreserved
+/// characters and `/` percent-encoded, so that a `#`, `?`, `%`, space or
+/// non-ASCII character in a file name is read as part of the path.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
