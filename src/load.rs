@@ -70,17 +70,17 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
             });
         }
     };
-    if !all {
-        let python = python_bytes(path, &bytes);
-        if !keep(&python) {
-            if let Err(err) = crate::source::check_text(&display, &bytes) {
-                return Read::Failed(err);
-            }
-            return Read::Skipped(Skipped {
-                path: path.to_owned(),
-                imports: import_lines(&python),
-            });
+    if !all
+        && let Some(python) = python_bytes(path, &bytes)
+        && !keep(&python)
+    {
+        if let Err(err) = crate::source::check_text(&display, &bytes) {
+            return Read::Failed(err);
         }
+        return Read::Skipped(Skipped {
+            path: path.to_owned(),
+            imports: import_lines(&python),
+        });
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
@@ -292,7 +292,14 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
 /// With `UNNEST_TRACE` set, how long each stage took, on stderr.
 fn trace(started: &std::time::Instant, what: &str) {
     if tracing() {
-        eprintln!("{:>8.1} ms  {what}", started.elapsed().as_secs_f64() * 1e3);
+        // A stderr that cannot be written loses the trace, never the run.
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!(
+                "{:>8.1} ms  {what}\n",
+                started.elapsed().as_secs_f64() * 1e3
+            ),
+        );
     }
 }
 

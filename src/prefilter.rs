@@ -16,18 +16,15 @@ use memchr::memmem;
 /// What the byte-level tests read of a file: for a notebook, its code cells
 /// as one text (in its JSON, escapes hide lines and words: `"import x\n"`
 /// starts no line with `import`, and `\nrun` has no word `run`), else the
-/// file's bytes. A notebook that does not load is read as it is.
-pub fn python_bytes<'b>(path: &std::path::Path, bytes: &'b [u8]) -> Cow<'b, [u8]> {
+/// file's bytes. `None` for a notebook that does not load: no byte test can
+/// rule it out, since loading it is what reports why it is refused.
+pub fn python_bytes<'b>(path: &std::path::Path, bytes: &'b [u8]) -> Option<Cow<'b, [u8]>> {
     if path.extension().is_none_or(|e| e != "ipynb") {
-        return Cow::Borrowed(bytes);
+        return Some(Cow::Borrowed(bytes));
     }
-    match std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|text| crate::notebook::Notebook::parse(text).ok())
-    {
-        Some(notebook) => Cow::Owned(notebook.module.into_bytes()),
-        None => Cow::Borrowed(bytes),
-    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let notebook = crate::notebook::Notebook::parse(text).ok()?;
+    Some(Cow::Owned(notebook.module.into_bytes()))
 }
 
 /// Whether `bytes` may run a loop: never false for a file that does.

@@ -529,3 +529,31 @@ fn sarif_fix_across_a_module_and_a_notebook_rewrites_both_as_write_does() {
     assert_cells_compile(&dir.path().join("nb.ipynb"));
     assert_file_compiles(&dir.path().join("helper.py"));
 }
+
+/// A notebook that does not load is named even when no loop word could be
+/// found in it: the byte tests that skip files cannot read it, so it is never
+/// left aside in silence (the result is the same as with `UNNEST_PARSE_ALL`).
+#[test]
+fn a_notebook_that_does_not_load_is_named_without_a_loop_word() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty.ipynb", ""),
+        ("object.ipynb", "{}\n"),
+        ("cells.ipynb", "{\"nbformat\": 4, \"cells\": {}}\n"),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    for parse_all in [false, true] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_unnest"));
+        command.current_dir(dir.path()).arg("--check").arg(".");
+        if parse_all {
+            command.env("UNNEST_PARSE_ALL", "1");
+        }
+        let output = command.output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        for name in ["empty.ipynb", "object.ipynb", "cells.ipynb"] {
+            assert!(err.contains(&format!("error: {name}: skipped")), "{err}");
+        }
+    }
+}

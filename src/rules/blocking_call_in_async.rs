@@ -12,7 +12,9 @@ A call from the body of an `async def` to a sync function that runs
 `asyncio.run()`, `run_until_complete()` or `Runner.run()`, directly or through a
 chain of other sync functions, in any module of the run. Calls are resolved by
 binding (imports, aliases, re-exports, `self.method()`), never by bare name.
-Guarded bridges and calls handed to threads break the chain.
+Guarded bridges and calls handed to threads break the chain. A call the
+author already awaits (`await load(r)`, where `load` is sync) counts too: it
+raises just the same.
 
 ## Why it is wrong
 The helper runs on the caller's loop, so its nested run raises RuntimeError.
@@ -38,7 +40,12 @@ async def handler(uid):
   value: the helper becomes `async def`, its nested runs become `await`, and
   every call site is awaited, across files. Safe for nested and `_private`
   functions; unsafe for public names, whose callers outside the run cannot be
-  seen. No call site is ever left un-awaited.
+  seen. No call site is ever left un-awaited; a call the author awaited keeps
+  its one `await`.
+- A helper that `yield`s becomes an async generator: each call site is iterated
+  with `async for` (a `for` statement or a list, set or dict comprehension),
+  never awaited. Any other use of its result (`list(gen())`, a variable, a
+  generator expression), `yield from` or `return value`: no fix.
 - Otherwise (a result needed in sync code, `__init__`, a property, a decorated
   function): reported with the chain, no fix.
 "#;
