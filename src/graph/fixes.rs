@@ -317,13 +317,22 @@ impl<'g, 'a> Planner<'g, 'a> {
         }
         let graph = self.graph;
         // The group: `target` and, transitively, the sync functions that call a
-        // member (all convertible, by the planner's fixpoint).
+        // member (all convertible, by the planner's fixpoint), and the blocking
+        // functions a member calls. A member made async that still called a
+        // sync function holding a run would only move the RuntimeError down
+        // the chain: every such callee must become async in the same group,
+        // or there is no fix.
         let mut group = vec![target];
         let mut seen: HashSet<FnRef> = group.iter().copied().collect();
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
             next += 1;
+            for callee in self.blocking_callees(member)? {
+                if seen.insert(callee) {
+                    group.push(callee);
+                }
+            }
             for (caller_file, index) in graph.callers(member) {
                 if let Place::Function(caller) = graph.call(caller_file, index).place {
                     let caller = FnRef {
@@ -403,6 +412,34 @@ impl<'g, 'a> Planner<'g, 'a> {
             Fix::new(Vec::new(), applicability, message)
                 .spanning(file, by_file.into_iter().collect()),
         )
+    }
+
+    /// The blocking functions `member` calls unguarded, when every one of
+    /// them can become async with it: `None` when one cannot (it has a sync
+    /// caller, is decorated, a dunder, used as a value, overridden...) or is
+    /// called where an `await` cannot go (a generator expression).
+    fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
+        let graph = self.graph;
+        let mut callees = Vec::new();
+        for (index, call) in graph.files[member.file].summary.calls.iter().enumerate() {
+            let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                continue;
+            };
+            if caller != member.function || call.guarded || call.awaited {
+                continue;
+            }
+            let Some(callee) = graph.target(member.file, index) else {
+                continue;
+            };
+            if !graph.blocking.contains_key(&callee) {
+                continue;
+            }
+            if matches!(call.place, Place::Generator(_)) || !self.convertible.contains(&callee) {
+                return None;
+            }
+            callees.push(callee);
+        }
+        Some(callees)
     }
 
     /// Fix 3: `asyncio.create_task(X)` with a kept reference, for a bare
