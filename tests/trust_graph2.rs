@@ -392,3 +392,64 @@ fn make_async_fix_takes_the_whole_chain_down_to_the_run_in_one_fix() {
     let fixed = std::fs::read_to_string(dir.path().join("helpers.py")).unwrap();
     assert!(fixed.contains("async def _mid(req):"), "{fixed}");
 }
+
+// Lone CR line endings: CPython ends a line at LF, CRLF or a lone CR, and so
+// must the lines the graph's fixes remove and insert at.
+
+#[test]
+fn nest_asyncio_lines_ended_by_a_lone_cr_are_removed() {
+    let source = "import asyncio\rimport nest_asyncio\rnest_asyncio.apply()\rx = 1\n\nasync def f():\n    return 1\n";
+    let temp = tempfile::tempdir().unwrap();
+    write_files(temp.path(), &[("na.py", source)]);
+    same_with_and_without_triage(temp.path(), &["--unsafe-fixes"]);
+    let check = unnest(
+        temp.path(),
+        &["--check", "--unsafe-fixes", "--color", "never", "na.py"],
+        false,
+    );
+    let out = text(&check.stdout);
+    assert!(out.contains("UNN010") && out.contains("[fix:"), "{out}");
+    let write = unnest(temp.path(), &["--write", "--unsafe-fixes", "na.py"], false);
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    let fixed = std::fs::read_to_string(temp.path().join("na.py")).unwrap();
+    assert_eq!(
+        fixed,
+        "import asyncio\rx = 1\n\nasync def f():\n    return 1\n"
+    );
+    assert_compiles(temp.path());
+    let again = unnest(temp.path(), &["--check", "--unsafe-fixes", "na.py"], false);
+    assert!(
+        again.status.success() && again.stdout.is_empty(),
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+#[test]
+fn task_set_goes_after_an_import_ended_by_a_lone_cr() {
+    let main = "import asyncio\rlabel = 'worked'\n\n\nasync def work():\n    print(label)\n\n\ndef on_tick():\n    asyncio.run(work())\n\n\nasync def main():\n    asyncio.get_running_loop().call_soon(on_tick)\n    await asyncio.sleep(0.05)\n\n\nasyncio.run(main())\n";
+    let dir = fixed_program_runs(&[("main.py", main)], &["--unsafe-fixes"], "worked\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.starts_with("import asyncio\r\r_background_tasks = set()\nlabel = 'worked'\n"),
+        "{fixed:?}"
+    );
+}
+
+#[test]
+fn added_import_goes_after_an_import_ended_by_a_lone_cr() {
+    let helpers = "import asyncio\n\n\nasync def fetch(req):\n    return req * 2\n\n\ndef get(req):\n    return asyncio.run(fetch(req))\n";
+    let main = "import asyncio\rfrom helpers import get\rlabel = 'got'\n\n\nasync def main():\n    print(label, get(4))\n\n\nasyncio.run(main())\n";
+    let dir = fixed_program_runs(
+        &[("main.py", main), ("helpers.py", helpers)],
+        &[],
+        "got 8\n",
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.starts_with(
+            "import asyncio\rfrom helpers import get\rfrom helpers import fetch\nlabel = 'got'\n"
+        ),
+        "{fixed:?}"
+    );
+}

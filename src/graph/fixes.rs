@@ -469,15 +469,19 @@ impl<'g, 'a> Planner<'g, 'a> {
         };
         if !summary.module_names.contains(TASK_SET) {
             let at = summary.import_at_for(run.range.start);
-            if at == view.text.len() && !view.text.ends_with('\n') {
+            if at == view.text.len() && !super::lines::ends_with_line_break(view.text) {
                 return None;
             }
+            // The blank line before the set: an LF right after a lone CR
+            // would merge with it into one CRLF line end.
+            let blank = if view.text[..at].ends_with('\r') {
+                "\r"
+            } else {
+                summary.line_ending
+            };
             edits.push(Edit::insert(
                 at,
-                format!(
-                    "{}{TASK_SET} = set(){}",
-                    summary.line_ending, summary.line_ending
-                ),
+                format!("{blank}{TASK_SET} = set(){}", summary.line_ending),
             ));
         } else if !defines_task_set(view.text) {
             return None;
@@ -706,7 +710,7 @@ fn import_edit(
 ) -> Edit {
     let end = summary.line_ending;
     let at = summary.import_at_for(used_at);
-    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+    if at == text.len() && !text.is_empty() && !super::lines::ends_with_line_break(text) {
         Edit::insert(at, format!("{end}{line}{end}"))
     } else {
         Edit::insert(at, format!("{line}{end}"))
@@ -715,6 +719,7 @@ fn import_edit(
 
 /// Whether the module already defines the task set as `_background_tasks = set()`.
 fn defines_task_set(text: &str) -> bool {
-    text.lines()
+    super::lines::lines_inclusive(text)
+        .map(|line| line.trim_end_matches(['\n', '\r']))
         .any(|line| line.replace(' ', "") == format!("{TASK_SET}=set()"))
 }
