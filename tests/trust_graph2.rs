@@ -337,6 +337,38 @@ async def handle(reqs):
     refused_and_still_reported(&[("main.py", main)], 1);
 }
 
+#[test]
+fn make_async_fix_is_refused_when_a_caller_it_takes_along_calls_a_helper_that_must_stay_sync() {
+    // Fixing `_load` takes its sync caller `_mid` along; `_mid` also calls
+    // `_other`, which must stay sync: `async def _mid` would still run a loop.
+    let main = r#"import asyncio
+
+
+async def fetch(req):
+    return req
+
+
+def _load(req):
+    return asyncio.run(fetch(req)) + 1
+
+
+def _other(req):
+    return asyncio.run(fetch(req)) - 1
+
+
+def _mid(req):
+    return _load(req) * _other(req)
+
+
+async def handle(req):
+    return _load(req) + _mid(req)
+
+
+DEFAULT = _other(1)
+"#;
+    refused_and_still_reported(&[("main.py", main)], 2);
+}
+
 const CHAIN_ACROSS_MODULES: &str = r#"import asyncio
 from helpers import _mid
 
