@@ -463,7 +463,23 @@ fn task_set_goes_after_an_import_ended_by_a_lone_cr() {
     let dir = fixed_program_runs(&[("main.py", main)], &["--unsafe-fixes"], "worked\n");
     let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
     assert!(
-        fixed.starts_with("import asyncio\r\r_background_tasks = set()\nlabel = 'worked'\n"),
+        fixed.starts_with("import asyncio\r\r_background_tasks = set()\rlabel = 'worked'\n"),
+        "{fixed:?}"
+    );
+}
+
+#[test]
+fn inserted_lines_end_as_their_neighbours_in_a_file_of_mixed_line_endings() {
+    // LF lines, one CRLF line, and a callback whose lines end with a lone CR.
+    let main = "import asyncio\n\n\nasync def work():\n    print('worked')\r\n\n\ndef on_tick():\r    asyncio.run(work())\r\r\nasync def main():\n    asyncio.get_running_loop().call_soon(on_tick)\n    await asyncio.sleep(0.05)\n\n\nasyncio.run(main())\n";
+    let dir = fixed_program_runs(&[("main.py", main)], &["--unsafe-fixes"], "worked\n");
+    let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert!(
+        fixed.starts_with("import asyncio\n\n_background_tasks = set()\n\n\nasync def work():\n"),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed.contains("def on_tick():\r    task = asyncio.create_task(work())\r    _background_tasks.add(task)\r    task.add_done_callback(_background_tasks.discard)\r\r\n"),
         "{fixed:?}"
     );
 }
@@ -480,7 +496,7 @@ fn added_import_goes_after_an_import_ended_by_a_lone_cr() {
     let fixed = std::fs::read_to_string(dir.path().join("main.py")).unwrap();
     assert!(
         fixed.starts_with(
-            "import asyncio\rfrom helpers import get\rfrom helpers import fetch\nlabel = 'got'\n"
+            "import asyncio\rfrom helpers import get\rfrom helpers import fetch\rlabel = 'got'\n"
         ),
         "{fixed:?}"
     );

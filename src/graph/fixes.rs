@@ -472,17 +472,10 @@ impl<'g, 'a> Planner<'g, 'a> {
             if at == view.text.len() && !super::lines::ends_with_line_break(view.text) {
                 return None;
             }
-            // The blank line before the set: an LF right after a lone CR
-            // would merge with it into one CRLF line end.
-            let blank = if view.text[..at].ends_with('\r') {
-                "\r"
-            } else {
-                summary.line_ending
-            };
-            edits.push(Edit::insert(
-                at,
-                format!("{blank}{TASK_SET} = set(){}", summary.line_ending),
-            ));
+            // The set's lines end as the line before them (an LF right after
+            // a lone CR would merge with it into one CRLF line end).
+            let end = super::lines::break_before(view.text, at).unwrap_or(summary.line_ending);
+            edits.push(Edit::insert(at, format!("{end}{TASK_SET} = set(){end}")));
         } else if !defines_task_set(view.text) {
             return None;
         }
@@ -708,8 +701,8 @@ fn import_edit(
     line: &str,
     used_at: usize,
 ) -> Edit {
-    let end = summary.line_ending;
     let at = summary.import_at_for(used_at);
+    let end = super::lines::break_before(text, at).unwrap_or(summary.line_ending);
     if at == text.len() && !text.is_empty() && !super::lines::ends_with_line_break(text) {
         Edit::insert(at, format!("{end}{line}{end}"))
     } else {

@@ -36,6 +36,21 @@ pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The line break that ends the line before byte `at` (a line start), so
+/// that a line inserted there ends as its neighbour does; `None` at the start.
+pub fn break_before(text: &str, at: usize) -> Option<&'static str> {
+    let before = &text[..at];
+    if before.ends_with("\r\n") {
+        Some("\r\n")
+    } else if before.ends_with('\r') {
+        Some("\r")
+    } else if before.ends_with('\n') {
+        Some("\n")
+    } else {
+        None
+    }
+}
+
 /// Whether `text` ends with a line break (LF, CRLF or a lone CR).
 pub fn ends_with_line_break(text: &str) -> bool {
     text.ends_with(['\n', '\r'])
@@ -59,5 +74,9 @@ mod tests {
         assert_eq!(next_line_start(text, 7), None);
         assert_eq!(line_start(text, 7), 7);
         assert!(ends_with_line_break("x\r") && !ends_with_line_break("x"));
+        assert_eq!(break_before(text, 2), Some("\r"));
+        assert_eq!(break_before(text, 5), Some("\r\n"));
+        assert_eq!(break_before(text, 7), Some("\n"));
+        assert_eq!(break_before(text, 0), None);
     }
 }

@@ -1078,6 +1078,8 @@ fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement
         indent: indent.to_owned(),
         line_ending: if rest[line_end..].starts_with("\r\n") {
             "\r\n"
+        } else if rest[line_end..].starts_with('\r') {
+            "\r"
         } else {
             "\n"
         },
