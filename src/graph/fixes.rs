@@ -317,13 +317,22 @@ impl<'g, 'a> Planner<'g, 'a> {
         }
         let graph = self.graph;
         // The group: `target` and, transitively, the sync functions that call a
-        // member (all convertible, by the planner's fixpoint).
+        // member (all convertible, by the planner's fixpoint), and the blocking
+        // functions a member calls. A member made async that still called a
+        // sync function holding a run would only move the RuntimeError down
+        // the chain: every such callee must become async in the same group,
+        // or there is no fix.
         let mut group = vec![target];
         let mut seen: HashSet<FnRef> = group.iter().copied().collect();
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
             next += 1;
+            for callee in self.blocking_callees(member)? {
+                if seen.insert(callee) {
+                    group.push(callee);
+                }
+            }
             for (caller_file, index) in graph.callers(member) {
                 if let Place::Function(caller) = graph.call(caller_file, index).place {
                     let caller = FnRef {
@@ -405,6 +414,34 @@ impl<'g, 'a> Planner<'g, 'a> {
         )
     }
 
+    /// The blocking functions `member` calls unguarded, when every one of
+    /// them can become async with it: `None` when one cannot (it has a sync
+    /// caller, is decorated, a dunder, used as a value, overridden...) or is
+    /// called where an `await` cannot go (a generator expression).
+    fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
+        let graph = self.graph;
+        let mut callees = Vec::new();
+        for (index, call) in graph.files[member.file].summary.calls.iter().enumerate() {
+            let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                continue;
+            };
+            if caller != member.function || call.guarded || call.awaited {
+                continue;
+            }
+            let Some(callee) = graph.target(member.file, index) else {
+                continue;
+            };
+            if !graph.blocking.contains_key(&callee) {
+                continue;
+            }
+            if matches!(call.place, Place::Generator(_)) || !self.convertible.contains(&callee) {
+                return None;
+            }
+            callees.push(callee);
+        }
+        Some(callees)
+    }
+
     /// Fix 3: `asyncio.create_task(X)` with a kept reference, for a bare
     /// `asyncio.run(X)` statement in a callback.
     pub fn create_task(
@@ -432,16 +469,13 @@ impl<'g, 'a> Planner<'g, 'a> {
         };
         if !summary.module_names.contains(TASK_SET) {
             let at = summary.import_at_for(run.range.start);
-            if at == view.text.len() && !view.text.ends_with('\n') {
+            if at == view.text.len() && !super::lines::ends_with_line_break(view.text) {
                 return None;
             }
-            edits.push(Edit::insert(
-                at,
-                format!(
-                    "{}{TASK_SET} = set(){}",
-                    summary.line_ending, summary.line_ending
-                ),
-            ));
+            // The set's lines end as the line before them (an LF right after
+            // a lone CR would merge with it into one CRLF line end).
+            let end = super::lines::break_before(view.text, at).unwrap_or(summary.line_ending);
+            edits.push(Edit::insert(at, format!("{end}{TASK_SET} = set(){end}")));
         } else if !defines_task_set(view.text) {
             return None;
         }
@@ -667,9 +701,9 @@ fn import_edit(
     line: &str,
     used_at: usize,
 ) -> Edit {
-    let end = summary.line_ending;
     let at = summary.import_at_for(used_at);
-    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+    let end = super::lines::break_before(text, at).unwrap_or(summary.line_ending);
+    if at == text.len() && !text.is_empty() && !super::lines::ends_with_line_break(text) {
         Edit::insert(at, format!("{end}{line}{end}"))
     } else {
         Edit::insert(at, format!("{line}{end}"))
@@ -678,6 +712,7 @@ fn import_edit(
 
 /// Whether the module already defines the task set as `_background_tasks = set()`.
 fn defines_task_set(text: &str) -> bool {
-    text.lines()
+    super::lines::lines_inclusive(text)
+        .map(|line| line.trim_end_matches(['\n', '\r']))
         .any(|line| line.replace(' ', "") == format!("{TASK_SET}=set()"))
 }

@@ -10,6 +10,7 @@
 //! (`call_soon`, `call_later`, `add_done_callback`, ...).
 
 pub mod fixes;
+pub mod lines;
 pub mod modules;
 pub mod summary;
 

@@ -15,6 +15,7 @@ use crate::analyze::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::analyze::threads::callee_name;
 use crate::analyze::{Checker, NestedRun, RunKind, find_runs};
 use crate::fix::{Edit, TextRange};
+use crate::graph::lines;
 use crate::graph::modules::resolve_relative;
 use crate::rewrite;
 
@@ -1059,15 +1060,13 @@ fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement
     let statement = call
         .up()
         .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)?;
-    let line_start = source[..statement.start_byte()]
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
+    let line_start = lines::line_start(source, statement.start_byte());
     let indent = &source[line_start..statement.start_byte()];
     if !indent.chars().all(|c| c == ' ' || c == '\t') {
         return None;
     }
     let rest = &source[statement.end_byte()..];
-    let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    let line_end = lines::line_end(source, statement.end_byte()) - statement.end_byte();
     let after = rest[..line_end].trim();
     if !(after.is_empty() || after.starts_with('#')) {
         return None;
@@ -1090,6 +1089,8 @@ fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement
         indent: indent.to_owned(),
         line_ending: if rest[line_end..].starts_with("\r\n") {
             "\r\n"
+        } else if rest[line_end..].starts_with('\r') {
+            "\r"
         } else {
             "\n"
         },
@@ -1326,14 +1327,11 @@ fn thin_wrapper<'t>(
 
 /// The lines `node` stands on, newline included, when nothing else does.
 fn whole_lines(node: Node, source: &str) -> Option<TextRange> {
-    let start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    let start = lines::line_start(source, node.start_byte());
     if !source[start..node.start_byte()].trim().is_empty() {
         return None;
     }
-    let rest = &source[node.end_byte()..];
-    let line_end = rest
-        .find('\n')
-        .map_or(source.len(), |i| node.end_byte() + i + 1);
+    let line_end = lines::next_line_start(source, node.end_byte()).unwrap_or(source.len());
     let after = source[node.end_byte()..line_end].trim();
     (after.is_empty() || after.starts_with('#')).then(|| TextRange::new(start, line_end))
 }
@@ -1452,7 +1450,7 @@ fn cell_import_points(root: Node, source: &str) -> Vec<(usize, usize)> {
         }
         // The start of the line after the block, or the cell's start.
         let at = leading_block_end(&statements, source, true).map_or(start, |end| {
-            source[end..].find('\n').map_or(offset, |i| end + i + 1)
+            lines::next_line_start(source, end).unwrap_or(offset)
         });
         points.push((offset + boundary.len(), at));
         start = offset + boundary.len();
@@ -1495,9 +1493,8 @@ fn is_masked_line(statement: Node, source: &str) -> bool {
     if &source[statement.byte_range()] != "0" {
         return false;
     }
-    let rest = &source[statement.end_byte()..];
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    line.trim_end_matches(['\r', ' ']).is_empty()
+    let line = &source[statement.end_byte()..lines::line_end(source, statement.end_byte())];
+    line.trim_end_matches(' ').is_empty()
 }
 
 /// The byte offset where a new import line goes: after the last import of the
@@ -1510,13 +1507,11 @@ fn import_insertion_point(root: Node, source: &str) -> usize {
     let at = leading_block_end(&statements, source, false);
     match at {
         // The start of the line after it.
-        Some(end) => source[end..]
-            .find('\n')
-            .map_or(source.len(), |i| end + i + 1),
+        Some(end) => lines::next_line_start(source, end).unwrap_or(source.len()),
         None => {
             // After a shebang and coding comments at the very top.
             let mut offset = 0;
-            for line in source.split_inclusive('\n') {
+            for line in lines::lines_inclusive(source) {
                 if line.starts_with('#') {
                     offset += line.len();
                 } else {
