@@ -501,3 +501,30 @@ fn added_import_goes_after_an_import_ended_by_a_lone_cr() {
         "{fixed:?}"
     );
 }
+
+/// The nest_asyncio removal finds its whole lines and block ends where CPython
+/// does: an optional-import `try` whose lines end with a lone CR goes whole,
+/// as it does with LF, and a block emptied among lone-CR lines gets `pass`.
+#[test]
+fn nest_asyncio_removal_in_blocks_of_lone_cr_lines_goes_whole_or_leaves_pass() {
+    let cases = [
+        (
+            "import asyncio\ntry:\r    import nest_asyncio\r    nest_asyncio.apply()\rexcept ImportError:\r    pass\nx = 1\n\nasync def f():\n    return 1\n",
+            "import asyncio\nx = 1\n\nasync def f():\n    return 1\n",
+        ),
+        (
+            "import asyncio\rimport nest_asyncio\rif __name__ == '__main__':\r    nest_asyncio.apply()\rx = 1\n\nasync def f():\n    return 1\n",
+            "import asyncio\rif __name__ == '__main__':\r    pass\rx = 1\n\nasync def f():\n    return 1\n",
+        ),
+    ];
+    for (source, expected) in cases {
+        let temp = tempfile::tempdir().unwrap();
+        write_files(temp.path(), &[("na.py", source)]);
+        same_with_and_without_triage(temp.path(), &["--unsafe-fixes"]);
+        let write = unnest(temp.path(), &["--write", "--unsafe-fixes", "na.py"], false);
+        assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+        let fixed = std::fs::read_to_string(temp.path().join("na.py")).unwrap();
+        assert_eq!(fixed, expected);
+        assert_compiles(temp.path());
+    }
+}

@@ -7,6 +7,7 @@ use tree_sitter::Node;
 use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, TextRange};
+use crate::graph::lines;
 use crate::graph::summary::NestAsyncio;
 use crate::parents::Up;
 
@@ -130,13 +131,7 @@ pub fn removal(
                     });
                 if first_of_emptied {
                     let indent = &source[lines.start..statement.start_byte()];
-                    let ending = if source[..lines.end].ends_with("\r\n") {
-                        "\r\n"
-                    } else if source[..lines.end].ends_with('\n') {
-                        "\n"
-                    } else {
-                        ""
-                    };
+                    let ending = lines::break_before(source, lines.end).unwrap_or("");
                     edits.push(Edit::replace(lines, format!("{indent}pass{ending}")));
                 } else {
                     edits.push(Edit::delete(lines));
@@ -180,16 +175,13 @@ fn only_passing_handlers(try_statement: Node, source: &str) -> bool {
 }
 
 /// The whole lines of `node` (with a trailing comment and the line ending),
-/// when nothing else shares them.
+/// when nothing else shares them. A lone CR ends a line, as in CPython.
 fn own_lines(node: Node, source: &str) -> Option<TextRange> {
-    let start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    let start = lines::line_start(source, node.start_byte());
     if !source[start..node.start_byte()].trim().is_empty() {
         return None;
     }
-    let rest = &source[node.end_byte()..];
-    let line_end = rest
-        .find('\n')
-        .map_or(source.len(), |i| node.end_byte() + i + 1);
+    let line_end = lines::next_line_start(source, node.end_byte()).unwrap_or(source.len());
     let after = source[node.end_byte()..line_end].trim();
     (after.is_empty() || after.starts_with('#')).then(|| TextRange::new(start, line_end))
 }
