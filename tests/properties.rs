@@ -7,7 +7,7 @@
 //!
 //! - (a) nothing panics;
 //! - (b) when the input parses, the fixed text (if any) parses too, and, checked
-//!   with CPython for a sample, compiles whenever the input compiled; CPython also
+//!   with CPython (every fixed text), compiles whenever the input compiled; CPython also
 //!   checks that the fixed AST is the input AST with `RUN(X)` replaced by
 //!   `await X` (and the documented generator/hand-off rewrites), so precedence
 //!   and argument handling are checked, not only syntax;
@@ -1531,7 +1531,7 @@ fn corpus_files_hold_the_invariants() {
 /// Generated programs with nested runs at random expression positions, from
 /// seeds `seed_base` onwards.
 fn check_generated(label: &str, seed_base: u64, default_cases: usize) {
-    let mut harness = Harness::new(600);
+    let mut harness = Harness::new(usize::MAX);
     for index in 0..case_count(default_cases) {
         let seed = case_seed(seed_base, index);
         let text = generated_program(&mut Rng::new(seed));
@@ -1556,7 +1556,7 @@ fn more_generated_programs_hold_the_invariants() {
 #[test]
 fn line_edited_inputs_hold_the_invariants() {
     let files = corpus();
-    let mut harness = Harness::new(600);
+    let mut harness = Harness::new(usize::MAX);
     for index in 0..case_count(200) {
         let seed = case_seed(0x6C69_6E65, index);
         let mut rng = Rng::new(seed);
@@ -1578,7 +1578,7 @@ fn line_edited_inputs_hold_the_invariants() {
 #[test]
 fn mutated_inputs_hold_the_invariants() {
     let files = corpus();
-    let mut harness = Harness::new(600);
+    let mut harness = Harness::new(usize::MAX);
     for index in 0..case_count(300) {
         let seed = case_seed(0x6D75_7461, index);
         let mut rng = Rng::new(seed);
@@ -1629,7 +1629,7 @@ fn known_bug_reproducers() {
 #[test]
 fn arbitrary_text_never_panics() {
     let files = corpus();
-    let mut harness = Harness::new(0);
+    let mut harness = Harness::new(usize::MAX);
     for index in 0..case_count(300) {
         let seed = case_seed(0x6172_6269, index);
         let mut rng = Rng::new(seed);
@@ -1649,7 +1649,7 @@ fn arbitrary_text_never_panics() {
         };
         harness.check(seed, &text);
     }
-    harness.finish("arbitrary", false);
+    harness.finish("arbitrary", true);
 }
 
 /// (e) on purpose: generated programs with every `asyncio` and
