@@ -239,10 +239,10 @@ impl SemanticSyntaxContext for Scopes<'_> {
     }
 
     fn in_yield_allowed_context(&self) -> bool {
-        match self.scopes.last() {
-            Some(Scope::Function { .. } | Scope::Lambda) => true,
-            _ => false,
-        }
+        matches!(
+            self.scopes.last(),
+            Some(Scope::Function { .. } | Scope::Lambda)
+        )
     }
 
     fn in_sync_comprehension(&self) -> bool {
