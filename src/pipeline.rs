@@ -20,7 +20,7 @@ pub struct TextReport {
 
 #[derive(Debug)]
 pub struct Fixed {
-    /// The fixed text.
+    /// The fixed text, as it would be written.
     pub text: String,
     /// How many fixes were applied over all passes.
     pub applied: usize,
@@ -54,7 +54,12 @@ pub fn check_text(
         Ok(None)
     } else {
         Ok(Some(Fixed {
-            text: file.text.clone(),
+            // As it would be written: a text with only CR line endings is
+            // analysed with LF ones and gets its CRs back here.
+            text: file
+                .contents()
+                .map_err(|e| e.to_string())
+                .unwrap_or_else(|_| file.text.clone()),
             applied: file.applied,
             remaining: remaining.into_iter().next().unwrap_or_default(),
         }))

@@ -139,9 +139,11 @@ impl ProjectFile {
                 let sources = notebook.cell_sources(&self.text).ok_or_else(|| {
                     refused("the fixed cells cannot be mapped back to the notebook".into())
                 })?;
-                notebook
+                let written = notebook
                     .write_sources(&self.source.text, &sources)
-                    .map_err(refused)?
+                    .map_err(refused)?;
+                crate::verify::notebook_holds(&written, &sources).map_err(refused)?;
+                written
             }
         };
         Ok(self.source.with_bom(&text))

@@ -52,6 +52,26 @@ pub fn unchanged_outside(old: &str, new: &str, edits: &[&Edit]) -> bool {
     old.get(old_at..) == new.get(new_at..)
 }
 
+/// Whether the notebook JSON `written` reads back with exactly `sources` as
+/// its code cells' sources: what was verified as module text is what a
+/// kernel will run, whatever the JSON layout of the sources.
+pub fn notebook_holds(written: &str, sources: &[String]) -> Result<(), String> {
+    let notebook = Notebook::parse(written)
+        .map_err(|e| format!("the rewritten notebook does not load: {e}"))?;
+    if notebook.cells.len() != sources.len() {
+        return Err("the rewritten notebook has other code cells".into());
+    }
+    for (cell, source) in notebook.cells.iter().zip(sources) {
+        if cell.source != *source {
+            return Err(format!(
+                "cell {} of the rewritten notebook does not hold the fixed source",
+                cell.index + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A syntax error CPython would report when compiling a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PythonError {
