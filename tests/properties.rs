@@ -1789,7 +1789,8 @@ fn generated_notebook(rng: &mut Rng) -> String {
             source.push_str(&generated_program(rng));
         } else {
             for _ in 0..1 + rng.below(3) {
-                source.push_str(*rng.pick(CELL_SNIPPETS));
+                let snippet: &&str = rng.pick(CELL_SNIPPETS);
+                source.push_str(snippet);
             }
         }
         if rng.chance(1, 3) {
