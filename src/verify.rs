@@ -571,4 +571,22 @@ mod tests {
         let error = introduced_python_error(old, bad, None).unwrap();
         assert!(error.message.contains("await"), "{error:?}");
     }
+
+    #[test]
+    fn a_rewritten_notebook_must_hold_the_fixed_sources() {
+        let notebook = |source: &str| {
+            format!(r#"{{"nbformat": 4, "cells": [{{"cell_type": "code", "source": {source}}}]}}"#)
+        };
+        let fixed =
+            vec!["class Shop:\n    async def get(self):\n        return await k()\n".to_owned()];
+        let right = notebook(
+            r#"["class Shop:\n", "    async def get(self):\n", "        return await k()\n"]"#,
+        );
+        assert_eq!(notebook_holds(&right, &fixed), Ok(()));
+        // What chunked source lines written back line by line once gave.
+        let corrupted = notebook(
+            r#"["class", " Shop:\n", "        return await k()\n", "        return asyncio.run(k())\n"]"#,
+        );
+        assert!(notebook_holds(&corrupted, &fixed).is_err());
+    }
 }
