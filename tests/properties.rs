@@ -2148,3 +2148,52 @@ fn fuzz_notebooks_and_line_endings_for_a_while() {
         );
     }
 }
+
+/// What the CPython-grade verification costs: every `.py` file under
+/// `UNNEST_VERIFY_DIR` checked as if it were a fixed text, timed against
+/// tree-sitter's parse of the same files. Run with `--release --ignored
+/// --nocapture verification_cost`.
+#[test]
+#[ignore]
+fn verification_cost_over_a_folder() {
+    let Ok(dir) = std::env::var("UNNEST_VERIFY_DIR") else {
+        eprintln!("UNNEST_VERIFY_DIR is not set");
+        return;
+    };
+    let mut texts = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                texts.push(text);
+            }
+        }
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let started = std::time::Instant::now();
+    let mut with_errors = 0;
+    for text in &texts {
+        if !unnest::verify::python_errors(text, false).is_empty() {
+            with_errors += 1;
+        }
+    }
+    let verify = started.elapsed();
+    let mut parser = new_parser();
+    let started = std::time::Instant::now();
+    for text in &texts {
+        std::hint::black_box(unnest::parse::parse(&mut parser, text));
+    }
+    let tree_sitter = started.elapsed();
+    eprintln!(
+        "{} files, {:.1} MB: verification {:.0} ms ({with_errors} files with errors), tree-sitter parse {:.0} ms",
+        texts.len(),
+        bytes as f64 / 1e6,
+        verify.as_secs_f64() * 1e3,
+        tree_sitter.as_secs_f64() * 1e3
+    );
+}
