@@ -146,7 +146,7 @@ fn rewritten_fixtures_compile_under_cpython() {
         .into_iter()
         .filter(|(path, bytes)| before.get(path) != Some(bytes))
         .count();
-    assert!(changed >= 10, "only {changed} fixtures were rewritten");
+    assert!(changed >= 5, "only {changed} fixtures were rewritten");
     let again = run_in(temp.path(), &["--unsafe-fixes", "."]);
     assert!(
         stdout(&again).is_empty(),
