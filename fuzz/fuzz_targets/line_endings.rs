@@ -13,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let Some((&choice, rest)) = data.split_first() else {
         return;
     };
-    let text = String::from_utf8_lossy(rest).replace("\r\n", "\n").replace('\r', "\n");
+    let text = String::from_utf8_lossy(rest)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let mut mixed = String::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
         match line.strip_suffix('\n') {

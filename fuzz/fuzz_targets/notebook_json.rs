@@ -42,7 +42,10 @@ fn source_value(source: &str, flags: u8) -> String {
     }
     let mut items = Vec::new();
     for line in source.split_inclusive('\n') {
-        let cut = line.char_indices().nth(line.chars().count() / 2).map_or(0, |(i, _)| i);
+        let cut = line
+            .char_indices()
+            .nth(line.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
         if flags & 4 != 0 && cut > 0 {
             items.push(json_string(&line[..cut], ascii));
             items.push(json_string(&line[cut..], ascii));
@@ -90,17 +93,30 @@ fuzz_target!(|data: &[u8]| {
     };
     let before = Notebook::parse(&json).expect("the input notebook loads");
     let after = Notebook::parse(&written).expect("the rewritten notebook loads");
-    assert_eq!(before.cells.len(), after.cells.len(), "the code cells changed");
+    assert_eq!(
+        before.cells.len(),
+        after.cells.len(),
+        "the code cells changed"
+    );
     for (old, new) in before.cells.iter().zip(&after.cells) {
         assert_eq!(old.index, new.index);
         if old.source == new.source {
             continue;
         }
         let masked = |nb: &Notebook, i: usize| nb.pieces(&nb.module)[i].to_owned();
-        let position = before.cells.iter().position(|c| c.index == old.index).unwrap();
+        let position = before
+            .cells
+            .iter()
+            .position(|c| c.index == old.index)
+            .unwrap();
         if python_errors(&masked(&before, position), true).is_empty() {
             let errors = python_errors(&masked(&after, position), true);
-            assert!(errors.is_empty(), "cell {} no longer compiles: {errors:?}\n{}", old.index + 1, new.source);
+            assert!(
+                errors.is_empty(),
+                "cell {} no longer compiles: {errors:?}\n{}",
+                old.index + 1,
+                new.source
+            );
         }
     }
 });

@@ -62,6 +62,7 @@ pub fn check(text: &str) {
 }
 
 /// Lines of `text` as (content, ending), endings `\n`, `\r\n` or a lone `\r`.
+#[allow(dead_code)] // only the line_endings target uses it
 fn lines_with_endings(text: &str) -> Vec<(&str, &str)> {
     let bytes = text.as_bytes();
     let (mut lines, mut start, mut i) = (Vec::new(), 0, 0);
@@ -86,6 +87,7 @@ fn lines_with_endings(text: &str) -> Vec<(&str, &str)> {
 
 /// A line whose content the fixes did not change keeps its line ending (by
 /// a longest-common-subsequence match of the lines' contents).
+#[allow(dead_code)] // only the line_endings target uses it
 pub fn check_endings_kept(text: &str) {
     PARSER.with_borrow_mut(|parser| {
         for unsafe_fixes in [false, true] {
