@@ -78,10 +78,13 @@ pub struct PythonError {
     /// Byte offset in the checked text.
     pub offset: usize,
     pub message: String,
+    /// A parse error (rather than a compile-time check on a text that parses).
+    pub parse: bool,
 }
 
 /// The first CPython syntax error in `new` that `old` does not have as well
-/// (errors are matched by message, since offsets move). `notebook`: the texts
+/// (errors are matched by message, since offsets move). `None` too when
+/// `old` itself does not parse (see below). `notebook`: the texts
 /// are that notebook's module texts, checked cell by cell with top-level
 /// `await` allowed.
 pub fn introduced_python_error(
@@ -107,7 +110,15 @@ pub fn introduced_python_error(
     if found.is_empty() {
         return None;
     }
-    let mut before: Vec<String> = errors(old).into_iter().map(|e| e.message).collect();
+    let before = errors(old);
+    // A parser recovering from an error reports what follows it differently
+    // when the text around changes: errors of a text that did not parse
+    // cannot be matched with the fixed text's. Such a text cannot run as it
+    // is; it keeps the tree-sitter check only.
+    if before.iter().any(|e| e.parse) {
+        return None;
+    }
+    let mut before: Vec<String> = before.into_iter().map(|e| e.message).collect();
     found.into_iter().find(
         |error| match before.iter().position(|m| *m == error.message) {
             Some(i) => {
@@ -132,6 +143,7 @@ pub fn python_errors(text: &str, top_level_await: bool) -> Vec<PythonError> {
             .map(|e| PythonError {
                 offset: e.location.start().to_usize(),
                 message: e.error.to_string(),
+                parse: true,
             })
             .collect();
     }
@@ -154,6 +166,7 @@ pub fn python_errors(text: &str, top_level_await: bool) -> Vec<PythonError> {
         .map(|e| PythonError {
             offset: e.range.start().to_usize(),
             message: e.to_string(),
+            parse: false,
         })
         .collect()
 }
@@ -588,5 +601,15 @@ mod tests {
             r#"["class", " Shop:\n", "        return await k()\n", "        return asyncio.run(k())\n"]"#,
         );
         assert!(notebook_holds(&corrupted, &fixed).is_err());
+    }
+
+    #[test]
+    fn a_text_that_did_not_parse_keeps_its_fixes() {
+        // `f"{lambda x: x}"` is an error in CPython; the fix elsewhere is not
+        // to blame for how the parser recovers from it.
+        let old = "async def h():\n    asyncio.run(k())\n\nx = f\"{lambda q: q}\"\n";
+        let new = "async def h():\n    await k()\n\nx = f\"{lambda q: q}\"\n";
+        assert!(!python_errors(old, false).is_empty());
+        assert_eq!(introduced_python_error(old, new, None), None);
     }
 }
