@@ -194,11 +194,17 @@ impl Notebook {
     }
 
     /// The cell holding byte `offset` of the module text, and the offset
-    /// within the cell's source.
+    /// within the cell's source. An offset in the text unnest puts between
+    /// cells (where a parser may place an error) is taken as the end of the
+    /// cell before it, so the offset returned always lies in the source.
     pub fn locate(&self, offset: usize) -> (&CodeCell, usize) {
         let position = self.cells.partition_point(|c| c.start <= offset).max(1) - 1;
         let cell = &self.cells[position];
-        (cell, offset - cell.start)
+        let mut within = offset.saturating_sub(cell.start).min(cell.source.len());
+        while !cell.source.is_char_boundary(within) {
+            within -= 1;
+        }
+        (cell, within)
     }
 
     /// The cell (its index in the notebook) and the 1-based row and column

@@ -20,7 +20,7 @@ pub struct TextReport {
 
 #[derive(Debug)]
 pub struct Fixed {
-    /// The fixed text.
+    /// The fixed text, as it would be written.
     pub text: String,
     /// How many fixes were applied over all passes.
     pub applied: usize,
@@ -54,7 +54,10 @@ pub fn check_text(
         Ok(None)
     } else {
         Ok(Some(Fixed {
-            text: file.text.clone(),
+            // As it would be written: a text with only CR line endings is
+            // analysed with LF ones and gets its CRs back here.
+            // (`contents` fails only for notebooks; this text is a module.)
+            text: file.contents().unwrap_or_else(|_| file.text.clone()),
             applied: file.applied,
             remaining: remaining.into_iter().next().unwrap_or_default(),
         }))

@@ -20,7 +20,7 @@ use crate::notebook::Notebook;
 use crate::parse::{first_error, new_parser, parse, parse_without};
 use crate::source::{LineIndex, SourceFile};
 use crate::triage::Plan;
-use crate::verify::unchanged_outside;
+use crate::verify::{introduced_python_error, unchanged_outside};
 
 /// Fixes can uncover or unblock others (a helper made async exposes its own
 /// callers' helpers); passes repeat until nothing applies, this often at most.
@@ -141,9 +141,11 @@ impl ProjectFile {
                 let sources = notebook.cell_sources(&self.text).ok_or_else(|| {
                     refused("the fixed cells cannot be mapped back to the notebook".into())
                 })?;
-                notebook
+                let written = notebook
                     .write_sources(&self.source.text, &sources)
-                    .map_err(refused)?
+                    .map_err(refused)?;
+                crate::verify::notebook_holds(&written, &sources).map_err(refused)?;
+                written
             }
         };
         Ok(self.source.with_bom(&text))
@@ -585,10 +587,23 @@ impl Project {
                                 location.row, location.column
                             ))
                         }
-                        None => {
-                            results.push((file, new, tree));
-                            None
-                        }
+                        None => match introduced_python_error(
+                            old,
+                            &new,
+                            self.files[file].notebook.as_ref(),
+                        ) {
+                            Some(error) => {
+                                let location = LineIndex::new(&new).location(&new, error.offset);
+                                Some(format!(
+                                    "the fixed text would not compile (line {}, column {}): {}",
+                                    location.row, location.column, error.message
+                                ))
+                            }
+                            None => {
+                                results.push((file, new, tree));
+                                None
+                            }
+                        },
                     }
                 };
                 if let Some(reason) = problem {
@@ -687,5 +702,41 @@ mod tests {
         assert_eq!(project.files[0].text, "x = f(1)\n");
         assert_eq!(project.files[1].text, "y = g(3)\n");
         assert!(project.errors[0].to_string().contains("would not parse"));
+    }
+
+    /// tree-sitter parses `await` in a sync function; CPython refuses to
+    /// compile it. Such a fix is refused, while the same edit in a notebook
+    /// cell's top level, where `await` is allowed, is applied.
+    #[test]
+    fn fixes_that_would_not_compile_are_refused() {
+        let notebook = r#"{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+  {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+   "source": ["x = f(1)\n"]}
+]}"#;
+        let mut project =
+            Project::from_texts(&[("a.py", "def a():\n    x = f(1)\n"), ("b.ipynb", notebook)])
+                .unwrap();
+        let awaiting = |at: usize| Diagnostic {
+            rule: Rule::AsyncioRunInAsync,
+            message: String::new(),
+            range: TextRange::new(at, at + 4),
+            fix: Some(Fix::new(
+                vec![Edit::replace(TextRange::new(at, at + 4), "await f(1)")],
+                Applicability::Safe,
+                String::new(),
+            )),
+        };
+        let mut parser = new_parser();
+        let fixes = [vec![awaiting(17)], vec![awaiting(4)]];
+        let applied = project.apply_pass(&mut parser, &fixes, false, None);
+        assert_eq!(applied, Some(1));
+        assert!(project.files[0].failed);
+        assert_eq!(project.files[0].text, "def a():\n    x = f(1)\n");
+        assert!(project.files[1].text.starts_with("x = await f(1)\n"));
+        let error = project.errors[0].to_string();
+        assert!(
+            error.contains("would not compile") && error.contains("await"),
+            "{error}"
+        );
     }
 }

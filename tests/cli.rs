@@ -707,6 +707,7 @@ fn stdin_round_trips() {
     );
     assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
     assert_eq!(stdout(&fixed), FIXED);
+    common::assert_compile(&[("app.py (stdin)".to_owned(), stdout(&fixed))]);
     let diff = with_stdin(temp.path(), &["-", "--stdin-filename", "app.py"], BROKEN);
     assert_eq!(diff.status.code(), Some(1));
     assert!(
@@ -861,6 +862,7 @@ fn interactive_review_with_piped_answers() {
         let temp = tree(&[("a.py", source.as_bytes())]);
         let output = with_stdin(temp.path(), &["--interactive", "a.py"], answers);
         let after = String::from_utf8(read(temp.path(), "a.py")).unwrap();
+        common::assert_compile(&[(format!("a.py ({answers:?})"), &after)]);
         for (i, line) in lines[4..].iter().enumerate() {
             let expected = if fixed[i] {
                 fix(line)

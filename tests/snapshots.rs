@@ -6,7 +6,24 @@ mod common;
 
 use std::path::Path;
 
-use common::{run_in, stderr, stdout};
+use common::{copy_tree, run_in, stderr, stdout};
+
+/// The fixture's fixes written in a copy, safe ones only and with unsafe
+/// ones: `run_in` has CPython compile every text they changed.
+fn write_in_a_copy(fixture: &Path) {
+    for args in [&["--write"][..], &["--write", "--unsafe-fixes"]] {
+        let temp = tempfile::tempdir().unwrap();
+        let name = fixture.file_name().unwrap().to_str().unwrap();
+        let target = if fixture.is_dir() {
+            copy_tree(fixture, temp.path());
+            "."
+        } else {
+            std::fs::copy(fixture, temp.path().join(name)).unwrap();
+            name
+        };
+        run_in(temp.path(), &[args, &[target]].concat());
+    }
+}
 
 fn render(fixture: &Path) -> String {
     // A folder under `fixtures/projects/` is one project, run as `.` inside it.
@@ -21,6 +38,7 @@ fn render(fixture: &Path) -> String {
     let check = run_in(dir, &["--check", "--color", "never", name]);
     let diff = run_in(dir, &["--unsafe-fixes", "--color", "never", name]);
     let safe_only = run_in(dir, &["--color", "never", name]);
+    write_in_a_copy(fixture);
     format!(
         "## unnest --check (exit {:?})\n{}{}\n## unnest --unsafe-fixes (exit {:?})\n{}{}\n## unnest, safe fixes only: {}\n",
         check.status.code(),

@@ -686,3 +686,27 @@ fn github_lines_after_write_are_those_of_the_notebook_as_written() {
         "{line}\n{row}"
     );
 }
+
+/// A syntax error that a parser places in the text unnest joins the cells
+/// with (here, NUL bytes open the third cell) is named in the cell before it,
+/// never a panic slicing past that cell's source.
+#[test]
+fn a_syntax_error_between_cells_is_named_in_a_cell_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = notebook(&[
+        json!("import asyncio"),
+        json!("expr"),
+        json!(" \u{0}\u{0}\u{0}"),
+    ]);
+    fs::write(dir.path().join("nb.ipynb"), &text).unwrap();
+    let output = run_in(dir.path(), &["--check", "nb.ipynb"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: nb.ipynb:cell "), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("nb.ipynb")).unwrap(),
+        text
+    );
+}

@@ -60,3 +60,61 @@ pub fn check(text: &str) {
         }
     });
 }
+
+/// Lines of `text` as (content, ending), endings `\n`, `\r\n` or a lone `\r`.
+#[allow(dead_code)] // only the line_endings target uses it
+fn lines_with_endings(text: &str) -> Vec<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let (mut lines, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' | b'\n' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        lines.push((&text[start..i], &text[i..end]));
+        start = end;
+        i = end;
+    }
+    if start < text.len() {
+        lines.push((&text[start..], ""));
+    }
+    lines
+}
+
+/// A line whose content the fixes did not change keeps its line ending (by
+/// a longest-common-subsequence match of the lines' contents).
+#[allow(dead_code)] // only the line_endings target uses it
+pub fn check_endings_kept(text: &str) {
+    PARSER.with_borrow_mut(|parser| {
+        for unsafe_fixes in [false, true] {
+            let Ok(report) = check_text(parser, text, unsafe_fixes) else {
+                continue;
+            };
+            let Ok(Some(fixed)) = report.fixed else {
+                continue;
+            };
+            let (old, new) = (lines_with_endings(text), lines_with_endings(&fixed.text));
+            // Lines before the first changed content and after the last.
+            let head = old.iter().zip(&new).take_while(|(a, b)| a.0 == b.0).count();
+            let tail = old[head..]
+                .iter()
+                .rev()
+                .zip(new[head..].iter().rev())
+                .take_while(|(a, b)| a.0 == b.0)
+                .count();
+            for k in 0..head {
+                if k + 1 < old.len() {
+                    assert_eq!(old[k].1, new[k].1, "line {} lost its ending", k + 1);
+                }
+            }
+            for k in 0..tail {
+                let (a, b) = (old[old.len() - 1 - k], new[new.len() - 1 - k]);
+                assert_eq!(a.1, b.1, "line {} from the end lost its ending", k + 1);
+            }
+        }
+    });
+}
