@@ -20,6 +20,9 @@ How the sites are chosen (and why):
   are skipped. A file without `import asyncio` gets one, inserted after its
   docstring and `from __future__` imports; the original it is compared with
   gets the same line, so only the mutated sites differ.
+- Files that hand a function to `trio.run` or `anyio.run` are skipped:
+  functions only trio drives run no asyncio loop, so unnest leaves their
+  runs alone on purpose, and the expectation differs.
 - Files that already have findings with fixes before mutation are skipped
   (their fixed text is not the original), and so are files that do not
   decode as UTF-8 or do not compile.
@@ -82,6 +85,18 @@ def span(starts, node):
     return (
         starts[node.lineno - 1] + node.col_offset,
         starts[node.end_lineno - 1] + node.end_col_offset,
+    )
+
+
+def runs_trio(tree):
+    """Whether the file calls `trio.run(...)` or `anyio.run(...)`."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("trio", "anyio")
+        for node in ast.walk(tree)
     )
 
 
@@ -201,6 +216,9 @@ def mutate(data, rng, per_file, stats):
     if binds_asyncio_otherwise(tree):
         stats["asyncio bound otherwise"] += 1
         return None
+    if runs_trio(tree):
+        stats["trio-driven"] += 1
+        return None
     baseline = data
     if not imports_asyncio(tree):
         line = insertion_line(tree)
@@ -256,7 +274,12 @@ def main():
     started = time.time()
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="unnest-mutation.")
-    stats = {"undecodable or not compiling": 0, "asyncio bound otherwise": 0, "already had fixes": 0}
+    stats = {
+        "undecodable or not compiling": 0,
+        "asyncio bound otherwise": 0,
+        "trio-driven": 0,
+        "already had fixes": 0,
+    }
     failures = []
     total_files = total_sites = 0
     per_group = []
