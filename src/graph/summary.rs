@@ -409,7 +409,7 @@ fn summarize<'t>(
             };
             summary.callbacks.extend(callback);
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = rewrite::callee(call) else {
             continue;
         };
         let callee = resolver.callee(function, &scopes);

@@ -1,0 +1,121 @@
+//! Hostile programs for the fixes unnest offers: each one fails today with
+//! `RuntimeError: ... running event loop`; after `--write` every file must
+//! compile, the program must print what it was meant to print, and a second
+//! `--check --unsafe-fixes` must find nothing left to fix. Each test names what
+//! it protects.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unnest() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
+    command.env_remove("NO_COLOR");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    unnest()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the unnest binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Write `files` into a fresh folder, run `unnest --write` with `flags` there,
+/// then check that every file compiles, that `main.py` prints `expected`, and
+/// that nothing fixable is left.
+fn fixed_program_prints(files: &[(&str, &str)], flags: &[&str], expected: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, contents).unwrap();
+    }
+    let mut args = vec!["--write", "-q"];
+    args.extend_from_slice(flags);
+    let written = run_in(dir.path(), &args);
+    assert!(
+        written.status.success() || written.status.code() == Some(1),
+        "unnest --write failed: {}",
+        text(&written.stderr)
+    );
+    for (name, _) in files {
+        let path = dir.path().join(name);
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')",
+            ])
+            .arg(&path)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{name} does not compile after the fix:\n{}\n{}",
+            fs::read_to_string(&path).unwrap(),
+            text(&out.stderr)
+        );
+    }
+    let ran = Command::new("python3")
+        .arg("main.py")
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    let main = fs::read_to_string(dir.path().join("main.py")).unwrap();
+    assert_eq!(
+        text(&ran.stdout),
+        expected,
+        "the fixed program prints something else:\n{main}\nstderr:\n{}",
+        text(&ran.stderr)
+    );
+    assert!(ran.status.success(), "{}", text(&ran.stderr));
+    let again = run_in(dir.path(), &["--check", "--unsafe-fixes", "-q"]);
+    let left = text(&again.stdout);
+    assert!(
+        !left.contains("[fix"),
+        "a fixable finding is left after the fix:\n{left}\n{main}"
+    );
+}
+
+#[test]
+fn a_starred_run_after_another_argument_is_found_and_fixed() {
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    return x
+
+def helper(x):
+    return asyncio.run(fetch(x))
+
+async def main():
+    print(1, *asyncio.run(fetch([8])))
+    print(1, *helper([7]))
+    print(1, *asyncio.get_event_loop().run_until_complete(fetch([6])))
+
+asyncio.run(main())
+";
+    fixed_program_prints(&[("main.py", program)], &[], "1 8\n1 7\n1 6\n");
+}
+
+#[test]
+fn a_starred_imported_run_after_another_argument_is_found_and_fixed() {
+    let program = "\
+import asyncio
+from asyncio import run
+
+async def fetch(x):
+    return x
+
+async def main():
+    print(1, *run(fetch([5])))
+
+asyncio.run(main())
+";
+    fixed_program_prints(&[("main.py", program)], &[], "1 5\n");
+}
