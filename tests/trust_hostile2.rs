@@ -119,3 +119,44 @@ asyncio.run(main())
 ";
     fixed_program_prints(&[("main.py", program)], &[], "1 5\n");
 }
+
+#[test]
+fn an_inlined_wrapper_adds_no_import_that_a_circular_import_breaks() {
+    // `pkg.b` imports `pkg.a` back: a new `from pkg.b import fetch` at the
+    // top of `pkg/a.py` would run while `pkg.b` is half initialized.
+    let b = "\
+import asyncio
+from pkg import a
+
+async def fetch(x):
+    return x + 1
+
+def helper(x):
+    return asyncio.run(fetch(x))
+
+async def serve():
+    print(await a.handler())
+";
+    let a = "\
+from pkg import b
+
+async def handler():
+    return b.helper(1)
+";
+    let main = "\
+import asyncio
+import pkg.b
+
+asyncio.run(pkg.b.serve())
+";
+    fixed_program_prints(
+        &[
+            ("pkg/__init__.py", ""),
+            ("pkg/a.py", a),
+            ("pkg/b.py", b),
+            ("main.py", main),
+        ],
+        &[],
+        "2\n",
+    );
+}

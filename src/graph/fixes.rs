@@ -299,10 +299,30 @@ impl<'g, 'a> Planner<'g, 'a> {
                 return Some((name.clone(), None));
             }
         }
+        let module = &graph.files[coroutine.file].summary.module;
+        // A new `from m import co` runs whenever this module is imported. When
+        // `m` imports this module back, that line can run while `m` is only
+        // partly initialized, before `co` exists, which the call through the
+        // wrapper never needed: reach `co` through a module name this file
+        // already binds (looked up at the call, as the wrapper was), or do
+        // not inline.
+        if graph.imports_reach(coroutine.file, file) {
+            return summary
+                .imports
+                .iter()
+                .filter(|(name, target)| {
+                    let bound = match target {
+                        ImportTarget::Module(m) => m == module,
+                        ImportTarget::Symbol(m, n) => format!("{m}.{n}") == *module,
+                    };
+                    bound && free_here(name)
+                })
+                .map(|(name, _)| (format!("{name}.{}", co.name), None))
+                .min();
+        }
         if summary.module_names.contains(&co.name) || !free_here(&co.name) {
             return None;
         }
-        let module = &graph.files[coroutine.file].summary.module;
         Some((
             co.name.clone(),
             Some(format!("from {module} import {}", co.name)),
