@@ -160,3 +160,26 @@ asyncio.run(pkg.b.serve())
         "2\n",
     );
 }
+
+#[test]
+fn an_inlined_wrapper_does_not_call_a_name_an_enclosing_function_rebinds() {
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    return x
+
+def helper(x):
+    return asyncio.run(fetch(x))
+
+async def main():
+    fetch = \"shadow\"
+    async def inner():
+        return helper(1)
+    print(await inner(), fetch)
+
+asyncio.run(main())
+";
+    // Inlining would call the string; making `helper` async is what is left.
+    fixed_program_prints(&[("main.py", program)], &["--unsafe-fixes"], "1 shadow\n");
+}

@@ -283,11 +283,18 @@ impl<'g, 'a> Planner<'g, 'a> {
         let graph = self.graph;
         let summary = graph.files[file].summary;
         let co = graph.function(coroutine);
-        let caller_locals = match call.place {
-            Place::Function(f) => Some(&summary.functions[f].locals),
+        // The names the caller binds, and those of the functions around it,
+        // whose locals its body sees as closures.
+        let mut caller_locals = Vec::new();
+        let mut scope = match call.place {
+            Place::Function(f) | Place::Generator(f) => Some(f),
             _ => None,
         };
-        let free_here = |name: &str| caller_locals.is_none_or(|locals| !locals.contains(name));
+        while let Some(f) = scope {
+            caller_locals.push(&summary.functions[f].locals);
+            scope = summary.functions[f].parent;
+        }
+        let free_here = |name: &str| caller_locals.iter().all(|locals| !locals.contains(name));
         if coroutine.file == file {
             return free_here(&co.name).then(|| (co.name.clone(), None));
         }
