@@ -183,3 +183,32 @@ asyncio.run(main())
     // Inlining would call the string; making `helper` async is what is left.
     fixed_program_prints(&[("main.py", program)], &["--unsafe-fixes"], "1 shadow\n");
 }
+
+#[test]
+fn a_callback_task_gets_a_name_the_callback_does_not_read() {
+    // `task = asyncio.create_task(notify(task))` would make the global
+    // `task` a local that is read before it is bound.
+    let program = "\
+import asyncio
+
+task = \"global task\"
+
+async def notify(x):
+    print(\"notified\", x)
+
+def on_tick():
+    asyncio.run(notify(task))
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(on_tick)
+    await asyncio.sleep(0.05)
+
+asyncio.run(main())
+";
+    fixed_program_prints(
+        &[("main.py", program)],
+        &["--unsafe-fixes"],
+        "notified global task\n",
+    );
+}

@@ -506,10 +506,9 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else if !defines_task_set(view.text) {
             return None;
         }
-        let locals = function.map(|f| &f.locals);
-        let task = ["task", "_task", "unnest_task"]
-            .into_iter()
-            .find(|name| locals.is_none_or(|l| !l.contains(*name)))?;
+        let task = ["task", "_task", "unnest_task"].into_iter().find(|name| {
+            function.is_none_or(|f| !f.locals.contains(*name) && !f.names.contains(*name))
+        })?;
         let (indent, end) = (&statement.indent, statement.line_ending);
         edits.push(Edit::replace(
             statement.range,

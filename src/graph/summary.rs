@@ -151,6 +151,10 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// Every name written in the function, nested scopes included: a new
+    /// local must avoid these too, since binding a name the body reads as a
+    /// global or a closure would make every read of it local.
+    pub names: HashSet<String>,
     /// The calls its `return` statements return, as call ranges.
     pub return_calls: Vec<TextRange>,
     /// Its body yields: made async, it becomes an async generator, which is
@@ -793,6 +797,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         runs: Vec::new(),
         thin_wrapper: None,
         locals: locals_of(node, source),
+        names: names_in(node, source),
         is_generator,
         sync_generator_only,
         return_calls,
@@ -969,6 +974,20 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
             continue;
         }
         if node.kind() == "identifier" && is_binding(node) {
+            names.insert(source[node.byte_range()].to_owned());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// Every identifier written in `node`.
+fn names_in(node: Node, source: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" {
             names.insert(source[node.byte_range()].to_owned());
         }
         let mut cursor = node.walk();
