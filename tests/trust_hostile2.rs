@@ -212,3 +212,49 @@ asyncio.run(main())
         "notified global task\n",
     );
 }
+
+#[test]
+fn a_decorated_wrapper_is_not_inlined_past_its_decorator() {
+    let program = "\
+import asyncio
+import functools
+
+async def fetch(x):
+    return x
+
+def trace(f):
+    @functools.wraps(f)
+    def inner(*args):
+        print(\"call\", f.__name__)
+        return f(*args)
+    return inner
+
+@trace
+def helper(x):
+    return asyncio.run(fetch(x))
+
+@functools.lru_cache
+def cached(x):
+    return asyncio.run(fetch(x))
+
+async def main():
+    print(helper(7), cached(1))
+
+asyncio.run(main())
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.py");
+    fs::write(&path, program).unwrap();
+    run_in(dir.path(), &["--write", "--unsafe-fixes", "-q"]);
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains("print(helper(7), cached(1))"),
+        "the decorators were skipped:\n{fixed}"
+    );
+    let check = run_in(dir.path(), &["--check", "--unsafe-fixes", "-q"]);
+    assert!(
+        !text(&check.stdout).contains("[fix"),
+        "{}",
+        text(&check.stdout)
+    );
+}

@@ -205,6 +205,16 @@ impl<'g, 'a> Planner<'g, 'a> {
         let graph = self.graph;
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
+        // A call of a decorated wrapper goes through the decorator (a cache,
+        // a retry, logging, a check): calling the coroutine directly would
+        // skip it.
+        if !wrapper
+            .decorators
+            .iter()
+            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
+        {
+            return None;
+        }
         let call = graph.call(file, index);
         let (prefix, suffix) = if call.awaited {
             ("", "")
