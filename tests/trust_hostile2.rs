@@ -258,3 +258,32 @@ asyncio.run(main())
         text(&check.stdout)
     );
 }
+
+#[test]
+fn a_run_until_complete_whose_loop_is_closed_after_is_not_a_safe_fix() {
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    return x
+
+async def main():
+    loop = asyncio.get_event_loop()
+    r = loop.run_until_complete(fetch(1))
+    loop.close()
+    print(r)
+
+asyncio.run(main())
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.py");
+    fs::write(&path, program).unwrap();
+    run_in(dir.path(), &["--write", "-q"]);
+    assert_eq!(fs::read_to_string(&path).unwrap(), program);
+    let check = run_in(dir.path(), &["--check", "-q"]);
+    assert!(
+        text(&check.stdout).contains("[fix: unsafe"),
+        "{}",
+        text(&check.stdout)
+    );
+}
