@@ -287,3 +287,32 @@ asyncio.run(main())
         text(&check.stdout)
     );
 }
+
+#[test]
+fn a_private_helper_looked_up_by_its_name_as_a_string_is_not_made_async() {
+    // `globals()["_load"](4)` calls the helper where no `await` can follow.
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    return x
+
+def _load(x):
+    y = x + 1
+    return asyncio.run(fetch(y))
+
+async def main():
+    print(_load(0))
+
+def sync():
+    return globals()[\"_load\"](4)
+
+print(sync())
+asyncio.run(main())
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.py");
+    fs::write(&path, program).unwrap();
+    run_in(dir.path(), &["--write", "-q"]);
+    assert_eq!(fs::read_to_string(&path).unwrap(), program);
+}

@@ -305,6 +305,12 @@ fn summarize<'t>(
             "identifier" if is_value_use(node) => {
                 value_uses.insert(source[node.byte_range()].to_owned());
             }
+            // `getattr(module, "_load")`, `globals()["_load"]`: a private
+            // name written as a string may be looked up by it, and called as
+            // it was. (Public names are never made async safely anyway.)
+            "string_content" if is_private_name(&source[node.byte_range()]) => {
+                value_uses.insert(source[node.byte_range()].to_owned());
+            }
             _ => {}
         }
         if cursor.goto_first_child() {
@@ -980,6 +986,14 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
         stack.extend(node.named_children(&mut cursor));
     }
     names
+}
+
+/// `_name`: a private identifier, not a dunder.
+fn is_private_name(text: &str) -> bool {
+    text.starts_with('_')
+        && !text.ends_with("__")
+        && text.chars().all(|c| c == '_' || c.is_alphanumeric())
+        && text.chars().any(|c| c != '_')
 }
 
 /// Every identifier written in `node`.
