@@ -316,3 +316,47 @@ asyncio.run(main())
     run_in(dir.path(), &["--write", "-q"]);
     assert_eq!(fs::read_to_string(&path).unwrap(), program);
 }
+
+#[test]
+fn a_helper_call_with_an_except_runtime_error_fallback_keeps_working_under_safe_fixes() {
+    // Today the fallback runs; an inlined or awaited helper would skip it.
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    print(\"fetch\", x)
+    return x
+
+def helper(x):
+    return asyncio.run(fetch(x))
+
+def _priv(x):
+    y = x
+    return asyncio.run(fetch(y))
+
+async def main():
+    try:
+        v = helper(1)
+    except RuntimeError:
+        v = \"fallback\"
+    try:
+        w = _priv(2)
+    except (ValueError, RuntimeError):
+        w = \"fallback2\"
+    print(v, w)
+
+asyncio.run(main())
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.py");
+    fs::write(&path, program).unwrap();
+    run_in(dir.path(), &["--write", "-q"]);
+    assert_eq!(fs::read_to_string(&path).unwrap(), program);
+    let check = run_in(dir.path(), &["--check", "-q"]);
+    assert_eq!(
+        text(&check.stdout).matches("[fix: unsafe").count(),
+        2,
+        "{}",
+        text(&check.stdout)
+    );
+}

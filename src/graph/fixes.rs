@@ -132,8 +132,13 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// The fix for an async call site (`file`, `index`) of the blocking
     /// function `target`, if one is safe to build.
     pub fn fix_for_call(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
-        self.inline_wrapper(file, index, target)
-            .or_else(|| self.make_async(file, target))
+        let Some(mut fix) = self.inline_wrapper(file, index, target) else {
+            return self.make_async(file, target);
+        };
+        if self.graph.call(file, index).falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
     }
 
     /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
@@ -419,6 +424,12 @@ impl<'g, 'a> Planner<'g, 'a> {
                 return None;
             }
         }
+        let falls_back = group.iter().any(|&member| {
+            graph
+                .callers(member)
+                .into_iter()
+                .any(|(caller_file, index)| graph.call(caller_file, index).falls_back)
+        });
         let private = group.iter().all(|&f| graph.function(f).is_private());
         let names: Vec<String> = group
             .iter()
@@ -445,10 +456,12 @@ impl<'g, 'a> Planner<'g, 'a> {
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
-        Some(
-            Fix::new(Vec::new(), applicability, message)
-                .spanning(file, by_file.into_iter().collect()),
-        )
+        let mut fix = Fix::new(Vec::new(), applicability, message)
+            .spanning(file, by_file.into_iter().collect());
+        if falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
     }
 
     /// The blocking functions `member` calls unguarded, when every one of
@@ -728,6 +741,15 @@ fn outside_quote(literal: &str, quote: char) -> Option<String> {
         return None;
     }
     Some(format!("{prefix}{other}{body}{other}"))
+}
+
+/// Make `fix` unsafe: a call it awaits sits in a `try` whose
+/// `except RuntimeError` fallback runs today.
+fn unsafe_for_fallback(fix: &mut Fix) {
+    fix.applicability = Applicability::Unsafe;
+    fix.message.push_str(
+        "; unsafe here: the `except RuntimeError` fallback, which runs today, would no longer run",
+    );
 }
 
 /// An edit that adds `line` as a new import after the module's imports.

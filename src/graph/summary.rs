@@ -69,6 +69,9 @@ pub struct CallSite {
     pub place: Place,
     /// Inside a guarded bridge (`try: get_running_loop() except RuntimeError:`).
     pub guarded: bool,
+    /// In the body of a `try` whose `except` names `RuntimeError`: under a
+    /// loop that fallback is what runs today, and an `await` would skip it.
+    pub falls_back: bool,
     /// Already the operand of `await`.
     pub awaited: bool,
     /// Edits that put `await` in front of this call, with parentheses where
@@ -436,6 +439,7 @@ fn summarize<'t>(
                 );
                 checker.guards.is_guarded(call, in_async)
             },
+            falls_back: checker.guards.falls_back_on_runtime_error(call),
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
