@@ -173,7 +173,9 @@ impl<'g, 'a> Planner<'g, 'a> {
                     Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
                 );
                 match self.inline_edits(file, caller_index, target) {
-                    Some((more, _)) if on_loop && !call.guarded => {
+                    // A call with an `except RuntimeError` fallback keeps the
+                    // wrapper (and this fix safe): it is fixed on its own.
+                    Some((more, _)) if on_loop && !call.guarded && !call.falls_back => {
                         all.extend(more);
                         true
                     }
