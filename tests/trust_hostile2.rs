@@ -391,3 +391,25 @@ asyncio.run(main())
 ";
     fixed_program_prints(&[("main.py", program)], &[], "1 fallback\n");
 }
+
+#[test]
+fn a_helper_name_rebound_through_global_is_not_inlined() {
+    // After `global helper; helper = ...` the call no longer reaches the def.
+    let program = "\
+import asyncio
+
+async def fetch(x):
+    return x
+
+def helper(x):
+    return asyncio.run(fetch(x))
+
+async def main():
+    global helper
+    helper = lambda x: x * 100
+    print(helper(1))
+
+asyncio.run(main())
+";
+    fixed_program_prints(&[("main.py", program)], &["--unsafe-fixes"], "100\n");
+}
