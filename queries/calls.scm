@@ -15,3 +15,17 @@
 (call
   function: (identifier) @function
   arguments: (_) @arguments) @call
+
+; The same after another argument or item: tree-sitter-python parses
+; `f(1, *asyncio.run(x))` and `f(1, *run(x))` as calls of a starred callee.
+(call
+  function: (list_splat
+    (attribute
+      object: (_) @receiver
+      attribute: (identifier) @method))
+  arguments: (_) @arguments
+  (#any-of? @method "run" "run_until_complete")) @call
+
+(call
+  function: (list_splat (identifier) @function)
+  arguments: (_) @arguments) @call

@@ -186,6 +186,17 @@ fn has_trailer(call: Node) -> bool {
         .is_some_and(|n| n.id() == call.id())
 }
 
+/// The expression `call` calls. tree-sitter-python parses `f(1, *g(x))` and
+/// `t = 1, *g(x)` as a call of `*g`: the star belongs outside the call, so the
+/// callee is what the star wraps.
+pub fn callee(call: Node) -> Option<Node> {
+    let function = call.child_by_field_name("function")?;
+    match function.kind() {
+        "list_splat" => function.named_child(0),
+        _ => Some(function),
+    }
+}
+
 /// Where `call` really starts. tree-sitter-python parses a leading
 /// `*asyncio.run(x)` in a list, set or tuple display as a call of the attribute
 /// `(*asyncio).run` (and `*a.b().c(x)` likewise, with the star on the leftmost

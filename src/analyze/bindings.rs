@@ -108,10 +108,34 @@ impl<'t> Bindings<'t> {
                 path.pop();
             }
         }
+        // `global name` in a function makes its assignments to `name` bind
+        // the module's name: they count among the module's bindings too (a
+        // function rebinding a module-level `def` means the name no longer
+        // stands for that def alone).
+        let module = root.id();
+        for scopes in by_name.values_mut() {
+            let redirected: Vec<Binding<'t>> = scopes
+                .iter()
+                .filter(|(scope, found)| {
+                    **scope != module && found.iter().any(|b| matches!(b.kind, Kind::Global))
+                })
+                .flat_map(|(_, found)| {
+                    found
+                        .iter()
+                        .filter(|b| !matches!(b.kind, Kind::Global | Kind::Nonlocal))
+                        .copied()
+                })
+                .collect();
+            if !redirected.is_empty() {
+                let at_module = scopes.entry(module).or_default();
+                at_module.extend(redirected);
+                at_module.sort_by_key(|b| b.node.start_byte());
+            }
+        }
         Self {
             by_name,
             star_scopes,
-            module: root.id(),
+            module,
         }
     }
 

@@ -191,7 +191,7 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
 /// otherwise (the argument of another run).
 pub fn is_run_call(call: Node, checker: &Checker) -> bool {
     let source = checker.source;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = crate::rewrite::callee(call) else {
         return false;
     };
     match function.kind() {

@@ -72,7 +72,7 @@ const METHOD_ONLY: [&str; 1] = ["map"];
 
 /// The last name of what `call` calls: `b` for `a.b(...)`, `f` for `f(...)`.
 pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    let function = call.child_by_field_name("function")?;
+    let function = crate::rewrite::callee(call)?;
     let name = match function.kind() {
         "identifier" => function,
         "attribute" => function.child_by_field_name("attribute")?,

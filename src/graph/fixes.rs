@@ -132,8 +132,13 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// The fix for an async call site (`file`, `index`) of the blocking
     /// function `target`, if one is safe to build.
     pub fn fix_for_call(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
-        self.inline_wrapper(file, index, target)
-            .or_else(|| self.make_async(file, target))
+        let Some(mut fix) = self.inline_wrapper(file, index, target) else {
+            return self.make_async(file, target);
+        };
+        if self.graph.call(file, index).falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
     }
 
     /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
@@ -168,7 +173,9 @@ impl<'g, 'a> Planner<'g, 'a> {
                     Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
                 );
                 match self.inline_edits(file, caller_index, target) {
-                    Some((more, _)) if on_loop && !call.guarded => {
+                    // A call with an `except RuntimeError` fallback keeps the
+                    // wrapper (and this fix safe): it is fixed on its own.
+                    Some((more, _)) if on_loop && !call.guarded && !call.falls_back => {
                         all.extend(more);
                         true
                     }
@@ -205,6 +212,16 @@ impl<'g, 'a> Planner<'g, 'a> {
         let graph = self.graph;
         let wrapper = graph.function(target);
         let shape = wrapper.thin_wrapper.as_ref()?;
+        // A call of a decorated wrapper goes through the decorator (a cache,
+        // a retry, logging, a check): calling the coroutine directly would
+        // skip it.
+        if !wrapper
+            .decorators
+            .iter()
+            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
+        {
+            return None;
+        }
         let call = graph.call(file, index);
         let (prefix, suffix) = if call.awaited {
             ("", "")
@@ -283,11 +300,18 @@ impl<'g, 'a> Planner<'g, 'a> {
         let graph = self.graph;
         let summary = graph.files[file].summary;
         let co = graph.function(coroutine);
-        let caller_locals = match call.place {
-            Place::Function(f) => Some(&summary.functions[f].locals),
+        // The names the caller binds, and those of the functions around it,
+        // whose locals its body sees as closures.
+        let mut caller_locals = Vec::new();
+        let mut scope = match call.place {
+            Place::Function(f) | Place::Generator(f) => Some(f),
             _ => None,
         };
-        let free_here = |name: &str| caller_locals.is_none_or(|locals| !locals.contains(name));
+        while let Some(f) = scope {
+            caller_locals.push(&summary.functions[f].locals);
+            scope = summary.functions[f].parent;
+        }
+        let free_here = |name: &str| caller_locals.iter().all(|locals| !locals.contains(name));
         if coroutine.file == file {
             return free_here(&co.name).then(|| (co.name.clone(), None));
         }
@@ -299,10 +323,30 @@ impl<'g, 'a> Planner<'g, 'a> {
                 return Some((name.clone(), None));
             }
         }
+        let module = &graph.files[coroutine.file].summary.module;
+        // A new `from m import co` runs whenever this module is imported. When
+        // `m` imports this module back, that line can run while `m` is only
+        // partly initialized, before `co` exists, which the call through the
+        // wrapper never needed: reach `co` through a module name this file
+        // already binds (looked up at the call, as the wrapper was), or do
+        // not inline.
+        if graph.imports_reach(coroutine.file, file) {
+            return summary
+                .imports
+                .iter()
+                .filter(|(name, target)| {
+                    let bound = match target {
+                        ImportTarget::Module(m) => m == module,
+                        ImportTarget::Symbol(m, n) => format!("{m}.{n}") == *module,
+                    };
+                    bound && free_here(name)
+                })
+                .map(|(name, _)| (format!("{name}.{}", co.name), None))
+                .min();
+        }
         if summary.module_names.contains(&co.name) || !free_here(&co.name) {
             return None;
         }
-        let module = &graph.files[coroutine.file].summary.module;
         Some((
             co.name.clone(),
             Some(format!("from {module} import {}", co.name)),
@@ -382,6 +426,12 @@ impl<'g, 'a> Planner<'g, 'a> {
                 return None;
             }
         }
+        let falls_back = group.iter().any(|&member| {
+            graph
+                .callers(member)
+                .into_iter()
+                .any(|(caller_file, index)| graph.call(caller_file, index).falls_back)
+        });
         let private = group.iter().all(|&f| graph.function(f).is_private());
         let names: Vec<String> = group
             .iter()
@@ -408,10 +458,12 @@ impl<'g, 'a> Planner<'g, 'a> {
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
-        Some(
-            Fix::new(Vec::new(), applicability, message)
-                .spanning(file, by_file.into_iter().collect()),
-        )
+        let mut fix = Fix::new(Vec::new(), applicability, message)
+            .spanning(file, by_file.into_iter().collect());
+        if falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
     }
 
     /// The blocking functions `member` calls unguarded, when every one of
@@ -479,10 +531,9 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else if !defines_task_set(view.text) {
             return None;
         }
-        let locals = function.map(|f| &f.locals);
-        let task = ["task", "_task", "unnest_task"]
-            .into_iter()
-            .find(|name| locals.is_none_or(|l| !l.contains(*name)))?;
+        let task = ["task", "_task", "unnest_task"].into_iter().find(|name| {
+            function.is_none_or(|f| !f.locals.contains(*name) && !f.names.contains(*name))
+        })?;
         let (indent, end) = (&statement.indent, statement.line_ending);
         edits.push(Edit::replace(
             statement.range,
@@ -692,6 +743,15 @@ fn outside_quote(literal: &str, quote: char) -> Option<String> {
         return None;
     }
     Some(format!("{prefix}{other}{body}{other}"))
+}
+
+/// Make `fix` unsafe: a call it awaits sits in a `try` whose
+/// `except RuntimeError` fallback runs today.
+fn unsafe_for_fallback(fix: &mut Fix) {
+    fix.applicability = Applicability::Unsafe;
+    fix.message.push_str(
+        "; unsafe here: the `except RuntimeError` fallback, which runs today, would no longer run",
+    );
 }
 
 /// An edit that adds `line` as a new import after the module's imports.

@@ -161,6 +161,47 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// Whether importing module `from` may import the module of file `to`
+    /// (itself included) through module-level imports: `import m`,
+    /// `from m import n` (and the submodule `m.n`), `from m import *`, and the
+    /// packages each of those runs first.
+    pub fn imports_reach(&self, from: usize, to: usize) -> bool {
+        let mut seen = HashSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if file == to {
+                return true;
+            }
+            let summary = self.files[file].summary;
+            let mut named: Vec<String> = summary.star_imports.clone();
+            for target in summary.imports.values() {
+                match target {
+                    ImportTarget::Module(m) => named.push(m.clone()),
+                    ImportTarget::Symbol(m, n) => {
+                        named.push(m.clone());
+                        named.push(format!("{m}.{n}"));
+                    }
+                }
+            }
+            for module in &named {
+                // `import a.b.c` runs `a`, `a.b` and `a.b.c`.
+                let mut end = 0;
+                while end < module.len() {
+                    end = module[end..]
+                        .find('.')
+                        .map_or(module.len(), |dot| end + dot);
+                    if let Some(&next) = self.modules.get(&module[..end])
+                        && seen.insert(next)
+                    {
+                        stack.push(next);
+                    }
+                    end += 1;
+                }
+            }
+        }
+        false
+    }
+
     /// What `name` is in `file` through its `from m import *` statements: the
     /// last one that exports it (its `__all__` when literal, else its public
     /// names) and resolves.

@@ -69,6 +69,9 @@ pub struct CallSite {
     pub place: Place,
     /// Inside a guarded bridge (`try: get_running_loop() except RuntimeError:`).
     pub guarded: bool,
+    /// In the body of a `try` whose `except` names `RuntimeError`: under a
+    /// loop that fallback is what runs today, and an `await` would skip it.
+    pub falls_back: bool,
     /// Already the operand of `await`.
     pub awaited: bool,
     /// Edits that put `await` in front of this call, with parentheses where
@@ -151,6 +154,10 @@ pub struct FunctionSummary {
     pub thin_wrapper: Option<ThinWrapper>,
     /// Names bound in the function, for picking a fresh local name.
     pub locals: HashSet<String>,
+    /// Every name written in the function, nested scopes included: a new
+    /// local must avoid these too, since binding a name the body reads as a
+    /// global or a closure would make every read of it local.
+    pub names: HashSet<String>,
     /// The calls its `return` statements return, as call ranges.
     pub return_calls: Vec<TextRange>,
     /// Its body yields: made async, it becomes an async generator, which is
@@ -301,6 +308,12 @@ fn summarize<'t>(
             "identifier" if is_value_use(node) => {
                 value_uses.insert(source[node.byte_range()].to_owned());
             }
+            // `getattr(module, "_load")`, `globals()["_load"]`: a private
+            // name written as a string may be looked up by it, and called as
+            // it was. (Public names are never made async safely anyway.)
+            "string_content" if is_private_name(&source[node.byte_range()]) => {
+                value_uses.insert(source[node.byte_range()].to_owned());
+            }
             _ => {}
         }
         if cursor.goto_first_child() {
@@ -409,7 +422,7 @@ fn summarize<'t>(
             };
             summary.callbacks.extend(callback);
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = rewrite::callee(call) else {
             continue;
         };
         let callee = resolver.callee(function, &scopes);
@@ -426,6 +439,7 @@ fn summarize<'t>(
                 );
                 checker.guards.is_guarded(call, in_async)
             },
+            falls_back: checker.guards.falls_back_on_runtime_error(call),
             awaited: rewrite::is_awaited(call),
             await_edits: rewrite::await_edits(call),
             arguments: plain_arguments(call, source),
@@ -793,6 +807,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
         runs: Vec::new(),
         thin_wrapper: None,
         locals: locals_of(node, source),
+        names: names_in(node, source),
         is_generator,
         sync_generator_only,
         return_calls,
@@ -969,6 +984,28 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
             continue;
         }
         if node.kind() == "identifier" && is_binding(node) {
+            names.insert(source[node.byte_range()].to_owned());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// `_name`: a private identifier, not a dunder.
+fn is_private_name(text: &str) -> bool {
+    text.starts_with('_')
+        && !text.ends_with("__")
+        && text.chars().all(|c| c == '_' || c.is_alphanumeric())
+        && text.chars().any(|c| c != '_')
+}
+
+/// Every identifier written in `node`.
+fn names_in(node: Node, source: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" {
             names.insert(source[node.byte_range()].to_owned());
         }
         let mut cursor = node.walk();

@@ -113,7 +113,7 @@ impl Rule {
             ),
             Rule::RunUntilCompleteInAsync => (
                 "`<any loop>.run_until_complete(X)` directly in an `async def`",
-                "`await X` (safe; unsafe when the receiver is a call of your own, since it no longer runs)",
+                "`await X` (safe; unsafe when the receiver is a call of your own, since it no longer runs, or when the function also calls the receiver's `close()` or `stop()`, which raise on the running loop)",
             ),
             Rule::RunnerRunInAsync => (
                 "`asyncio.Runner().run(X)`, or `runner.run(X)` on a Runner, in an `async def`",

@@ -36,7 +36,10 @@ async def refresh(loop):
 The receiver is dropped. When it is an expression that could do more than fetch
 a loop (a call of your own, say), the fix is unsafe, since that call no longer
 runs. Unsafe too in the body of a `try` whose `except` names `RuntimeError`:
-that fallback is what runs today, and `await` would skip it.
+that fallback is what runs today, and `await` would skip it. Unsafe as well when
+the function also calls `close()` or `stop()` on the same receiver
+(`loop.close()`) and does not bind it to `new_event_loop()` alone: after the fix
+that may be the running loop, and closing it raises.
 "#;
 
 /// Receivers whose evaluation only fetches or makes a loop: dropping them loses
@@ -49,7 +52,14 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     else {
         return None;
     };
-    let (applicability, note) = if drops_nothing(receiver, checker.source) {
+    let (applicability, note) = if let Some(stop) = stops_loop(function, receiver, checker.source) {
+        (
+            Applicability::Unsafe,
+            format!(
+                "; unsafe because `{stop}()` stays, and on the loop that runs this function it raises RuntimeError"
+            ),
+        )
+    } else if drops_nothing(receiver, checker.source) {
         (Applicability::Safe, String::new())
     } else {
         (
@@ -68,6 +78,74 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
         applicability,
         &note,
     )
+}
+
+/// A `RECEIVER.close()` or `RECEIVER.stop()` in the body of `function` (not in
+/// the functions it nests), as written. `loop = asyncio.get_event_loop()`
+/// then `loop.run_until_complete(x)` then `loop.close()` is the usual shape:
+/// after the fix the loop is the running one, which cannot be closed.
+fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
+    let receiver_text = &source[receiver.byte_range()];
+    let body = function.child_by_field_name("body").unwrap_or(function);
+    // A notebook's cells run as one module body.
+    if only_fresh_loops(body, receiver_text, source) {
+        return None;
+    }
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        ) {
+            continue;
+        }
+        if node.kind() == "call"
+            && let Some(callee) = node.child_by_field_name("function")
+            && callee.kind() == "attribute"
+            && let (Some(object), Some(method)) = (
+                callee.child_by_field_name("object"),
+                callee.child_by_field_name("attribute"),
+            )
+            && &source[object.byte_range()] == receiver_text
+            && matches!(&source[method.byte_range()], "close" | "stop")
+        {
+            return Some(source[callee.byte_range()].to_owned());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
+}
+
+/// Whether `name` is bound in `body` (not in the functions it nests), and
+/// only ever to `new_event_loop()`: such a loop never runs this function, and
+/// closing it stays harmless.
+fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
+    let mut bound = false;
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        ) {
+            continue;
+        }
+        if node.kind() == "assignment"
+            && let Some(left) = node.child_by_field_name("left")
+            && &source[left.byte_range()] == name
+        {
+            let fresh = node.child_by_field_name("right").is_some_and(|right| {
+                right.kind() == "call" && callee_name(right, source) == Some("new_event_loop")
+            });
+            if !fresh {
+                return false;
+            }
+            bound = true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    bound
 }
 
 /// Whether evaluating `receiver` has no effect worth keeping: a name, an
