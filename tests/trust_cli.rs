@@ -6,20 +6,11 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{run_in, stderr, stdout, unnest};
+
 const BROKEN: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
 const FIXED: &str = "import asyncio\n\n\nasync def main():\n    return await work()\n";
-
-fn unnest() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
-    command
-        .env_remove("NO_COLOR")
-        .env_remove("UNNEST_DEBUG_PANIC");
-    command
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    unnest().current_dir(dir).args(args).output().unwrap()
-}
 
 fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::io::Write as _;
@@ -35,14 +26,6 @@ fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     // stdin is not this test's failure.
     let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {

@@ -5,22 +5,10 @@
 //! it protects.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn unnest() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
-    command.env_remove("NO_COLOR");
-    command
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    unnest()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the unnest binary runs")
-}
+mod common;
+use common::run_in;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

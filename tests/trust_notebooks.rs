@@ -9,29 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn unnest() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
-    command
-        .env_remove("NO_COLOR")
-        .env_remove("UNNEST_PARSE_ALL");
-    command
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    unnest()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the unnest binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+mod common;
+use common::{run_in, stderr, stdout, unnest};
 
 /// A notebook of code cells with these `source` values, written as nbformat
 /// writes (indent 1, sorted keys, non-ASCII kept, a final newline).
