@@ -87,6 +87,26 @@ fn has_async_for(comprehension: Node) -> bool {
         .any(|clause| clause.child(0).is_some_and(|t| t.kind() == "async"))
 }
 
+/// Every node of `scope` that belongs to its own scope, `scope` first: the
+/// walk goes down to nested functions, classes and lambdas (which are
+/// yielded themselves, so their names can be read) but not into them.
+pub fn own_nodes(scope: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut stack = vec![scope];
+    std::iter::from_fn(move || {
+        let node = stack.pop()?;
+        let nested = node.id() != scope.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            );
+        if !nested {
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        Some(node)
+    })
+}
+
 pub fn is_async_def(node: Node) -> bool {
     node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() == "async")
 }

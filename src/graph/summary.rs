@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
 use crate::analyze::bindings::Meaning;
-use crate::analyze::scope::{ScopeKind, is_async_def, scopes_of};
+use crate::analyze::scope::{ScopeKind, is_async_def, own_nodes, scopes_of};
 use crate::analyze::threads::callee_name;
 use crate::analyze::{Checker, NestedRun, RunKind, find_runs};
 use crate::fix::{Edit, TextRange};
@@ -820,16 +820,7 @@ fn function_summary(node: Node, by_node: &HashMap<usize, usize>, source: &str) -
 fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
     let (mut yields, mut sync_only) = (false, false);
     let mut return_calls = Vec::new();
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.id() != function.id()
-            && matches!(
-                node.kind(),
-                "function_definition" | "class_definition" | "lambda"
-            )
-        {
-            continue;
-        }
+    for node in own_nodes(function) {
         match node.kind() {
             "yield" => {
                 yields = true;
@@ -860,8 +851,6 @@ fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
             }
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     (yields, yields && sync_only, return_calls)
 }
@@ -970,8 +959,7 @@ fn constant_text(node: Node, source: &str) -> Option<String> {
 /// looking into nested functions, classes and lambdas.
 fn locals_of(function: Node, source: &str) -> HashSet<String> {
     let mut names = HashSet::new();
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
+    for node in own_nodes(function) {
         if node.id() != function.id()
             && matches!(
                 node.kind(),
@@ -986,8 +974,6 @@ fn locals_of(function: Node, source: &str) -> HashSet<String> {
         if node.kind() == "identifier" && is_binding(node) {
             names.insert(source[node.byte_range()].to_owned());
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     names
 }
@@ -1195,16 +1181,7 @@ fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                 return false;
             };
             let mut values = Vec::new();
-            let mut stack = vec![scope.node];
-            while let Some(node) = stack.pop() {
-                if node.id() != scope.node.id()
-                    && matches!(
-                        node.kind(),
-                        "function_definition" | "class_definition" | "lambda"
-                    )
-                {
-                    continue;
-                }
+            for node in own_nodes(scope.node) {
                 if matches!(node.kind(), "assignment" | "named_expression") {
                     let (target, value) = match node.kind() {
                         "assignment" => ("left", "right"),
@@ -1225,8 +1202,6 @@ fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                     // Bound some other way: a parameter, a loop target.
                     return false;
                 }
-                let mut cursor = node.walk();
-                stack.extend(node.named_children(&mut cursor));
             }
             !values.is_empty() && values.into_iter().all(|v| v.is_some_and(&makes_future))
         }
@@ -1428,8 +1403,7 @@ fn is_field_node(parent: Node, field: &str, child: Node) -> bool {
 /// Every name bound at module level.
 fn module_level_names(root: Node, source: &str) -> HashSet<String> {
     let mut names = HashSet::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    for node in own_nodes(root) {
         if node.id() != root.id()
             && matches!(
                 node.kind(),
@@ -1444,8 +1418,6 @@ fn module_level_names(root: Node, source: &str) -> HashSet<String> {
         if node.kind() == "identifier" {
             names.insert(source[node.byte_range()].to_owned());
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     names
 }

@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::{Rule, await_finding};
-use crate::analyze::scope::Context;
+use crate::analyze::scope::{Context, own_nodes};
 use crate::analyze::threads::callee_name;
 use crate::analyze::{Checker, NestedRun, RunKind};
 use crate::diagnostic::Diagnostic;
@@ -91,14 +91,7 @@ fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
     if only_fresh_loops(body, receiver_text, source) {
         return None;
     }
-    let mut stack = vec![body];
-    while let Some(node) = stack.pop() {
-        if matches!(
-            node.kind(),
-            "function_definition" | "class_definition" | "lambda"
-        ) {
-            continue;
-        }
+    for node in own_nodes(body) {
         if node.kind() == "call"
             && let Some(callee) = node.child_by_field_name("function")
             && callee.kind() == "attribute"
@@ -111,8 +104,6 @@ fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
         {
             return Some(source[callee.byte_range()].to_owned());
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     None
 }
@@ -122,14 +113,7 @@ fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
 /// closing it stays harmless.
 fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
     let mut bound = false;
-    let mut stack = vec![body];
-    while let Some(node) = stack.pop() {
-        if matches!(
-            node.kind(),
-            "function_definition" | "class_definition" | "lambda"
-        ) {
-            continue;
-        }
+    for node in own_nodes(body) {
         if node.kind() == "assignment"
             && let Some(left) = node.child_by_field_name("left")
             && &source[left.byte_range()] == name
@@ -142,8 +126,6 @@ fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
             }
             bound = true;
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     bound
 }
