@@ -23,6 +23,19 @@ pub fn next_line_start(text: &str, at: usize) -> Option<usize> {
     }
 }
 
+/// The whole lines that bytes `start..end` of `text` stand on, with a
+/// trailing comment and the line break, when nothing else (but indentation)
+/// shares them.
+pub fn whole_lines(text: &str, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
+    let first = line_start(text, start);
+    if !text[first..start].trim().is_empty() {
+        return None;
+    }
+    let last = next_line_start(text, end).unwrap_or(text.len());
+    let after = text[end..last].trim();
+    (after.is_empty() || after.starts_with('#')).then_some(first..last)
+}
+
 /// The lines of `text`, each with its line break.
 pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
     let mut at = 0;

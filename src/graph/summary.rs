@@ -1338,14 +1338,9 @@ fn thin_wrapper<'t>(
 }
 
 /// The lines `node` stands on, newline included, when nothing else does.
-fn whole_lines(node: Node, source: &str) -> Option<TextRange> {
-    let start = lines::line_start(source, node.start_byte());
-    if !source[start..node.start_byte()].trim().is_empty() {
-        return None;
-    }
-    let line_end = lines::next_line_start(source, node.end_byte()).unwrap_or(source.len());
-    let after = source[node.end_byte()..line_end].trim();
-    (after.is_empty() || after.starts_with('#')).then(|| TextRange::new(start, line_end))
+pub(crate) fn whole_lines(node: Node, source: &str) -> Option<TextRange> {
+    lines::whole_lines(source, node.start_byte(), node.end_byte())
+        .map(|range| TextRange::new(range.start, range.end))
 }
 
 /// The quote character of the f-string whose braces hold `node`, if any.

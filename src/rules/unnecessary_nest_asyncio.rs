@@ -8,7 +8,7 @@ use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, TextRange};
 use crate::graph::lines;
-use crate::graph::summary::NestAsyncio;
+use crate::graph::summary::{NestAsyncio, whole_lines};
 use crate::parents::Up;
 
 pub const DOC: &str = r#"# UNN010 unnecessary-nest-asyncio: `nest_asyncio.apply()` with no nested run left
@@ -83,7 +83,7 @@ pub fn removal(
             imports
                 .iter()
                 .copied()
-                .filter(|i| own_lines(*i, source).is_some()),
+                .filter(|i| whole_lines(*i, source).is_some()),
         );
     }
     // A `try` whose body empties and that does nothing else is removed as a
@@ -99,7 +99,7 @@ pub fn removal(
             (is_body
                 && all_removed(block, &ids)
                 && only_passing_handlers(try_statement, source)
-                && own_lines(try_statement, source).is_some())
+                && whole_lines(try_statement, source).is_some())
             .then_some((block, try_statement))
         });
         let Some((block, try_statement)) = emptied_try else {
@@ -115,7 +115,7 @@ pub fn removal(
     for statement in &removed {
         let block = statement.up().filter(|b| b.kind() == "block");
         let needs_pass = block.is_some_and(|b| all_removed(b, &ids));
-        match own_lines(*statement, source) {
+        match whole_lines(*statement, source) {
             // A statement sharing its line (`if x: nest_asyncio.apply()`,
             // `f(); nest_asyncio.apply()`): `pass` takes its place, which is
             // valid wherever a simple statement is.
@@ -126,7 +126,7 @@ pub fn removal(
                     && !block.is_some_and(|b| {
                         removed.iter().any(|r| {
                             r.up().is_some_and(|p| p.id() == b.id())
-                                && own_lines(*r, source).is_none()
+                                && whole_lines(*r, source).is_none()
                         })
                     });
                 if first_of_emptied {
@@ -172,16 +172,4 @@ fn only_passing_handlers(try_statement: Node, source: &str) -> bool {
                             .all(|s| matches!(source[s.byte_range()].trim(), "pass" | "..."))
                     })
         })
-}
-
-/// The whole lines of `node` (with a trailing comment and the line ending),
-/// when nothing else shares them. A lone CR ends a line, as in CPython.
-fn own_lines(node: Node, source: &str) -> Option<TextRange> {
-    let start = lines::line_start(source, node.start_byte());
-    if !source[start..node.start_byte()].trim().is_empty() {
-        return None;
-    }
-    let line_end = lines::next_line_start(source, node.end_byte()).unwrap_or(source.len());
-    let after = source[node.end_byte()..line_end].trim();
-    (after.is_empty() || after.starts_with('#')).then(|| TextRange::new(start, line_end))
 }
