@@ -1,10 +1,16 @@
 //! unnest finds `asyncio.run()` and `run_until_complete()` calls made while an
 //! event loop already runs, and rewrites them to `await`.
 //!
-//! The data flows one way: [`discover`] files → [`prefilter`] and read
-//! ([`source`]) → [`parse`] → [`analyze`] (bindings, scopes) → [`rules`] give
-//! diagnostics with [`fix`]es → [`apply`] edits → [`verify`] → [`output`] or
-//! [`write`]. [`pipeline`] runs one file through it; [`run`] runs them all.
+//! The data flows one way: [`discover`] files → read ([`source`], notebooks
+//! as their code cells by [`notebook`]) and [`prefilter`] → [`outline`] (the
+//! one lexer) and [`triage`] (what needs a parse; [`load`] runs these stages)
+//! → [`parse`] → [`analyze`] (one file: bindings, scopes, guards, threads,
+//! trio) and [`graph`] (the project: resolution, the loop-blocking fixpoint,
+//! cross-file fixes) → [`rules`] give diagnostics with [`fix`]es →
+//! [`project`] applies them pass after pass ([`apply`], [`verify`]) →
+//! [`output`] or [`write`]. [`run`] runs it all; [`pipeline`] runs it on
+//! in-memory text. ARCHITECTURE.md at the repository root has the code map
+//! and the invariants.
 
 pub mod analyze;
 pub mod apply;
