@@ -8,10 +8,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use unnest::outline::Outline;
-use unnest::prefilter::may_hold_finding;
 use unnest::project::Project;
-use unnest::triage::{ExportTable, Outlined, facts};
+use unnest::scan::prefilter::may_hold_finding;
+use unnest::scan::triage::{ExportTable, Outlined, facts};
+use unnest::syntax::outline::Outline;
 
 /// A module shaped like the large test modules that dominate real corpora:
 /// many sync test methods running a loop, a few async helpers, and one real

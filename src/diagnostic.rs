@@ -1,7 +1,7 @@
 //! A finding: which rule, what it says, where, and how to fix it.
 
-use crate::fix::{Fix, TextRange};
-use crate::rules::Rule;
+use crate::edit::{Fix, TextRange};
+use crate::registry::Rule;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

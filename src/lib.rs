@@ -1,41 +1,39 @@
 //! unnest finds `asyncio.run()` and `run_until_complete()` calls made while an
 //! event loop already runs, and rewrites them to `await`.
 //!
-//! The data flows one way: [`discover`] files → read ([`source`], notebooks
-//! as their code cells by [`notebook`]) and [`prefilter`] → [`outline`] (the
-//! one lexer) and [`triage`] (what needs a parse; [`load`] runs these stages)
-//! → [`parse`] → [`analyze`] (one file: bindings, scopes, guards, threads,
-//! trio) and [`graph`] (the project: resolution, the loop-blocking fixpoint,
-//! cross-file fixes) → [`rules`] give diagnostics with [`fix`]es →
-//! [`project`] applies them pass after pass ([`apply`], [`verify`]) →
-//! [`output`] or [`write`]. [`run`] runs it all; [`pipeline`] runs it on
-//! in-memory text. ARCHITECTURE.md at the repository root has the code map
-//! and the invariants.
+//! The folders are the stages of a run, and each imports only the ones listed
+//! before it:
+//!
+//! - [`syntax`]: the lexer and outline, line boundaries, the tree-sitter parse.
+//! - [`input`]: discovering files, settings, source text, notebooks as text.
+//! - [`scan`]: the prefilter and triage, which decide what needs a parse.
+//! - [`edit`]: the fix model (byte-range edits) and how edits are built and
+//!   applied.
+//! - [`analysis`]: facts from parsed files: where loops run, bindings,
+//!   scopes, guards, and the project's call graph.
+//! - [`rules`]: one file a rule; facts become [`diagnostic`]s with fixes.
+//! - [`write`]: verifying fixed text and writing files all or nothing.
+//! - [`project`]: loading the files of a run and fixing them pass after pass.
+//! - [`output`]: diffs, diagnostic lines, JSON and SARIF.
+//! - [`run`]: a whole command-line run, from [`cli`] arguments to the exit
+//!   status.
+//!
+//! [`registry`] (rule codes and names), [`diagnostic`], [`asyncio_api`] and
+//! [`error`] are shared by all. ARCHITECTURE.md at the repository root has the
+//! code map and the invariants.
 
-pub mod analyze;
-pub mod apply;
+pub mod analysis;
+pub mod asyncio_api;
 pub mod cli;
-pub mod config;
 pub mod diagnostic;
-pub mod discover;
+pub mod edit;
 pub mod error;
-pub mod fix;
-pub mod graph;
-pub mod load;
-pub mod noqa;
-pub mod notebook;
-pub mod outline;
+pub mod input;
 pub mod output;
-pub mod parents;
-pub mod parse;
-pub mod pipeline;
-pub mod prefilter;
 pub mod project;
-pub mod queries;
-pub mod rewrite;
+pub mod registry;
 pub mod rules;
 pub mod run;
-pub mod source;
-pub mod triage;
-pub mod verify;
+pub mod scan;
+pub mod syntax;
 pub mod write;

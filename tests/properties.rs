@@ -1,5 +1,5 @@
 //! Seeded, bounded property tests of the whole analysis and fixing of one text
-//! (`unnest::pipeline::check_text`).
+//! (`unnest::project::text::check_text`).
 //!
 //! Inputs come from the Python files in `tests/exec/broken`, `tests/exec/unchanged`
 //! and `tests/fixtures`, from generated programs with nested runs injected at
@@ -32,8 +32,8 @@ use std::process::Command;
 
 use tree_sitter::{Node, Parser};
 use unnest::diagnostic::Diagnostic;
-use unnest::parse::new_parser;
-use unnest::pipeline::check_text;
+use unnest::project::text::check_text;
+use unnest::syntax::parse::new_parser;
 
 // ---------------------------------------------------------------------------
 // Randomness and configuration
@@ -858,7 +858,7 @@ impl Harness {
         &mut self,
         text: &str,
         unsafe_fixes: bool,
-    ) -> Result<Result<unnest::pipeline::TextReport, usize>, String> {
+    ) -> Result<Result<unnest::project::text::TextReport, usize>, String> {
         let parser = &mut self.parser;
         match catch_unwind(AssertUnwindSafe(|| check_text(parser, text, unsafe_fixes))) {
             Ok(report) => Ok(report),
@@ -1264,7 +1264,7 @@ fn same_comments(ts: &mut Parser, input: &str, output: &str) -> Result<(), Strin
     fn comments(ts: &mut Parser, text: &str) -> Vec<String> {
         // Parsed as unnest parses, where a lone CR ends a line (and so a
         // comment) as in CPython.
-        let tree = unnest::parse::parse(ts, text);
+        let tree = unnest::syntax::parse::parse(ts, text);
         let mut found = Vec::new();
         let mut cursor = tree.walk();
         'walk: loop {
@@ -2171,7 +2171,7 @@ fn verification_cost_over_a_folder() {
     let started = std::time::Instant::now();
     let mut with_errors = 0;
     for text in &texts {
-        if !unnest::verify::python_errors(text, false).is_empty() {
+        if !unnest::write::verify::python_errors(text, false).is_empty() {
             with_errors += 1;
         }
     }
@@ -2179,7 +2179,7 @@ fn verification_cost_over_a_folder() {
     let mut parser = new_parser();
     let started = std::time::Instant::now();
     for text in &texts {
-        std::hint::black_box(unnest::parse::parse(&mut parser, text));
+        std::hint::black_box(unnest::syntax::parse::parse(&mut parser, text));
     }
     let tree_sitter = started.elapsed();
     eprintln!(

@@ -9,9 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unnest::notebook::Notebook;
+use unnest::input::notebook::Notebook;
 use unnest::project::Project;
-use unnest::verify::python_errors;
+use unnest::write::verify::python_errors;
 
 fn json_string(text: &str, ascii: bool) -> String {
     let mut out = String::from("\"");

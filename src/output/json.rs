@@ -10,13 +10,13 @@ use std::ops::Range;
 
 use similar::{DiffOp, TextDiff};
 
-use crate::apply::apply_edits;
 use crate::diagnostic::Diagnostic;
-use crate::fix::Applicability;
-use crate::fix::Edit;
-use crate::notebook::Notebook;
+use crate::edit::Applicability;
+use crate::edit::Edit;
+use crate::edit::apply::apply_edits;
+use crate::input::notebook::Notebook;
+use crate::input::source::{LineIndex, Location};
 use crate::project::ProjectFile;
-use crate::source::{LineIndex, Location};
 
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
@@ -265,63 +265,6 @@ pub fn diagnostic<'a>(
             }
         }),
     }
-}
-
-/// Print `items` in `format`: a JSON array, one JSON object per line, or
-/// GitHub Actions workflow commands. Nothing for the text format.
-pub fn emit(format: crate::cli::Format, items: &[JsonDiagnostic], out: &mut impl std::io::Write) {
-    use crate::cli::Format;
-    match format {
-        Format::Text => {}
-        Format::Json => {
-            let _ = serde_json::to_writer_pretty(&mut *out, items);
-            let _ = writeln!(out);
-        }
-        Format::Sarif => {
-            let _ = serde_json::to_writer_pretty(&mut *out, &super::sarif::log(items));
-            let _ = writeln!(out);
-        }
-        Format::JsonLines => {
-            for item in items {
-                let _ = serde_json::to_writer(&mut *out, item);
-                let _ = writeln!(out);
-            }
-        }
-        Format::Github => {
-            for item in items {
-                let (start, end) = item
-                    .file_region
-                    .unwrap_or((item.location, item.end_location));
-                let title = match item.cell {
-                    Some(cell) => format!("{} (cell {cell})", item.code),
-                    None => item.code.to_owned(),
-                };
-                let _ = writeln!(
-                    out,
-                    "::warning file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                    escape_property(item.filename),
-                    start.row,
-                    start.column,
-                    end.row,
-                    end.column,
-                    escape_property(&title),
-                    escape_data(item.message),
-                );
-            }
-        }
-    }
-}
-
-/// Workflow command data: `%`, CR and LF are escaped.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Workflow command properties: also `:` and `,`.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The smallest replacements that turn `old` into `new`: a line diff, each

@@ -2,17 +2,19 @@
 //! summary on stderr.
 
 pub mod diff;
+pub mod github;
 pub mod json;
 pub mod progress;
+pub mod review;
 pub mod sarif;
 pub mod text;
 
 use std::io::{IsTerminal, Write as _};
 
 use crate::cli::ColorChoice;
-use crate::notebook::Notebook;
+use crate::input::notebook::Notebook;
+use crate::input::source::{LineIndex, Location};
 use crate::project::ProjectFile;
-use crate::source::{LineIndex, Location};
 
 /// Turns byte offsets of a file's analysed text into what users see: rows and
 /// columns, and for a notebook the cell.
@@ -138,5 +140,33 @@ impl std::io::Write for Stdout {
             self.error = Some(err);
         }
         Ok(())
+    }
+}
+
+/// Print `items` in `format`: a JSON array, one JSON object per line, or
+/// GitHub Actions workflow commands. Nothing for the text format.
+pub fn emit(
+    format: crate::cli::Format,
+    items: &[json::JsonDiagnostic],
+    out: &mut impl std::io::Write,
+) {
+    use crate::cli::Format;
+    match format {
+        Format::Text => {}
+        Format::Json => {
+            let _ = serde_json::to_writer_pretty(&mut *out, items);
+            let _ = writeln!(out);
+        }
+        Format::Sarif => {
+            let _ = serde_json::to_writer_pretty(&mut *out, &sarif::log(items));
+            let _ = writeln!(out);
+        }
+        Format::JsonLines => {
+            for item in items {
+                let _ = serde_json::to_writer(&mut *out, item);
+                let _ = writeln!(out);
+            }
+        }
+        Format::Github => github::write(items, out),
     }
 }

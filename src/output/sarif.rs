@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use super::json::JsonDiagnostic;
-use crate::rules::Rule;
-use crate::source::Location;
+use crate::input::source::Location;
+use crate::registry::Rule;
 
 pub fn log(items: &[JsonDiagnostic]) -> Value {
     let rules: Vec<Value> = Rule::ALL

@@ -23,12 +23,12 @@ pub fn diagnostic_line(
 }
 
 fn applicability_word(
-    applicability: crate::fix::Applicability,
+    applicability: crate::edit::Applicability,
     unsafe_fixes: bool,
 ) -> &'static str {
     match applicability {
-        crate::fix::Applicability::Safe => "safe",
-        crate::fix::Applicability::Unsafe if unsafe_fixes => "unsafe",
-        crate::fix::Applicability::Unsafe => "unsafe, use --unsafe-fixes",
+        crate::edit::Applicability::Safe => "safe",
+        crate::edit::Applicability::Unsafe if unsafe_fixes => "unsafe",
+        crate::edit::Applicability::Unsafe => "unsafe, use --unsafe-fixes",
     }
 }

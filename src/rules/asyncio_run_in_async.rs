@@ -1,10 +1,10 @@
 //! UNN001: `asyncio.run()` inside an async function.
 
 use super::{Rule, await_finding};
-use crate::analyze::scope::Context;
-use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::analysis::runs::{Checker, NestedRun, RunKind};
+use crate::analysis::scope::Context;
 use crate::diagnostic::Diagnostic;
-use crate::fix::Applicability;
+use crate::edit::Applicability;
 
 pub const DOC: &str = r#"# UNN001 asyncio-run-in-async: `asyncio.run()` inside an async function
 

@@ -1,13 +1,13 @@
 //! UNN004: a nested run where `await` is impossible: a sync `def`, a lambda or a
 //! class body inside an `async def`.
 
-use crate::parents::Up;
+use crate::syntax::parents::Up;
 use tree_sitter::Node;
 
 use super::{Rule, describe_function};
-use crate::analyze::scope::{Context, ScopeKind};
-use crate::analyze::threads::handed_to_thread;
-use crate::analyze::{Checker, NestedRun};
+use crate::analysis::runs::{Checker, NestedRun};
+use crate::analysis::scope::{Context, ScopeKind};
+use crate::analysis::threads::handed_to_thread;
 use crate::diagnostic::Diagnostic;
 
 pub const DOC: &str = r#"# UNN004 await-impossible: a nested run where `await` is impossible

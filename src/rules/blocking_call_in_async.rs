@@ -1,9 +1,9 @@
 //! UNN007: an async function calls a sync function that runs a nested loop.
 
 use super::Rule;
+use crate::analysis::graph::fixes::Planner;
+use crate::analysis::graph::{FnRef, Graph};
 use crate::diagnostic::Diagnostic;
-use crate::graph::fixes::Planner;
-use crate::graph::{FnRef, Graph};
 
 pub const DOC: &str = r#"# UNN007 blocking-call-in-async: an async function calls a sync function that runs a loop
 

@@ -1,8 +1,8 @@
 //! UNN008: a loop callback calls a sync function that runs a nested loop.
 
 use super::Rule;
+use crate::analysis::graph::{FnRef, Graph};
 use crate::diagnostic::Diagnostic;
-use crate::graph::{FnRef, Graph};
 
 pub const DOC: &str = r#"# UNN008 blocking-call-in-callback: a loop callback calls a sync function that runs a loop
 

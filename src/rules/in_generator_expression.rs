@@ -1,15 +1,15 @@
 //! UNN005: a nested run inside a generator expression in an async function.
 
-use crate::parents::Up;
+use crate::syntax::parents::Up;
 use tree_sitter::Node;
 
 use super::{AWAIT_DIFFERENCES, Rule, describe_function};
-use crate::analyze::bindings::Meaning;
-use crate::analyze::scope::{Context, scopes_of};
-use crate::analyze::{Checker, NestedRun};
+use crate::analysis::bindings::Meaning;
+use crate::analysis::runs::{Checker, NestedRun};
+use crate::analysis::scope::{Context, scopes_of};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix, TextRange};
-use crate::rewrite;
+use crate::edit::rewrite;
+use crate::edit::{Applicability, Edit, Fix, TextRange};
 
 pub const DOC: &str = r#"# UNN005 in-generator-expression: a nested run inside a generator expression
 

@@ -4,6 +4,9 @@
 //! [`check`] asks the rules in order; the first that claims a call reports it, so
 //! every call gives one finding at most.
 
+pub mod call_graph;
+pub mod noqa;
+
 mod asyncio_run_in_async;
 mod await_impossible;
 mod blocking_call_in_async;
@@ -15,77 +18,24 @@ mod run_until_complete_in_async;
 mod runner_run_in_async;
 mod unnecessary_nest_asyncio;
 
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
-use crate::analyze::{Checker, NestedRun};
+use crate::analysis::graph::summarize::summarize;
+use crate::analysis::graph::summary::ModuleSummary;
+use crate::analysis::runs::{Checker, NestedRun, find_runs};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Fix};
-use crate::rewrite;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    AsyncioRunInAsync,
-    RunUntilCompleteInAsync,
-    RunnerRunInAsync,
-    AwaitImpossible,
-    InGeneratorExpression,
-    RunCalledForCallable,
-    BlockingCallInAsync,
-    BlockingCallInCallback,
-    NestedRunInCallback,
-    UnnecessaryNestAsyncio,
-}
+use crate::edit::rewrite;
+use crate::edit::{Applicability, Fix};
+pub use crate::registry::Rule;
 
 pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
 pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
-pub use unnecessary_nest_asyncio::removal as nest_asyncio_removal;
 
+/// What each rule is, in words: kept beside the rules, since the words are
+/// theirs; the registry only numbers and names them.
 impl Rule {
-    pub const ALL: [Rule; 10] = [
-        Rule::AsyncioRunInAsync,
-        Rule::RunUntilCompleteInAsync,
-        Rule::RunnerRunInAsync,
-        Rule::AwaitImpossible,
-        Rule::InGeneratorExpression,
-        Rule::RunCalledForCallable,
-        Rule::BlockingCallInAsync,
-        Rule::BlockingCallInCallback,
-        Rule::NestedRunInCallback,
-        Rule::UnnecessaryNestAsyncio,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::AsyncioRunInAsync => "UNN001",
-            Rule::RunUntilCompleteInAsync => "UNN002",
-            Rule::RunnerRunInAsync => "UNN003",
-            Rule::AwaitImpossible => "UNN004",
-            Rule::InGeneratorExpression => "UNN005",
-            Rule::RunCalledForCallable => "UNN006",
-            Rule::BlockingCallInAsync => "UNN007",
-            Rule::BlockingCallInCallback => "UNN008",
-            Rule::NestedRunInCallback => "UNN009",
-            Rule::UnnecessaryNestAsyncio => "UNN010",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::AsyncioRunInAsync => "asyncio-run-in-async",
-            Rule::RunUntilCompleteInAsync => "run-until-complete-in-async",
-            Rule::RunnerRunInAsync => "runner-run-in-async",
-            Rule::AwaitImpossible => "await-impossible",
-            Rule::InGeneratorExpression => "in-generator-expression",
-            Rule::RunCalledForCallable => "run-called-for-callable",
-            Rule::BlockingCallInAsync => "blocking-call-in-async",
-            Rule::BlockingCallInCallback => "blocking-call-in-callback",
-            Rule::NestedRunInCallback => "nested-run-in-callback",
-            Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
-        }
-    }
-
     /// The rule's documentation, in Markdown.
     pub fn doc(self) -> &'static str {
         match self {
@@ -160,6 +110,38 @@ impl Rule {
     }
 }
 
+/// The summary of one parsed file, and the findings of the per-file rules in
+/// it: both from one parse, one set of bindings and one search for runs.
+/// `top_level_await` marks a notebook, whose module level runs under a loop.
+pub fn check_file(
+    tree: &Tree,
+    source: &str,
+    module: &str,
+    is_package: bool,
+    top_level_await: bool,
+) -> (ModuleSummary, Vec<Diagnostic>) {
+    let _parents = crate::syntax::parents::ParentMap::install(tree);
+    let mut checker = Checker::new(tree, source);
+    checker.top_level_await = top_level_await;
+    let runs = find_runs(tree, &checker);
+    let summary = summarize(tree, &checker, &runs, module, is_package);
+    let diagnostics = check_runs(&runs, &checker);
+    (summary, diagnostics)
+}
+
+/// The per-file rules' findings for `runs`, in source order. Each finding
+/// starts where its run starts, so the project-wide rules can drop the ones
+/// they report themselves.
+pub fn check_runs(runs: &[NestedRun], checker: &Checker) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = runs
+        .iter()
+        .filter(|run| !run.is_guarded(checker))
+        .filter_map(|run| check(run, checker))
+        .collect();
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    diagnostics
+}
+
 /// The finding for one loop-running call, if any rule claims it.
 pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     run_called_for_callable::check(run, checker)
@@ -178,7 +160,7 @@ fn describe_function(function: Node, source: &str) -> String {
     let name = function
         .child_by_field_name("name")
         .map_or("<function>", |n| &source[n.byte_range()]);
-    let keyword = if crate::analyze::scope::is_async_def(function) {
+    let keyword = if crate::analysis::scope::is_async_def(function) {
         "async def"
     } else {
         "def"
@@ -226,7 +208,7 @@ fn await_finding(
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
             let value_is_run = awaitable.value.kind() == "call"
-                && crate::analyze::is_run_call(awaitable.value, checker);
+                && crate::analysis::runs::is_run_call(awaitable.value, checker);
             let edits = rewrite::await_call_around(run.call, &awaitable, source, value_is_run);
             let fix = Fix::new(
                 edits,

@@ -1,10 +1,10 @@
 //! UNN009: a nested run directly in a callback the loop runs.
 
 use super::Rule;
+use crate::analysis::graph::fixes::{Planner, TASK_SET};
+use crate::analysis::graph::summary::RunSite;
+use crate::analysis::graph::{FnRef, Graph};
 use crate::diagnostic::Diagnostic;
-use crate::graph::fixes::{Planner, TASK_SET};
-use crate::graph::summary::RunSite;
-use crate::graph::{FnRef, Graph};
 
 pub const DOC: &str = r#"# UNN009 nested-run-in-callback: a nested run in a callback the loop runs
 

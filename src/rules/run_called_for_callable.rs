@@ -1,13 +1,13 @@
 //! UNN006: `asyncio.run(X)` called where a callable was meant.
 
 use super::Rule;
-use crate::analyze::scope::Context;
-use crate::analyze::threads::{called_back_on_loop, handed_to_thread};
-use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::analysis::runs::{Checker, NestedRun, RunKind};
+use crate::analysis::scope::Context;
+use crate::analysis::threads::{called_back_on_loop, handed_to_thread};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix, TextRange};
-use crate::parents::Up;
-use crate::rewrite;
+use crate::edit::rewrite;
+use crate::edit::{Applicability, Edit, Fix, TextRange};
+use crate::syntax::parents::Up;
 
 pub const DOC: &str = r#"# UNN006 run-called-for-callable: `asyncio.run(X)` called where a callable was meant
 

@@ -3,11 +3,11 @@
 use tree_sitter::Node;
 
 use super::{Rule, await_finding};
-use crate::analyze::scope::{Context, own_nodes};
-use crate::analyze::threads::callee_name;
-use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::analysis::runs::{Checker, NestedRun, RunKind};
+use crate::analysis::scope::{Context, own_nodes};
+use crate::analysis::threads::callee_name;
 use crate::diagnostic::Diagnostic;
-use crate::fix::Applicability;
+use crate::edit::Applicability;
 
 pub const DOC: &str = r#"# UNN002 run-until-complete-in-async: `run_until_complete()` inside an async function
 

@@ -1,8 +1,8 @@
 //! UNN003: `asyncio.Runner().run()` inside an async function.
 
 use super::{Rule, describe_function};
-use crate::analyze::scope::Context;
-use crate::analyze::{Checker, NestedRun, RunKind};
+use crate::analysis::runs::{Checker, NestedRun, RunKind};
+use crate::analysis::scope::Context;
 use crate::diagnostic::Diagnostic;
 
 pub const DOC: &str = r#"# UNN003 runner-run-in-async: `Runner.run()` inside an async function

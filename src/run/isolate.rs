@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cli::Mode;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::input::source::display_path;
 use crate::project::Project;
-use crate::source::display_path;
 
 /// A run's project with its first findings and those that remain.
 pub type Processed = (Project, Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>);

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 
 use tree_sitter::Parser;
-use unnest::parse::new_parser;
-use unnest::pipeline::check_text;
+use unnest::syntax::parse::new_parser;
+use unnest::project::text::check_text;
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());

@@ -1,0 +1,779 @@
+//! Fixes that span functions and files:
+//!
+//! 1. a thin wrapper (`def w(x): return asyncio.run(co(x))`) is inlined at an
+//!    async call site as `await co(x)`, importing `co` where needed;
+//! 2. a sync function whose every call site is in async code becomes
+//!    `async def`, its nested runs become `await`, and every call site is
+//!    awaited, through chains, in one fix that is applied whole or not at all;
+//! 3. a bare `asyncio.run(X)` in a loop callback becomes
+//!    `asyncio.create_task(X)` with a strong reference kept in a module-level set.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
+use super::{FnRef, Graph};
+use crate::edit::{Applicability, Edit, Fix};
+
+/// The module-level set that keeps callback tasks alive.
+pub const TASK_SET: &str = "_background_tasks";
+
+/// Names that are used in ways the index cannot follow: as values (passed,
+/// stored, returned), or called through something unresolved. A function with
+/// such a name is never made async: a caller might be missed.
+#[derive(Debug, Default)]
+pub struct NameUses {
+    pub as_values: HashSet<String>,
+    pub unresolved_calls: HashSet<String>,
+}
+
+impl NameUses {
+    pub fn collect(graph: &Graph) -> Self {
+        let mut uses = NameUses::default();
+        for (file, view) in graph.files.iter().enumerate() {
+            uses.as_values
+                .extend(view.summary.value_uses.iter().cloned());
+            for (index, call) in view.summary.calls.iter().enumerate() {
+                if graph.target(file, index).is_none() {
+                    let last = call
+                        .callee_text
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&call.callee_text);
+                    uses.unresolved_calls.insert(last.trim().to_owned());
+                }
+            }
+        }
+        uses
+    }
+}
+
+pub struct Planner<'g, 'a> {
+    graph: &'g Graph<'a>,
+    hierarchy: Hierarchy<'a>,
+    /// Functions that may become `async def`: the largest set whose members'
+    /// call sites are all in async code or in other members.
+    convertible: HashSet<FnRef>,
+}
+
+/// Decorators that leave a function's calls as they are.
+const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
+
+impl<'g, 'a> Planner<'g, 'a> {
+    pub fn new(graph: &'g Graph<'a>, names: &NameUses) -> Self {
+        // A method overridden in a subclass (or overriding one in a base
+        // class) is called through `self.m()` on objects the index cannot tell
+        // apart: such methods stay sync.
+        let hierarchy = Hierarchy::new(graph);
+        let mut convertible: HashSet<FnRef> = graph
+            .blocking
+            .keys()
+            .copied()
+            .filter(|&f| {
+                let function = graph.function(f);
+                may_become_async(function, names) && !hierarchy.is_overridden(function)
+            })
+            .collect();
+        // A helper that returns what a call gives (other than its nested
+        // run's result) may return an awaitable: `await helper()` then means
+        // awaiting that, which an async helper would not give. Decided by
+        // the text alone, so that it does not depend on which files are read.
+        let returns_call = |f: FnRef| {
+            let function = graph.function(f);
+            function
+                .return_calls
+                .iter()
+                .any(|range| function.runs.iter().all(|run| run.range != *range))
+        };
+        loop {
+            let before = convertible.len();
+            let snapshot = convertible.clone();
+            convertible.retain(|&f| {
+                let callers = graph.callers(f);
+                !callers.is_empty()
+                    && callers.iter().all(|&(file, index)| {
+                        let call = graph.call(file, index);
+                        // A generator made async is iterated with `async for`;
+                        // an awaited call site needs no edit.
+                        let editable = if graph.function(f).is_generator {
+                            call.async_for_edit.is_some() && !call.awaited
+                        } else if call.awaited {
+                            !returns_call(f)
+                        } else {
+                            !call.await_edits.is_empty()
+                        };
+                        if call.guarded || !editable {
+                            return false;
+                        }
+                        match call.place {
+                            Place::Function(caller) => {
+                                let caller = FnRef {
+                                    file,
+                                    function: caller,
+                                };
+                                graph.function(caller).is_async || snapshot.contains(&caller)
+                            }
+                            // A notebook cell can await at top level.
+                            Place::Module => graph.files[file].summary.top_level_await,
+                            _ => false,
+                        }
+                    })
+            });
+            if convertible.len() == before {
+                break;
+            }
+        }
+        Planner {
+            graph,
+            hierarchy,
+            convertible,
+        }
+    }
+
+    /// The fix for an async call site (`file`, `index`) of the blocking
+    /// function `target`, if one is safe to build.
+    pub fn fix_for_call(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
+        let Some(mut fix) = self.inline_wrapper(file, index, target) else {
+            return self.make_async(file, target);
+        };
+        if self.graph.call(file, index).falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
+    }
+
+    /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
+    /// wrapper whose every call is inlined would be left holding its run
+    /// inside code that now runs on the loop: all its calls are inlined in
+    /// one fix, and it becomes `async def` with its run awaited (uncalled, it
+    /// is harmless; the text around it stays as it was).
+    fn inline_wrapper(&self, file: usize, index: usize, target: FnRef) -> Option<Fix> {
+        let graph = self.graph;
+        let wrapper = graph.function(target);
+        let shape = wrapper.thin_wrapper.as_ref()?;
+        let (mut edits, co_name) = self.inline_edits(file, index, target)?;
+        let mut note = "the wrapper stays for sync callers";
+        if wrapper.parent.is_some()
+            && wrapper.decorators.is_empty()
+            && target.file == file
+            && let Some(Some(run_edits)) = wrapper.runs.first().map(|r| r.await_edits.as_ref())
+            && !graph.files[file].summary.value_uses.contains(&wrapper.name)
+        {
+            let callers = graph.callers(target);
+            let mut all = Vec::new();
+            let every_call_inlined = callers.iter().all(|&(caller_file, caller_index)| {
+                let call = graph.call(file, caller_index);
+                if caller_file != file || call.place == Place::Function(target.function) {
+                    return false;
+                }
+                if caller_index == index {
+                    return true;
+                }
+                let on_loop = matches!(
+                    graph.loop_context(file, call),
+                    Some(super::LoopContext::Async(_) | super::LoopContext::Cell)
+                );
+                match self.inline_edits(file, caller_index, target) {
+                    // A call with an `except RuntimeError` fallback keeps the
+                    // wrapper (and this fix safe): it is fixed on its own.
+                    Some((more, _)) if on_loop && !call.guarded && !call.falls_back => {
+                        all.extend(more);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if every_call_inlined {
+                edits.extend(all);
+                edits.push(Edit::insert(wrapper.def_start, "async "));
+                edits.extend(run_edits.iter().cloned());
+                edits.sort_by_key(|e| (e.range.start, e.range.end));
+                edits.dedup();
+                note = "the wrapper, left without callers, becomes `async def` so that it holds no run";
+            }
+        }
+        Some(Fix::new(
+            edits,
+            Applicability::Safe,
+            format!(
+                "Inline `{}()`, a thin wrapper around `asyncio.run({}(...))`: await `{}()` here instead (it runs in the caller's task and loop; {note})",
+                wrapper.name, shape.target_text, co_name
+            ),
+        ))
+    }
+
+    /// The edits that inline the thin wrapper `target` at call site (`file`,
+    /// `index`), and the coroutine's name.
+    fn inline_edits(
+        &self,
+        file: usize,
+        index: usize,
+        target: FnRef,
+    ) -> Option<(Vec<Edit>, String)> {
+        let graph = self.graph;
+        let wrapper = graph.function(target);
+        let shape = wrapper.thin_wrapper.as_ref()?;
+        // A call of a decorated wrapper goes through the decorator (a cache,
+        // a retry, logging, a check): calling the coroutine directly would
+        // skip it.
+        if !wrapper
+            .decorators
+            .iter()
+            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
+        {
+            return None;
+        }
+        let call = graph.call(file, index);
+        let (prefix, suffix) = if call.awaited {
+            ("", "")
+        } else {
+            await_wrapping(call)?
+        };
+        let coroutine = graph.resolve(target.file, &shape.target)?;
+        let co = graph.function(coroutine);
+        if !co.is_async || co.parent.is_some() {
+            return None;
+        }
+        let parameters = wrapper.parameters.as_ref()?;
+        if wrapper.class.is_some() || co.class.is_some() {
+            // A method wrapper `def w(self, x): return asyncio.run(self.co(x))`
+            // called as `recv.w(...)` becomes `await recv.co(...)`: the same
+            // object, so the same dispatch. Not when `w` may be overridden,
+            // nor through `Class.w(obj, ...)`.
+            let receiver = method_receiver(call, wrapper)?;
+            // The receiver is an instance only in a plain method (in a
+            // classmethod, `cls.w(x)` would bind `x` to `self`).
+            let Place::Function(caller) = call.place else {
+                return None;
+            };
+            let caller = graph.function(FnRef {
+                file,
+                function: caller,
+            });
+            if !caller.decorators.is_empty() || caller.class != wrapper.class {
+                return None;
+            }
+            let own = parameters.first()?;
+            if co.class != wrapper.class
+                || !wrapper.decorators.is_empty()
+                || self.hierarchy.is_overridden(wrapper)
+                || shape.target_text != format!("{}.{}", own.name, co.name)
+            {
+                return None;
+            }
+            let passes: Vec<(Option<String>, usize)> = shape
+                .arguments
+                .iter()
+                .map(|(keyword, index)| Some((keyword.clone(), index.checked_sub(1)?)))
+                .collect::<Option<_>>()?;
+            let arguments = bind_arguments(call, &parameters[1..], &passes)?;
+            let text = format!(
+                "{prefix}{receiver}.{}({}){suffix}",
+                co.name,
+                arguments.join(", ")
+            );
+            return Some((vec![Edit::replace(call.range, text)], co.name.clone()));
+        }
+        let arguments = bind_arguments(call, parameters, &shape.arguments)?;
+        let caller = graph.files[file].summary;
+        let (name, import) = self.name_in_module(file, coroutine, call)?;
+        let text = format!("{prefix}{name}({}){suffix}", arguments.join(", "));
+        let mut edits = vec![Edit::replace(call.range, text)];
+        if let Some(line) = import {
+            edits.push(import_edit(
+                caller,
+                graph.files[file].text,
+                &line,
+                call.range.start,
+            ));
+        }
+        Some((edits, co.name.clone()))
+    }
+
+    /// The name `coroutine` has in `file` at `call`, and an import line to add
+    /// when it has none there yet.
+    fn name_in_module(
+        &self,
+        file: usize,
+        coroutine: FnRef,
+        call: &CallSite,
+    ) -> Option<(String, Option<String>)> {
+        let graph = self.graph;
+        let summary = graph.files[file].summary;
+        let co = graph.function(coroutine);
+        // The names the caller binds, and those of the functions around it,
+        // whose locals its body sees as closures.
+        let mut caller_locals = Vec::new();
+        let mut scope = match call.place {
+            Place::Function(f) | Place::Generator(f) => Some(f),
+            _ => None,
+        };
+        while let Some(f) = scope {
+            caller_locals.push(&summary.functions[f].locals);
+            scope = summary.functions[f].parent;
+        }
+        let free_here = |name: &str| caller_locals.iter().all(|locals| !locals.contains(name));
+        if coroutine.file == file {
+            return free_here(&co.name).then(|| (co.name.clone(), None));
+        }
+        for (name, target) in &summary.imports {
+            if let ImportTarget::Symbol(module, original) = target
+                && graph.resolve_symbol(module, original, 0) == Some(coroutine)
+                && free_here(name)
+            {
+                return Some((name.clone(), None));
+            }
+        }
+        let module = &graph.files[coroutine.file].summary.module;
+        // A new `from m import co` runs whenever this module is imported. When
+        // `m` imports this module back, that line can run while `m` is only
+        // partly initialized, before `co` exists, which the call through the
+        // wrapper never needed: reach `co` through a module name this file
+        // already binds (looked up at the call, as the wrapper was), or do
+        // not inline.
+        if graph.imports_reach(coroutine.file, file) {
+            return summary
+                .imports
+                .iter()
+                .filter(|(name, target)| {
+                    let bound = match target {
+                        ImportTarget::Module(m) => m == module,
+                        ImportTarget::Symbol(m, n) => format!("{m}.{n}") == *module,
+                    };
+                    bound && free_here(name)
+                })
+                .map(|(name, _)| (format!("{name}.{}", co.name), None))
+                .min();
+        }
+        if summary.module_names.contains(&co.name) || !free_here(&co.name) {
+            return None;
+        }
+        Some((
+            co.name.clone(),
+            Some(format!("from {module} import {}", co.name)),
+        ))
+    }
+
+    /// Fix 2: make `target` async together with every sync function that must
+    /// follow, and await every call site.
+    fn make_async(&self, file: usize, target: FnRef) -> Option<Fix> {
+        if !self.convertible.contains(&target) {
+            return None;
+        }
+        let graph = self.graph;
+        // The group: `target` and, transitively, the sync functions that call a
+        // member (all convertible, by the planner's fixpoint), and the blocking
+        // functions a member calls. A member made async that still called a
+        // sync function holding a run would only move the RuntimeError down
+        // the chain: every such callee must become async in the same group,
+        // or there is no fix.
+        let mut group = vec![target];
+        let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+        let mut next = 0;
+        while next < group.len() {
+            let member = group[next];
+            next += 1;
+            for callee in self.blocking_callees(member)? {
+                if seen.insert(callee) {
+                    group.push(callee);
+                }
+            }
+            for (caller_file, index) in graph.callers(member) {
+                if let Place::Function(caller) = graph.call(caller_file, index).place {
+                    let caller = FnRef {
+                        file: caller_file,
+                        function: caller,
+                    };
+                    if !graph.function(caller).is_async && seen.insert(caller) {
+                        group.push(caller);
+                    }
+                }
+            }
+        }
+        let mut by_file: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+        let mut call_sites = 0;
+        for &member in &group {
+            let function = graph.function(member);
+            by_file
+                .entry(member.file)
+                .or_default()
+                .push(Edit::insert(function.def_start, "async "));
+            for run in &function.runs {
+                by_file
+                    .entry(member.file)
+                    .or_default()
+                    .extend(run.await_edits.clone()?);
+            }
+            for (caller_file, index) in graph.callers(member) {
+                call_sites += 1;
+                let call = graph.call(caller_file, index);
+                let edits = if function.is_generator {
+                    call.async_for_edit.iter().cloned().collect()
+                } else if call.awaited {
+                    Vec::new()
+                } else {
+                    call.await_edits.clone()
+                };
+                by_file.entry(caller_file).or_default().extend(edits);
+            }
+        }
+        // Edits of one fix must not collide with each other.
+        for edits in by_file.values_mut() {
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            if edits
+                .windows(2)
+                .any(|w| w[0].range.end > w[1].range.start && w[0] != w[1])
+            {
+                return None;
+            }
+        }
+        let falls_back = group.iter().any(|&member| {
+            graph
+                .callers(member)
+                .into_iter()
+                .any(|(caller_file, index)| graph.call(caller_file, index).falls_back)
+        });
+        let private = group.iter().all(|&f| graph.function(f).is_private());
+        let names: Vec<String> = group
+            .iter()
+            .map(|&f| format!("`{}()`", graph.function(f).name))
+            .collect();
+        let applicability = if private {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let note = if private {
+            ""
+        } else {
+            "; unsafe because callers outside the files given cannot be seen"
+        };
+        let how = if group.iter().any(|&f| graph.function(f).is_generator) {
+            "await it or iterate it with `async for`"
+        } else {
+            "await it"
+        };
+        let message = format!(
+            "Make {} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
+            names.join(", "),
+            call_sites,
+            if call_sites == 1 { "" } else { "s" }
+        );
+        let mut fix = Fix::new(Vec::new(), applicability, message)
+            .spanning(file, by_file.into_iter().collect());
+        if falls_back {
+            unsafe_for_fallback(&mut fix);
+        }
+        Some(fix)
+    }
+
+    /// The blocking functions `member` calls unguarded, when every one of
+    /// them can become async with it: `None` when one cannot (it has a sync
+    /// caller, is decorated, a dunder, used as a value, overridden...) or is
+    /// called where an `await` cannot go (a generator expression).
+    fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
+        let graph = self.graph;
+        let mut callees = Vec::new();
+        for (index, call) in graph.files[member.file].summary.calls.iter().enumerate() {
+            let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                continue;
+            };
+            if caller != member.function || call.guarded || call.awaited {
+                continue;
+            }
+            let Some(callee) = graph.target(member.file, index) else {
+                continue;
+            };
+            if !graph.blocking.contains_key(&callee) {
+                continue;
+            }
+            if matches!(call.place, Place::Generator(_)) || !self.convertible.contains(&callee) {
+                return None;
+            }
+            callees.push(callee);
+        }
+        Some(callees)
+    }
+
+    /// Fix 3: `asyncio.create_task(X)` with a kept reference, for a bare
+    /// `asyncio.run(X)` statement in a callback.
+    pub fn create_task(
+        &self,
+        file: usize,
+        function: Option<&FunctionSummary>,
+        run: &RunSite,
+    ) -> Option<Fix> {
+        let statement = run.statement.as_ref()?;
+        let view = &self.graph.files[file];
+        let summary = view.summary;
+        let mut edits = Vec::new();
+        let asyncio = match &summary.asyncio_name {
+            Some(name) => name.clone(),
+            None if !summary.module_names.contains("asyncio") => {
+                edits.push(import_edit(
+                    summary,
+                    view.text,
+                    "import asyncio",
+                    run.range.start,
+                ));
+                "asyncio".to_owned()
+            }
+            None => return None,
+        };
+        if !summary.module_names.contains(TASK_SET) {
+            let at = summary.import_at_for(run.range.start);
+            if at == view.text.len() && !crate::syntax::lines::ends_with_line_break(view.text) {
+                return None;
+            }
+            // The set's lines end as the line before them (an LF right after
+            // a lone CR would merge with it into one CRLF line end).
+            let end =
+                crate::syntax::lines::break_before(view.text, at).unwrap_or(summary.line_ending);
+            edits.push(Edit::insert(at, format!("{end}{TASK_SET} = set(){end}")));
+        } else if !defines_task_set(view.text) {
+            return None;
+        }
+        let task = ["task", "_task", "unnest_task"].into_iter().find(|name| {
+            function.is_none_or(|f| !f.locals.contains(*name) && !f.names.contains(*name))
+        })?;
+        let (indent, end) = (&statement.indent, statement.line_ending);
+        edits.push(Edit::replace(
+            statement.range,
+            format!(
+                "{task} = {asyncio}.create_task({}){end}{indent}{TASK_SET}.add({task}){end}{indent}{task}.add_done_callback({TASK_SET}.discard)",
+                statement.awaitable
+            ),
+        ));
+        Some(Fix::new(
+            edits,
+            Applicability::Unsafe,
+            format!(
+                "Schedule the coroutine with `{asyncio}.create_task()` and keep a reference in `{TASK_SET}`: unsafe because the callback no longer waits for it, and its exceptions are only logged"
+            ),
+        ))
+    }
+}
+
+/// Classes by simple name, with their bases and the methods they define.
+struct Hierarchy<'a> {
+    bases: HashMap<&'a str, Vec<&'a str>>,
+    methods: HashMap<&'a str, Vec<&'a str>>,
+}
+
+fn simple_name(qualname: &str) -> &str {
+    qualname.rsplit('.').next().unwrap_or(qualname)
+}
+
+impl<'a> Hierarchy<'a> {
+    fn new(graph: &Graph<'a>) -> Self {
+        let mut bases: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut methods: HashMap<&str, Vec<&str>> = HashMap::new();
+        for view in graph.files {
+            for (class, class_bases) in &view.summary.classes {
+                bases
+                    .entry(simple_name(class))
+                    .or_default()
+                    .extend(class_bases.iter().map(String::as_str));
+            }
+            for function in &view.summary.functions {
+                if let Some(class) = &function.class {
+                    methods
+                        .entry(function.name.as_str())
+                        .or_default()
+                        .push(simple_name(class));
+                }
+            }
+        }
+        Self { bases, methods }
+    }
+
+    /// Whether `descendant` inherits from `ancestor`, by name.
+    fn inherits(&self, descendant: &str, ancestor: &str) -> bool {
+        let mut stack = vec![descendant];
+        let mut seen = HashSet::new();
+        while let Some(class) = stack.pop() {
+            if !seen.insert(class) {
+                continue;
+            }
+            for base in self.bases.get(class).into_iter().flatten() {
+                if *base == ancestor {
+                    return true;
+                }
+                stack.push(base);
+            }
+        }
+        false
+    }
+
+    fn is_overridden(&self, function: &FunctionSummary) -> bool {
+        let Some(class) = function.class.as_deref().map(simple_name) else {
+            return false;
+        };
+        self.methods
+            .get(function.name.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|other| **other != class)
+            .any(|other| self.inherits(other, class) || self.inherits(class, other))
+    }
+}
+
+fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
+    !function.is_async
+        && !function.is_protocol_method()
+        && !function.sync_generator_only
+        && function
+            .decorators
+            .iter()
+            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
+        && !names.as_values.contains(&function.name)
+        && !names.unresolved_calls.contains(&function.name)
+        && function
+            .runs
+            .iter()
+            .all(|run| matches!(run.place, Place::Function(_)) && run.await_edits.is_some())
+}
+
+/// The receiver of a method call `recv.m(...)` that binds the method's own
+/// first parameter: a plain name that is not the class itself (`Class.m(x)`
+/// passes `x` as that parameter).
+fn method_receiver<'c>(call: &'c CallSite, wrapper: &FunctionSummary) -> Option<&'c str> {
+    let (receiver, name) = call.callee_text.rsplit_once('.')?;
+    let class = wrapper.class.as_deref()?;
+    let class = class.rsplit('.').next().unwrap_or(class);
+    let plain = !receiver.is_empty() && receiver.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain && name == wrapper.name && receiver != class).then_some(receiver)
+}
+
+/// `("await ", "")` or `("(await ", ")")` for a call site whose only await edits
+/// are the plain ones (no bare-tuple parentheses).
+fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
+    match call.await_edits.as_slice() {
+        [only] if only.content == "await " => Some(("await ", "")),
+        [open, close] if open.content == "(await " && close.content == ")" => {
+            Some(("(await ", ")"))
+        }
+        _ => None,
+    }
+}
+
+/// The coroutine call's argument texts, with the wrapper's parameters bound to
+/// the call site's arguments (or to constant defaults). Each parameter must be
+/// passed on exactly once, and the call site's arguments must keep their order,
+/// so that every argument is evaluated once, in the order it was written.
+fn bind_arguments(
+    call: &CallSite,
+    parameters: &[super::summary::Parameter],
+    passes: &[(Option<String>, usize)],
+) -> Option<Vec<String>> {
+    let given = call.arguments.as_ref()?;
+    let positional_slots = parameters.iter().filter(|p| !p.keyword_only).count();
+    if given.positional.len() > positional_slots {
+        return None;
+    }
+    let mut passed: Vec<usize> = passes.iter().map(|(_, index)| *index).collect();
+    passed.sort_unstable();
+    if passed != (0..parameters.len()).collect::<Vec<_>>() {
+        return None;
+    }
+    let mut bound: Vec<Option<String>> = vec![None; parameters.len()];
+    // The parameters in the order the call site evaluates their arguments.
+    let mut written_order = Vec::new();
+    for (index, text) in given.positional.iter().enumerate() {
+        bound[index] = Some(text.clone());
+        written_order.push(index);
+    }
+    for (keyword, text) in &given.keywords {
+        let index = parameters.iter().position(|p| &p.name == keyword)?;
+        if bound[index].replace(text.clone()).is_some() {
+            return None;
+        }
+        written_order.push(index);
+    }
+    let inlined_order: Vec<usize> = passes
+        .iter()
+        .map(|(_, index)| *index)
+        .filter(|index| written_order.contains(index))
+        .collect();
+    if inlined_order != written_order {
+        return None;
+    }
+    for (slot, parameter) in bound.iter_mut().zip(parameters) {
+        if slot.is_none() {
+            let default = parameter.default.clone()?;
+            *slot = Some(match call.fstring_quote {
+                Some(quote) => outside_quote(&default, quote)?,
+                None => default,
+            });
+        }
+    }
+    Some(
+        passes
+            .iter()
+            .map(|(keyword, index)| {
+                let value = bound[*index].clone().unwrap_or_default();
+                match keyword {
+                    Some(k) => format!("{k}={value}"),
+                    None => value,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `literal` written so that it can stand inside the braces of an f-string
+/// quoted with `quote`: before Python 3.12 it must not use the same quote. A
+/// string in the other quote stays; one in the same quote is requoted when
+/// that changes nothing else; anything else (a number, `None`) stays.
+fn outside_quote(literal: &str, quote: char) -> Option<String> {
+    let prefix_len = literal
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(literal.len());
+    let (prefix, rest) = literal.split_at(prefix_len);
+    let Some(own) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return Some(literal.to_owned());
+    };
+    if own != quote {
+        return Some(literal.to_owned());
+    }
+    let other = if quote == '"' { '\'' } else { '"' };
+    let body = rest.get(1..rest.len().checked_sub(1)?)?;
+    if rest.len() < 2
+        || body.contains([other, quote, '\\'])
+        || rest.starts_with(&format!("{own}{own}{own}"))
+    {
+        return None;
+    }
+    Some(format!("{prefix}{other}{body}{other}"))
+}
+
+/// Make `fix` unsafe: a call it awaits sits in a `try` whose
+/// `except RuntimeError` fallback runs today.
+fn unsafe_for_fallback(fix: &mut Fix) {
+    fix.applicability = Applicability::Unsafe;
+    fix.message.push_str(
+        "; unsafe here: the `except RuntimeError` fallback, which runs today, would no longer run",
+    );
+}
+
+/// An edit that adds `line` as a new import after the module's imports.
+fn import_edit(
+    summary: &super::summary::ModuleSummary,
+    text: &str,
+    line: &str,
+    used_at: usize,
+) -> Edit {
+    let at = summary.import_at_for(used_at);
+    let end = crate::syntax::lines::break_before(text, at).unwrap_or(summary.line_ending);
+    if at == text.len() && !text.is_empty() && !crate::syntax::lines::ends_with_line_break(text) {
+        Edit::insert(at, format!("{end}{line}{end}"))
+    } else {
+        Edit::insert(at, format!("{line}{end}"))
+    }
+}
+
+/// Whether the module already defines the task set as `_background_tasks = set()`.
+fn defines_task_set(text: &str) -> bool {
+    crate::syntax::lines::lines_inclusive(text)
+        .map(|line| line.trim_end_matches(['\n', '\r']))
+        .any(|line| line.replace(' ', "") == format!("{TASK_SET}=set()"))
+}

@@ -1,0 +1,193 @@
+//! Function summaries: for each `def` its qualified name, whether it is async
+//! or a generator, its parameters (with defaults that are plain literals),
+//! its locals, and the `return` calls that a thin wrapper is made of.
+
+use crate::syntax::parents::Up;
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use super::nodes::{is_binding, names_in, qualname_of};
+use super::summary::{FunctionSummary, Parameter};
+use crate::analysis::scope::{ScopeKind, is_async_def, own_nodes, scopes_of};
+use crate::edit::TextRange;
+use crate::edit::rewrite;
+
+/// Literal node kinds whose text means the same in any module.
+pub(super) const LITERALS: [&str; 7] = [
+    "integer", "float", "string", "true", "false", "none", "ellipsis",
+];
+
+pub(super) fn function_summary(
+    node: Node,
+    by_node: &HashMap<usize, usize>,
+    source: &str,
+) -> FunctionSummary {
+    let name_node = node.child_by_field_name("name").unwrap_or(node);
+    let name = source[name_node.byte_range()].to_owned();
+    let scopes = scopes_of(node);
+    let parent = scopes
+        .iter()
+        .find(|s| matches!(s.kind, ScopeKind::Function { .. }))
+        .and_then(|s| by_node.get(&s.node.id()).copied());
+    let class = scopes
+        .first()
+        .filter(|s| s.kind == ScopeKind::Class)
+        .map(|s| qualname_of(s.node, source));
+    let decorators = node
+        .up()
+        .filter(|p| p.kind() == "decorated_definition")
+        .map(|p| {
+            let mut cursor = p.walk();
+            p.named_children(&mut cursor)
+                .filter(|c| c.kind() == "decorator")
+                .map(|d| {
+                    source[d.byte_range()]
+                        .trim_start_matches('@')
+                        .trim()
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (is_generator, sync_generator_only, return_calls) = body_shape(node);
+    let def_start = {
+        let mut cursor = node.walk();
+        node.children(&mut cursor)
+            .find(|c| c.kind() == "def")
+            .map_or(node.start_byte(), |d| d.start_byte())
+    };
+    FunctionSummary {
+        qualname: qualname_of(node, source),
+        name,
+        is_async: is_async_def(node),
+        def_start,
+        name_range: TextRange::of(name_node),
+        parent,
+        class,
+        decorators,
+        parameters: node
+            .child_by_field_name("parameters")
+            .and_then(|p| parameters(p, source)),
+        runs: Vec::new(),
+        thin_wrapper: None,
+        locals: locals_of(node, source),
+        names: names_in(node, source),
+        is_generator,
+        sync_generator_only,
+        return_calls,
+    }
+}
+
+/// Whether the body of `function` (not its nested functions, classes and
+/// lambdas) yields, whether it holds what an async generator cannot
+/// (`yield from`, `return VALUE`), and the calls it returns.
+pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
+    let (mut yields, mut sync_only) = (false, false);
+    let mut return_calls = Vec::new();
+    for node in own_nodes(function) {
+        match node.kind() {
+            "yield" => {
+                yields = true;
+                let mut cursor = node.walk();
+                if node.children(&mut cursor).any(|c| c.kind() == "from") {
+                    sync_only = true;
+                }
+            }
+            // Even `return None`: "'return' with value in async generator".
+            "return_statement" => {
+                let mut cursor = node.walk();
+                for value in node.named_children(&mut cursor) {
+                    if value.kind() == "comment" {
+                        continue;
+                    }
+                    sync_only = true;
+                    let mut value = value;
+                    while value.kind() == "parenthesized_expression"
+                        && let Some(inner) = value.named_child(0)
+                    {
+                        value = inner;
+                    }
+                    if value.kind() == "call" {
+                        return_calls
+                            .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (yields, yields && sync_only, return_calls)
+}
+
+/// The parameters of a `def`, or `None` when they hold `*args` or `**kwargs`,
+/// which the thin-wrapper fix does not bind.
+pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
+    let mut list = Vec::new();
+    let mut keyword_only = false;
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        let (name, default, has_default) = match child.kind() {
+            "identifier" => (child, None, false),
+            "default_parameter" | "typed_default_parameter" => {
+                let name = child.child_by_field_name("name")?;
+                let value = child.child_by_field_name("value")?;
+                (name, constant_text(value, source), true)
+            }
+            "typed_parameter" => (child.named_child(0)?, None, false),
+            "keyword_separator" => {
+                keyword_only = true;
+                continue;
+            }
+            "positional_separator" | "comment" => continue,
+            _ => return None,
+        };
+        if name.kind() != "identifier" {
+            return None;
+        }
+        list.push(Parameter {
+            name: source[name.byte_range()].to_owned(),
+            keyword_only,
+            default,
+            has_default,
+        });
+    }
+    Some(list)
+}
+
+/// The text of a literal that means the same in any module: a number, `True`,
+/// `None`, or a string without interpolation.
+pub(super) fn constant_text(node: Node, source: &str) -> Option<String> {
+    let text = &source[node.byte_range()];
+    let plain = match node.kind() {
+        "string" => !text
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .any(|c| c == 'f' || c == 'F'),
+        kind => LITERALS.contains(&kind),
+    };
+    plain.then(|| text.to_owned())
+}
+
+/// Names bound in a function (assigned, imported, defined, parameters), not
+/// looking into nested functions, classes and lambdas.
+pub(super) fn locals_of(function: Node, source: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for node in own_nodes(function) {
+        if node.id() != function.id()
+            && matches!(
+                node.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
+            if let Some(name) = node.child_by_field_name("name") {
+                names.insert(source[name.byte_range()].to_owned());
+            }
+            continue;
+        }
+        if node.kind() == "identifier" && is_binding(node) {
+            names.insert(source[node.byte_range()].to_owned());
+        }
+    }
+    names
+}

@@ -1,0 +1,373 @@
+//! The project index: every function of every file the run covers, what each
+//! calls (resolved by binding, across modules), which sync functions block the
+//! loop, and which code runs on the loop.
+//!
+//! A sync function is loop-blocking when it runs `asyncio.run`,
+//! `run_until_complete` or `Runner.run` unguarded, or calls a loop-blocking
+//! function unguarded; this is computed to a fixpoint, layer by layer, so each
+//! function keeps the shortest chain that makes it blocking. Loop context is the
+//! body of an `async def` and the sync functions and lambdas handed to the loop
+//! (`call_soon`, `call_later`, `add_done_callback`, ...).
+
+pub mod fixes;
+mod functions;
+mod imports;
+pub mod modules;
+pub mod nest_asyncio;
+mod nodes;
+mod resolve;
+mod sites;
+pub mod summarize;
+pub mod summary;
+mod wrappers;
+
+use std::collections::{HashMap, HashSet};
+
+use self::summary::{CallSite, Callback, Callee, ImportTarget, ModuleSummary, Place};
+use crate::input::source::LineIndex;
+
+use crate::asyncio_api::ASYNCIO_PACKAGE;
+
+/// A function in the index: file and index within the file's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnRef {
+    pub file: usize,
+    pub function: usize,
+}
+
+/// Why a function blocks the loop.
+#[derive(Debug, Clone, Copy)]
+pub enum Reason {
+    /// It runs a loop itself: index into its `runs`.
+    Runs(usize),
+    /// It calls a blocking function: the call site (file, index into `calls`).
+    Calls(FnRef, usize),
+}
+
+/// What the graph needs of each file besides its summary: its name and text,
+/// for messages.
+pub struct FileView<'a> {
+    pub display: &'a str,
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+    pub summary: &'a ModuleSummary,
+    /// For a notebook, to name cells in messages.
+    pub notebook: Option<&'a crate::input::notebook::Notebook>,
+}
+
+pub struct Graph<'a> {
+    pub files: &'a [FileView<'a>],
+    modules: HashMap<&'a str, usize>,
+    pub blocking: HashMap<FnRef, Reason>,
+    /// Resolved callee of every call site, by (file, call index).
+    targets: HashMap<(usize, usize), FnRef>,
+    callbacks: HashSet<FnRef>,
+    lambda_callbacks: HashSet<(usize, usize)>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn build(files: &'a [FileView<'a>]) -> Self {
+        let mut modules = HashMap::new();
+        for (index, file) in files.iter().enumerate() {
+            modules.entry(file.summary.module.as_str()).or_insert(index);
+        }
+        let mut graph = Graph {
+            files,
+            modules,
+            blocking: HashMap::new(),
+            targets: HashMap::new(),
+            callbacks: HashSet::new(),
+            lambda_callbacks: HashSet::new(),
+        };
+        for (file, view) in files.iter().enumerate() {
+            for (index, call) in view.summary.calls.iter().enumerate() {
+                if let Some(target) = graph.resolve(file, &call.callee) {
+                    graph.targets.insert((file, index), target);
+                }
+            }
+            for callback in &view.summary.callbacks {
+                match callback {
+                    Callback::Function(callee) => {
+                        if let Some(target) = graph.resolve(file, callee) {
+                            graph.callbacks.insert(target);
+                        }
+                    }
+                    Callback::Lambda(start) => {
+                        graph.lambda_callbacks.insert((file, *start));
+                    }
+                }
+            }
+        }
+        graph.compute_blocking();
+        graph
+    }
+
+    pub fn function(&self, f: FnRef) -> &'a summary::FunctionSummary {
+        &self.files[f.file].summary.functions[f.function]
+    }
+
+    pub fn call(&self, file: usize, index: usize) -> &'a CallSite {
+        &self.files[file].summary.calls[index]
+    }
+
+    pub fn target(&self, file: usize, index: usize) -> Option<FnRef> {
+        self.targets.get(&(file, index)).copied()
+    }
+
+    /// The function a callee refers to, following imports and re-exports.
+    pub fn resolve(&self, file: usize, callee: &Callee) -> Option<FnRef> {
+        match callee {
+            Callee::Local(function) => Some(FnRef {
+                file,
+                function: *function,
+            }),
+            Callee::Method(class, name) => {
+                let qualname = format!("{class}.{name}");
+                self.files[file]
+                    .summary
+                    .functions
+                    .iter()
+                    .position(|f| f.qualname == qualname)
+                    .map(|function| FnRef { file, function })
+            }
+            Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
+            Callee::Star(name) => self.resolve_starred(file, name, 0),
+            Callee::Unknown(_) => None,
+        }
+    }
+
+    pub fn resolve_symbol(&self, module: &str, name: &str, depth: usize) -> Option<FnRef> {
+        if depth > 8 {
+            return None;
+        }
+        let &file = self.modules.get(module)?;
+        let summary = self.files[file].summary;
+        if let Some(function) = summary
+            .functions
+            .iter()
+            .position(|f| f.name == name && f.parent.is_none() && f.class.is_none())
+        {
+            return Some(FnRef { file, function });
+        }
+        match summary.imports.get(name) {
+            Some(ImportTarget::Symbol(m, n)) => self.resolve_symbol(m, n, depth + 1),
+            Some(ImportTarget::Module(_)) => None,
+            None => self.resolve_starred(file, name, depth + 1),
+        }
+    }
+
+    /// Whether importing module `from` may import the module of file `to`
+    /// (itself included) through module-level imports: `import m`,
+    /// `from m import n` (and the submodule `m.n`), `from m import *`, and the
+    /// packages each of those runs first.
+    pub fn imports_reach(&self, from: usize, to: usize) -> bool {
+        let mut seen = HashSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if file == to {
+                return true;
+            }
+            let summary = self.files[file].summary;
+            let mut named: Vec<String> = summary.star_imports.clone();
+            for target in summary.imports.values() {
+                match target {
+                    ImportTarget::Module(m) => named.push(m.clone()),
+                    ImportTarget::Symbol(m, n) => {
+                        named.push(m.clone());
+                        named.push(format!("{m}.{n}"));
+                    }
+                }
+            }
+            for module in &named {
+                // `import a.b.c` runs `a`, `a.b` and `a.b.c`.
+                let mut end = 0;
+                while end < module.len() {
+                    end = module[end..]
+                        .find('.')
+                        .map_or(module.len(), |dot| end + dot);
+                    if let Some(&next) = self.modules.get(&module[..end])
+                        && seen.insert(next)
+                    {
+                        stack.push(next);
+                    }
+                    end += 1;
+                }
+            }
+        }
+        false
+    }
+
+    /// What `name` is in `file` through its `from m import *` statements: the
+    /// last one that exports it (its `__all__` when literal, else its public
+    /// names) and resolves.
+    fn resolve_starred(&self, file: usize, name: &str, depth: usize) -> Option<FnRef> {
+        if depth > 8 || self.files[file].summary.module == ASYNCIO_PACKAGE {
+            return None;
+        }
+        self.files[file]
+            .summary
+            .star_imports
+            .iter()
+            .rev()
+            .find_map(|module| {
+                let &from = self.modules.get(module.as_str())?;
+                let exported = match &self.files[from].summary.all_names {
+                    Some(names) => names.iter().any(|n| n == name),
+                    None => !name.starts_with('_'),
+                };
+                exported
+                    .then(|| self.resolve_symbol(module, name, depth + 1))
+                    .flatten()
+            })
+    }
+
+    fn compute_blocking(&mut self) {
+        for (file, view) in self.files.iter().enumerate() {
+            for (function, summary) in view.summary.functions.iter().enumerate() {
+                if !summary.is_async && !summary.runs.is_empty() {
+                    self.blocking
+                        .insert(FnRef { file, function }, Reason::Runs(0));
+                }
+            }
+        }
+        loop {
+            let mut found = Vec::new();
+            for (&(file, index), &target) in &self.targets {
+                if !self.blocking.contains_key(&target) {
+                    continue;
+                }
+                let call = self.call(file, index);
+                if call.guarded || call.awaited {
+                    continue;
+                }
+                let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                    continue;
+                };
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                if !self.function(caller).is_async && !self.blocking.contains_key(&caller) {
+                    found.push((caller, Reason::Calls(target, index)));
+                }
+            }
+            if found.is_empty() {
+                break;
+            }
+            // Deterministic, whatever the map's order: the earliest call wins.
+            found.sort_by_key(|(caller, reason)| match reason {
+                Reason::Calls(_, index) => (*caller, *index),
+                Reason::Runs(index) => (*caller, *index),
+            });
+            for (caller, reason) in found {
+                self.blocking.entry(caller).or_insert(reason);
+            }
+        }
+    }
+
+    /// Where a call site runs, as far as the loop is concerned.
+    pub fn loop_context(&self, file: usize, call: &CallSite) -> Option<LoopContext> {
+        match call.place {
+            Place::Function(f) | Place::Generator(f) => {
+                let function = FnRef { file, function: f };
+                if self.function(function).is_async {
+                    Some(if matches!(call.place, Place::Generator(_)) {
+                        LoopContext::AsyncGenerator(function)
+                    } else {
+                        LoopContext::Async(function)
+                    })
+                } else if self.callbacks.contains(&function) {
+                    Some(LoopContext::Callback(Some(function)))
+                } else {
+                    None
+                }
+            }
+            Place::Lambda(start) => self
+                .lambda_callbacks
+                .contains(&(file, start))
+                .then_some(LoopContext::Callback(None)),
+            Place::Module if self.files[file].summary.top_level_await => Some(LoopContext::Cell),
+            Place::Module | Place::Other => None,
+        }
+    }
+
+    pub fn is_callback(&self, function: FnRef) -> bool {
+        self.callbacks.contains(&function)
+    }
+
+    pub fn is_lambda_callback(&self, file: usize, start: usize) -> bool {
+        self.lambda_callbacks.contains(&(file, start))
+    }
+
+    /// Every call site that resolves to `function`.
+    pub fn callers(&self, function: FnRef) -> Vec<(usize, usize)> {
+        let mut sites: Vec<(usize, usize)> = self
+            .targets
+            .iter()
+            .filter(|(_, target)| **target == function)
+            .map(|(site, _)| *site)
+            .collect();
+        sites.sort();
+        sites
+    }
+
+    /// `path:line` of a byte offset in a file (`path:cell N:line` in a
+    /// notebook).
+    pub fn place(&self, file: usize, offset: usize) -> String {
+        let view = &self.files[file];
+        match view.notebook {
+            Some(notebook) => {
+                let (cell, row, _) = notebook.position(view.text, offset);
+                format!("{}:cell {}:{row}", view.display, cell + 1)
+            }
+            None => format!(
+                "{}:{}",
+                view.display,
+                view.index.location(view.text, offset).row
+            ),
+        }
+    }
+
+    /// The chain that makes `function` blocking, as message text:
+    /// "`get_user()` (app/users.py:12), which calls `asyncio.run()` (app/users.py:13)".
+    pub fn chain(&self, function: FnRef) -> String {
+        let mut parts = Vec::new();
+        let mut current = function;
+        let mut seen = HashSet::new();
+        while seen.insert(current) {
+            let summary = self.function(current);
+            parts.push(format!(
+                "`{}()` ({})",
+                summary.name,
+                self.place(current.file, summary.name_range.start)
+            ));
+            match self.blocking.get(&current) {
+                Some(Reason::Calls(next, _)) => current = *next,
+                Some(Reason::Runs(run)) => {
+                    let run = &summary.runs[*run];
+                    parts.push(format!(
+                        "`{}()` ({})",
+                        run.callee_text,
+                        self.place(current.file, run.range.start)
+                    ));
+                    break;
+                }
+                None => break,
+            }
+        }
+        parts.join(", which calls ")
+    }
+}
+
+/// Code that runs on the event loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopContext {
+    /// The body of an `async def`.
+    Async(FnRef),
+    /// A generator expression in an `async def`.
+    AsyncGenerator(FnRef),
+    /// A sync function or lambda (`None`) the loop runs as a callback.
+    Callback(Option<FnRef>),
+    /// A notebook cell's top level.
+    Cell,
+}

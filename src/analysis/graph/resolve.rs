@@ -1,0 +1,189 @@
+//! What a name or attribute at a call refers to, from the file's own
+//! bindings: a local function, a method of a class of the file (through
+//! `self`/`cls`), or a symbol of another module through an import. What it
+//! cannot tell stays [`Callee::Unknown`]; the graph never guesses.
+
+use crate::syntax::parents::Up;
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::imports::import_bindings;
+use super::nodes::qualname_of;
+use super::summary::{Callee, ImportTarget};
+use crate::analysis::bindings::Meaning;
+use crate::analysis::runs::Checker;
+use crate::analysis::scope::{ScopeKind, scopes_of};
+use crate::analysis::threads::callee_name;
+
+/// Resolves what a name or attribute at some place refers to.
+pub(super) struct Resolver<'a, 't> {
+    pub(super) checker: &'a Checker<'t>,
+    pub(super) by_node: &'a HashMap<usize, usize>,
+    pub(super) module: &'a str,
+    pub(super) is_package: bool,
+    /// The module has `from m import *` statements that may bind names.
+    pub(super) stars: bool,
+}
+
+impl<'t> Resolver<'_, 't> {
+    pub(super) fn callee(
+        &self,
+        function: Node<'t>,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Callee {
+        let source = self.checker.source;
+        let text = &source[function.byte_range()];
+        let last = text.rsplit('.').next().unwrap_or(text).trim().to_owned();
+        let unknown = || Callee::Unknown(last.clone());
+        match function.kind() {
+            "identifier" => self.name(text, scopes).unwrap_or_else(unknown),
+            "attribute" => {
+                let (Some(object), Some(attribute)) = (
+                    function.child_by_field_name("object"),
+                    function.child_by_field_name("attribute"),
+                ) else {
+                    return unknown();
+                };
+                let attribute = source[attribute.byte_range()].to_owned();
+                self.attribute(object, &attribute, scopes)
+                    .unwrap_or_else(unknown)
+            }
+            _ => unknown(),
+        }
+    }
+
+    /// The callee a plain reference (a name, `self.m`, `functools.partial(f)`)
+    /// stands for.
+    pub(super) fn callee_of_reference(&self, node: Node<'t>) -> Option<Callee> {
+        let source = self.checker.source;
+        if node.kind() == "call" && callee_name(node, source) == Some("partial") {
+            let first = node.child_by_field_name("arguments")?.named_child(0)?;
+            return self.callee_of_reference(first);
+        }
+        let scopes = scopes_of(node);
+        match self.callee(node, &scopes) {
+            Callee::Unknown(_) => None,
+            callee => Some(callee),
+        }
+    }
+
+    pub(super) fn name(
+        &self,
+        name: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+        if meaning == Meaning::Unbound && self.stars {
+            return Some(Callee::Star(name.to_owned()));
+        }
+        if meaning != Meaning::Other || bindings.len() != 1 {
+            return None;
+        }
+        let binding = bindings[0].node;
+        let parent = binding.up()?;
+        match parent.kind() {
+            "function_definition" => self.by_node.get(&parent.id()).map(|&i| Callee::Local(i)),
+            _ => match self.import_target(binding)? {
+                ImportTarget::Symbol(module, name) => Some(Callee::Symbol(module, name)),
+                ImportTarget::Module(_) => None,
+            },
+        }
+    }
+
+    pub(super) fn attribute(
+        &self,
+        object: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        match object.kind() {
+            "identifier" => {
+                let name = &source[object.byte_range()];
+                if let Some(class) = self_class(object, scopes, source) {
+                    return Some(Callee::Method(class, attribute.to_owned()));
+                }
+                let (meaning, bindings) = self.checker.bindings.lookup(name, scopes);
+                if meaning != Meaning::Other || bindings.len() != 1 {
+                    return None;
+                }
+                let binding = bindings[0].node;
+                let parent = binding.up()?;
+                if parent.kind() == "class_definition" {
+                    return Some(Callee::Method(
+                        qualname_of(parent, source),
+                        attribute.to_owned(),
+                    ));
+                }
+                match self.import_target(binding)? {
+                    ImportTarget::Module(module) => {
+                        Some(Callee::Symbol(module, attribute.to_owned()))
+                    }
+                    ImportTarget::Symbol(module, name) => Some(Callee::Symbol(
+                        format!("{module}.{name}"),
+                        attribute.to_owned(),
+                    )),
+                }
+            }
+            // `a.b.f()` after `import a.b`
+            "attribute" => {
+                let text = &source[object.byte_range()];
+                let root = text.split('.').next()?;
+                let (meaning, bindings) = self.checker.bindings.lookup(root, scopes);
+                if meaning != Meaning::Other || bindings.len() != 1 {
+                    return None;
+                }
+                match self.import_target(bindings[0].node)? {
+                    ImportTarget::Module(module) if module == root => {
+                        Some(Callee::Symbol(text.to_owned(), attribute.to_owned()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// What an identifier bound by an import points at.
+    pub(super) fn import_target(&self, binding: Node) -> Option<ImportTarget> {
+        let mut node = binding;
+        let statement = loop {
+            node = node.up()?;
+            if matches!(node.kind(), "import_statement" | "import_from_statement") {
+                break node;
+            }
+        };
+        import_bindings(statement, self.checker.source, self.module, self.is_package)
+            .into_iter()
+            .find(|(name, _)| *name == self.checker.source[binding.byte_range()])
+            .map(|(_, target)| target)
+    }
+}
+
+/// The class of `self`/`cls` when `object` is the first parameter of a method
+/// directly in a class body.
+pub(super) fn self_class(
+    object: Node,
+    scopes: &[crate::analysis::scope::Scope],
+    source: &str,
+) -> Option<String> {
+    let function = scopes.iter().find(|s| {
+        s.kind != ScopeKind::Comprehension { generator: false }
+            && s.kind != ScopeKind::Comprehension { generator: true }
+    })?;
+    if !matches!(function.kind, ScopeKind::Function { .. }) {
+        return None;
+    }
+    let class = scopes_of(function.node)
+        .first()
+        .filter(|s| s.kind == ScopeKind::Class)
+        .map(|s| s.node)?;
+    let first_parameter = function
+        .node
+        .child_by_field_name("parameters")?
+        .named_child(0)
+        .filter(|p| p.kind() == "identifier")?;
+    (source[first_parameter.byte_range()] == source[object.byte_range()])
+        .then(|| qualname_of(class, source))
+}

@@ -1,0 +1,183 @@
+//! The fix model: a [`Fix`] is a set of non-overlapping [`Edit`]s on the original
+//! bytes of one file, with an [`Applicability`] that says whether `--write` may apply
+//! it on its own.
+//!
+//! Edits are byte ranges on the text that was parsed, never line or node
+//! replacements: every byte outside the ranges stays exactly as it was, which is
+//! what keeps CRLF endings, tabs, BOMs and trailing spaces intact.
+
+pub mod apply;
+pub mod rewrite;
+
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` in a source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "range {start}..{end} is reversed");
+        Self { start, end }
+    }
+
+    pub fn of(node: tree_sitter::Node) -> Self {
+        Self::new(node.start_byte(), node.end_byte())
+    }
+
+    pub fn as_range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Two ranges overlap when they share a byte, or when both insert at the same
+    /// point (two insertions at one offset have no defined order).
+    pub fn overlaps(self, other: TextRange) -> bool {
+        (self.start < other.end && other.start < self.end)
+            || (self.start == other.start && (self.is_empty() || other.is_empty()))
+    }
+
+    /// Overlap, or meet at a point: what two different fixes must not do. A
+    /// fix whose edit ends where another's begins may depend on that text
+    /// (`asyncio.run(asyncio.run(f()))` would become `await await f()`), so
+    /// the second waits for the next pass, against the new text.
+    pub fn touches(self, other: TextRange) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Replace the bytes in `range` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+        Self {
+            range,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self::replace(TextRange::new(at, at), content)
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Self::replace(range, "")
+    }
+}
+
+/// Whether a fix keeps the meaning the author intended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Changes only what was broken; `--write` applies it.
+    Safe,
+    /// Changes behaviour beyond the broken call (ordering, eagerness, threads);
+    /// applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A set of edits that together resolve one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Edits in the finding's own file, sorted by range start, non-overlapping.
+    pub edits: Vec<Edit>,
+    /// Edits in other files of the run (by their index in the project), for
+    /// fixes that change a function and its callers together. A fix is applied
+    /// whole or not at all.
+    pub elsewhere: Vec<(usize, Vec<Edit>)>,
+    pub applicability: Applicability,
+    /// What the fix does and what it changes, in one sentence or two.
+    pub message: String,
+    /// The fix stays right whatever the fixes of findings inside its range
+    /// do: it keeps its own parentheses around the awaitable and edits only
+    /// outside them (`asyncio.run(asyncio.run(f()))` becomes `await (...)`
+    /// around whatever the inner fix makes). Such a fix goes in the same pass
+    /// as those inside it, so a chain of any depth is fixed in one pass.
+    pub encloses_fixes: bool,
+}
+
+impl Fix {
+    pub fn new(mut edits: Vec<Edit>, applicability: Applicability, message: String) -> Self {
+        edits.sort_by_key(|edit| edit.range);
+        edits.dedup();
+        Self {
+            edits,
+            elsewhere: Vec::new(),
+            applicability,
+            message,
+            encloses_fixes: false,
+        }
+    }
+
+    /// The same fix, marked as staying right around the fixes inside it.
+    pub fn enclosing_fixes(mut self) -> Self {
+        self.encloses_fixes = true;
+        self
+    }
+
+    /// The same fix, also editing other files. `own` is the index of the
+    /// finding's file: edits for it join `edits`.
+    pub fn spanning(mut self, own: usize, by_file: Vec<(usize, Vec<Edit>)>) -> Self {
+        for (file, mut edits) in by_file {
+            if file == own {
+                self.edits.append(&mut edits);
+            } else {
+                edits.sort_by_key(|e| e.range);
+                edits.dedup();
+                self.elsewhere.push((file, edits));
+            }
+        }
+        self.edits.sort_by_key(|e| e.range);
+        self.edits.dedup();
+        self.elsewhere.sort_by_key(|(file, _)| *file);
+        self
+    }
+
+    /// Every edit of the fix with the index of its file.
+    pub fn all_edits(&self, own: usize) -> impl Iterator<Item = (usize, &Edit)> {
+        self.edits.iter().map(move |e| (own, e)).chain(
+            self.elsewhere
+                .iter()
+                .flat_map(|(file, edits)| edits.iter().map(move |e| (*file, e))),
+        )
+    }
+
+    pub fn is_applicable(&self, unsafe_fixes: bool) -> bool {
+        self.applicability == Applicability::Safe || unsafe_fixes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_that_touch_do_not_overlap() {
+        assert!(!TextRange::new(0, 3).overlaps(TextRange::new(3, 5)));
+        assert!(TextRange::new(0, 4).overlaps(TextRange::new(3, 5)));
+    }
+
+    #[test]
+    fn touching_ranges_touch() {
+        assert!(TextRange::new(0, 3).touches(TextRange::new(3, 5)));
+        assert!(!TextRange::new(0, 3).touches(TextRange::new(4, 5)));
+    }
+
+    #[test]
+    fn insertions_at_one_point_overlap() {
+        assert!(TextRange::new(3, 3).overlaps(TextRange::new(3, 3)));
+        assert!(TextRange::new(3, 3).overlaps(TextRange::new(3, 6)));
+        assert!(!TextRange::new(3, 3).overlaps(TextRange::new(1, 3)));
+    }
+}

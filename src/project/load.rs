@@ -1,0 +1,480 @@
+//! Loading a run's files: read and prefilter them all, outline the few that
+//! may matter, parse only those that [`triage`](crate::scan::triage) says need it,
+//! then add what the fixes of the findings need (every file that may call or
+//! name a function a fix would make async).
+//!
+//! Setting `UNNEST_PARSE_ALL=1` parses every file instead: slower, with the
+//! same findings and fixes. The tests compare the two.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
+use crate::analysis::graph::{FileView, FnRef, Graph};
+use crate::error::Error;
+use crate::input::notebook::Notebook;
+use crate::input::source::{SourceFile, display_path};
+use crate::project::file::ProjectFile;
+use crate::scan::prefilter::{
+    NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes,
+};
+use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
+use crate::syntax::parse::new_parser;
+
+/// A file read and outlined, not parsed (yet).
+struct Pending {
+    source: SourceFile,
+    outlined: Outlined,
+}
+
+impl Pending {
+    fn new(source: SourceFile, may_run: bool, parse_all: bool) -> Self {
+        let module = crate::analysis::graph::modules::module_name(&source.path);
+        let is_notebook = source.path.extension().is_some_and(|e| e == "ipynb");
+        let text = if is_notebook {
+            // A notebook that does not load is parsed to report why.
+            Notebook::parse(&source.text)
+                .map(|n| n.module)
+                .unwrap_or_default()
+        } else {
+            source.text.clone()
+        };
+        let outlined = Outlined::new(text, &module, may_run, is_notebook || parse_all);
+        Self { source, outlined }
+    }
+}
+
+enum Read {
+    Pending(Box<Pending>),
+    Skipped(Skipped),
+    Failed(Error),
+}
+
+/// A file read and left aside, with its import statements (see
+/// [`crate::scan::prefilter::import_lines`]).
+struct Skipped {
+    path: PathBuf,
+    imports: String,
+}
+
+/// Read `path`; keep it when `keep` says its bytes may matter.
+fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, all: bool) -> Read {
+    let display = display_path(path, cwd);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            return Read::Failed(Error::Read {
+                path: display,
+                source,
+            });
+        }
+    };
+    if !all
+        && let Some(python) = python_bytes(path, &bytes)
+        && !keep(&python)
+    {
+        if let Err(err) = crate::input::source::check_text(&display, &bytes) {
+            return Read::Failed(err);
+        }
+        return Read::Skipped(Skipped {
+            path: path.to_owned(),
+            imports: import_lines(&python),
+        });
+    }
+    match SourceFile::decode(path.to_owned(), display, bytes) {
+        Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
+        Err(err) => Read::Failed(err),
+    }
+}
+
+/// What loading gives the project.
+pub struct Loaded {
+    pub files: Vec<ProjectFile>,
+    pub errors: Vec<Error>,
+}
+
+/// Load the files of a run that can hold a finding or matter to a fix.
+/// `tick` is called once per file read.
+pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
+    let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+    let started = std::time::Instant::now();
+    // Compiling the calls query takes a few milliseconds, and every parse
+    // waits for it: start now, beside the reading, rather than when the first
+    // file is parsed. (If no file needs a parse, the process ends without
+    // waiting for it.)
+    std::thread::spawn(crate::syntax::queries::compile_all);
+    let mut errors = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let first: Vec<Read> = paths
+        .par_iter()
+        .with_max_len(8)
+        .map(|path| {
+            let read = read(path, cwd, may_hold_finding, true, all);
+            tick();
+            read
+        })
+        .collect();
+    sort_reads(first, &mut pending, &mut skipped, &mut errors);
+    trace(&started, &format!("read: {} outlined", pending.len()));
+
+    // Triage to a fixpoint: each round's exports may name functions that files
+    // not read yet call, and those files may export more.
+    let mut table = ExportTable::new();
+    let facts: Vec<Facts> = loop {
+        let facts: Vec<Facts> = pending
+            .par_iter()
+            .map(|p| triage::facts(&p.outlined, &table))
+            .collect();
+        let mut new_pairs = Vec::new();
+        for (name, modules) in triage::table(&facts) {
+            let known = table.entry(name.clone()).or_default();
+            for module in modules {
+                if !known.contains(&module) {
+                    known.push(module.clone());
+                    new_pairs.push((name.clone(), module));
+                }
+            }
+        }
+        trace(
+            &started,
+            &format!(
+                "triage round: {} pending, {} skipped, {} new exports",
+                pending.len(),
+                skipped.len(),
+                new_pairs.len()
+            ),
+        );
+        if new_pairs.is_empty() {
+            break facts;
+        }
+        let filter = NameFilter::new(new_pairs.iter());
+        let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) = std::mem::take(&mut skipped)
+            .into_iter()
+            .partition(|s| filter.may_import(&s.imports));
+        skipped = rest;
+        let more: Vec<Read> = maybe
+            .par_iter()
+            .with_max_len(8)
+            .map(|s| {
+                // `from m import *` names none of the names it re-exports.
+                let star = s.imports.contains('*');
+                read(&s.path, cwd, |b| star || filter.matches(b), false, false)
+            })
+            .collect();
+        sort_reads(more, &mut pending, &mut skipped, &mut errors);
+    };
+    let mut facts = facts;
+    // Parse what is needed, then add what the fixes of the findings need (the
+    // files and statements naming a function a fix may make async, or a class
+    // in its hierarchy), until nothing more is.
+    let mut roots = vec![false; pending.len()];
+    let mut failed = vec![false; pending.len()];
+    let mut words: Vec<String> = Vec::new();
+    let mut scanned: HashSet<String> = HashSet::new();
+    let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
+    loop {
+        let lasts: Vec<&str> = pending
+            .iter()
+            .map(|p| p.outlined.module_last.as_str())
+            .collect();
+        let (needed, demanded) = triage::needed(&facts, &lasts, &roots);
+        let mut to_parse = Vec::new();
+        for (index, p) in pending.iter().enumerate() {
+            if !needed[index] || failed[index] {
+                continue;
+            }
+            let plan = triage::plan(&p.outlined, &facts[index], &demanded[index], &words);
+            if parsed[index].as_ref().is_some_and(|(_, old)| *old == plan) {
+                continue;
+            }
+            trace_need(&started, p, &facts[index], &plan);
+            to_parse.push((index, plan));
+        }
+        if to_parse.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, Plan, Result<ProjectFile, Error>)> = to_parse
+            .into_par_iter()
+            .with_max_len(1)
+            .map_init(new_parser, |parser, (index, plan)| {
+                let file = ProjectFile::with_plan(parser, pending[index].source.clone(), &plan);
+                (index, plan, file)
+            })
+            .collect();
+        for (index, plan, result) in results {
+            match result {
+                Ok(file) => parsed[index] = Some((file, plan)),
+                Err(err) => {
+                    // Reported once; the file stays out for good.
+                    errors.push(err);
+                    failed[index] = true;
+                    roots[index] = false;
+                    facts[index] = Facts::default();
+                }
+            }
+        }
+        let files: Vec<&ProjectFile> = parsed.iter().flatten().map(|(f, _)| f).collect();
+        words = fix_words(&files);
+        trace(
+            &started,
+            &format!("fix words: {} parsed, {} words", files.len(), words.len()),
+        );
+        if words.is_empty() {
+            break;
+        }
+        // Files not parsed yet that name one of the words join as roots.
+        for (index, p) in pending.iter().enumerate() {
+            if parsed[index].is_none()
+                && !failed[index]
+                && words
+                    .iter()
+                    .any(|w| !p.outlined.outline.occurrences(w).is_empty())
+            {
+                roots[index] = true;
+            }
+        }
+        // Files left aside that name a word: read again only for new words,
+        // since a file that named none of the old ones still names none.
+        let new_words: Vec<&String> = words.iter().filter(|w| !scanned.contains(*w)).collect();
+        scanned.extend(new_words.iter().map(|w| (*w).clone()));
+        let more: Vec<Read> = if new_words.is_empty() {
+            Vec::new()
+        } else {
+            let matcher = AhoCorasick::new(&new_words).expect("names form a valid automaton");
+            std::mem::take(&mut skipped)
+                .par_iter()
+                .with_max_len(8)
+                .map(|s| read(&s.path, cwd, |b| has_whole_word(&matcher, b), false, false))
+                .collect()
+        };
+        let before = pending.len();
+        sort_reads(more, &mut pending, &mut skipped, &mut errors);
+        for p in &pending[before..] {
+            facts.push(triage::facts(&p.outlined, &table));
+            roots.push(true);
+            failed.push(false);
+            parsed.push(None);
+        }
+    }
+    let mut files: Vec<ProjectFile> = parsed.into_iter().flatten().map(|(f, _)| f).collect();
+    files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+    Loaded { files, errors }
+}
+
+fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &Plan) {
+    if !tracing() {
+        return;
+    }
+    let why = match facts.seed {
+        Some((at, what)) => {
+            let text = &p.outlined.text;
+            let at = crate::input::source::LineIndex::new(text).location(text, at as usize);
+            format!("{what} at line {}", at.row)
+        }
+        None => {
+            "defines what a file that needs a parse calls, or names what a fix changes".to_owned()
+        }
+    };
+    let left_out: u32 = plan.holes.iter().map(|(a, b)| b - a).sum();
+    trace(
+        started,
+        &format!(
+            "parse {} ({why}; {} of {} bytes left out)",
+            p.source.display,
+            left_out,
+            p.outlined.text.len()
+        ),
+    );
+}
+
+/// With `UNNEST_TRACE` set, how long each stage took, on stderr.
+fn trace(started: &std::time::Instant, what: &str) {
+    if tracing() {
+        // A stderr that cannot be written loses the trace, never the run.
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!(
+                "{:>8.1} ms  {what}\n",
+                started.elapsed().as_secs_f64() * 1e3
+            ),
+        );
+    }
+}
+
+fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("UNNEST_TRACE").is_some())
+}
+
+fn sort_reads(
+    reads: Vec<Read>,
+    pending: &mut Vec<Pending>,
+    skipped: &mut Vec<Skipped>,
+    errors: &mut Vec<Error>,
+) {
+    for read in reads {
+        match read {
+            Read::Pending(p) => pending.push(*p),
+            Read::Skipped(s) => skipped.push(s),
+            Read::Failed(err) => errors.push(err),
+        }
+    }
+}
+
+/// The names whose every use a fix depends on: for each function a finding
+/// calls (or a callback that runs a loop), it and the sync functions that call
+/// it, transitively (a fix may make them all async, if no caller or use of
+/// their names stands in the way); the coroutines thin wrappers among them
+/// wrap; and the classes around their methods with every class those inherit
+/// from or are inherited by, by name (an override keeps a method sync).
+fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
+    let views: Vec<FileView> = files.iter().map(|f| f.view()).collect();
+    let graph = Graph::build(&views);
+    let mut group: Vec<FnRef> = Vec::new();
+    for (file, view) in views.iter().enumerate() {
+        for (index, call) in view.summary.calls.iter().enumerate() {
+            if let Some(target) = graph.target(file, index)
+                && graph.blocking.contains_key(&target)
+                && !call.guarded
+                && graph.loop_context(file, call).is_some()
+            {
+                group.push(target);
+            }
+        }
+        for (function, summary) in view.summary.functions.iter().enumerate() {
+            let f = FnRef { file, function };
+            if !summary.runs.is_empty() && graph.is_callback(f) {
+                group.push(f);
+            }
+        }
+    }
+    // A fix makes functions async; then their own calls of blocking
+    // functions are findings in the next pass, with fixes of their own. So the
+    // group grows both ways: sync callers, and blocking callees.
+    let mut callees: HashMap<FnRef, Vec<FnRef>> = HashMap::new();
+    for (file, view) in views.iter().enumerate() {
+        for (index, call) in view.summary.calls.iter().enumerate() {
+            if let (Place::Function(caller) | Place::Generator(caller), Some(target)) =
+                (call.place, graph.target(file, index))
+                && graph.blocking.contains_key(&target)
+            {
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                callees.entry(caller).or_default().push(target);
+            }
+        }
+    }
+    let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+    let mut next = 0;
+    while next < group.len() {
+        let member = group[next];
+        next += 1;
+        for (file, index) in graph.callers(member) {
+            if let Place::Function(caller) | Place::Generator(caller) =
+                graph.call(file, index).place
+            {
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                if !graph.function(caller).is_async && seen.insert(caller) {
+                    group.push(caller);
+                }
+            }
+        }
+        for &callee in callees.get(&member).into_iter().flatten() {
+            if seen.insert(callee) {
+                group.push(callee);
+            }
+        }
+    }
+    let mut words: HashSet<String> = HashSet::new();
+    let mut classes: HashSet<String> = HashSet::new();
+    for &f in &group {
+        let function = graph.function(f);
+        words.insert(function.name.clone());
+        if let Some(class) = &function.class {
+            classes.insert(simple_name(class).to_owned());
+        }
+        if let Some(wrapper) = &function.thin_wrapper {
+            words.extend(coroutine_names(&views, &wrapper.target));
+        }
+    }
+    // Classes related by inheritance to those, and classes defining a method
+    // of the same name, by simple name as the planner compares them.
+    loop {
+        let before = classes.len();
+        for view in &views {
+            for (class, bases) in &view.summary.classes {
+                let name = simple_name(class);
+                let defines =
+                    view.summary.functions.iter().any(|f| {
+                        f.class.as_deref() == Some(class.as_str()) && words.contains(&f.name)
+                    });
+                if defines || classes.contains(name) || bases.iter().any(|b| classes.contains(b)) {
+                    classes.insert(name.to_owned());
+                    classes.extend(bases.iter().cloned());
+                }
+            }
+        }
+        if classes.len() == before {
+            break;
+        }
+    }
+    words.extend(classes);
+    // A name imported under another (`from .helpers import fetch as api`, a
+    // re-export) is used under that one too, in files that may never name
+    // the first.
+    loop {
+        let before = words.len();
+        for view in &views {
+            for (local, target) in &view.summary.imports {
+                if let ImportTarget::Symbol(_, name) = target
+                    && words.contains(name)
+                {
+                    words.insert(local.clone());
+                }
+            }
+        }
+        if words.len() == before {
+            break;
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    words
+}
+
+/// The names a thin wrapper's coroutine has along the imports that lead to
+/// it, as far as the files loaded tell: each file on the way names the next.
+fn coroutine_names(views: &[FileView], target: &Callee) -> Vec<String> {
+    let mut names = Vec::new();
+    let (mut module, mut name) = match target {
+        Callee::Symbol(module, name) => (module.clone(), name.clone()),
+        Callee::Unknown(name) | Callee::Star(name) => return vec![name.clone()],
+        Callee::Local(_) | Callee::Method(..) => return names,
+    };
+    for _ in 0..8 {
+        names.push(name.clone());
+        let next = views
+            .iter()
+            .find(|v| v.summary.module == module)
+            .and_then(|v| v.summary.imports.get(&name));
+        match next {
+            Some(ImportTarget::Symbol(m, n)) => (module, name) = (m.clone(), n.clone()),
+            _ => break,
+        }
+    }
+    names
+}
+
+fn simple_name(qualname: &str) -> &str {
+    qualname.rsplit('.').next().unwrap_or(qualname)
+}

@@ -1,0 +1,113 @@
+//! The project-wide rules' walk over the call graph: every call site on the
+//! loop that reaches a loop-blocking function (UNN007 from an `async def` or a
+//! notebook cell, UNN008 from a loop callback), and every nested run directly
+//! in a callback the loop runs (UNN009). The graph says what blocks and what
+//! runs on the loop; this decides what is reported, and which nested runs the
+//! per-file rules must leave to it.
+
+use std::collections::HashSet;
+
+use crate::analysis::graph::summary::Place;
+use crate::analysis::graph::{FnRef, Graph, LoopContext, Reason};
+use crate::diagnostic::Diagnostic;
+
+/// What the graph found: diagnostics per file, and per file the nested runs the
+/// graph reports itself (so the per-file rules skip them).
+pub struct Findings {
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+    pub covered_runs: Vec<HashSet<usize>>,
+}
+
+/// Everything the graph reports, with fixes.
+pub fn findings(graph: &Graph, unsafe_names: &crate::analysis::graph::fixes::NameUses) -> Findings {
+    let count = graph.files.len();
+    let mut diagnostics = vec![Vec::new(); count];
+    let mut covered_runs = vec![HashSet::new(); count];
+    let planner = crate::analysis::graph::fixes::Planner::new(graph, unsafe_names);
+
+    for file in 0..count {
+        let summary = graph.files[file].summary;
+        for (index, call) in summary.calls.iter().enumerate() {
+            let Some(target) = graph.target(file, index) else {
+                continue;
+            };
+            // `await helper()` of a sync helper raises as well (the nested run
+            // goes first): it is a finding too, whose fix keeps the `await`.
+            if call.guarded || !graph.blocking.contains_key(&target) {
+                continue;
+            }
+            let Some(context) = graph.loop_context(file, call) else {
+                continue;
+            };
+            // The runs inside nested sync defs (or a notebook's defs) along
+            // the chain are reported through this call site, not again by
+            // UNN004.
+            let mut link = Some(target);
+            let mut seen = HashSet::new();
+            while let Some(f) = link.filter(|f| seen.insert(*f)) {
+                let function = graph.function(f);
+                if function.parent.is_some() || graph.files[f.file].summary.top_level_await {
+                    for run in &function.runs {
+                        covered_runs[f.file].insert(run.range.start);
+                    }
+                }
+                link = match graph.blocking.get(&f) {
+                    Some(Reason::Calls(next, _)) => Some(*next),
+                    _ => None,
+                };
+            }
+            let (caller, in_generator) = match context {
+                LoopContext::Callback(caller) => {
+                    diagnostics[file].push(super::blocking_call_in_callback(
+                        graph, file, index, caller, target,
+                    ));
+                    continue;
+                }
+                LoopContext::Async(caller) => (Some(caller), false),
+                LoopContext::AsyncGenerator(caller) => (Some(caller), true),
+                LoopContext::Cell => (None, false),
+            };
+            let diagnostic = super::blocking_call_in_async(
+                graph,
+                &planner,
+                file,
+                index,
+                caller,
+                target,
+                in_generator,
+            );
+            diagnostics[file].push(diagnostic);
+        }
+        // Nested runs directly in a callback the loop runs.
+        for (function, summary) in summary.functions.iter().enumerate() {
+            let f = FnRef { file, function };
+            if summary.is_async || !graph.is_callback(f) {
+                continue;
+            }
+            for run in &summary.runs {
+                covered_runs[file].insert(run.range.start);
+                diagnostics[file].push(super::nested_run_in_callback(
+                    graph,
+                    &planner,
+                    file,
+                    Some(f),
+                    run,
+                ));
+            }
+        }
+        for run in &summary.lambda_runs {
+            if let Place::Lambda(start) = run.place
+                && graph.is_lambda_callback(file, start)
+            {
+                covered_runs[file].insert(run.range.start);
+                diagnostics[file].push(super::nested_run_in_callback(
+                    graph, &planner, file, None, run,
+                ));
+            }
+        }
+    }
+    Findings {
+        diagnostics,
+        covered_runs,
+    }
+}

@@ -1,0 +1,216 @@
+//! Byte-level tests that skip files before any parse.
+//!
+//! A file can matter in two ways. It can run a loop itself, which needs
+//! `asyncio` (any import of asyncio's `run` or `Runner` names it) or
+//! `run_until_complete`. Or it can reach such a run through a function of
+//! another file, which it must import, naming both the function and its module;
+//! those names are known only once the first files are analysed, so
+//! [`NameFilter`] is asked again as chains grow. A file that does neither holds
+//! no finding, whatever `async def`s or loop callbacks it has.
+
+use std::borrow::Cow;
+
+use aho_corasick::AhoCorasick;
+use memchr::memmem;
+
+use crate::syntax::lexer::is_word_byte;
+
+/// What the byte-level tests read of a file: for a notebook, its code cells
+/// as one text (in its JSON, escapes hide lines and words: `"import x\n"`
+/// starts no line with `import`, and `\nrun` has no word `run`), else the
+/// file's bytes. `None` for a notebook that does not load: no byte test can
+/// rule it out, since loading it is what reports why it is refused.
+pub fn python_bytes<'b>(path: &std::path::Path, bytes: &'b [u8]) -> Option<Cow<'b, [u8]>> {
+    if path.extension().is_none_or(|e| e != "ipynb") {
+        return Some(Cow::Borrowed(bytes));
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let notebook = crate::input::notebook::Notebook::parse(text).ok()?;
+    Some(Cow::Owned(notebook.module.into_bytes()))
+}
+
+/// Whether `bytes` may run a loop: never false for a file that does.
+pub fn may_hold_finding(bytes: &[u8]) -> bool {
+    memmem::find(bytes, b"asyncio").is_some()
+        || memmem::find(bytes, b"run_until_complete").is_some()
+}
+
+/// Whether `matcher` finds one of its patterns in `bytes` as a whole word.
+pub fn has_whole_word(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
+    matcher.find_overlapping_iter(bytes).any(|m| {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+    })
+}
+
+/// The import statements of a file, one per line: every line whose first word
+/// is `import` or `from` and holds `import`, with its continuation lines
+/// (parentheses, backslashes). A file that calls a function of another module
+/// names that module in one of them (`from app.users import get_user`,
+/// `import app.users`, `from app import users`), so [`NameFilter::may_import`]
+/// can rule a file out from these few lines, kept from the first read, without
+/// reading it again.
+pub fn import_lines(bytes: &[u8]) -> String {
+    let mut out = Vec::new();
+    let mut done_until = 0;
+    for at in memmem::find_iter(bytes, b"import") {
+        if at < done_until {
+            continue;
+        }
+        // A lone CR ends a line too, as in CPython.
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+        let first = bytes[start..at]
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t'))
+            .map_or(at, |i| start + i);
+        let rest = &bytes[first..];
+        if !(rest.starts_with(b"import") || rest.starts_with(b"from")) {
+            continue;
+        }
+        // To the end of the statement: past open parentheses and backslashes.
+        let mut end = at;
+        let mut depth = 0i32;
+        while end < bytes.len() {
+            match bytes[end] {
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                b'\\' if bytes.get(end + 1) == Some(&b'\n') => end += 1,
+                b'\\' if bytes.get(end + 1) == Some(&b'\r') => {
+                    end += 1;
+                    if bytes.get(end + 1) == Some(&b'\n') {
+                        end += 1;
+                    }
+                }
+                b'\n' | b'\r' if depth <= 0 => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        out.extend_from_slice(&bytes[first..end]);
+        out.push(b'\n');
+        done_until = end;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Matches files that mention a function's name together with its module's
+/// name: a file that calls a function of another module has to import it, so
+/// it names both (`from app.users import get_user`, `users.get_user(...)`).
+/// A re-export (`from app import get_user` after `app/__init__.py` imports it)
+/// is found through the package's `__init__.py`, which names both itself.
+pub struct NameFilter {
+    /// The module names, searched first: they are rarer than function names
+    /// (`run`, `load`), and a file that names none of them is done with.
+    modules: Option<AhoCorasick>,
+    names: Option<AhoCorasick>,
+    /// For each name pattern, the module patterns it pairs with.
+    pairs: Vec<Vec<usize>>,
+}
+
+impl NameFilter {
+    pub fn new<'a, I>(names: I) -> Self
+    where
+        I: IntoIterator<Item = &'a (String, String)>,
+    {
+        let mut name_patterns: Vec<&str> = Vec::new();
+        let mut module_patterns: Vec<&str> = Vec::new();
+        let index_of = |word: &'a str, patterns: &mut Vec<&'a str>| {
+            patterns.iter().position(|p| *p == word).unwrap_or_else(|| {
+                patterns.push(word);
+                patterns.len() - 1
+            })
+        };
+        let mut pairs: Vec<Vec<usize>> = Vec::new();
+        for (name, module) in names {
+            let n = index_of(name, &mut name_patterns);
+            let m = index_of(module, &mut module_patterns);
+            if pairs.len() <= n {
+                pairs.resize(n + 1, Vec::new());
+            }
+            pairs[n].push(m);
+        }
+        let build = |patterns: &[&str]| {
+            (!patterns.is_empty()).then(|| {
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(patterns)
+                    .expect("names form a valid automaton")
+            })
+        };
+        Self {
+            modules: build(&module_patterns),
+            names: build(&name_patterns),
+            pairs,
+        }
+    }
+
+    /// Whether the import statements `imports` (from [`import_lines`]) name
+    /// one of the modules: without that, no pair can match as an import.
+    pub fn may_import(&self, imports: &str) -> bool {
+        let Some(modules) = &self.modules else {
+            return false;
+        };
+        // As a whole word: `_run` is not named by `test_run`.
+        has_whole_word(modules, imports.as_bytes())
+    }
+
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        let (Some(modules), Some(names)) = (&self.modules, &self.names) else {
+            return false;
+        };
+        let mut seen = vec![false; modules.patterns_len()];
+        let mut any = false;
+        for found in modules.find_overlapping_iter(bytes) {
+            seen[found.pattern().as_usize()] = true;
+            any = true;
+        }
+        any && names.find_overlapping_iter(bytes).any(|found| {
+            self.pairs[found.pattern().as_usize()]
+                .iter()
+                .any(|&m| seen[m])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needs_one_of_the_words() {
+        assert!(may_hold_finding(b"import asyncio\n"));
+        assert!(may_hold_finding(b"loop.run_until_complete(f())"));
+        assert!(!may_hold_finding(b"async def f(): pass"));
+        assert!(!may_hold_finding(
+            b"import subprocess\nsubprocess.run(['ls'])\n"
+        ));
+    }
+
+    #[test]
+    fn import_lines_keep_whole_statements() {
+        let text = b"\"\"\"doc\"\"\"\nimport os\nx = 'import'\n    from .users import (\n    get_user,\n)\nfrom a import \\\n  b\nprint(1)\n";
+        assert_eq!(
+            import_lines(text),
+            "import os\nfrom .users import (\n    get_user,\n)\nfrom a import \\\n  b\n"
+        );
+        let filter = NameFilter::new(&[("get_user".to_owned(), "users".to_owned())]);
+        assert!(filter.may_import(&import_lines(text)));
+        assert!(!filter.may_import(&import_lines(b"import os\nusers = 1\n")));
+        assert!(!filter.may_import("from app import all_users\n"));
+    }
+
+    #[test]
+    fn names_with_their_modules() {
+        let names = [
+            ("get_user".to_owned(), "users".to_owned()),
+            ("load".to_owned(), "store".to_owned()),
+        ];
+        let filter = NameFilter::new(&names);
+        assert!(filter.matches(b"from app.users import get_user\n"));
+        assert!(filter.matches(b"from . import store\nstore.load(1)\n"));
+        assert!(!filter.matches(b"get_user = None\n"));
+        assert!(!filter.matches(b"print(1)\n"));
+        assert!(!NameFilter::new(&[]).matches(b"load store"));
+    }
+}

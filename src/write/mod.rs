@@ -1,0 +1,149 @@
+//! Writing a fixed file atomically: a temporary file in the same folder, synced,
+//! then renamed over the original, with the original's permissions. A reader sees
+//! the old file or the new one, never a mix; a failed write leaves the old one.
+//! Files that one fix changes together are all staged before any is renamed,
+//! so that a file that cannot be written keeps the others of its group old.
+
+pub mod verify;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Replace the file at `path` with `contents`, provided it still holds
+/// `expected` (what was read and fixed): [`stage`], then [`Staged::commit`].
+pub fn write_atomic(
+    path: &Path,
+    display: &str,
+    roots: &[PathBuf],
+    expected: &[u8],
+    contents: &[u8],
+) -> Result<(), Error> {
+    stage(path, display, roots, expected, contents)?.commit()
+}
+
+/// A file's new contents, written and synced to a temporary file beside it,
+/// waiting to be renamed over it. Dropped without [`Staged::commit`], the
+/// temporary file is removed and the file is untouched.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+    display: String,
+}
+
+impl Staged {
+    /// Rename the temporary file over the original.
+    pub fn commit(self) -> Result<(), Error> {
+        let display = self.display;
+        self.temp.persist(&self.target).map_err(|e| Error::Write {
+            path: display,
+            reason: format!("cannot replace the file: {}", e.error),
+        })?;
+        Ok(())
+    }
+}
+
+/// Check that the file at `path` may be written and still holds `expected`,
+/// and write `contents` to a temporary file beside it, with its permissions.
+/// A symlink is written through to its target, so the link stays a link, but
+/// only when the target lies inside one of `roots` (the paths given on the
+/// command line, resolved): a link must not carry a fix to a file the user
+/// did not name. A read-only file is not written, nor a file with several
+/// hard links (the rename would split it from its other names, and writing
+/// in place could leave it partial).
+pub fn stage(
+    path: &Path,
+    display: &str,
+    roots: &[PathBuf],
+    expected: &[u8],
+    contents: &[u8],
+) -> Result<Staged, Error> {
+    let fail = |reason: String| Error::Write {
+        path: display.to_owned(),
+        reason,
+    };
+    let target = fs::canonicalize(path).map_err(|e| fail(e.to_string()))?;
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !roots.iter().any(|root| target.starts_with(root)) {
+        return Err(fail(format!(
+            "it is a symbolic link to {}, outside the paths given",
+            target.display()
+        )));
+    }
+    let metadata = fs::metadata(&target).map_err(|e| fail(e.to_string()))?;
+    if metadata.permissions().readonly() {
+        return Err(fail("it is read-only".into()));
+    }
+    if let Some(links) = hard_links(&metadata).filter(|&n| n > 1) {
+        return Err(fail(format!(
+            "it has {links} hard links, and replacing it would split them"
+        )));
+    }
+    let current = fs::read(&target).map_err(|e| fail(e.to_string()))?;
+    if current != expected {
+        return Err(fail("it changed on disk since it was read".into()));
+    }
+    let folder = target
+        .parent()
+        .ok_or_else(|| fail("it has no parent folder".into()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".unnest-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| fail(format!("cannot create a temporary file: {e}")))?;
+    temp.write_all(contents)
+        .map_err(|e| fail(format!("cannot write a temporary file: {e}")))?;
+    temp.as_file()
+        .set_permissions(metadata.permissions())
+        .map_err(|e| fail(format!("cannot set permissions: {e}")))?;
+    keep_owner(temp.path(), &metadata);
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| fail(format!("cannot sync: {e}")))?;
+    Ok(Staged {
+        temp,
+        target,
+        display: display.to_owned(),
+    })
+}
+
+#[cfg(unix)]
+fn hard_links(metadata: &fs::Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    Some(metadata.nlink())
+}
+
+#[cfg(not(unix))]
+fn hard_links(_metadata: &fs::Metadata) -> Option<u64> {
+    None
+}
+
+#[cfg(unix)]
+fn keep_owner(path: &Path, metadata: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    // Only root can give a file away; for anyone else the new file is theirs
+    // already, as the old one was.
+    let _ = std::os::unix::fs::chown(path, Some(metadata.uid()), Some(metadata.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_path: &Path, _metadata: &fs::Metadata) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("a.py");
+        fs::write(&path, "changed by someone else\n").unwrap();
+        let roots = [temp.path().canonicalize().unwrap()];
+        let result = write_atomic(&path, "a.py", &roots, b"what was read\n", b"fixed\n");
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("changed on disk"), "{message}");
+        assert_eq!(fs::read(&path).unwrap(), b"changed by someone else\n");
+    }
+}
