@@ -19,6 +19,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod evidence;
 pub mod fix;
 pub mod graph;
 pub mod load;
