@@ -8,8 +8,7 @@
 
 use super::text::Prefix;
 use super::{
-    Format, Frame, Section, exception_line, is_marker_line, kind_of_path, non_empty,
-    repeated_line,
+    Format, Frame, Section, exception_line, is_marker_line, kind_of_path, non_empty, repeated_line,
 };
 
 const HEADER: &str = "Traceback (most recent call last):";

@@ -56,11 +56,11 @@ pub(super) fn read(lines: &[String], start: usize) -> Option<(Section, usize, Pr
             j += 1;
             continue;
         }
-        if !l.starts_with(' ') {
-            if let Some(e) = exception_line(l) {
-                exception = Some(e);
-                j += 1;
-            }
+        if !l.starts_with(' ')
+            && let Some(e) = exception_line(l)
+        {
+            exception = Some(e);
+            j += 1;
         }
         break;
     }
@@ -127,43 +127,49 @@ fn frame_header(l: &str) -> Option<Frame> {
         });
     }
     if let Some(rest) = l.strip_prefix("File ") {
-        // `path:12` or `path:12, in f(a)`; the path may hold colons (`C:\`).
+        // `path:12` or `path:12, in f(a)`; the path may hold colons (`C:\`),
+        // never one followed by a number and `, in ` or the end.
         for (at, _) in rest.match_indices(':') {
-            if let Some((line, function)) = number_then_function(&rest[at + 1..]) {
-                let file = &rest[..at];
-                return Some(Frame {
-                    file: file.to_string(),
-                    line: Some(line),
-                    function: Some(function.unwrap_or_else(|| "<module>".to_string())),
-                    source: None,
-                    kind: kind_of_path(file),
-                    repeated: 0,
-                });
+            let after = &rest[at + 1..];
+            let digits = after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len());
+            let tail = &after[digits..];
+            if digits == 0 || !(tail.trim().is_empty() || tail.starts_with(", in ")) {
+                continue;
             }
-        }
-        return None;
-    }
-    // IPython 7 and older: `path in f(a, b)`, line from the arrow.
-    for (at, _) in l.match_indices(" in ") {
-        let file = &l[..at];
-        let looks_like_path = file.contains(['/', '\\'])
-            || file.ends_with(".py")
-            || (file.starts_with('<') && file.ends_with('>'));
-        if !looks_like_path || file.contains(": ") {
-            continue;
-        }
-        if let Some(function) = function_name(&l[at + " in ".len()..]) {
+            let (line, function) = number_then_function(after)?;
+            let file = &rest[..at];
             return Some(Frame {
                 file: file.to_string(),
-                line: None,
-                function: Some(function),
+                line: Some(line),
+                function: Some(function.unwrap_or_else(|| "<module>".to_string())),
                 source: None,
                 kind: kind_of_path(file),
                 repeated: 0,
             });
         }
+        return None;
     }
-    None
+    // IPython 7 and older: `path in f(a, b)`, line from the arrow. The
+    // last ` in ` splits: a path may hold one, a parameter list does not.
+    let at = l.rfind(" in ")?;
+    let file = &l[..at];
+    let looks_like_path = file.contains(['/', '\\'])
+        || file.ends_with(".py")
+        || (file.starts_with('<') && file.ends_with('>'));
+    if !looks_like_path || file.contains(": ") {
+        return None;
+    }
+    let function = function_name(&l[at + " in ".len()..])?;
+    Some(Frame {
+        file: file.to_string(),
+        line: None,
+        function: Some(function),
+        source: None,
+        kind: kind_of_path(file),
+        repeated: 0,
+    })
 }
 
 /// `12` or `12, in f(a, b)`: the number and the function, if named.
@@ -229,7 +235,10 @@ mod tests {
         assert_eq!((i.line, i.function.as_deref()), (Some(7), Some("<module>")));
         let f = frame_header(r"File C:\proj\x.py:12, in Runner.run(self, coro)").unwrap();
         assert_eq!(f.file, r"C:\proj\x.py");
-        assert_eq!((f.line, f.function.as_deref()), (Some(12), Some("Runner.run")));
+        assert_eq!(
+            (f.line, f.function.as_deref()),
+            (Some(12), Some("Runner.run"))
+        );
         let old = frame_header("<ipython-input-7-1f2e3d> in <module>").unwrap();
         assert_eq!(
             old.kind,
@@ -243,9 +252,15 @@ mod tests {
 
     #[test]
     fn context_lines() {
-        assert_eq!(context_line("----> 5 asyncio.run(main())"), Some((true, 5, "asyncio.run(main())")));
+        assert_eq!(
+            context_line("----> 5 asyncio.run(main())"),
+            Some((true, 5, "asyncio.run(main())"))
+        );
         assert_eq!(context_line("      3 "), Some((false, 3, "")));
-        assert_eq!(context_line("--> 186     raise X("), Some((true, 186, "    raise X(")));
+        assert_eq!(
+            context_line("--> 186     raise X("),
+            Some((true, 186, "    raise X("))
+        );
         assert_eq!(context_line("-- not"), None);
     }
 }

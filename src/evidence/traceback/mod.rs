@@ -73,7 +73,8 @@ pub enum Format {
     CPython,
     /// IPython and Jupyter (all versions).
     IPython,
-    /// pytest `--tb=long` (also `--tb=auto` for all but the first and last).
+    /// pytest `--tb=long`, and `--tb=auto` (pytest's default), which prints
+    /// the first and last frames long and the others short.
     PytestLong,
     /// pytest `--tb=short`.
     PytestShort,
@@ -258,20 +259,26 @@ pub fn parse(text: &str) -> Result<Traceback, NotALoopError> {
 /// frames above that one are the chain's callers. Stops at the first section
 /// that does not hold that frame.
 fn join_outward(group: &[Section]) -> (Vec<Frame>, usize) {
-    let mut chain: Vec<Frame> = group[0].frames.clone();
-    let mut own_start = 0;
+    // Collect the callers' slices first and copy once, so a long chain of
+    // sections costs time in proportion to its frames.
+    let mut first = group[0].frames.first();
+    let mut callers: Vec<&[Frame]> = Vec::new();
     for next in &group[1..] {
-        let Some(first) = chain.first() else { break };
+        let Some(head) = first else { break };
         let catcher = next
             .frames
             .iter()
-            .rposition(|f| f.file == first.file && f.function == first.function);
+            .rposition(|f| f.file == head.file && f.function == head.function);
         let Some(k) = catcher else { break };
-        let mut joined = next.frames[..k].to_vec();
-        own_start += k;
-        joined.append(&mut chain);
-        chain = joined;
+        callers.push(&next.frames[..k]);
+        first = next.frames[..k].first().or(first);
     }
+    let own_start: usize = callers.iter().map(|c| c.len()).sum();
+    let mut chain = Vec::with_capacity(own_start + group[0].frames.len());
+    for slice in callers.iter().rev() {
+        chain.extend_from_slice(slice);
+    }
+    chain.extend_from_slice(&group[0].frames);
     (chain, own_start)
 }
 
@@ -281,17 +288,19 @@ pub fn sections(text: &str) -> Vec<Section> {
     let lines = text::clean_lines(text);
     let mut out: Vec<Section> = Vec::new();
     let mut pending_link: Option<Link> = None;
+    // Where the last section ended: pytest's look back for a frame's block
+    // stops there, so no line is looked at twice.
+    let mut floor = 0;
     let mut i = 0;
     while i < lines.len() {
         let found = cpython::read(&lines, i)
             .or_else(|| ipython::read(&lines, i))
-            .or_else(|| pytest::read(&lines, i));
+            .or_else(|| pytest::read(&lines, i, floor));
         let Some((mut section, next, prefix)) = found else {
             if let Some(link) = link_line(&lines[i]) {
                 // A connector outside a section (pytest prints it before the
                 // block of the next section's first frame).
-                if out.last().is_some_and(|s| s.link_to_next.is_none()) && pending_link.is_none()
-                {
+                if out.last().is_some_and(|s| s.link_to_next.is_none()) && pending_link.is_none() {
                     pending_link = Some(link);
                 }
             }
@@ -321,6 +330,7 @@ pub fn sections(text: &str) -> Vec<Section> {
                 j += 1;
             }
         }
+        floor = i;
         out.push(section);
     }
     out
@@ -364,9 +374,7 @@ fn is_dotted_identifier(name: &str) -> bool {
     !name.is_empty()
         && name.split('.').all(|part| {
             let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
                 && chars.all(|c| c.is_alphanumeric() || c == '_')
         })
 }
@@ -424,7 +432,9 @@ fn is_marker_line(line: &str) -> bool {
 /// `N` of `[Previous line repeated N more times]`.
 fn repeated_line(line: &str) -> Option<u32> {
     let rest = line.trim().strip_prefix("[Previous line repeated ")?;
-    let rest = rest.strip_suffix(" more times]").or_else(|| rest.strip_suffix(" more time]"))?;
+    let rest = rest
+        .strip_suffix(" more times]")
+        .or_else(|| rest.strip_suffix(" more time]"))?;
     rest.parse().ok()
 }
 
@@ -446,9 +456,14 @@ mod tests {
         assert!(exception_line("ERROR:root:boom").is_none());
         assert!(exception_line("INFO shutting down").is_none());
         assert!(exception_line("").is_none());
-        let q = exception_line("builtins.RuntimeError: Runner.run() cannot be called from a running event loop").unwrap();
+        let q = exception_line(
+            "builtins.RuntimeError: Runner.run() cannot be called from a running event loop",
+        )
+        .unwrap();
         assert_eq!(LoopError::of(&q), Some(LoopError::RunnerRun));
-        let other = exception_line("ValueError: asyncio.run() cannot be called from a running event loop").unwrap();
+        let other =
+            exception_line("ValueError: asyncio.run() cannot be called from a running event loop")
+                .unwrap();
         assert_eq!(LoopError::of(&other), None);
     }
 
@@ -458,22 +473,31 @@ mod tests {
         assert_eq!(kind_of_path("<stdin>"), FrameKind::Unknown);
         assert_eq!(
             kind_of_path("<ipython-input-7-8c1ab2f3d1e0>"),
-            FrameKind::NotebookCell { execution_count: Some(7) }
+            FrameKind::NotebookCell {
+                execution_count: Some(7)
+            }
         );
         assert_eq!(
             kind_of_path("/tmp/ipykernel_4352/750149662.py"),
-            FrameKind::NotebookCell { execution_count: None }
+            FrameKind::NotebookCell {
+                execution_count: None
+            }
         );
         assert_eq!(
             kind_of_path(r"C:\Users\ana\AppData\Local\Temp\ipykernel_88\1234.py"),
-            FrameKind::NotebookCell { execution_count: None }
+            FrameKind::NotebookCell {
+                execution_count: None
+            }
         );
         assert_eq!(kind_of_path("/tmp/ipykernel_x/1234.py"), FrameKind::File);
     }
 
     #[test]
     fn repeated_and_markers() {
-        assert_eq!(repeated_line("  [Previous line repeated 996 more times]"), Some(996));
+        assert_eq!(
+            repeated_line("  [Previous line repeated 996 more times]"),
+            Some(996)
+        );
         assert!(is_marker_line("           ~~~~~~~~~~~^^^^^^"));
         assert!(!is_marker_line("   "));
         assert!(!is_marker_line("    x ^ y"));

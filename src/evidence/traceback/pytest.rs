@@ -1,6 +1,6 @@
 //! Reads pytest's traceback formats. `--tb=short`: `path:12: in func`, the
 //! quoted source (indented, with markers), `E   RuntimeError: …` at the end.
-//! `--tb=long` (and `auto`): each frame is a block of its function's source,
+//! `--tb=long`: each frame is a block of its function's source,
 //! from the `def` line, with the frame's line marked by `>`, closed by the
 //! location line `path:12: ` (`path:12: RuntimeError` for the last frame,
 //! with `E` lines in its block); blocks are separated by `_ _ _` rules.
@@ -28,74 +28,40 @@ struct Location<'a> {
     rest: Rest<'a>,
 }
 
+/// The section whose first location line is `lines[start]`; a long
+/// frame's block is not looked for before `floor`.
 pub(super) fn read(
     lines: &[String],
     start: usize,
+    floor: usize,
 ) -> Option<(Section, usize, super::text::Prefix)> {
     let loc = location(&lines[start])?;
     let (section, next) = match loc.rest {
         Rest::Line(exception) => {
             // Only after the `E` line, which `--tb=line` prints first.
-            let after_e = start
-                .checked_sub(1)
-                .is_some_and(|p| is_e_line(&lines[p]));
+            let after_e = start.checked_sub(1).is_some_and(|p| is_e_line(&lines[p]));
             if !after_e {
                 return None;
             }
             let frame = new_frame(loc.file, loc.line, None);
-            (section(Format::PytestLine, vec![frame], Some(exception)), start + 1)
+            (
+                section(Format::PytestLine, vec![frame], Some(exception)),
+                start + 1,
+            )
         }
-        Rest::In(_) => short(lines, start),
-        Rest::Empty | Rest::Name(_) => long(lines, start),
+        Rest::In(_) | Rest::Empty | Rest::Name(_) => frames(lines, start, floor),
     };
     Some((section, next, super::text::Prefix::default()))
 }
 
-fn short(lines: &[String], start: usize) -> (Section, usize) {
-    let mut frames = Vec::new();
-    let mut exception: Option<RaisedException> = None;
-    let mut j = start;
-    while j < lines.len() {
-        let l = &lines[j];
-        if let Some(Location {
-            file,
-            line,
-            rest: Rest::In(function),
-        }) = location(l)
-        {
-            if exception.is_some() {
-                break;
-            }
-            let mut frame = new_frame(file, line, Some(function));
-            j += 1;
-            let mut first = true;
-            while j < lines.len() && lines[j].starts_with(' ') {
-                if first && !super::is_marker_line(&lines[j]) {
-                    frame.source = non_empty(&lines[j]);
-                }
-                first = false;
-                j += 1;
-            }
-            frames.push(frame);
-            continue;
-        }
-        if is_e_line(l) {
-            if exception.is_none() {
-                exception = Some(from_e_line(l, None));
-            }
-            j += 1;
-            continue;
-        }
-        break;
-    }
-    (section(Format::PytestShort, frames, exception), j)
-}
-
-fn long(lines: &[String], start: usize) -> (Section, usize) {
-    // The first frame's block runs back to the test's `___ name ___` header,
-    // a `_ _ _` rule, a blank line before a rule, or a chain connector.
+/// The frames from the location line at `start` on, in the long and the
+/// short layout alike: `--tb=auto` prints the first and last frames long
+/// and the others short, in one section.
+fn frames(lines: &[String], start: usize, floor: usize) -> (Section, usize) {
+    // A long frame's block runs back to the test's `___ name ___` header, a
+    // `_ _ _` rule, or a chain connector.
     let mut block_start = start;
-    while block_start > 0 {
+    while block_start > floor {
         let prev = &lines[block_start - 1];
         if is_rule(prev) || is_header(prev) || super::link_line(prev).is_some() {
             break;
@@ -103,16 +69,54 @@ fn long(lines: &[String], start: usize) -> (Section, usize) {
         block_start -= 1;
     }
     let mut frames = Vec::new();
+    let mut any_long = false;
     let mut exception = None;
+    let mut first_e: Option<usize> = None;
     let mut j = start;
     while j < lines.len() {
         let l = &lines[j];
-        match location(l) {
+        let loc = location(l);
+        if first_e.is_some()
+            && !matches!(
+                loc,
+                Some(Location {
+                    rest: Rest::Name(_),
+                    ..
+                })
+            )
+        {
+            if is_e_line(l) {
+                j += 1;
+                continue;
+            }
+            // `--tb=short`'s `E` lines close the section.
+            break;
+        }
+        match loc {
+            Some(Location {
+                file,
+                line,
+                rest: Rest::In(function),
+            }) => {
+                let mut frame = new_frame(file, line, Some(function));
+                j += 1;
+                let mut first = true;
+                while j < lines.len() && lines[j].starts_with(' ') {
+                    if first && !super::is_marker_line(&lines[j]) {
+                        frame.source = non_empty(&lines[j]);
+                    }
+                    first = false;
+                    j += 1;
+                }
+                frames.push(frame);
+                block_start = j;
+            }
             Some(Location {
                 file,
                 line,
                 rest: rest @ (Rest::Empty | Rest::Name(_)),
             }) => {
+                any_long = true;
                 let block = &lines[block_start..j];
                 let function = block.iter().find_map(|b| def_name(b));
                 let mut frame = new_frame(file, line, function);
@@ -132,18 +136,38 @@ fn long(lines: &[String], start: usize) -> (Section, usize) {
                             message: String::new(),
                         },
                     });
+                    first_e = None;
                     break;
                 }
             }
-            _ if is_rule(l) => {
+            Some(Location {
+                rest: Rest::Line(_),
+                ..
+            }) => break,
+            None if is_rule(l) => {
                 j += 1;
                 block_start = j;
             }
-            _ if is_header(l) || super::link_line(l).is_some() => break,
-            _ => j += 1,
+            None if is_header(l) || super::link_line(l).is_some() => break,
+            None => {
+                if is_e_line(l) && first_e.is_none() && j == block_start {
+                    // `E` right after a short frame's body: the exception,
+                    // unless a long location line follows with its name.
+                    first_e = Some(j);
+                }
+                j += 1;
+            }
         }
     }
-    (section(Format::PytestLong, frames, exception), j)
+    if let Some(at) = first_e {
+        exception = Some(from_e_line(&lines[at], None));
+    }
+    let format = if any_long {
+        Format::PytestLong
+    } else {
+        Format::PytestShort
+    };
+    (section(format, frames, exception), j)
 }
 
 fn section(format: Format, frames: Vec<Frame>, exception: Option<RaisedException>) -> Section {
@@ -214,10 +238,10 @@ fn is_e_line(l: &str) -> bool {
 /// line's) or of an `AssertionError`.
 fn from_e_line(l: &str, name: Option<&str>) -> RaisedException {
     let text = l[1..].trim();
-    if let Some(e) = exception_line(text) {
-        if name.is_none_or(|n| n == e.name) {
-            return e;
-        }
+    if let Some(e) = exception_line(text)
+        && name.is_none_or(|n| n == e.name)
+    {
+        return e;
     }
     RaisedException {
         name: name.unwrap_or("AssertionError").to_string(),
@@ -257,7 +281,10 @@ mod tests {
         assert_eq!((l.file, l.line), (r"C:\proj\tests\test_x.py", 11));
         assert!(matches!(l.rest, Rest::In("test_x")));
         assert!(matches!(location("a.py:3: ").unwrap().rest, Rest::Empty));
-        assert!(matches!(location("a.py:3: RuntimeError").unwrap().rest, Rest::Name("RuntimeError")));
+        assert!(matches!(
+            location("a.py:3: RuntimeError").unwrap().rest,
+            Rest::Name("RuntimeError")
+        ));
         assert!(location("sys:1: RuntimeWarning: coroutine 'f' was never awaited").is_none());
         assert!(location("  a.py:3: in f").is_none());
     }

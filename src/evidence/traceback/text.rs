@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn ansi_sequences_are_removed() {
-        assert_eq!(strip_ansi("\x1b[1;35mRuntimeError\x1b[0m: x"), "RuntimeError: x");
+        assert_eq!(
+            strip_ansi("\x1b[1;35mRuntimeError\x1b[0m: x"),
+            "RuntimeError: x"
+        );
         assert_eq!(strip_ansi("a\x1b]8;;http://x\x1b\\b\x1b]8;;\x07c"), "abc");
         assert_eq!(strip_ansi("cut \x1b[38;5"), "cut ");
         assert_eq!(strip_ansi("é\x1b[31mü"), "éü");
@@ -141,9 +144,15 @@ mod tests {
     #[test]
     fn prefix_matches_digits_by_class() {
         let p = Prefix::new("2026-11-30 12:00:01,123 ERROR [app] ");
-        assert_eq!(p.strip("2026-11-30 12:00:02,999 ERROR [app]   File"), Some("  File"));
+        assert_eq!(
+            p.strip("2026-11-30 12:00:02,999 ERROR [app]   File"),
+            Some("  File")
+        );
         assert_eq!(p.strip("2026-11-30 12:00:02,999 INFO  [app]   File"), None);
         assert_eq!(p.strip("short"), None);
-        assert_eq!(p.strip_blank_tolerant("2026-11-30 12:00:02,999 ERROR [app]"), Some(""));
+        assert_eq!(
+            p.strip_blank_tolerant("2026-11-30 12:00:02,999 ERROR [app]"),
+            Some("")
+        );
     }
 }
