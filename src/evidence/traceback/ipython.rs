@@ -12,12 +12,20 @@ use super::{Format, Frame, FrameKind, Section, exception_line, kind_of_path, non
 
 const HEADER: &str = "Traceback (most recent call last)";
 
-pub(super) fn read(lines: &[String], start: usize) -> Option<(Section, usize, Prefix)> {
+/// The section whose header is at `lines[start]`. `chained` is the prefix
+/// of the section this one is chained to: IPython prints no rule of dashes
+/// before a chained section's header.
+pub(super) fn read(
+    lines: &[String],
+    start: usize,
+    chained: Option<&Prefix>,
+) -> Option<(Section, usize, Prefix)> {
     let line = lines[start].trim_end();
     let before = line.strip_suffix(HEADER)?;
     let prefix = start
         .checked_sub(1)
         .and_then(|p| dashes_prefix(&lines[p]))
+        .or_else(|| chained.cloned())
         .filter(|p| p.strip(before).is_some())
         .unwrap_or_default();
     let name = prefix.strip(before)?;

@@ -291,10 +291,12 @@ pub fn sections(text: &str) -> Vec<Section> {
     // Where the last section ended: pytest's look back for a frame's block
     // stops there, so no line is looked at twice.
     let mut floor = 0;
+    let mut last_prefix: Option<text::Prefix> = None;
     let mut i = 0;
     while i < lines.len() {
+        let chained = pending_link.and(last_prefix.as_ref());
         let found = cpython::read(&lines, i)
-            .or_else(|| ipython::read(&lines, i))
+            .or_else(|| ipython::read(&lines, i, chained))
             .or_else(|| pytest::read(&lines, i, floor));
         let Some((mut section, next, prefix)) = found else {
             if let Some(link) = link_line(&lines[i]) {
@@ -331,6 +333,7 @@ pub fn sections(text: &str) -> Vec<Section> {
             }
         }
         floor = i;
+        last_prefix = Some(prefix);
         out.push(section);
     }
     out

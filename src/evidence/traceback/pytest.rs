@@ -215,7 +215,12 @@ fn location(l: &str) -> Option<Location<'_>> {
         let rest = if rest.is_empty() {
             Rest::Empty
         } else if let Some(function) = rest.strip_prefix("in ") {
-            Rest::In(function.trim())
+            // One name (`f`, `<module>`, `Class.method`): prose that happens
+            // to follow `path:N: in` is not a frame.
+            if function.contains(char::is_whitespace) {
+                return None;
+            }
+            Rest::In(function)
         } else {
             let e = exception_line(rest)?;
             if e.message.is_empty() {
@@ -287,6 +292,8 @@ mod tests {
         ));
         assert!(location("sys:1: RuntimeWarning: coroutine 'f' was never awaited").is_none());
         assert!(location("  a.py:3: in f").is_none());
+        assert!(location("app.py:12: in the middle of a request").is_none());
+        assert!(location("x.py:3:1: E501 line too long").is_none());
     }
 
     #[test]
