@@ -66,6 +66,20 @@ pub struct Frame {
     pub repeated: u32,
 }
 
+impl Frame {
+    /// The function's own name: `run` of IPython's `Runner.run` (IPython
+    /// prints qualified names, CPython and pytest the bare one), so frames
+    /// of different formats compare alike.
+    pub fn bare_function(&self) -> Option<&str> {
+        let f = self.function.as_deref()?;
+        // `<lambda>`, `<module>`: no dotted part to drop.
+        if f.starts_with('<') {
+            return Some(f);
+        }
+        f.rsplit('.').next()
+    }
+}
+
 /// The traceback format a section was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -468,6 +482,23 @@ mod tests {
             exception_line("ValueError: asyncio.run() cannot be called from a running event loop")
                 .unwrap();
         assert_eq!(LoopError::of(&other), None);
+    }
+
+    #[test]
+    fn bare_function_names() {
+        let mut f = Frame {
+            file: "x.py".into(),
+            line: Some(1),
+            function: Some("Runner.run".into()),
+            source: None,
+            kind: FrameKind::File,
+            repeated: 0,
+        };
+        assert_eq!(f.bare_function(), Some("run"));
+        f.function = Some("<lambda>".into());
+        assert_eq!(f.bare_function(), Some("<lambda>"));
+        f.function = None;
+        assert_eq!(f.bare_function(), None);
     }
 
     #[test]
