@@ -11,6 +11,8 @@
 //!   applied.
 //! - [`analysis`]: facts from parsed files: where loops run, bindings,
 //!   scopes, guards, and the project's call graph.
+//! - [`evidence`]: what proves a loop runs beyond what the code shows: a
+//!   traceback of the nested run.
 //! - [`rules`]: one file a rule; facts become [`diagnostic`]s with fixes.
 //! - [`write`]: verifying fixed text and writing files all or nothing.
 //! - [`project`]: loading the files of a run and fixing them pass after pass.
@@ -28,6 +30,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod edit;
 pub mod error;
+pub mod evidence;
 pub mod input;
 pub mod output;
 pub mod project;

@@ -1,3 +1,5 @@
+//! The `unnest` command: parse the arguments and run ([`unnest::run`]).
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -21,12 +21,13 @@ const STAGES: &[(&str, u32)] = &[
     ("diagnostic", 4),
     ("analysis", 4),
     ("write", 4),
-    ("rules", 5),
-    ("project", 6),
-    ("output", 7),
-    ("run", 8),
-    ("lib", 9),
-    ("main", 9),
+    ("evidence", 5),
+    ("rules", 6),
+    ("project", 7),
+    ("output", 8),
+    ("run", 9),
+    ("lib", 10),
+    ("main", 10),
 ];
 
 /// Every module file of the crate, by module path (`analysis::graph::summary`).
