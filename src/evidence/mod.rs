@@ -1,6 +1,7 @@
 //! Evidence from outside the project's files: what a run of the program
 //! proved. This module decides nothing about the project itself; it turns
-//! text the user holds (a traceback) into data a later stage can map onto
-//! the project's files.
+//! what the user holds (a traceback, or the records of `unnest record`) into
+//! frames a later stage can map onto the project's files.
 
+pub mod records;
 pub mod traceback;

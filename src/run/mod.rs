@@ -20,6 +20,7 @@ use crate::registry::Rule;
 use crate::write::stage;
 
 mod isolate;
+pub mod record;
 
 /// Messages go to stderr as with `std::eprintln!`, except that a stderr that
 /// cannot be written (`2>/dev/full`, a closed pipe) loses them instead of
