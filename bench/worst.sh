@@ -65,7 +65,9 @@ results=$work/worst.tsv
 probe() { # NAME TREE KIND CMD... -> prints seconds, or "timeout"
     local start rc=0
     start=$(date +%s%N)
-    timeout "$limit" /usr/bin/time -f %M -o "$work/peak" "$@" >/dev/null 2>&1 || rc=$?
+    # time outside timeout: the peak is the largest of the process tree, and
+    # the timeout ends the command itself, not only the measuring process.
+    /usr/bin/time -f %M -o "$work/peak" timeout "$limit" "$@" >/dev/null 2>&1 || rc=$?
     if [[ $rc -eq 124 || $rc -eq 137 ]]; then echo timeout; return; fi
     # unnest exits 1 when it finds something: that is not a failure here.
     if [[ $rc -gt 1 ]]; then echo "failed($rc)"; return; fi
@@ -77,12 +79,15 @@ runs_for() { # SECONDS -> hyperfine runs (0: the probe alone is the figure)
 fast=10; [[ -n $quick ]] && fast=5
 time_it() { # TREE KIND PREPARE CMD
     local tree=$1 kind=$2 prepare=$3 cmd=$4 secs runs peak median
+    status=ok
     [[ -n $prepare ]] && bash -c "$prepare"
     # shellcheck disable=SC2086  # the command is split on purpose
     secs=$(probe $cmd)
-    peak=$(( $(tail -1 "$work/peak" 2>/dev/null || echo 0) / 1024 ))
+    peak=$(tail -1 "$work/peak" 2>/dev/null || true)
+    [[ $peak =~ ^[0-9]+$ ]] && peak=$(( peak / 1024 )) || peak=0
     if [[ $secs == timeout || $secs == failed* ]]; then
         printf '%s\t%s\t%s\t%s\n' "$tree" "$kind" "$secs" "-" >>"$results"
+        status=$secs
         echo "$tree $kind: $secs (limit ${limit}s)"
         return
     fi
@@ -112,9 +117,11 @@ for tree in "${trees[@]}"; do
     time_it "$tree" check "" "$unnest --check $src"
     time_it "$tree" write "rm -rf copy && cp -r $src copy" "$unnest --write --unsafe-fixes copy"
     # What one --write leaves: the target is the fixed point in one run.
-    left=$(timeout "$limit" "$unnest" --check copy 2>&1 >/dev/null | tail -1 || true)
-    printf '%s\tleft\t%s\t-\n' "$tree" "${left:-unknown (timeout)}" >>"$results"
-    echo "$tree after one --write: ${left:-unknown (timeout)}"
+    if [[ $status == ok ]]; then
+        left=$(timeout "$limit" "$unnest" --check copy 2>&1 >/dev/null | tail -1 || true)
+        printf '%s\tleft\t%s\t-\n' "$tree" "${left:-unknown (timeout)}" >>"$results"
+        echo "$tree after one --write: ${left:-unknown (timeout)}"
+    fi
     time_it "$tree" ruff "" "$ruff check --no-cache --isolated --select ASYNC --exit-zero $src"
 done
 rm -rf copy
