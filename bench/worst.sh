@@ -67,7 +67,10 @@ probe() { # NAME TREE KIND CMD... -> prints seconds, or "timeout"
     start=$(date +%s%N)
     # time outside timeout: the peak is the largest of the process tree, and
     # the timeout ends the command itself, not only the measuring process.
-    /usr/bin/time -f %M -o "$work/peak" timeout "$limit" "$@" >/dev/null 2>&1 || rc=$?
+    # --write defers SIGTERM until it has written (it must not leave a file
+    # half-written), which can be minutes away: KILL follows after 5 s, on a
+    # scratch copy.
+    /usr/bin/time -f %M -o "$work/peak" timeout -k 5 "$limit" "$@" >/dev/null 2>&1 || rc=$?
     if [[ $rc -eq 124 || $rc -eq 137 ]]; then echo timeout; return; fi
     # unnest exits 1 when it finds something: that is not a failure here.
     if [[ $rc -gt 1 ]]; then echo "failed($rc)"; return; fi
@@ -118,7 +121,7 @@ for tree in "${trees[@]}"; do
     time_it "$tree" write "rm -rf copy && cp -r $src copy" "$unnest --write --unsafe-fixes copy"
     # What one --write leaves: the target is the fixed point in one run.
     if [[ $status == ok ]]; then
-        left=$(timeout "$limit" "$unnest" --check copy 2>&1 >/dev/null | tail -1 || true)
+        left=$(timeout -k 5 "$limit" "$unnest" --check copy 2>&1 >/dev/null | tail -1 || true)
         printf '%s\tleft\t%s\t-\n' "$tree" "${left:-unknown (timeout)}" >>"$results"
         echo "$tree after one --write: ${left:-unknown (timeout)}"
     fi
