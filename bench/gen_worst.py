@@ -6,7 +6,7 @@ to parse. These trees are not: every file mentions asyncio and has sync helpers
 that run a loop, called from async functions, so every file is parsed, analysed
 and (with --write) fixed.
 
-  giant DIR --blocks N [--module NAME] [--param NAME]
+  giant DIR --blocks N [--module NAME] [--param NAME] [--base]
       One module, DIR/NAME.py (default big.py), of N blocks. A block is a sync
       helper that runs a loop with asyncio.run and calls the previous block's
       helper (one chain through the whole module), a class whose method calls
@@ -14,7 +14,8 @@ and (with --write) fixed.
       a block: 250 blocks is about 8k lines, 1,000 about 30k, 2,000 about 60k.
       `--module x --param x` names the module after an identifier the file uses
       (the helpers' parameter), which the name-level triage treats as a
-      reference to the module's own names.
+      reference to the module's own names. `--base` derives every class from
+      one base class that defines the same method (each method overrides it).
 
   chain DIR --modules N [--style from|attr]
       A package DIR/pkg of N modules. Module i imports module i-1 and its sync
@@ -38,8 +39,9 @@ import shutil
 import sys
 
 
-def giant_block(i, param):
+def giant_block(i, param, base):
     p = param
+    parent = "(RunnerBase)" if base else ""
     prev = f"    total += helper_{i - 1}({p})\n" if i > 0 else ""
     return f'''
 
@@ -56,7 +58,7 @@ def helper_{i}({p}):
     return total
 
 
-class Runner{i}:
+class Runner{i}{parent}:
     def __init__(self):
         self.loop = asyncio.new_event_loop()
         self.calls = 0
@@ -76,14 +78,24 @@ async def handler_{i}({p}):
 '''
 
 
-def giant(out_dir, blocks, module="big", param="n"):
+BASE = '''
+
+class RunnerBase:
+    def go(self, n):
+        return asyncio.new_event_loop().run_until_complete(asyncio.sleep(0))
+'''
+
+
+def giant(out_dir, blocks, module="big", param="n", base=False):
     """Write OUT_DIR/MODULE.py with BLOCKS blocks; return its path."""
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, f"{module}.py")
     with open(path, "w", encoding="utf-8") as f:
         f.write(f'"""Generated: {blocks} blocks of nested event loops."""\n\nimport asyncio\n')
+        if base:
+            f.write(BASE)
         for i in range(blocks):
-            f.write(giant_block(i, param))
+            f.write(giant_block(i, param, base))
     return path
 
 
@@ -164,6 +176,7 @@ def main(argv):
     g.add_argument("--blocks", type=int, required=True)
     g.add_argument("--module", default="big", help="module name (default big)")
     g.add_argument("--param", default="n", help="the helpers' parameter (default n)")
+    g.add_argument("--base", action="store_true", help="the classes share a base class")
     c = sub.add_parser("chain", help="a package of N chained modules")
     c.add_argument("dir")
     c.add_argument("--modules", type=int, required=True)
@@ -178,7 +191,7 @@ def main(argv):
 
     if args.cmd == "giant":
         fresh(args.dir)
-        giant(args.dir, args.blocks, args.module, args.param)
+        giant(args.dir, args.blocks, args.module, args.param, args.base)
     elif args.cmd == "chain":
         fresh(args.dir)
         chain(args.dir, args.modules, args.style)
