@@ -347,9 +347,10 @@ fn left_for(run: &Run, file: usize, d: &Diagnostic, positions: &Positions) -> Le
             "review the unsafe fix (`unnest --unsafe-fixes` shows it), then apply it with `--write --unsafe-fixes` or by hand".to_owned(),
         ),
         Some(_)
-            if run.written.is_some()
-                && files[file].is_changed()
-                && !run.written.is_some_and(|w| w.get(file) == Some(&true)) =>
+            if files[file].is_changed()
+                && run
+                    .written
+                    .is_some_and(|w| w.get(file) != Some(&true)) =>
         {
             (
                 Why::NotWritten,
@@ -372,7 +373,7 @@ fn left_for(run: &Run, file: usize, d: &Diagnostic, positions: &Positions) -> Le
                     let reason = if f == file {
                         why
                     } else {
-                        format!("its fix also edits `{other}`, whose {why}")
+                        format!("its fix also edits `{other}`: {why}")
                     };
                     (
                         Why::Refused,
@@ -688,6 +689,69 @@ mod tests {
         let note = Note::of("plain message");
         assert_eq!(note.head, "plain message");
         assert_eq!(note.advice, None);
+    }
+
+    /// A finding whose fix failed verification, in its own file or in
+    /// another file the fix edits, is refused, with the verifier's reason.
+    #[test]
+    fn a_fix_that_failed_verification_is_refused() {
+        use crate::edit::{Applicability, Edit, Fix, TextRange};
+        let mut project =
+            crate::project::Project::from_texts(&[("a.py", "x = f(1)\n"), ("b.py", "y = g(2)\n")])
+                .unwrap();
+        project.files[1].failed = true;
+        let mut fix = Fix::new(
+            vec![Edit::replace(TextRange::new(4, 8), "h(1)")],
+            Applicability::Safe,
+            String::new(),
+        );
+        let finding = |fix: Fix| Diagnostic {
+            rule: Rule::BlockingCallInAsync,
+            message: "m".to_owned(),
+            range: TextRange::new(4, 8),
+            fix: Some(fix),
+        };
+        let own = finding(fix.clone());
+        fix.elsewhere = vec![(1, vec![Edit::replace(TextRange::new(4, 8), "g(3)")])];
+        let found = vec![vec![finding(fix)], vec![own]];
+        let errors = [Error::Unverified {
+            path: "b.py".to_owned(),
+            reason: "the fixed text would not parse (line 1, column 5)".to_owned(),
+        }];
+        let outcome = Outcome::new(&Run {
+            files: &project.files,
+            mode: Mode::Diff,
+            first: &found,
+            remaining: &found,
+            applied: &[],
+            written: None,
+            errors: &errors,
+            scanned: 2,
+            unsafe_fixes: false,
+            interactive: false,
+        });
+        let reasons: Vec<(&str, Why, &str)> = outcome
+            .left
+            .iter()
+            .map(|l| (l.path.as_str(), l.why, l.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "a.py",
+                    Why::Refused,
+                    "its fix also edits `b.py`: fixes refused: the fixed text would not parse (line 1, column 5); they were not applied, and the file keeps only fixes that verified"
+                ),
+                (
+                    "b.py",
+                    Why::Refused,
+                    "fixes refused: the fixed text would not parse (line 1, column 5); they were not applied, and the file keeps only fixes that verified"
+                ),
+            ]
+        );
+        assert_eq!(outcome.total().refused, 2);
+        assert_eq!(outcome.total().left, 0);
     }
 
     #[test]

@@ -81,8 +81,11 @@ pub struct Project {
     pub applied_fixes: Vec<AppliedFix>,
     /// Per file, the edits of each pass applied to it (old range, new
     /// length), to place a later pass's finding in the text first read.
-    history: BTreeMap<usize, Vec<Vec<(usize, usize, usize)>>>,
+    history: BTreeMap<usize, Vec<PassEdits>>,
 }
+
+/// The edits of one pass in one file: old start, old end, new length.
+type PassEdits = Vec<(usize, usize, usize)>;
 
 /// A fix applied by a pass: its finding, where that finding was in the text
 /// first read (a finding a pass uncovers, at the edit that uncovered it),
