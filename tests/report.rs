@@ -463,3 +463,35 @@ fn the_readme_examples_are_what_unnest_prints() {
     let output = run_in(temp.path(), &["--write", "--summary-json", "-", "."]);
     assert_eq!(as_documented(&stdout(&output)), as_documented(summary));
 }
+
+/// A report too long for a pull-request description leaves the diffs out
+/// and says so; a diff line of megabytes (a notebook's output) is cut.
+#[test]
+fn a_report_stays_within_a_description() {
+    let mut many = String::from("import asyncio\n");
+    for i in 0..300 {
+        many += &format!("\n\nasync def f{i}():\n    return asyncio.run(work())\n");
+    }
+    let output_line = format!(
+        "   \"outputs\": [{{\"output_type\": \"stream\", \"name\": \"stdout\", \"text\": [\"{}\"]}}]}}\n",
+        "x".repeat(5000)
+    );
+    let notebook = format!(
+        "{{\n \"cells\": [\n  {{\"cell_type\": \"code\", \"execution_count\": 1, \"metadata\": {{}},\n   \"source\": [\"import asyncio\\n\", \"asyncio.run(main())\\n\"],\n{output_line} ],\n \"metadata\": {{}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n"
+    );
+    let temp = tree(&[
+        ("many.py", many.as_bytes()),
+        ("nb.ipynb", notebook.as_bytes()),
+    ]);
+    let output = run_in(temp.path(), &["--report", "-", "."]);
+    let report = stdout(&output);
+    assert!(report.chars().count() <= 65_536, "{}", report.len());
+    assert!(report.contains("The changes are left out"), "{report}");
+    assert!(!report.contains("```diff"));
+    assert!(report.contains("`many.py:1201` UNN001"), "{report}");
+    let output = run_in(temp.path(), &["--report", "-", "nb.ipynb"]);
+    let report = stdout(&output);
+    assert!(report.contains("```diff"), "{report}");
+    assert!(report.contains(&format!("{} [line cut]\n", "x".repeat(100))));
+    assert!(!report.contains(&"x".repeat(300)));
+}

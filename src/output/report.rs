@@ -526,10 +526,27 @@ fn code(text: &str) -> String {
 /// Diffs longer than this are folded.
 const FOLD_LINES: usize = 30;
 
+/// GitHub refuses a pull-request description longer than this many
+/// characters.
+const DESCRIPTION_LIMIT: usize = 65_536;
+
+/// A diff line longer than this is cut (a notebook's outputs can be one
+/// line of megabytes).
+const LINE_LIMIT: usize = 300;
+
 /// The report as Markdown. `command` is the command line as typed (the
 /// program's name as `unnest`); `took` the time taken, or `None` to leave it
-/// out.
+/// out. When the diffs would make it too long for a pull-request
+/// description, they are left out, and the report says so.
 pub fn markdown(outcome: &Outcome, command: &str, took: Option<&str>) -> String {
+    let full = render(outcome, command, took, true);
+    if full.chars().count() <= DESCRIPTION_LIMIT {
+        return full;
+    }
+    render(outcome, command, took, false)
+}
+
+fn render(outcome: &Outcome, command: &str, took: Option<&str>, diffs: bool) -> String {
     let mut md = String::new();
     let total = outcome.total();
     let fixed_word = outcome.fixed_word();
@@ -577,6 +594,12 @@ pub fn markdown(outcome: &Outcome, command: &str, took: Option<&str>) -> String 
             Mode::Check => "Fixable with `--write`",
         };
         let _ = writeln!(md, "## {heading}\n");
+        if !diffs {
+            let _ = writeln!(
+                md,
+                "The changes are left out: with them this report would be longer than a pull-request description may be. The diff of the branch shows them.\n"
+            );
+        }
         for group in &outcome.groups {
             let names: Vec<String> = group.files.iter().map(|f| code(f)).collect();
             let _ = write!(md, "### {}", names.join(", "));
@@ -596,10 +619,18 @@ pub fn markdown(outcome: &Outcome, command: &str, took: Option<&str>) -> String 
                 );
             }
             md.push('\n');
-            if !group.diff.is_empty() {
+            if diffs && !group.diff.is_empty() {
                 let lines = group.diff.lines().count();
-                let fence = ticks(&group.diff, 3);
-                let block = format!("{fence}diff\n{}{fence}\n", group.diff);
+                let diff: String = group
+                    .diff
+                    .lines()
+                    .map(|line| match line.char_indices().nth(LINE_LIMIT) {
+                        Some((at, _)) => format!("{} [line cut]\n", &line[..at]),
+                        None => format!("{line}\n"),
+                    })
+                    .collect();
+                let fence = ticks(&diff, 3);
+                let block = format!("{fence}diff\n{diff}{fence}\n");
                 if lines > FOLD_LINES {
                     let _ = writeln!(
                         md,
