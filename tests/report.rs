@@ -495,3 +495,42 @@ fn a_report_stays_within_a_description() {
     assert!(report.contains(&format!("{} [line cut]\n", "x".repeat(100))));
     assert!(!report.contains(&"x".repeat(300)));
 }
+
+/// Fixes applied in later passes (each inlined wrapper adds the same import,
+/// so they go one pass after another) are placed where `--check` finds them
+/// in the files as they were.
+#[test]
+fn fixed_findings_are_placed_in_the_files_as_they_were() {
+    let temp = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/chains"),
+        temp.path(),
+    );
+    let check = stdout(&run_in(temp.path(), &["--check", "--unsafe-fixes", "."]));
+    let mut found: Vec<String> = check
+        .lines()
+        .filter(|l| l.contains("[fix: "))
+        .map(|l| {
+            let mut parts = l.splitn(3, ':');
+            format!("{}:{}", parts.next().unwrap(), parts.next().unwrap())
+        })
+        .collect();
+    let report = stdout(&run_in(
+        temp.path(),
+        &["--unsafe-fixes", "--report", "-", "."],
+    ));
+    let mut fixed: Vec<&str> = report
+        .split("## Fixed")
+        .nth(1)
+        .unwrap()
+        .split("## Needs a person")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `")?.split('`').next())
+        .collect();
+    found.sort();
+    fixed.sort();
+    assert_eq!(fixed.len(), 4, "{report}");
+    assert_eq!(fixed, found, "{report}\n{check}");
+}

@@ -145,9 +145,14 @@ impl Outcome {
                 }
             }
         } else {
+            // Placed in the text first read, the old side of the diff.
+            let mut places: BTreeMap<usize, Positions> = BTreeMap::new();
             for fix in run.applied.iter().filter(|f| on_disk(f.file)) {
                 let file = &files[fix.file];
-                let (cell, at) = (fix.cell, fix.location);
+                let (cell, at) = places
+                    .entry(fix.file)
+                    .or_insert_with(|| Positions::new(file, &file.original))
+                    .at(fix.start);
                 fixes.push((
                     fix.file,
                     fixed(file, &fix.diagnostic, cell, at.row, at.column),

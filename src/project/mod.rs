@@ -94,9 +94,8 @@ type PassEdits = Vec<(usize, usize, usize)>;
 pub struct AppliedFix {
     pub file: usize,
     pub diagnostic: Diagnostic,
-    /// The notebook cell (from 1) of the finding, or `None` outside notebooks.
-    pub cell: Option<usize>,
-    pub location: crate::input::source::Location,
+    /// Where the finding starts in the file's `original` text.
+    pub start: usize,
     pub files: Vec<usize>,
 }
 
@@ -493,27 +492,14 @@ impl Project {
             let recorded: Vec<AppliedFix> = applied_here
                 .into_iter()
                 .map(|(file, diagnostic, files)| {
-                    let target = &self.files[file];
-                    let mut at = diagnostic.range.start;
+                    let mut start = diagnostic.range.start;
                     for pass in self.history.get(&file).into_iter().flatten().rev() {
-                        at = offset_before(pass, at);
+                        start = offset_before(pass, start);
                     }
-                    let text = &target.original;
-                    let (cell, location) = match &target.notebook {
-                        Some(notebook) => {
-                            let (cell, row, column) = notebook.position(text, at);
-                            (
-                                Some(cell + 1),
-                                crate::input::source::Location { row, column },
-                            )
-                        }
-                        None => (None, LineIndex::new(text).location(text, at)),
-                    };
                     AppliedFix {
                         file,
                         diagnostic: diagnostic.clone(),
-                        cell,
-                        location,
+                        start,
                         files,
                     }
                 })
