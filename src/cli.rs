@@ -81,6 +81,18 @@ pub struct Args {
     /// Print the documentation of a rule (UNN001, ...) and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+
+    /// Also write a Markdown migration report (for a pull-request
+    /// description) to PATH; `-` writes it to stdout instead of the usual
+    /// output.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+
+    /// Also write a JSON summary of the run (counts per rule, fixed and left,
+    /// files, errors) to PATH; `-` writes it to stdout instead of the usual
+    /// output.
+    #[arg(long, value_name = "PATH")]
+    pub summary_json: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,8 +5,10 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod progress;
+pub mod report;
 pub mod review;
 pub mod sarif;
+pub mod summary;
 pub mod text;
 
 use std::io::{IsTerminal, Write as _};

@@ -76,6 +76,27 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// Every fix applied, in the order the passes applied them, for the
+    /// migration report.
+    pub applied_fixes: Vec<AppliedFix>,
+    /// Per file, the edits of each pass applied to it (old range, new
+    /// length), to place a later pass's finding in the text first read.
+    history: BTreeMap<usize, Vec<PassEdits>>,
+}
+
+/// The edits of one pass in one file: old start, old end, new length.
+type PassEdits = Vec<(usize, usize, usize)>;
+
+/// A fix applied by a pass: its finding, where that finding was in the text
+/// first read (a finding a pass uncovers, at the edit that uncovered it),
+/// and every file the fix edited (the finding's own first).
+#[derive(Debug, Clone)]
+pub struct AppliedFix {
+    pub file: usize,
+    pub diagnostic: Diagnostic,
+    /// Where the finding starts in the file's `original` text.
+    pub start: usize,
+    pub files: Vec<usize>,
 }
 
 impl Project {
@@ -94,6 +115,8 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
             links: Vec::new(),
+            applied_fixes: Vec::new(),
+            history: BTreeMap::new(),
         }
     }
 
@@ -115,6 +138,8 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
             links: Vec::new(),
+            applied_fixes: Vec::new(),
+            history: BTreeMap::new(),
         })
     }
 
@@ -127,9 +152,21 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: 0,
             links: Vec::new(),
+            applied_fixes: Vec::new(),
+            history: BTreeMap::new(),
         };
         let mut suppressed = 0;
         for part in parts {
+            // File indices are the part's own: shift them past the files
+            // already merged.
+            let base = project.files.len();
+            project
+                .applied_fixes
+                .extend(part.applied_fixes.drain(..).map(|mut fix| {
+                    fix.file += base;
+                    fix.files.iter_mut().for_each(|f| *f += base);
+                    fix
+                }));
             project.files.append(&mut part.files);
             project.errors.append(&mut part.errors);
             project.scanned += part.scanned;
@@ -381,14 +418,20 @@ impl Project {
             let mut taken: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
             let mut count_by_file = vec![0; self.files.len()];
             let mut links = Vec::new();
-            for (file, _, _, edits, _) in candidates {
+            let mut applied_here = Vec::new();
+            for (file, diagnostic, _, edits, _) in candidates {
+                let mut touched = vec![file];
                 for (f, edit) in edits {
                     if f != file {
                         links.push((file, f));
                     }
+                    if !touched.contains(&f) {
+                        touched.push(f);
+                    }
                     taken.entry(f).or_default().push(edit);
                 }
                 count_by_file[file] += 1;
+                applied_here.push((file, diagnostic, touched));
             }
             if taken.is_empty() {
                 return None;
@@ -444,6 +487,31 @@ impl Project {
                 continue;
             }
             let applied = count_by_file.iter().sum();
+            // Where each finding is in the text first read: readers of a
+            // report look at the old side of the diff.
+            let recorded: Vec<AppliedFix> = applied_here
+                .into_iter()
+                .map(|(file, diagnostic, files)| {
+                    let mut start = diagnostic.range.start;
+                    for pass in self.history.get(&file).into_iter().flatten().rev() {
+                        start = offset_before(pass, start);
+                    }
+                    AppliedFix {
+                        file,
+                        diagnostic: diagnostic.clone(),
+                        start,
+                        files,
+                    }
+                })
+                .collect();
+            self.applied_fixes.extend(recorded);
+            for (&file, edits) in &taken {
+                let pass = edits
+                    .iter()
+                    .map(|e| (e.range.start, e.range.end, e.content.len()))
+                    .collect();
+                self.history.entry(file).or_default().push(pass);
+            }
             self.links.extend(links);
             for (file, count) in count_by_file.into_iter().enumerate() {
                 self.files[file].applied += count;
@@ -466,11 +534,42 @@ impl Project {
     }
 }
 
+/// Where `offset` of the text after `edits` (old range, new length; sorted,
+/// disjoint) was before them; an offset inside an edit's new text maps to
+/// the edit's start.
+fn offset_before(edits: &[(usize, usize, usize)], offset: usize) -> usize {
+    let mut delta: isize = 0;
+    for &(start, end, new_len) in edits {
+        let new_start = start.saturating_add_signed(delta);
+        if offset < new_start {
+            break;
+        }
+        if offset < new_start + new_len {
+            return start;
+        }
+        delta += new_len as isize - (end - start) as isize;
+    }
+    offset.saturating_add_signed(-delta)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::edit::{Applicability, Fix, TextRange};
     use crate::registry::Rule;
+
+    #[test]
+    fn offsets_map_back_through_a_pass() {
+        // "ab" -> "aXYb" (insert at 1), then "cd" -> "c" (delete 4..5 of "abccd").
+        let insert = [(1, 1, 2)];
+        assert_eq!(offset_before(&insert, 0), 0);
+        assert_eq!(offset_before(&insert, 2), 1);
+        assert_eq!(offset_before(&insert, 3), 1);
+        assert_eq!(offset_before(&insert, 4), 2);
+        let delete = [(2, 4, 0)];
+        assert_eq!(offset_before(&delete, 2), 4);
+        assert_eq!(offset_before(&delete, 1), 1);
+    }
 
     /// A fix whose result does not parse is refused: the file keeps its text
     /// and is reported, and other fixes in other files still apply.

@@ -13,7 +13,8 @@ use crate::input::config::Config;
 use crate::input::discover::discover;
 use crate::output::progress::Progress;
 use crate::output::{
-    Positions, Stdout, diff, json, plural, review, text, use_color, use_color_stderr,
+    Positions, Stdout, diff, json, plural, report, review, summary, text, use_color,
+    use_color_stderr,
 };
 use crate::project::{Decision, Project, ProjectFile, Proposal};
 use crate::registry::Rule;
@@ -58,6 +59,10 @@ pub fn run(args: &Args) -> ExitStatus {
         .unwrap_or(false);
     let args = &args;
     let mode = args.mode();
+    if let Err(err) = check_outputs(args) {
+        eprintln!("error: {err}");
+        return ExitStatus::Error;
+    }
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.interactive {
             eprintln!(
@@ -142,17 +147,35 @@ pub fn run(args: &Args) -> ExitStatus {
     errors.append(&mut project.errors);
 
     let mut out = Stdout::lock();
+    // `--report -` or `--summary-json -` takes stdout for itself.
+    let stdout_taken = [&args.report, &args.summary_json]
+        .into_iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"));
+    let mut sink = std::io::sink();
+    let mut main_out: &mut dyn Write = if stdout_taken { &mut sink } else { &mut out };
     let mut written = None;
     let findings = match mode {
         Mode::Write => {
-            let report = write_fixes(&project, &first, &remaining, args, &mut out, &mut errors);
+            let report = write_fixes(
+                &project,
+                &first,
+                &remaining,
+                args,
+                &mut main_out,
+                &mut errors,
+            );
             let left = report.left;
             written = Some(report);
             left
         }
-        Mode::Check | Mode::Diff => {
-            print_findings(&project.files, &first, args, mode, &mut out, &mut errors)
-        }
+        Mode::Check | Mode::Diff => print_findings(
+            &project.files,
+            &first,
+            args,
+            mode,
+            &mut main_out,
+            &mut errors,
+        ),
     };
     if args.statistics {
         let counted = if mode == Mode::Write {
@@ -162,16 +185,41 @@ pub fn run(args: &Args) -> ExitStatus {
         };
         // A table after JSON would make it invalid: machine formats keep
         // stdout to themselves.
-        if args.format == Format::Text {
+        if args.format == Format::Text && !stdout_taken {
             print_statistics(counted, &mut out);
         } else {
             print_statistics(counted, &mut std::io::stderr());
         }
     }
+    errors.sort_by_key(|e| e.to_string());
+    if args.report.is_some() || args.summary_json.is_some() {
+        let outcome = report::Outcome::new(&report::Run {
+            files: &project.files,
+            mode,
+            first: &first,
+            remaining: &remaining,
+            applied: &project.applied_fixes,
+            written: written.as_ref().map(|w| w.on_disk.as_slice()),
+            errors: &errors,
+            scanned: project.scanned,
+            unsafe_fixes: args.unsafe_fixes,
+            interactive: args.interactive,
+        });
+        let mut failed = Vec::new();
+        if let Some(path) = &args.report {
+            let took = format!("{:.2?}", started.elapsed());
+            let command = report::command_line(std::env::args_os());
+            let text = report::markdown(&outcome, &command, Some(&took));
+            failed.extend(write_output(path, &text, &mut out));
+        }
+        if let Some(path) = &args.summary_json {
+            failed.extend(write_output(path, &summary::json(&outcome), &mut out));
+        }
+        errors.extend(failed);
+    }
     if let Err(err) = out.finish() {
         errors.push(stdout_error(err));
     }
-    errors.sort_by_key(|e| e.to_string());
     for err in &errors {
         eprintln!("error: {err}");
     }
@@ -468,6 +516,8 @@ struct Written {
     files: usize,
     /// Changed files that were not written.
     refused: usize,
+    /// Per file: whether it is on disk as fixed.
+    on_disk: Vec<bool>,
 }
 
 /// The groups of files that must be written together: files that one fix
@@ -528,6 +578,7 @@ fn write_fixes(
         fixes: 0,
         files: 0,
         refused: 0,
+        on_disk: Vec::new(),
     };
     let mut interrupted = 0;
     for group in write_groups(files.len(), &project.links) {
@@ -675,7 +726,55 @@ fn write_fixes(
             plural(interrupted, "fixed file was")
         )));
     }
+    report.on_disk = written;
     report
+}
+
+/// `--report` and `--summary-json`: at most one of them, and no machine
+/// format, may have stdout; neither reads text from stdin.
+fn check_outputs(args: &Args) -> Result<(), Error> {
+    let to_stdout = [
+        ("--report", &args.report),
+        ("--summary-json", &args.summary_json),
+    ]
+    .into_iter()
+    .filter(|(_, p)| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
+    .map(|(flag, _)| flag)
+    .collect::<Vec<_>>();
+    if to_stdout.len() > 1 {
+        return Err(Error::Usage(
+            "--report - and --summary-json - cannot both write to stdout; give one a file".into(),
+        ));
+    }
+    if let Some(flag) = to_stdout.first()
+        && args.format != Format::Text
+    {
+        return Err(Error::Usage(format!(
+            "{flag} - and --format {} cannot both write to stdout; give {flag} a file",
+            clap::ValueEnum::to_possible_value(&args.format)
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        )));
+    }
+    if (args.report.is_some() || args.summary_json.is_some())
+        && args.paths.iter().any(|p| p.as_os_str() == "-")
+    {
+        return Err(Error::Usage(
+            "--report and --summary-json describe a run over files, not text from stdin (`-`)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Write `text` to `path`, or to stdout for `-`.
+fn write_output(path: &std::path::Path, text: &str, out: &mut impl Write) -> Option<Error> {
+    if path.as_os_str() == "-" {
+        let _ = out.write_all(text.as_bytes());
+        return None;
+    }
+    std::fs::write(path, text)
+        .err()
+        .map(|err| Error::Usage(format!("{}: cannot write: {err}", path.display())))
 }
 
 /// `--explain CODE`: the rule's documentation.
