@@ -76,6 +76,8 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// The configuration's `loop-entry-points`.
+    pub loop_entries: Vec<crate::input::config::DeclaredEntry>,
 }
 
 impl Project {
@@ -87,13 +89,25 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        let loaded = crate::project::load::load(paths, cwd, tick);
+        Self::load_with_entries(paths, cwd, tick, &[])
+    }
+
+    /// [`Project::load_with_progress`], with the configuration's declared
+    /// loop entry points.
+    pub fn load_with_entries(
+        paths: &[PathBuf],
+        cwd: &Path,
+        tick: &(dyn Fn() + Sync),
+        loop_entries: &[crate::input::config::DeclaredEntry],
+    ) -> Self {
+        let loaded = crate::project::load::load(paths, cwd, tick, loop_entries);
         Project {
             files: loaded.files,
             errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
             links: Vec::new(),
+            loop_entries: loop_entries.to_vec(),
         }
     }
 
@@ -115,6 +129,7 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
             links: Vec::new(),
+            loop_entries: Vec::new(),
         })
     }
 
@@ -127,6 +142,7 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: 0,
             links: Vec::new(),
+            loop_entries: Vec::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -144,7 +160,7 @@ impl Project {
         #[cfg(debug_assertions)]
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build(&views);
+        let graph = Graph::build_with(&views, &self.loop_entries);
         let names = NameUses::collect(&graph);
         let found = findings(&graph, &names);
         let results: Vec<(Vec<Diagnostic>, usize)> = self

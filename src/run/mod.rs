@@ -81,8 +81,13 @@ pub fn run(args: &Args) -> ExitStatus {
     }
     let started = std::time::Instant::now();
     let progress = Progress::new(discovered.files.len(), args.quiet);
+    // The declared loop entry points of every configuration of the run.
+    let loop_entries: Vec<_> = configs
+        .iter()
+        .flat_map(|c| c.loop_entry_points.iter().cloned())
+        .collect();
     let process = |files: &[PathBuf], tick: &(dyn Fn() + Sync), review: bool| {
-        let mut project = Project::load_with_progress(files, &cwd, tick);
+        let mut project = Project::load_with_entries(files, &cwd, tick, &loop_entries);
         for file in &mut project.files {
             // The configuration of the path given that holds this file.
             let absolute = std::fs::canonicalize(&file.source.path)
