@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
-use crate::edit::{Applicability, Edit, Fix};
+use crate::edit::{Applicability, Edit, Fix, TextRange};
 
 /// The module-level set that keeps callback tasks alive.
 pub const TASK_SET: &str = "_background_tasks";
@@ -32,7 +32,23 @@ impl NameUses {
         for (file, view) in graph.files.iter().enumerate() {
             uses.as_values
                 .extend(view.summary.value_uses.iter().cloned());
+            // `asyncio.run(...)` is asyncio's, by binding: it never calls a
+            // project function named `run` (a ComfyUI node's usual name).
+            let summary = view.summary;
+            let runs: HashSet<TextRange> = summary
+                .functions
+                .iter()
+                .flat_map(|f| &f.runs)
+                .chain(&summary.lambda_runs)
+                .map(|r| r.range)
+                .collect();
+            let asyncio_run = summary.asyncio_name.as_ref().map(|a| format!("{a}.run"));
             for (index, call) in view.summary.calls.iter().enumerate() {
+                if runs.contains(&call.range)
+                    || asyncio_run.as_deref() == Some(call.callee_text.as_str())
+                {
+                    continue;
+                }
                 if graph.target(file, index).is_none() {
                     let last = call
                         .callee_text
