@@ -610,3 +610,61 @@ fn explain_documents_the_rule() {
         "{out}"
     );
 }
+
+#[test]
+fn fastapi_on_startup_is_an_entry_point_and_a_sync_dependency_is_not() {
+    // FastAPI keeps Starlette's handling of startup handlers and runs sync
+    // dependencies and routes in a worker thread: the stand-in reuses the
+    // Starlette one.
+    let main = r#"from fastapi import FastAPI, Depends
+
+from app.db import connect
+
+
+def get_db():
+    return connect("dependency")
+
+
+def index(db=Depends(get_db)):
+    return get_db()
+
+
+def startup():
+    print("startup:", connect("db"))
+
+
+app = FastAPI(routes=[("/", index)], on_startup=[startup])
+"#;
+    let temp = tempfile::tempdir().unwrap();
+    starlette_project(temp.path(), main);
+    write(
+        temp.path(),
+        &[(
+            "fw/fastapi/__init__.py",
+            "from starlette.applications import Starlette as FastAPI\n\n\ndef Depends(f):\n    return f\n",
+        )],
+    );
+    let check = run_in(temp.path(), &["proj"]);
+    let out = report(&check);
+    assert_eq!(out.matches("UNN016").count(), 1, "{out}");
+    assert!(
+        out.contains("proj/app/main.py:15:23: UNN016 `startup()`"),
+        "{out}"
+    );
+    // `connect()` is also called by the dependency, in a worker thread,
+    // where it must stay sync: no fix, and nothing written.
+    assert!(
+        out.contains("no automatic fix: the entry or a helper on the chain has sync callers"),
+        "{out}"
+    );
+    let today = python(temp.path(), "run.py");
+    assert!(
+        stderr(&today).contains("RuntimeError"),
+        "{}",
+        stderr(&today)
+    );
+    let before = texts(temp.path());
+    let output = run_in(temp.path(), &["--write", "--unsafe-fixes", "proj"]);
+    assert_eq!(output.status.code(), Some(1), "{}", report(&output));
+    assert_eq!(texts(temp.path()), before);
+}

@@ -276,7 +276,8 @@ pub fn entries(
                             continue;
                         };
                         let function = &files[f.file].summary.functions[f.function];
-                        if *generator_only && !(function.is_generator && !function.is_async) {
+                        let sync_generator = function.is_generator && !function.is_async;
+                        if *generator_only && !sync_generator {
                             continue;
                         }
                         add(f, row, None);
@@ -423,5 +424,37 @@ fn class_of(
             }
             _ => None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_names_its_source_and_words() {
+        for row in FRAMEWORKS {
+            assert!(row.source.contains("https://github.com/"), "{}", row.name);
+            assert!(!row.words.is_empty(), "{}", row.name);
+            assert_eq!(row.async_ok, !row.unsafe_note.is_empty(), "{}", row.name);
+        }
+    }
+
+    #[test]
+    fn registering_decorators() {
+        let events = &["startup", "shutdown"];
+        assert!(registers("app.on_event(\"startup\")", "on_event", events));
+        assert!(registers("router.on_event('shutdown')", "on_event", events));
+        assert!(!registers("app.on_event(\"request\")", "on_event", events));
+        assert!(!registers("on_event(\"startup\")", "on_event", events));
+        assert!(!registers("app.get(\"/\")", "on_event", events));
+        assert!(!registers("app.on_event(name)", "on_event", events));
+    }
+
+    #[test]
+    fn builtin_words() {
+        assert!(mentions_builtin(b"    FUNCTION = \"run\"\n"));
+        assert!(mentions_builtin(b"app = FastAPI(lifespan=lifespan)\n"));
+        assert!(!mentions_builtin(b"def handler():\n    return 1\n"));
     }
 }
