@@ -668,3 +668,48 @@ app = FastAPI(routes=[("/", index)], on_startup=[startup])
     assert_eq!(output.status.code(), Some(1), "{}", report(&output));
     assert_eq!(texts(temp.path()), before);
 }
+
+#[test]
+fn declared_entry_points_apply_to_text_from_stdin() {
+    use std::io::Write as _;
+    let temp = tempfile::tempdir().unwrap();
+    write(
+        temp.path(),
+        &[
+            (
+                "pyproject.toml",
+                "[tool.unnest]\nloop-entry-points = [{ pattern = \"app.hooks:on_*\", async-ok = true }]\n",
+            ),
+            ("app/__init__.py", ""),
+        ],
+    );
+    let source = "import asyncio\n\n\nasync def co():\n    return 1\n\n\ndef on_load():\n    return asyncio.run(co())\n";
+    let mut child = unnest()
+        .current_dir(temp.path())
+        .args([
+            "--write",
+            "--unsafe-fixes",
+            "--stdin-filename",
+            "app/hooks.py",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let fixed = stdout(&output);
+    assert!(
+        fixed.contains("async def on_load():\n    return await co()\n"),
+        "{fixed}{}",
+        stderr(&output)
+    );
+    common::assert_compile(&[("app/hooks.py".to_owned(), fixed)]);
+}

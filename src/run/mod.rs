@@ -293,6 +293,7 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
     };
     let processed = isolate::guarded(|| {
         let mut project = Project::from_texts(&[(&name, &text)])?;
+        project.loop_entries = config.loop_entry_points.clone();
         if let Some(name) = &args.stdin_filename {
             project.files[0].ignored = config.ignored_rules(&cwd.join(name));
         }
