@@ -713,3 +713,43 @@ fn declared_entry_points_apply_to_text_from_stdin() {
     );
     common::assert_compile(&[("app/hooks.py".to_owned(), fixed)]);
 }
+
+#[test]
+fn a_sync_caller_of_an_entry_point_in_a_file_without_asyncio_keeps_it_sync() {
+    // `cli.py` mentions neither asyncio nor the framework: it is read because
+    // it names the entry, which a fix would make async, and then its sync
+    // call stands in the way of that fix, with or without triage.
+    let temp = tempfile::tempdir().unwrap();
+    write(
+        temp.path(),
+        &[
+            (
+                "proj/pyproject.toml",
+                "[tool.unnest]\nloop-entry-points = [{ pattern = \"app.hooks:on_*\", async-ok = true }]\n",
+            ),
+            ("proj/app/__init__.py", ""),
+            (
+                "proj/app/hooks.py",
+                "import asyncio\n\n\nasync def co():\n    return 1\n\n\ndef on_load():\n    return asyncio.run(co())\n",
+            ),
+            (
+                "proj/app/cli.py",
+                "from app.hooks import on_load\n\n\ndef main():\n    print(on_load())\n",
+            ),
+        ],
+    );
+    for parse_all in ["0", "1"] {
+        let output = unnest()
+            .current_dir(temp.path())
+            .env("UNNEST_PARSE_ALL", parse_all)
+            .args(["--unsafe-fixes", "proj"])
+            .output()
+            .unwrap();
+        let out = report(&output);
+        assert!(out.contains("UNN016 `on_load()`"), "{out}");
+        assert!(
+            out.contains("no automatic fix"),
+            "UNNEST_PARSE_ALL={parse_all}: {out}"
+        );
+    }
+}

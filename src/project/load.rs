@@ -400,7 +400,10 @@ fn fix_words(files: &[&ProjectFile], entries: &[DeclaredEntry]) -> Vec<String> {
         }
         for (function, summary) in view.summary.functions.iter().enumerate() {
             let f = FnRef { file, function };
-            if !summary.runs.is_empty() && graph.is_callback(f) {
+            // An entry point that reaches a run may itself become async.
+            if (!summary.runs.is_empty() && graph.is_callback(f))
+                || (graph.entry(f).is_some() && graph.blocking.contains_key(&f))
+            {
                 group.push(f);
             }
         }
