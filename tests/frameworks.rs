@@ -87,9 +87,18 @@ async def execute(name, inputs):
     return f(**inputs)
 
 
+async def validate(name, inputs):
+    f = getattr(mynodes.NODE_CLASS_MAPPINGS[name], "VALIDATE_INPUTS", None)
+    if f is None:
+        return True
+    if inspect.iscoroutinefunction(f):
+        return await asyncio.create_task(f(**inputs))
+    return f(**inputs)
+
+
 async def execute_all():
     for name in sorted(mynodes.NODE_CLASS_MAPPINGS):
-        print(name, await execute(name, {"x": 3}))
+        print(name, await validate(name, {"x": 3}), await execute(name, {"x": 3}))
 
 
 def main():
@@ -125,6 +134,10 @@ class Doubler:
         return {"required": {"x": ("INT",)}}
 
     FUNCTION = "twice"
+
+    @classmethod
+    def VALIDATE_INPUTS(cls, x):
+        return asyncio.run(double(x)) > 0
 
     def twice(self, x):
         return (asyncio.run(double(x)),)
@@ -181,15 +194,20 @@ fn comfyui_node_methods_become_async_and_the_nodes_run() {
     let check = run_in(temp.path(), &["proj"]);
     let out = report(&check);
     assert_eq!(check.status.code(), Some(1), "{out}");
-    // The chain through a helper, a run directly in a node method, and a
-    // class that is a node only because the mapping lists it.
-    assert_eq!(out.matches("UNN016").count(), 3, "{out}");
+    // The chain through a helper, a run directly in a node method and in
+    // its `VALIDATE_INPUTS`, and a class that is a node only because the
+    // mapping lists it.
+    assert_eq!(out.matches("UNN016").count(), 4, "{out}");
+    assert!(
+        out.contains("proj/mynodes/nodes.py:33:16: UNN016 `VALIDATE_INPUTS()`"),
+        "{out}"
+    );
     assert!(
         out.contains("proj/mynodes/nodes.py:21:17: UNN016 `run()`"),
         "{out}"
     );
     assert!(
-        out.contains("proj/mynodes/nodes.py:32:17: UNN016 `twice()`"),
+        out.contains("proj/mynodes/nodes.py:36:17: UNN016 `twice()`"),
         "{out}"
     );
     assert!(
@@ -210,10 +228,14 @@ fn comfyui_node_methods_become_async_and_the_nodes_run() {
         ),
         "{out}"
     );
-    assert_fixed_and_runs(temp.path(), "Doubler (6,)\nListed (31,)\nUpscale (30,)\n");
+    assert_fixed_and_runs(
+        temp.path(),
+        "Doubler True (6,)\nListed True (31,)\nUpscale True (30,)\n",
+    );
     let nodes = std::fs::read_to_string(temp.path().join("proj/mynodes/nodes.py")).unwrap();
     assert!(nodes.contains("    async def run(self, x):\n        return (await fetch_scale(x),)"));
     assert!(nodes.contains("    async def twice(self, x):\n        return (await double(x),)"));
+    assert!(nodes.contains("    @classmethod\n    async def VALIDATE_INPUTS(cls, x):\n        return await double(x) > 0"), "{nodes}");
 }
 
 #[test]

@@ -21,7 +21,8 @@ through a chain of sync helpers, in any module. The entry points are:
 - ComfyUI custom nodes: the method a node class names in `FUNCTION = "..."`
   (a class with an `INPUT_TYPES` method, or listed in `NODE_CLASS_MAPPINGS`).
   Current ComfyUI runs nodes under `asyncio.run()` and calls a sync node
-  method directly (execution.py, `_async_map_node_over_list`).
+  method directly (execution.py, `_async_map_node_over_list`); so it does a
+  node class's `VALIDATE_INPUTS` and `check_lazy_status`.
 - Starlette and FastAPI: sync handlers passed as `on_startup=[...]` /
   `on_shutdown=[...]`, to `add_event_handler("startup" | "shutdown", f)`, or
   decorated with `@app.on_event("startup" | "shutdown")`; and a sync

@@ -51,6 +51,13 @@ pub enum How {
         marker: &'static str,
         registry: &'static str,
     },
+    /// Methods with one of these names, on a class that counts as above
+    /// (defines `marker` or is listed in `registry`).
+    NamedMethods {
+        names: &'static [&'static str],
+        marker: &'static str,
+        registry: &'static str,
+    },
     /// A function passed as keyword `keyword` (alone or in a list) to a call
     /// of one of `callees` imported from a module under one of `packages`;
     /// with `generator_only`, only a sync generator function counts.
@@ -114,6 +121,20 @@ pub const FRAMEWORKS: &[Framework] = &[
         },
         async_ok: true,
         unsafe_note: "unsafe: ComfyUI versions from before async nodes call the node method without awaiting it",
+    },
+    Framework {
+        name: "ComfyUI",
+        what: "ComfyUI calls a node class's `VALIDATE_INPUTS` and `check_lazy_status` methods on its event loop",
+        source: "`validate_inputs` and `execute` in https://github.com/comfyanonymous/ComfyUI/blob/master/execution.py: `await _async_map_node_over_list(..., \"VALIDATE_INPUTS\")` and `(..., \"check_lazy_status\")`, which call `f(**inputs)`, or await a task when `inspect.iscoroutinefunction(f)`",
+        packages: &[],
+        words: &["VALIDATE_INPUTS", "check_lazy_status"],
+        how: How::NamedMethods {
+            names: &["VALIDATE_INPUTS", "check_lazy_status"],
+            marker: "INPUT_TYPES",
+            registry: "NODE_CLASS_MAPPINGS",
+        },
+        async_ok: true,
+        unsafe_note: "unsafe: ComfyUI versions from before async nodes call the method without awaiting it",
     },
     Framework {
         name: "Starlette/FastAPI",
@@ -222,35 +243,35 @@ pub fn entries(
                 marker,
                 registry,
             } => {
-                // Classes named in a registry dict anywhere: (file, qualname).
-                let mut registered: Vec<(usize, String)> = Vec::new();
-                for (file, view) in files.iter().enumerate() {
-                    for (name, values) in &view.summary.dict_values {
-                        if name == registry {
-                            registered.extend(values.iter().filter_map(|value| {
-                                class_of(file, view.summary, value, &resolve_class)
-                            }));
-                        }
-                    }
-                }
+                let nodes = node_classes(files, marker, registry, &resolve_class);
                 for (file, view) in files.iter().enumerate() {
                     let summary = view.summary;
                     for (class, name, method) in &summary.class_strings {
-                        if name != attribute {
-                            continue;
-                        }
-                        let has_marker = summary
-                            .functions
-                            .iter()
-                            .any(|f| f.class.as_deref() == Some(class) && f.name == *marker);
-                        let listed = registered.iter().any(|(f, c)| *f == file && c == class);
-                        if !has_marker && !listed {
+                        if name != attribute || !nodes.contains(&(file, class.clone())) {
                             continue;
                         }
                         if let Some(function) = summary
                             .functions
                             .iter()
                             .position(|f| f.class.as_deref() == Some(class) && f.name == *method)
+                        {
+                            add(FnRef { file, function }, row, None);
+                        }
+                    }
+                }
+            }
+            How::NamedMethods {
+                names,
+                marker,
+                registry,
+            } => {
+                let nodes = node_classes(files, marker, registry, &resolve_class);
+                for (file, view) in files.iter().enumerate() {
+                    for (function, f) in view.summary.functions.iter().enumerate() {
+                        if names.contains(&f.name.as_str())
+                            && f.class
+                                .as_ref()
+                                .is_some_and(|c| nodes.contains(&(file, c.clone())))
                         {
                             add(FnRef { file, function }, row, None);
                         }
@@ -354,6 +375,36 @@ pub fn entries(
     }
     found.retain(|f, _| !files[f.file].summary.functions[f.function].is_async);
     found
+}
+
+/// The classes that count as nodes: those that define method `marker`, and
+/// those a module-level dict `registry` lists, anywhere: (file, qualname).
+fn node_classes(
+    files: &[FileView],
+    marker: &str,
+    registry: &str,
+    resolve_class: &impl Fn(&str, &str) -> Option<(usize, String)>,
+) -> std::collections::HashSet<(usize, String)> {
+    let mut nodes = std::collections::HashSet::new();
+    for (file, view) in files.iter().enumerate() {
+        for (name, values) in &view.summary.dict_values {
+            if name == registry {
+                nodes.extend(
+                    values
+                        .iter()
+                        .filter_map(|value| class_of(file, view.summary, value, resolve_class)),
+                );
+            }
+        }
+        for f in &view.summary.functions {
+            if f.name == marker
+                && let Some(class) = &f.class
+            {
+                nodes.insert((file, class.clone()));
+            }
+        }
+    }
+    nodes
 }
 
 fn last(text: &str) -> &str {
