@@ -9,6 +9,9 @@
 //! ignore = ["UNN004"]                  # rules not reported
 //! unsafe-fixes = true                  # as --unsafe-fixes
 //! per-file-ignores = { "tests/*" = ["UNN001"] }
+//! # functions a framework calls on its event loop: `module glob:qualified-name glob`,
+//! # or a table whose `async-ok = true` says the framework awaits a coroutine function
+//! loop-entry-points = ["app.plugin:Plugin.on_*", { pattern = "app.nodes:*.generate", async-ok = true }]
 //! ```
 //!
 //! Globs match paths relative to the folder of the configuration file, or
@@ -35,15 +38,44 @@ pub struct Config {
     pub ignore: Vec<Rule>,
     pub unsafe_fixes: Option<bool>,
     per_file_ignores: Vec<(GlobSet, Vec<Rule>)>,
+    /// `loop-entry-points`: functions a framework calls on its running loop.
+    pub loop_entry_points: Vec<DeclaredEntry>,
 }
 
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 6] = [
     "exclude",
     "extend-exclude",
     "ignore",
     "unsafe-fixes",
     "per-file-ignores",
+    "loop-entry-points",
 ];
+
+/// One `loop-entry-points` entry: the functions whose module name matches
+/// `module` and whose qualified name (`Class.method`) matches `qualname` run
+/// on the framework's event loop.
+#[derive(Debug, Clone)]
+pub struct DeclaredEntry {
+    /// As written, `module glob:qualified-name glob`, for messages.
+    pub pattern: String,
+    /// The configuration file it comes from, for messages.
+    pub file: PathBuf,
+    module: globset::GlobMatcher,
+    qualname: globset::GlobMatcher,
+    /// The framework awaits a coroutine function given in its place, so the
+    /// entry may become `async def`.
+    pub async_ok: bool,
+}
+
+impl DeclaredEntry {
+    pub fn matches_module(&self, module: &str) -> bool {
+        self.module.is_match(module)
+    }
+
+    pub fn matches(&self, module: &str, qualname: &str) -> bool {
+        self.module.is_match(module) && self.qualname.is_match(qualname)
+    }
+}
 
 impl Config {
     /// The defaults, for `--isolated` or where no file is found.
@@ -56,6 +88,7 @@ impl Config {
             ignore: Vec::new(),
             unsafe_fixes: None,
             per_file_ignores: Vec::new(),
+            loop_entry_points: Vec::new(),
         }
     }
 
@@ -148,6 +181,7 @@ impl Config {
                         config.per_file_ignores.push((set, codes));
                     }
                 }
+                "loop-entry-points" => config.loop_entry_points = entry_points(value, file)?,
                 _ => {
                     return Err(bad(
                         file,
@@ -237,6 +271,85 @@ fn globs(patterns: Vec<String>, file: &Path, key: &str) -> Result<GlobSet, Error
     builder
         .build()
         .map_err(|e| bad(file, &format!("`{key}`: {e}")))
+}
+
+/// `loop-entry-points`: a list of `"module:qualname"` strings or
+/// `{ pattern = "module:qualname", async-ok = true }` tables.
+fn entry_points(value: &toml::Value, file: &Path) -> Result<Vec<DeclaredEntry>, Error> {
+    const KEY: &str = "loop-entry-points";
+    let at = |what: String| bad(file, &format!("`{KEY}` {what}"));
+    let Some(items) = value.as_array() else {
+        return Err(at(
+            "must be a list of `\"module:qualified.name\"` globs or `{ pattern = \"...\", async-ok = true }` tables".to_owned(),
+        ));
+    };
+    let mut entries = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let (pattern, async_ok) = match item {
+            toml::Value::String(pattern) => (pattern.clone(), false),
+            toml::Value::Table(table) => {
+                for key in table.keys() {
+                    if key != "pattern" && key != "async-ok" {
+                        return Err(at(format!(
+                            "entry {} has an unknown key `{key}`; the keys are pattern, async-ok",
+                            index + 1
+                        )));
+                    }
+                }
+                let pattern = match table.get("pattern") {
+                    Some(toml::Value::String(p)) => p.clone(),
+                    Some(_) => {
+                        return Err(at(format!(
+                            "entry {}: `pattern` must be a string",
+                            index + 1
+                        )));
+                    }
+                    None => return Err(at(format!("entry {} has no `pattern`", index + 1))),
+                };
+                let async_ok = match table.get("async-ok") {
+                    None => false,
+                    Some(value) => value.as_bool().ok_or_else(|| {
+                        at(format!(
+                            "entry {}: `async-ok` must be true or false",
+                            index + 1
+                        ))
+                    })?,
+                };
+                (pattern, async_ok)
+            }
+            _ => {
+                return Err(at(format!(
+                    "entry {} must be a string or a table with `pattern`",
+                    index + 1
+                )));
+            }
+        };
+        let Some((module, qualname)) = pattern.split_once(':') else {
+            return Err(at(format!(
+                "entry `{pattern}` must be `module glob:qualified-name glob`, as `app.nodes:*.generate`"
+            )));
+        };
+        let glob = |text: &str| {
+            if text.trim().is_empty() || text.contains(char::is_whitespace) {
+                return Err(at(format!(
+                    "entry `{pattern}` has an empty or spaced part `{text}`"
+                )));
+            }
+            Glob::new(text).map(|g| g.compile_matcher()).map_err(|e| {
+                at(format!(
+                    "entry `{pattern}` has an invalid glob `{text}`: {e}"
+                ))
+            })
+        };
+        entries.push(DeclaredEntry {
+            module: glob(module)?,
+            qualname: glob(qualname)?,
+            pattern: pattern.clone(),
+            file: file.to_owned(),
+            async_ok,
+        });
+    }
+    Ok(entries)
 }
 
 fn rules(value: &toml::Value) -> Result<Vec<Rule>, String> {

@@ -12,9 +12,11 @@ use std::path::{Path, PathBuf};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
+use crate::analysis::graph::frameworks::mentions_builtin;
 use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::error::Error;
+use crate::input::config::DeclaredEntry;
 use crate::input::notebook::Notebook;
 use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
@@ -23,6 +25,14 @@ use crate::scan::prefilter::{
 };
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
+
+/// Whether the module at `path` matches a declared entry point's module glob.
+fn declares_entry(path: &Path, entries: &[DeclaredEntry]) -> bool {
+    !entries.is_empty() && {
+        let module = crate::analysis::graph::modules::module_name(path);
+        entries.iter().any(|e| e.matches_module(&module))
+    }
+}
 
 /// A file read and outlined, not parsed (yet).
 struct Pending {
@@ -61,7 +71,14 @@ struct Skipped {
 }
 
 /// Read `path`; keep it when `keep` says its bytes may matter.
-fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, all: bool) -> Read {
+fn read(
+    path: &Path,
+    cwd: &Path,
+    keep: impl Fn(&[u8]) -> bool,
+    may_run: bool,
+    all: bool,
+    entries: &[DeclaredEntry],
+) -> Read {
     let display = display_path(path, cwd);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -85,7 +102,12 @@ fn read(path: &Path, cwd: &Path, keep: impl Fn(&[u8]) -> bool, may_run: bool, al
         });
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {
-        Ok(source) => Read::Pending(Box::new(Pending::new(source, may_run, all))),
+        Ok(source) => {
+            let mut pending = Pending::new(source, may_run, all);
+            pending.outlined.entry_points =
+                mentions_builtin(pending.outlined.text.as_bytes()) || declares_entry(path, entries);
+            Read::Pending(Box::new(pending))
+        }
         Err(err) => Read::Failed(err),
     }
 }
@@ -98,7 +120,12 @@ pub struct Loaded {
 
 /// Load the files of a run that can hold a finding or matter to a fix.
 /// `tick` is called once per file read.
-pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
+pub fn load(
+    paths: &[PathBuf],
+    cwd: &Path,
+    tick: &(dyn Fn() + Sync),
+    entries: &[DeclaredEntry],
+) -> Loaded {
     let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
     let started = std::time::Instant::now();
     // Compiling the calls query takes a few milliseconds, and every parse
@@ -113,7 +140,17 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
         .par_iter()
         .with_max_len(8)
         .map(|path| {
-            let read = read(path, cwd, may_hold_finding, true, all);
+            // A loop entry point's file is read whatever it mentions: the
+            // runs it reaches may all be in other files.
+            let entry_file = declares_entry(path, entries);
+            let read = read(
+                path,
+                cwd,
+                |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
+                true,
+                all,
+                entries,
+            );
             tick();
             read
         })
@@ -162,7 +199,14 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             .map(|s| {
                 // `from m import *` names none of the names it re-exports.
                 let star = s.imports.contains('*');
-                read(&s.path, cwd, |b| star || filter.matches(b), false, false)
+                read(
+                    &s.path,
+                    cwd,
+                    |b| star || filter.matches(b),
+                    false,
+                    false,
+                    entries,
+                )
             })
             .collect();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
@@ -218,7 +262,7 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             }
         }
         let files: Vec<&ProjectFile> = parsed.iter().flatten().map(|(f, _)| f).collect();
-        words = fix_words(&files);
+        words = fix_words(&files, entries);
         trace(
             &started,
             &format!("fix words: {} parsed, {} words", files.len(), words.len()),
@@ -248,7 +292,16 @@ pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
             std::mem::take(&mut skipped)
                 .par_iter()
                 .with_max_len(8)
-                .map(|s| read(&s.path, cwd, |b| has_whole_word(&matcher, b), false, false))
+                .map(|s| {
+                    read(
+                        &s.path,
+                        cwd,
+                        |b| has_whole_word(&matcher, b),
+                        false,
+                        false,
+                        entries,
+                    )
+                })
                 .collect()
         };
         let before = pending.len();
@@ -331,9 +384,9 @@ fn sort_reads(
 /// their names stands in the way); the coroutines thin wrappers among them
 /// wrap; and the classes around their methods with every class those inherit
 /// from or are inherited by, by name (an override keeps a method sync).
-fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
+fn fix_words(files: &[&ProjectFile], entries: &[DeclaredEntry]) -> Vec<String> {
     let views: Vec<FileView> = files.iter().map(|f| f.view()).collect();
-    let graph = Graph::build(&views);
+    let graph = Graph::build_with(&views, entries);
     let mut group: Vec<FnRef> = Vec::new();
     for (file, view) in views.iter().enumerate() {
         for (index, call) in view.summary.calls.iter().enumerate() {
@@ -347,7 +400,10 @@ fn fix_words(files: &[&ProjectFile]) -> Vec<String> {
         }
         for (function, summary) in view.summary.functions.iter().enumerate() {
             let f = FnRef { file, function };
-            if !summary.runs.is_empty() && graph.is_callback(f) {
+            // An entry point that reaches a run may itself become async.
+            if (!summary.runs.is_empty() && graph.is_callback(f))
+                || (graph.entry(f).is_some() && graph.blocking.contains_key(&f))
+            {
                 group.push(f);
             }
         }

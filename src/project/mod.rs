@@ -76,6 +76,8 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// The configuration's `loop-entry-points`.
+    pub loop_entries: Vec<crate::input::config::DeclaredEntry>,
     /// Every fix applied, in the order the passes applied them, for the
     /// migration report.
     pub applied_fixes: Vec<AppliedFix>,
@@ -108,7 +110,18 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        let loaded = crate::project::load::load(paths, cwd, tick);
+        Self::load_with_entries(paths, cwd, tick, &[])
+    }
+
+    /// [`Project::load_with_progress`], with the configuration's declared
+    /// loop entry points.
+    pub fn load_with_entries(
+        paths: &[PathBuf],
+        cwd: &Path,
+        tick: &(dyn Fn() + Sync),
+        loop_entries: &[crate::input::config::DeclaredEntry],
+    ) -> Self {
+        let loaded = crate::project::load::load(paths, cwd, tick, loop_entries);
         Project {
             files: loaded.files,
             errors: loaded.errors,
@@ -117,6 +130,7 @@ impl Project {
             links: Vec::new(),
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
+            loop_entries: loop_entries.to_vec(),
         }
     }
 
@@ -140,6 +154,7 @@ impl Project {
             links: Vec::new(),
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
+            loop_entries: Vec::new(),
         })
     }
 
@@ -154,6 +169,7 @@ impl Project {
             links: Vec::new(),
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
+            loop_entries: Vec::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -181,7 +197,7 @@ impl Project {
         #[cfg(debug_assertions)]
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build(&views);
+        let graph = Graph::build_with(&views, &self.loop_entries);
         let names = NameUses::collect(&graph);
         let found = findings(&graph, &names);
         let results: Vec<(Vec<Diagnostic>, usize)> = self

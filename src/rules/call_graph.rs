@@ -1,7 +1,8 @@
 //! The project-wide rules' walk over the call graph: every call site on the
 //! loop that reaches a loop-blocking function (UNN007 from an `async def` or a
 //! notebook cell, UNN008 from a loop callback), and every nested run directly
-//! in a callback the loop runs (UNN009). The graph says what blocks and what
+//! in a callback the loop runs (UNN009), and runs reached from a function a
+//! framework calls on its loop (UNN016). The graph says what blocks and what
 //! runs on the loop; this decides what is reported, and which nested runs the
 //! per-file rules must leave to it.
 
@@ -66,6 +67,16 @@ pub fn findings(graph: &Graph, unsafe_names: &crate::analysis::graph::fixes::Nam
                 LoopContext::Async(caller) => (Some(caller), false),
                 LoopContext::AsyncGenerator(caller) => (Some(caller), true),
                 LoopContext::Cell => (None, false),
+                LoopContext::Entry(entry) => {
+                    diagnostics[file].push(super::run_on_framework_loop(
+                        graph,
+                        &planner,
+                        file,
+                        entry,
+                        super::run_on_framework_loop::Reached::Call(index, target),
+                    ));
+                    continue;
+                }
             };
             let diagnostic = super::blocking_call_in_async(
                 graph,
@@ -92,6 +103,23 @@ pub fn findings(graph: &Graph, unsafe_names: &crate::analysis::graph::fixes::Nam
                     file,
                     Some(f),
                     run,
+                ));
+            }
+        }
+        // Nested runs directly in a function a framework calls on its loop.
+        for (function, summary) in summary.functions.iter().enumerate() {
+            let f = FnRef { file, function };
+            if summary.is_async || graph.entry(f).is_none() || graph.is_callback(f) {
+                continue;
+            }
+            for (index, run) in summary.runs.iter().enumerate() {
+                covered_runs[file].insert(run.range.start);
+                diagnostics[file].push(super::run_on_framework_loop(
+                    graph,
+                    &planner,
+                    file,
+                    f,
+                    super::run_on_framework_loop::Reached::Run(index),
                 ));
             }
         }

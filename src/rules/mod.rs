@@ -14,6 +14,7 @@ mod blocking_call_in_callback;
 mod in_generator_expression;
 mod nested_run_in_callback;
 mod run_called_for_callable;
+mod run_on_framework_loop;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
 mod unnecessary_nest_asyncio;
@@ -31,6 +32,7 @@ pub use crate::registry::Rule;
 pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
+pub use run_on_framework_loop::diagnostic as run_on_framework_loop;
 pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
 
 /// What each rule is, in words: kept beside the rules, since the words are
@@ -49,6 +51,7 @@ impl Rule {
             Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
+            Rule::RunOnFrameworkLoop => run_on_framework_loop::DOC,
         }
     }
 
@@ -96,6 +99,10 @@ impl Rule {
             Rule::UnnecessaryNestAsyncio => (
                 "`nest_asyncio.apply()` where no nested run remains",
                 "remove it and its import, `pass` where a block would be empty (unsafe)",
+            ),
+            Rule::RunOnFrameworkLoop => (
+                "a sync function a framework calls on its running loop (a ComfyUI node's `FUNCTION` method, a Starlette/FastAPI startup or shutdown handler or sync generator lifespan, a declared `loop-entry-points` entry) runs a loop, directly or through sync helpers",
+                "make it `async def` and await the chain (unsafe), where the framework awaits coroutine functions; else none: the caller cannot await, so move the run to a thread or an async startup hook",
             ),
         }
     }

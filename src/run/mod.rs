@@ -87,8 +87,13 @@ pub fn run(args: &Args) -> ExitStatus {
     }
     let started = std::time::Instant::now();
     let progress = Progress::new(discovered.files.len(), args.quiet);
+    // The declared loop entry points of every configuration of the run.
+    let loop_entries: Vec<_> = configs
+        .iter()
+        .flat_map(|c| c.loop_entry_points.iter().cloned())
+        .collect();
     let process = |files: &[PathBuf], tick: &(dyn Fn() + Sync), review: bool| {
-        let mut project = Project::load_with_progress(files, &cwd, tick);
+        let mut project = Project::load_with_entries(files, &cwd, tick, &loop_entries);
         for file in &mut project.files {
             // The configuration of the path given that holds this file.
             let absolute = std::fs::canonicalize(&file.source.path)
@@ -337,6 +342,7 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
     };
     let processed = isolate::guarded(|| {
         let mut project = Project::from_texts(&[(&name, &text)])?;
+        project.loop_entries = config.loop_entry_points.clone();
         if let Some(name) = &args.stdin_filename {
             project.files[0].ignored = config.ignored_rules(&cwd.join(name));
         }

@@ -44,6 +44,10 @@ pub struct Outlined {
     pub may_run: bool,
     /// Parse it whatever its outline says (a notebook).
     pub always: bool,
+    /// It may hold a framework's loop entry point (it names a word of a
+    /// built-in row, or its module matches a declared one): its sync code may
+    /// run on a loop, so it is parsed whole.
+    pub entry_points: bool,
     /// Its `from m import *` statements re-export (see [`crate::analysis::graph`]: not
     /// in asyncio's own package, whose names the analysis knows by meaning).
     pub star_reexports: bool,
@@ -61,6 +65,7 @@ impl Outlined {
             text,
             may_run,
             always,
+            entry_points: false,
             star_reexports: module != crate::asyncio_api::ASYNCIO_PACKAGE,
         }
     }
@@ -133,6 +138,9 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     }
     if file.always {
         facts.seed_whole("a notebook");
+    }
+    if file.entry_points {
+        facts.seed_whole("a framework's loop entry point");
     }
     if !outline.occurrences("nest_asyncio").is_empty() {
         facts.seed_whole("nest_asyncio");

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
-use crate::edit::{Applicability, Edit, Fix};
+use crate::edit::{Applicability, Edit, Fix, TextRange};
 
 /// The module-level set that keeps callback tasks alive.
 pub const TASK_SET: &str = "_background_tasks";
@@ -32,7 +32,23 @@ impl NameUses {
         for (file, view) in graph.files.iter().enumerate() {
             uses.as_values
                 .extend(view.summary.value_uses.iter().cloned());
+            // `asyncio.run(...)` is asyncio's, by binding: it never calls a
+            // project function named `run` (a ComfyUI node's usual name).
+            let summary = view.summary;
+            let runs: HashSet<TextRange> = summary
+                .functions
+                .iter()
+                .flat_map(|f| &f.runs)
+                .chain(&summary.lambda_runs)
+                .map(|r| r.range)
+                .collect();
+            let asyncio_run = summary.asyncio_name.as_ref().map(|a| format!("{a}.run"));
             for (index, call) in view.summary.calls.iter().enumerate() {
+                if runs.contains(&call.range)
+                    || asyncio_run.as_deref() == Some(call.callee_text.as_str())
+                {
+                    continue;
+                }
                 if graph.target(file, index).is_none() {
                     let last = call
                         .callee_text
@@ -70,7 +86,8 @@ impl<'g, 'a> Planner<'g, 'a> {
             .copied()
             .filter(|&f| {
                 let function = graph.function(f);
-                may_become_async(function, names) && !hierarchy.is_overridden(function)
+                may_become_async(function, names, graph.entry(f))
+                    && !hierarchy.is_overridden(function)
             })
             .collect();
         // A helper that returns what a call gives (other than its nested
@@ -89,7 +106,10 @@ impl<'g, 'a> Planner<'g, 'a> {
             let snapshot = convertible.clone();
             convertible.retain(|&f| {
                 let callers = graph.callers(f);
-                !callers.is_empty()
+                // The framework awaits an entry point that accepts coroutine
+                // functions: its one caller outside the files is fine.
+                let awaited_by_framework = graph.entry(f).is_some_and(|e| e.async_ok);
+                (!callers.is_empty() || awaited_by_framework)
                     && callers.iter().all(|&(file, index)| {
                         let call = graph.call(file, index);
                         // A generator made async is iterated with `async for`;
@@ -139,6 +159,13 @@ impl<'g, 'a> Planner<'g, 'a> {
             unsafe_for_fallback(&mut fix);
         }
         Some(fix)
+    }
+
+    /// The fix for a loop entry point that reaches a run: it becomes
+    /// `async def` with the chain below it.
+    pub fn fix_for_entry(&self, file: usize, entry: FnRef) -> Option<Fix> {
+        self.graph.entry(entry).filter(|e| e.async_ok)?;
+        self.make_async(file, entry)
     }
 
     /// Fix 1: `await co(args)` in place of a thin wrapper's call. A nested
@@ -432,7 +459,11 @@ impl<'g, 'a> Planner<'g, 'a> {
                 .into_iter()
                 .any(|(caller_file, index)| graph.call(caller_file, index).falls_back)
         });
-        let private = group.iter().all(|&f| graph.function(f).is_private());
+        let entry_note = group
+            .iter()
+            .find_map(|&f| graph.entry(f))
+            .map(|e| e.unsafe_note);
+        let private = entry_note.is_none() && group.iter().all(|&f| graph.function(f).is_private());
         let names: Vec<String> = group
             .iter()
             .map(|&f| format!("`{}()`", graph.function(f).name))
@@ -442,8 +473,11 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else {
             Applicability::Unsafe
         };
+        let entry_note = entry_note.map(|note| format!("; {note}"));
         let note = if private {
             ""
+        } else if let Some(note) = &entry_note {
+            note.as_str()
         } else {
             "; unsafe because callers outside the files given cannot be seen"
         };
@@ -617,15 +651,22 @@ impl<'a> Hierarchy<'a> {
     }
 }
 
-fn may_become_async(function: &FunctionSummary, names: &NameUses) -> bool {
+fn may_become_async(
+    function: &FunctionSummary,
+    names: &NameUses,
+    entry: Option<&super::frameworks::Entry>,
+) -> bool {
+    // An entry point is named where it is registered (`on_startup=[init]`),
+    // and its registering decorator returns it unchanged.
+    let entry = entry.filter(|e| e.async_ok);
     !function.is_async
         && !function.is_protocol_method()
         && !function.sync_generator_only
-        && function
-            .decorators
-            .iter()
-            .all(|d| PLAIN_DECORATORS.contains(&d.as_str()))
-        && !names.as_values.contains(&function.name)
+        && function.decorators.iter().all(|d| {
+            PLAIN_DECORATORS.contains(&d.as_str())
+                || entry.is_some_and(|e| e.decorator.as_deref() == Some(d.as_str()))
+        })
+        && (entry.is_some() || !names.as_values.contains(&function.name))
         && !names.unresolved_calls.contains(&function.name)
         && function
             .runs

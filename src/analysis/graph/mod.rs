@@ -10,6 +10,7 @@
 //! (`call_soon`, `call_later`, `add_done_callback`, ...).
 
 pub mod fixes;
+pub mod frameworks;
 mod functions;
 mod imports;
 pub mod modules;
@@ -63,10 +64,21 @@ pub struct Graph<'a> {
     targets: HashMap<(usize, usize), FnRef>,
     callbacks: HashSet<FnRef>,
     lambda_callbacks: HashSet<(usize, usize)>,
+    /// Sync functions a framework calls on its running loop.
+    entries: HashMap<FnRef, frameworks::Entry>,
 }
 
 impl<'a> Graph<'a> {
     pub fn build(files: &'a [FileView<'a>]) -> Self {
+        Self::build_with(files, &[])
+    }
+
+    /// The graph, with the configuration's declared loop entry points
+    /// besides the built-in ones.
+    pub fn build_with(
+        files: &'a [FileView<'a>],
+        declared: &[crate::input::config::DeclaredEntry],
+    ) -> Self {
         let mut modules = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             modules.entry(file.summary.module.as_str()).or_insert(index);
@@ -78,6 +90,7 @@ impl<'a> Graph<'a> {
             targets: HashMap::new(),
             callbacks: HashSet::new(),
             lambda_callbacks: HashSet::new(),
+            entries: HashMap::new(),
         };
         for (file, view) in files.iter().enumerate() {
             for (index, call) in view.summary.calls.iter().enumerate() {
@@ -98,8 +111,42 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+        graph.entries = frameworks::entries(
+            files,
+            declared,
+            |file, callee| graph.resolve(file, callee),
+            |module, name| graph.resolve_class(module, name, 0),
+        );
         graph.compute_blocking();
         graph
+    }
+
+    /// Why `function` runs on a framework's loop, if it does.
+    pub fn entry(&self, function: FnRef) -> Option<&frameworks::Entry> {
+        self.entries.get(&function)
+    }
+
+    /// The entry points, in a stable order.
+    pub fn entry_points(&self) -> Vec<FnRef> {
+        let mut all: Vec<FnRef> = self.entries.keys().copied().collect();
+        all.sort();
+        all
+    }
+
+    /// The file and qualname of class `name` of `module`, following imports.
+    fn resolve_class(&self, module: &str, name: &str, depth: usize) -> Option<(usize, String)> {
+        if depth > 8 {
+            return None;
+        }
+        let &file = self.modules.get(module)?;
+        let summary = self.files[file].summary;
+        if summary.classes.iter().any(|(c, _)| c == name) {
+            return Some((file, name.to_owned()));
+        }
+        match summary.imports.get(name)? {
+            ImportTarget::Symbol(m, n) => self.resolve_class(m, n, depth + 1),
+            ImportTarget::Module(_) => None,
+        }
     }
 
     pub fn function(&self, f: FnRef) -> &'a summary::FunctionSummary {
@@ -278,6 +325,8 @@ impl<'a> Graph<'a> {
                     })
                 } else if self.callbacks.contains(&function) {
                     Some(LoopContext::Callback(Some(function)))
+                } else if self.entries.contains_key(&function) {
+                    Some(LoopContext::Entry(function))
                 } else {
                     None
                 }
@@ -370,4 +419,7 @@ pub enum LoopContext {
     Callback(Option<FnRef>),
     /// A notebook cell's top level.
     Cell,
+    /// A sync function a framework calls on its running loop (see
+    /// [`frameworks`]).
+    Entry(FnRef),
 }

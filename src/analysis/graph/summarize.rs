@@ -7,7 +7,7 @@
 use crate::syntax::parents::Up;
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 use super::functions::function_summary;
 use super::imports::{
@@ -21,7 +21,7 @@ use super::resolve::Resolver;
 use super::sites::{
     async_for_edit, fstring_quote, loop_callback, place_of, plain_arguments, run_site,
 };
-use super::summary::{CallSite, Callback, ModuleSummary, Place};
+use super::summary::{CallSite, Callback, ModuleSummary, Passed, Place, Slot};
 use super::wrappers::thin_wrapper;
 use crate::analysis::bindings::Meaning;
 use crate::analysis::runs::{Checker, NestedRun};
@@ -96,6 +96,9 @@ pub fn summarize<'t>(
         calls: Vec::new(),
         lambda_runs: Vec::new(),
         callbacks: Vec::new(),
+        passed: Vec::new(),
+        class_strings: Vec::new(),
+        dict_values: Vec::new(),
         value_uses,
         nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
@@ -129,8 +132,13 @@ pub fn summarize<'t>(
                     .collect()
             })
             .unwrap_or_default();
-        summary.classes.push((qualname_of(*node, source), bases));
+        let qualname = qualname_of(*node, source);
+        summary
+            .class_strings
+            .extend(class_strings(*node, source).map(|(n, v)| (qualname.clone(), n, v)));
+        summary.classes.push((qualname, bases));
     }
+    summary.dict_values = module_dicts(root, source);
     for node in &import_nodes {
         if node.up().is_some_and(|p| p.kind() == "module") {
             for (name, target) in import_bindings(*node, source, module, is_package) {
@@ -177,6 +185,15 @@ pub fn summarize<'t>(
             continue;
         };
         let callee = resolver.callee(function, &scopes);
+        for (slot, reference) in named_arguments(call, source) {
+            if let Some(callee) = resolver.callee_of_reference(reference) {
+                summary.passed.push(Passed {
+                    call: summary.calls.len(),
+                    slot,
+                    callee,
+                });
+            }
+        }
         summary.calls.push(CallSite {
             range: TextRange::new(rewrite::call_start(call), call.end_byte()),
             callee,
@@ -250,4 +267,124 @@ pub fn summarize<'t>(
             thin_wrapper(*node, &summary.functions[index], &resolver);
     }
     summary
+}
+
+/// The arguments of `call` that name a function (a name or a dotted name),
+/// alone or as the items of a list or tuple literal.
+fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
+    let mut found = Vec::new();
+    let Some(arguments) = call
+        .child_by_field_name("arguments")
+        .filter(|a| a.kind() == "argument_list")
+    else {
+        return found;
+    };
+    let mut cursor = arguments.walk();
+    let mut position = 0;
+    for child in arguments.named_children(&mut cursor) {
+        let (slot, value) = match child.kind() {
+            "comment" | "list_splat" | "dictionary_splat" => continue,
+            "keyword_argument" => {
+                let (Some(name), Some(value)) = (
+                    child.child_by_field_name("name"),
+                    child.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                (Slot::Keyword(source[name.byte_range()].to_owned()), value)
+            }
+            _ => {
+                position += 1;
+                (Slot::Positional(position - 1), child)
+            }
+        };
+        let items: Vec<Node> = match value.kind() {
+            "identifier" | "attribute" => vec![value],
+            "list" | "tuple" => {
+                let mut inner = value.walk();
+                value
+                    .named_children(&mut inner)
+                    .filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for item in items {
+            found.push((slot.clone(), item));
+        }
+    }
+    found
+}
+
+/// `name = "text"` statements directly in a class body, with a plain string
+/// (no f-string, no concatenation).
+fn class_strings<'s>(
+    class: Node,
+    source: &'s str,
+) -> impl Iterator<Item = (String, String)> + use<'s> {
+    let mut found = Vec::new();
+    if let Some(body) = class.child_by_field_name("body") {
+        let mut cursor = body.walk();
+        for statement in body.named_children(&mut cursor) {
+            if let Some((name, value)) = plain_assignment(statement, source)
+                && let Some(text) = plain_string(value, source)
+            {
+                found.push((name, text));
+            }
+        }
+    }
+    found.into_iter()
+}
+
+/// Module-level `NAME = {key: value, ...}`, with the values that are plain or
+/// dotted names.
+fn module_dicts(root: Node, source: &str) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let Some((name, value)) = plain_assignment(statement, source) else {
+            continue;
+        };
+        if value.kind() != "dictionary" {
+            continue;
+        }
+        let mut inner = value.walk();
+        let values = value
+            .named_children(&mut inner)
+            .filter(|pair| pair.kind() == "pair")
+            .filter_map(|pair| pair.child_by_field_name("value"))
+            .filter(|v| matches!(v.kind(), "identifier" | "attribute"))
+            .map(|v| source[v.byte_range()].to_owned())
+            .collect();
+        found.push((name, values));
+    }
+    found
+}
+
+/// `name = value` as a whole statement: the name and the value.
+fn plain_assignment<'t>(statement: Node<'t>, source: &str) -> Option<(String, Node<'t>)> {
+    if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+        return None;
+    }
+    let assignment = statement
+        .named_child(0)
+        .filter(|a| a.kind() == "assignment")?;
+    let left = assignment
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")?;
+    let right = assignment.child_by_field_name("right")?;
+    Some((source[left.byte_range()].to_owned(), right))
+}
+
+/// The text of a plain string literal (no prefix but `u`, no interpolation,
+/// no escapes).
+fn plain_string(node: Node, source: &str) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let text = &source[node.byte_range()];
+    let body = text.strip_prefix(['u', 'U']).unwrap_or(text);
+    let quote = body.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = body.strip_prefix(quote)?.strip_suffix(quote)?;
+    (!inner.is_empty() && !inner.contains(['\\', '"', '\'', '\n'])).then(|| inner.to_owned())
 }

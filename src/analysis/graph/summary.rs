@@ -184,6 +184,24 @@ pub enum Callback {
     Lambda(usize),
 }
 
+/// Where an argument stands in a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    Positional(usize),
+    Keyword(String),
+}
+
+/// A function named (not called) as an argument of a call, alone or in a
+/// list or tuple literal: `Starlette(on_startup=[init])`,
+/// `app.add_event_handler("startup", init)`.
+#[derive(Debug, Clone)]
+pub struct Passed {
+    /// Index into `calls`.
+    pub call: usize,
+    pub slot: Slot,
+    pub callee: Callee,
+}
+
 #[derive(Debug, Clone)]
 pub struct ModuleSummary {
     pub module: String,
@@ -209,6 +227,14 @@ pub struct ModuleSummary {
     /// Nested runs directly in lambdas.
     pub lambda_runs: Vec<RunSite>,
     pub callbacks: Vec<Callback>,
+    /// Functions named as call arguments (for the frameworks' entry points).
+    pub passed: Vec<Passed>,
+    /// String literals assigned to a name directly in a class body:
+    /// `(class qualname, name, value)` (`FUNCTION = "generate"`).
+    pub class_strings: Vec<(String, String, String)>,
+    /// Module-level `NAME = {key: value, ...}`: the name, and the values that
+    /// are plain or dotted names.
+    pub dict_values: Vec<(String, Vec<String>)>,
     /// Names used other than as a call's function or a definition.
     pub value_uses: HashSet<String>,
     /// `nest_asyncio.apply()` statements, and `import nest_asyncio` lines, as
