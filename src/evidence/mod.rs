@@ -3,4 +3,5 @@
 //! text the user holds (a traceback) into data a later stage can map onto
 //! the project's files.
 
+pub mod map;
 pub mod traceback;

@@ -99,7 +99,19 @@ pub struct Loaded {
 /// Load the files of a run that can hold a finding or matter to a fix.
 /// `tick` is called once per file read.
 pub fn load(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Loaded {
-    let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+    load_parsing(paths, cwd, tick, false)
+}
+
+/// [`load`]; with `parse_all`, every file is parsed whole (a traceback can
+/// prove a chain through files triage would leave out).
+pub fn load_parsing(
+    paths: &[PathBuf],
+    cwd: &Path,
+    tick: &(dyn Fn() + Sync),
+    parse_all: bool,
+) -> Loaded {
+    let all = parse_all
+        || std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
     let started = std::time::Instant::now();
     // Compiling the calls query takes a few milliseconds, and every parse
     // waits for it: start now, beside the reading, rather than when the first

@@ -23,7 +23,9 @@ use crate::edit::Edit;
 use crate::edit::apply::apply_edits;
 use crate::error::Error;
 use crate::input::source::{LineIndex, SourceFile};
-use crate::rules::call_graph::findings;
+use crate::evidence::map::ProvenChain;
+use crate::evidence::traceback::Traceback;
+use crate::rules::call_graph::findings_with;
 use crate::rules::check_file;
 use crate::syntax::parse::{first_error, new_parser, parse};
 use crate::write::verify::{introduced_python_error, unchanged_outside};
@@ -76,6 +78,19 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// Tracebacks given on the command line (`--traceback`).
+    pub tracebacks: Vec<Traceback>,
+    /// What mapping the tracebacks onto the files as first analysed said.
+    evidence: std::sync::OnceLock<EvidenceReport>,
+}
+
+/// What the tracebacks said about the files as first analysed.
+#[derive(Debug, Default, Clone)]
+pub struct EvidenceReport {
+    /// Worth knowing: a line that moved, a run in library code.
+    pub notes: Vec<String>,
+    /// Why a traceback given on the command line could not be used.
+    pub problems: Vec<String>,
 }
 
 impl Project {
@@ -87,14 +102,74 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        let loaded = crate::project::load::load(paths, cwd, tick);
+        Self::load_with_evidence(paths, cwd, tick, Vec::new(), false)
+    }
+
+    /// [`Project::load_with_progress`], with tracebacks that prove chains;
+    /// with them (or `parse_all`) every file is parsed whole.
+    pub fn load_with_evidence(
+        paths: &[PathBuf],
+        cwd: &Path,
+        tick: &(dyn Fn() + Sync),
+        tracebacks: Vec<Traceback>,
+        parse_all: bool,
+    ) -> Self {
+        let parse_all = parse_all || !tracebacks.is_empty();
+        let loaded = crate::project::load::load_parsing(paths, cwd, tick, parse_all);
         Project {
             files: loaded.files,
             errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
             links: Vec::new(),
+            tracebacks,
+            evidence: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What the tracebacks said when the files were first analysed.
+    pub fn evidence(&self) -> EvidenceReport {
+        self.evidence.get().cloned().unwrap_or_default()
+    }
+
+    /// The chains the tracebacks prove in the files as they are now: those
+    /// given, and those saved in notebooks' outputs.
+    fn proven_chains(&self, views: &[FileView]) -> Vec<ProvenChain> {
+        let paths: Vec<&Path> = self.files.iter().map(|f| f.source.path.as_path()).collect();
+        let mut report = EvidenceReport::default();
+        let mut chains = Vec::new();
+        for traceback in &self.tracebacks {
+            let mapping = crate::evidence::map::map(traceback, views, &paths, None);
+            report.notes.extend(mapping.notes);
+            report.problems.extend(mapping.problem);
+            chains.extend(mapping.chain);
+        }
+        for (i, file) in self.files.iter().enumerate() {
+            let Some(notebook) = &file.notebook else {
+                continue;
+            };
+            for cell in &notebook.cells {
+                for text in &cell.saved_tracebacks {
+                    let Ok(traceback) = crate::evidence::traceback::parse(text) else {
+                        continue;
+                    };
+                    // A saved output that no longer fits its cell is stale,
+                    // which is normal in a notebook: said, not an error.
+                    let mapping = crate::evidence::map::map(&traceback, views, &paths, Some(i));
+                    report.notes.extend(mapping.notes);
+                    if let Some(problem) = mapping.problem {
+                        report.notes.push(format!(
+                            "{}: the traceback saved in cell {} was not used: {problem}",
+                            file.source.display,
+                            cell.index + 1
+                        ));
+                    }
+                    chains.extend(mapping.chain);
+                }
+            }
+        }
+        let _ = self.evidence.set(report);
+        chains
     }
 
     /// A project of in-memory texts, for tests and fuzzing.
@@ -115,6 +190,8 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
             links: Vec::new(),
+            tracebacks: Vec::new(),
+            evidence: std::sync::OnceLock::new(),
         })
     }
 
@@ -127,6 +204,8 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: 0,
             links: Vec::new(),
+            tracebacks: Vec::new(),
+            evidence: std::sync::OnceLock::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -144,9 +223,11 @@ impl Project {
         #[cfg(debug_assertions)]
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build(&views);
+        let chains = self.proven_chains(&views);
+        let edges: Vec<_> = chains.iter().flat_map(|c| c.edges.iter().copied()).collect();
+        let graph = Graph::build_with(&views, &edges);
         let names = NameUses::collect(&graph);
-        let found = findings(&graph, &names);
+        let found = findings_with(&graph, &names, &chains);
         let results: Vec<(Vec<Diagnostic>, usize)> = self
             .files
             .par_iter()

@@ -67,6 +67,13 @@ pub struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     pub fn build(files: &'a [FileView<'a>]) -> Self {
+        Self::build_with(files, &[])
+    }
+
+    /// [`Graph::build`], with calls whose callee only a run of the program
+    /// showed (a traceback): `((file, call index), callee)`. They count as
+    /// resolved calls everywhere, the loop-blocking fixpoint included.
+    pub fn build_with(files: &'a [FileView<'a>], proven: &[((usize, usize), FnRef)]) -> Self {
         let mut modules = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             modules.entry(file.summary.module.as_str()).or_insert(index);
@@ -97,6 +104,9 @@ impl<'a> Graph<'a> {
                     }
                 }
             }
+        }
+        for &(site, target) in proven {
+            graph.targets.insert(site, target);
         }
         graph.compute_blocking();
         graph
