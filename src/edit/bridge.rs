@@ -52,7 +52,10 @@ fn helper_text(end: &str) -> String {
 /// helper's name to something else.
 pub fn thread_bridge(site: &BridgeSite) -> Option<Vec<Edit>> {
     let call_text = site.text.get(site.call.as_range())?;
-    if call_text.contains(":=") || contains_word(call_text, "yield") || contains_word(call_text, "await") {
+    if call_text.contains(":=")
+        || contains_word(call_text, "yield")
+        || contains_word(call_text, "await")
+    {
         return None;
     }
     let end = site.line_ending;
@@ -68,19 +71,29 @@ pub fn thread_bridge(site: &BridgeSite) -> Option<Vec<Edit>> {
             return None;
         }
         let before = &site.text[..at];
+        // Two blank lines around the definition, counting those already there.
         let lead = if before.is_empty() {
             String::new()
         } else if before.ends_with('\n') || before.ends_with('\r') {
+            format!("{end}{end}")
+        } else {
+            format!("{end}{end}{end}")
+        };
+        let after = &site.text[at..];
+        let trail = if after.starts_with(['\n', '\r']) {
             end.to_owned()
         } else {
-            format!("{end}{end}")
+            format!("{end}{end}{end}")
         };
         edits.push(Edit::insert(
             at,
-            format!("{lead}{}{end}{end}{end}", helper_text(end)),
+            format!("{lead}{}{trail}", helper_text(end)),
         ));
     }
-    edits.push(Edit::insert(site.call.start, format!("{BRIDGE_HELPER}(lambda: ")));
+    edits.push(Edit::insert(
+        site.call.start,
+        format!("{BRIDGE_HELPER}(lambda: "),
+    ));
     edits.push(Edit::insert(site.call.end, ")"));
     if !site.helper_bound && site.helper_at == site.call.start {
         // The helper would land where the call starts: only when the call
@@ -119,7 +132,7 @@ mod tests {
         .unwrap();
         let fixed = apply_edits(text, edits.iter());
         assert!(fixed.contains("return _run_in_worker_thread(lambda: asyncio.run(g()))\n"));
-        assert!(fixed.starts_with("import asyncio\n\ndef _run_in_worker_thread(run):\n"));
+        assert!(fixed.starts_with("import asyncio\n\n\ndef _run_in_worker_thread(run):\n"));
     }
 
     #[test]

@@ -116,8 +116,7 @@ pub fn map(
         .rposition(|l| matches!(l, Located::Project(_)))
     else {
         mapping.problem = Some(
-            "no frame of the traceback is in the files given; pass the project's folder"
-                .to_owned(),
+            "no frame of the traceback is in the files given; pass the project's folder".to_owned(),
         );
         return mapping;
     };
@@ -129,18 +128,30 @@ pub fn map(
     let frame = &traceback.frames[inner];
     let here = label(files, found, frame);
     // The run: a nested run on the innermost project frame's line.
-    let run = summary.functions.iter().enumerate().find_map(|(f, function)| {
-        function
-            .runs
-            .iter()
-            .position(|run| overlaps(run.range, found.line))
-            .map(|r| (FnRef { file: found.file, function: f }, r))
-    });
+    let run = summary
+        .functions
+        .iter()
+        .enumerate()
+        .find_map(|(f, function)| {
+            function
+                .runs
+                .iter()
+                .position(|run| overlaps(run.range, found.line))
+                .map(|r| {
+                    (
+                        FnRef {
+                            file: found.file,
+                            function: f,
+                        },
+                        r,
+                    )
+                })
+        });
     let Some((run_fn, run_index)) = run else {
         let what = calls_on(summary, found.line)
             .first()
             .map(|c| format!("`{}()`", c.callee_text))
-            .unwrap_or_else(|| "code outside the project".to_owned());
+            .unwrap_or_else(|| "library code".to_owned());
         mapping.notes.push(format!(
             "{here}: the loop is run by {what}, outside the project's files; unnest fixes runs in the project's own code"
         ));
@@ -157,9 +168,7 @@ pub fn map(
     }
     let mut functions = vec![run_fn];
     let mut edges = Vec::new();
-    let mut shown = vec![
-        format!("`{}()` ({})", run_site.callee_text, here),
-    ];
+    let mut shown = vec![format!("`{}()` ({})", run_site.callee_text, here)];
     let mut entry = None;
     for k in (0..inner).rev() {
         let frame = &traceback.frames[k];
@@ -219,8 +228,7 @@ pub fn map(
                 let kind = on_loop_kind(&traceback.frames, k);
                 entry = Some(Entry::External {
                     caller: Some(frame.clone()),
-                    accepts_coroutines: kind == LoopKind::Coroutine
-                        && accepts_coroutines(frame),
+                    accepts_coroutines: kind == LoopKind::Coroutine && accepts_coroutines(frame),
                     callback: kind == LoopKind::Callback,
                 });
                 // The frames further out that show the loop runs it.
@@ -266,7 +274,11 @@ fn calls_on(summary: &ModuleSummary, line: TextRange) -> Vec<&CallSite> {
 /// The call on a frame's line that calls `target`: one that names it or
 /// resolves to it, else the outermost call that starts on the line and
 /// does not resolve elsewhere (`getattr(obj, name)(x)`, `handler(x)`).
-fn call_for<'s>(files: &'s [FileView], found: &Found, target: FnRef) -> Option<(usize, &'s CallSite)> {
+fn call_for<'s>(
+    files: &'s [FileView],
+    found: &Found,
+    target: FnRef,
+) -> Option<(usize, &'s CallSite)> {
     let summary = files[found.file].summary;
     let name = &files[target.file].summary.functions[target.function].name;
     let on_line: Vec<(usize, &CallSite)> = summary
@@ -295,8 +307,15 @@ fn call_for<'s>(files: &'s [FileView], found: &Found, target: FnRef) -> Option<(
     }
     on_line
         .iter()
-        .filter(|(_, c)| c.range.start >= found.line.start && matches!(c.callee, Callee::Unknown(_)))
-        .max_by_key(|(_, c)| (c.range.end - c.range.start, std::cmp::Reverse(c.range.start)))
+        .filter(|(_, c)| {
+            c.range.start >= found.line.start && matches!(c.callee, Callee::Unknown(_))
+        })
+        .max_by_key(|(_, c)| {
+            (
+                c.range.end - c.range.start,
+                std::cmp::Reverse(c.range.start),
+            )
+        })
         .copied()
 }
 
@@ -315,9 +334,10 @@ fn locate(
     notes: &mut Vec<String>,
 ) -> Result<Located, String> {
     match frame.kind {
-        FrameKind::Unknown | FrameKind::NotebookCell { execution_count: None } => {
-            Ok(Located::Outside)
-        }
+        FrameKind::Unknown
+        | FrameKind::NotebookCell {
+            execution_count: None,
+        } => Ok(Located::Outside),
         FrameKind::NotebookCell {
             execution_count: Some(count),
         } => {
@@ -339,9 +359,8 @@ fn locate(
             };
             let view = &files[file];
             let cell = &view.notebook.expect("a notebook").cells[cell];
-            confirm(frame, view, cell.start, &cell.source, notes).map(|found| {
-                Located::Project(Found { file, ..found })
-            })
+            confirm(frame, view, cell.start, &cell.source, notes)
+                .map(|found| Located::Project(Found { file, ..found }))
         }
         FrameKind::File => {
             let theirs = components(&frame.file);
@@ -431,7 +450,12 @@ fn confirm(
             row,
         }
     };
-    let Some(quoted) = frame.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+    let Some(quoted) = frame
+        .source
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
         return if (1..=lines.len()).contains(&wanted) {
             Ok(found(wanted))
         } else {
@@ -442,9 +466,7 @@ fn confirm(
             ))
         };
     };
-    let same = |row: usize| {
-        row >= 1 && row <= lines.len() && lines[row - 1].1.trim() == quoted
-    };
+    let same = |row: usize| row >= 1 && row <= lines.len() && lines[row - 1].1.trim() == quoted;
     if same(wanted) {
         return Ok(found(wanted));
     }
@@ -544,7 +566,11 @@ fn on_loop_kind(frames: &[Frame], k: usize) -> LoopKind {
             LoopKind::Sync
         };
     }
-    if frame.source.as_deref().is_some_and(|s| has_word(s, "await")) {
+    if frame
+        .source
+        .as_deref()
+        .is_some_and(|s| has_word(s, "await"))
+    {
         return LoopKind::Coroutine;
     }
     // The first frame of a task's coroutine follows the loop's frames.

@@ -22,9 +22,9 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::edit::apply::apply_edits;
 use crate::error::Error;
-use crate::input::source::{LineIndex, SourceFile};
 use crate::evidence::map::ProvenChain;
 use crate::evidence::traceback::Traceback;
+use crate::input::source::{LineIndex, SourceFile};
 use crate::rules::call_graph::findings_with;
 use crate::rules::check_file;
 use crate::syntax::parse::{first_error, new_parser, parse};
@@ -224,7 +224,10 @@ impl Project {
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
         let chains = self.proven_chains(&views);
-        let edges: Vec<_> = chains.iter().flat_map(|c| c.edges.iter().copied()).collect();
+        let edges: Vec<_> = chains
+            .iter()
+            .flat_map(|c| c.edges.iter().copied())
+            .collect();
         let graph = Graph::build_with(&views, &edges);
         let names = NameUses::collect(&graph);
         let found = findings_with(&graph, &names, &chains);

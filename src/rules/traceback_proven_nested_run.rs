@@ -105,7 +105,9 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
         Entry::ProjectCall { file, call } => {
             let site = graph.call(*file, *call);
             let mut fix = planner.fix_for_call(*file, *call, chain.functions[0]);
-            let dynamic = !site.callee_text.ends_with(&graph.function(chain.functions[0]).name);
+            let dynamic = !site
+                .callee_text
+                .ends_with(&graph.function(chain.functions[0]).name);
             if dynamic && let Some(fix) = fix.as_mut() {
                 fix.applicability = Applicability::Unsafe;
                 fix.message.push_str(&format!(
@@ -136,9 +138,10 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
             callback,
         } => {
             let outer = names.first().cloned().unwrap_or_default();
-            let caller_text = caller
-                .as_ref()
-                .map_or_else(|| "code the traceback does not show".to_owned(), outside_label);
+            let caller_text = caller.as_ref().map_or_else(
+                || "code the traceback does not show".to_owned(),
+                outside_label,
+            );
             let mut message = proof;
             let fix = if *accepts_coroutines {
                 message.push_str(&format!(

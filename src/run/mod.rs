@@ -329,7 +329,6 @@ fn run_stdin(
     cwd: &std::path::Path,
     tracebacks: Vec<Traceback>,
 ) -> ExitStatus {
-
     if args.paths.len() != 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;

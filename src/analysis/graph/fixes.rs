@@ -69,11 +69,7 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// [`Planner::new`], where `external` are functions called from outside
     /// the project by code that accepts a coroutine function: they may
     /// become async without a call site in the project.
-    pub fn with_external(
-        graph: &'g Graph<'a>,
-        names: &NameUses,
-        external: HashSet<FnRef>,
-    ) -> Self {
+    pub fn with_external(graph: &'g Graph<'a>, names: &NameUses, external: HashSet<FnRef>) -> Self {
         // A method overridden in a subclass (or overriding one in a base
         // class) is called through `self.m()` on objects the index cannot tell
         // apart: such methods stay sync.
