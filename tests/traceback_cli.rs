@@ -560,3 +560,78 @@ fn the_chain_message_reads_frame_by_frame() {
     );
     insta::assert_snapshot!(stdout(&check));
 }
+
+#[test]
+fn frames_from_another_machine_and_windows_paths_map_by_suffix() {
+    let temp = graph_project(AWAITING_ENGINE);
+    let dir = temp.path();
+    let traceback = capture(dir, "main.py");
+    let root = dir.canonicalize().unwrap().display().to_string();
+    let elsewhere = traceback
+        .replace(&root, "/home/ci/build")
+        .replace(&dir.display().to_string(), "/home/ci/build");
+    let windows: String = elsewhere
+        .lines()
+        .map(|line| match line.strip_prefix("  File \"/home/ci/build/") {
+            Some(rest) => format!("  File \"C:\\Users\\ci\\build\\{}", rest.replace('/', "\\")),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    for (name, text) in [("other.txt", &elsewhere), ("windows.txt", &windows)] {
+        assert!(!text.contains(&root), "{text}");
+        fs::write(dir.join(name), text).unwrap();
+        let check = run_in(dir, &["--check", "--traceback", name, "app"]);
+        assert_eq!(check.status.code(), Some(1), "{name}: {}", stderr(&check));
+        assert!(
+            stdout(&check).contains("fw/engine.py:7 in run_graph → app/nodes.py:5 in double_node"),
+            "{name}: {}",
+            stdout(&check)
+        );
+    }
+}
+
+#[test]
+fn a_callback_the_framework_schedules_gets_a_task() {
+    let temp = tree(&[
+        ("fw/__init__.py", ""),
+        (
+            "fw/bus.py",
+            "import asyncio\n\n\ndef start(handler):\n    async def main():\n        loop = asyncio.get_running_loop()\n        loop.call_soon(handler, \"ping\")\n        await asyncio.sleep(0.05)\n\n    asyncio.run(main())\n",
+        ),
+        ("app/__init__.py", ""),
+        (
+            "app/plugin.py",
+            "import asyncio\n\n\nasync def notify(event):\n    print(\"got\", event)\n\n\ndef on_event(event):\n    asyncio.run(notify(event))\n",
+        ),
+        (
+            "main.py",
+            "from fw.bus import start\nfrom app.plugin import on_event\n\nstart(on_event)\n",
+        ),
+    ]);
+    let dir = temp.path();
+    // The loop logs the callback's exception and goes on.
+    let before = python(dir, "main.py");
+    let log = stderr(&before);
+    assert!(
+        log.contains("running event loop") && stdout(&before).is_empty(),
+        "{log}"
+    );
+    fs::write(dir.join("tb.txt"), &log).unwrap();
+    let check = run_in(dir, &["--check", "--traceback", "tb.txt", "app"]);
+    let line = stdout(&check);
+    assert!(
+        line.contains(
+            "asyncio/events.py:80 in _run → `asyncio.run()` (app/plugin.py:9 in on_event)"
+        ) || line.contains("asyncio/events.py:")
+            && line.contains("the loop calls it as a callback"),
+        "{line}"
+    );
+    let write = run_in(
+        dir,
+        &["--write", "--unsafe-fixes", "--traceback", "tb.txt", "app"],
+    );
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert!(read(dir, "app/plugin.py").contains("asyncio.create_task(notify(event))"));
+    runs(dir, "main.py", "got ping\n");
+}

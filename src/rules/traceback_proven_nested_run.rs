@@ -160,7 +160,11 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
                     "; {outer} is called by `{caller_text}`, outside the project ({what}): that caller must accept a coroutine function for {} to become `async def`",
                     names.join(", ")
                 ));
-                bridge("its caller cannot await it")
+                // A bare run directly in a callback: schedule it instead.
+                let scheduled = (*callback && chain.functions.len() == 1)
+                    .then(|| planner.create_task(run_fn.file, Some(function), run))
+                    .flatten();
+                scheduled.or_else(|| bridge("its caller cannot await it"))
             };
             (
                 run_fn.file,

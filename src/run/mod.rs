@@ -399,6 +399,14 @@ fn run_stdin(
     let mut out = Stdout::lock();
     let file = &project.files[0];
     let mut status = ExitStatus::Clean;
+    let evidence = project.evidence();
+    for note in &evidence.notes {
+        eprintln!("note: {note}");
+    }
+    for problem in &evidence.problems {
+        eprintln!("error: traceback: {problem}");
+        status = ExitStatus::Error;
+    }
     let findings = if mode == Mode::Write {
         let contents = match file.contents() {
             Ok(contents) => contents,
