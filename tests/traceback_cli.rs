@@ -186,6 +186,14 @@ fn chain_of_two_sync_helpers_under_a_framework_that_awaits_becomes_async() {
     runs(dir, "main.py", "42\n");
     let again = run_in(dir, &["--check", "app"]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    // The same traceback again: the chain it shows is fixed.
+    let again = run_in(dir, &["--check", "--traceback", "tb.txt", "app"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("looks fixed already"),
+        "{}",
+        stderr(&again)
+    );
 }
 
 #[test]
@@ -226,6 +234,8 @@ fn framework_that_needs_a_plain_value_is_reported_with_a_thread_bridge() {
     // The chain stays sync: its caller needs a plain value.
     assert!(fixed.contains("\ndef fetch_double(x):"), "{fixed}");
     runs(dir, "main.py", "42\n");
+    let again = run_in(dir, &["--check", "--traceback", "tb.txt", "app"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }
 
 #[test]
@@ -407,6 +417,9 @@ fn notebook_with_a_saved_error_output_is_evidence_without_a_flag() {
             .collect()
     };
     assert!(source(0).contains("    async def fetch(self):\n        return await self._get()\n"));
+    // The saved output stays, and now shows a fixed chain.
+    let again = run_in(dir, &["--check", "nb.ipynb"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
     assert_eq!(source(1), "c = Client()\nprint(await c.fetch())\n");
     let after = common::python_args(dir, &["kernel.py", "nb.ipynb"]);
     assert!(after.status.success(), "{}", stderr(&after));
@@ -634,4 +647,29 @@ fn a_callback_the_framework_schedules_gets_a_task() {
     assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
     assert!(read(dir, "app/plugin.py").contains("asyncio.create_task(notify(event))"));
     runs(dir, "main.py", "got ping\n");
+}
+
+#[test]
+fn a_frame_two_project_files_could_hold_is_not_guessed() {
+    let temp = tree(&[
+        ("one/app/helpers.py", HELPERS),
+        ("two/app/helpers.py", HELPERS),
+        (
+            "tb.txt",
+            "Traceback (most recent call last):\n  File \"/home/ci/app/helpers.py\", line 14, in fetch_double\n    return compute(x)\n  File \"/home/ci/app/helpers.py\", line 10, in compute\n    return asyncio.run(_double(x))\nRuntimeError: asyncio.run() cannot be called from a running event loop\n",
+        ),
+    ]);
+    let output = run_in(
+        temp.path(),
+        &["--check", "--traceback", "tb.txt", "one", "two"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "could not be matched: it could be any of one/app/helpers.py, two/app/helpers.py"
+        ),
+        "{err}"
+    );
+    assert_eq!(stdout(&output), "");
 }

@@ -106,7 +106,12 @@ pub fn map(
         match locate(frame, files, paths, notebook, &mut mapping.notes) {
             Ok(l) => located.push(l),
             Err(problem) => {
-                mapping.problem = Some(problem);
+                match problem.strip_prefix(ALREADY_FIXED) {
+                    Some(file) => mapping.notes.push(format!(
+                        "{file}: the chain of the traceback looks fixed already (its lines now await, or run in a worker thread)"
+                    )),
+                    None => mapping.problem = Some(problem),
+                }
                 return mapping;
             }
         }
@@ -481,11 +486,37 @@ fn confirm(
             }
         }
     }
+    // A line that reads as the quoted one once unnest's own fix is taken
+    // away: the chain was fixed since (a second run with the same traceback).
+    let fixed = (wanted.saturating_sub(NEARBY_LINES).max(1)
+        ..=(wanted + NEARBY_LINES).min(lines.len()))
+        .any(|row| looks_fixed(lines[row - 1].1.trim(), quoted));
+    if fixed {
+        return Err(format!("{ALREADY_FIXED}{}", view.display));
+    }
     Err(format!(
         "frame `{}` could not be matched: `{quoted}` is not at or near line {wanted} of {} (it changed since the traceback); nothing was inferred from the traceback",
         frame_text(frame),
         view.display
     ))
+}
+
+/// Marks a frame whose line was fixed since the traceback.
+const ALREADY_FIXED: &str = "\u{0}fixed:";
+
+/// Whether `line` is `quoted` with `await` added, or with the run moved
+/// into the thread bridge.
+fn looks_fixed(line: &str, quoted: &str) -> bool {
+    if line == quoted {
+        return false;
+    }
+    if line.replace("await ", "") == quoted.replace("await ", "") {
+        return true;
+    }
+    let bridge = format!("{}(lambda: ", crate::edit::bridge::BRIDGE_HELPER);
+    line.replacen(&bridge, "", 1)
+        .strip_suffix(')')
+        .is_some_and(|rest| rest == quoted)
 }
 
 /// `file:line in function` as the traceback wrote it.
