@@ -163,6 +163,10 @@ pub fn map(
         return mapping;
     };
     let run_function = &summary.functions[run_fn.function];
+    if let Some(problem) = other_function(frame, Some(&run_function.name), view.display) {
+        mapping.problem = Some(problem);
+        return mapping;
+    }
     let run_site = &run_function.runs[run_index];
     if run_function.is_async {
         mapping.notes.push(format!(
@@ -188,6 +192,16 @@ pub fn map(
                     ));
                     return mapping;
                 };
+                let name = match site.place {
+                    Place::Function(g) => {
+                        Some(files[found.file].summary.functions[g].name.as_str())
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = other_function(frame, name, files[found.file].display) {
+                    mapping.problem = Some(problem);
+                    return mapping;
+                }
                 edges.push(((found.file, call), target));
                 shown.push(label(files, found, frame));
                 match site.place {
@@ -519,6 +533,23 @@ fn looks_fixed(line: &str, quoted: &str) -> bool {
         .is_some_and(|rest| rest == quoted)
 }
 
+/// Why a frame's line is not in the function the frame names, if it is not:
+/// `function` is the function the line is in (`None`: module level).
+fn other_function(frame: &Frame, function: Option<&str>, display: &str) -> Option<String> {
+    let named = frame.bare_function()?;
+    let same = match function {
+        Some(name) => named == name,
+        None => named == "<module>",
+    };
+    (!same).then(|| {
+        format!(
+            "frame `{}` could not be matched: that line of {display} is in {}, not in `{named}`; nothing was inferred from the traceback",
+            frame_text(frame),
+            function.map_or_else(|| "module-level code".to_owned(), |f| format!("`{f}`"))
+        )
+    })
+}
+
 /// `file:line in function` as the traceback wrote it.
 fn frame_text(frame: &Frame) -> String {
     let mut text = frame.file.clone();
@@ -709,4 +740,95 @@ fn accepts_coroutines(frame: &Frame) -> bool {
             .iter()
             .any(|l| l.contains(&format!("await {name}")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(file: &str, line: u32, function: &str, source: &str) -> Frame {
+        Frame {
+            file: file.to_owned(),
+            line: Some(line),
+            function: Some(function.to_owned()),
+            source: Some(source.to_owned()),
+            kind: FrameKind::File,
+            repeated: 0,
+        }
+    }
+
+    #[test]
+    fn a_line_fixed_by_unnest_reads_as_the_quoted_one() {
+        let quoted = "return asyncio.run(_double(x))";
+        assert!(!looks_fixed(
+            "return await _double(x)",
+            "return await _double(x)"
+        ));
+        assert!(looks_fixed("return await compute(x)", "return compute(x)"));
+        assert!(looks_fixed(
+            "return _run_in_worker_thread(lambda: asyncio.run(_double(x)))",
+            quoted
+        ));
+        assert!(!looks_fixed("return compute(y)", "return compute(x)"));
+    }
+
+    #[test]
+    fn outside_frames_are_shown_by_package_and_file() {
+        let f = frame(
+            r"C:\venv\Lib\site-packages\comfy\execution.py",
+            338,
+            "_async_map_node_over_list",
+            "await process_inputs(inputs)",
+        );
+        assert_eq!(
+            outside_label(&f),
+            "comfy/execution.py:338 in _async_map_node_over_list"
+        );
+    }
+
+    #[test]
+    fn a_library_caller_accepts_coroutine_functions_when_its_code_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.py");
+        let code = "async def run(node, x):\n    result = node(x)\n    if inspect.isawaitable(result):\n        result = await result\n    return result\n\n\nasync def plain(node, x):\n    await asyncio.sleep(0)\n    value = node(x)\n    return value\n";
+        std::fs::write(&path, code).unwrap();
+        let file = path.display().to_string();
+        let accepting = frame(&file, 2, "run", "result = node(x)");
+        assert!(accepts_coroutines(&accepting));
+        assert_eq!(readable_def_is_async(&accepting), Some(true));
+        let plain = frame(&file, 10, "plain", "value = node(x)");
+        assert!(!accepts_coroutines(&plain));
+        // Unreadable: only the quoted line can tell.
+        let gone = frame("/nowhere/engine.py", 4, "run", "return await node(x)");
+        assert!(accepts_coroutines(&gone));
+        assert!(!accepts_coroutines(&frame(
+            "/nowhere/engine.py",
+            4,
+            "run",
+            "return node(x)"
+        )));
+    }
+
+    #[test]
+    fn the_frame_after_the_loop_is_a_coroutine_and_events_run_a_callback() {
+        let frames = vec![
+            frame(
+                "/usr/lib/python3.12/asyncio/base_events.py",
+                691,
+                "run_until_complete",
+                "return future.result()",
+            ),
+            frame("/srv/lib/engine.py", 12, "main", "value = node(x)"),
+            frame(
+                "/usr/lib/python3.12/asyncio/events.py",
+                88,
+                "_run",
+                "self._context.run(self._callback, *self._args)",
+            ),
+            frame("/srv/lib/engine.py", 30, "helper", "return node(x)"),
+        ];
+        assert_eq!(on_loop_kind(&frames, 1), LoopKind::Coroutine);
+        assert_eq!(on_loop_kind(&frames, 2), LoopKind::Callback);
+        assert_eq!(on_loop_kind(&frames, 3), LoopKind::Sync);
+    }
 }
