@@ -29,7 +29,7 @@ fn capture(dir: &Path, script: &str) -> String {
     let output = python(dir, script);
     let err = stderr(&output);
     assert!(
-        !output.status.success() && err.contains("running event loop"),
+        !output.status.success() && err.contains("RuntimeError") && err.contains("event loop"),
         "{script} must fail with a nested run today:\n{}\n{err}",
         stdout(&output)
     );
@@ -672,4 +672,31 @@ fn a_frame_two_project_files_could_hold_is_not_guessed() {
         "{err}"
     );
     assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn the_running_loop_itself_gets_no_thread_bridge() {
+    let helpers = HELPERS.replace(
+        "return asyncio.run(_double(x))",
+        "return asyncio.get_event_loop().run_until_complete(_double(x))",
+    );
+    let temp = graph_project(PLAIN_ENGINE);
+    let dir = temp.path();
+    fs::write(dir.join("app/helpers.py"), &helpers).unwrap();
+    let traceback = capture(dir, "main.py");
+    assert!(
+        traceback.contains("This event loop is already running"),
+        "{traceback}"
+    );
+    let write = run_in(
+        dir,
+        &["--write", "--unsafe-fixes", "--traceback", "tb.txt", "app"],
+    );
+    assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
+    assert!(
+        stdout(&write).contains("no automatic fix: the loop it runs is the one already running"),
+        "{}",
+        stdout(&write)
+    );
+    assert_eq!(read(dir, "app/helpers.py"), helpers);
 }

@@ -164,7 +164,15 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
                 let scheduled = (*callback && chain.functions.len() == 1)
                     .then(|| planner.create_task(run_fn.file, Some(function), run))
                     .flatten();
-                scheduled.or_else(|| bridge("its caller cannot await it"))
+                let fix = scheduled.or_else(|| bridge("its caller cannot await it"));
+                if fix.is_none() {
+                    message.push_str(if chain.error == LoopError::AlreadyRunning {
+                        "; no automatic fix: the loop it runs is the one already running, so a worker thread cannot run it either"
+                    } else {
+                        "; no automatic fix: the run cannot be moved into a worker thread here"
+                    });
+                }
+                fix
             };
             (
                 run_fn.file,
