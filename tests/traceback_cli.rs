@@ -700,3 +700,42 @@ fn the_running_loop_itself_gets_no_thread_bridge() {
     );
     assert_eq!(read(dir, "app/helpers.py"), helpers);
 }
+
+#[test]
+fn a_printed_traceback_in_a_stream_output_maps_by_the_kernels_cell_files() {
+    let printed = "Traceback (most recent call last):\n  File \"/tmp/ipykernel_4242/3061580462.py\", line 2, in <module>\n    print(c.fetch())\n  File \"/tmp/ipykernel_4242/1197368810.py\", line 10, in fetch\n    return asyncio.run(self._get())\n  File \"/usr/lib/python3.12/asyncio/runners.py\", line 190, in run\n    raise RuntimeError(\nRuntimeError: asyncio.run() cannot be called from a running event loop\n";
+    let outputs = serde_json::json!([{"output_type": "stream", "name": "stderr", "text": printed}]);
+    let temp = tree(&[("nb.ipynb", &notebook(outputs)), ("kernel.py", KERNEL)]);
+    let dir = temp.path();
+    let check = run_in(dir, &["--check", "nb.ipynb"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains(
+            "nb.ipynb:cell 2:2 in <module> → `asyncio.run()` (nb.ipynb:cell 1:10 in fetch)"
+        ),
+        "{}",
+        stdout(&check)
+    );
+    let write = run_in(dir, &["--write", "--unsafe-fixes", "nb.ipynb"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let after = common::python_args(dir, &["kernel.py", "nb.ipynb"]);
+    assert_eq!(stdout(&after), "42\n", "{}", stderr(&after));
+}
+
+#[test]
+fn a_notebook_traceback_given_by_flag_maps_to_the_cell_run_as_that_count() {
+    let temp = tree(&[
+        ("nb.ipynb", &notebook(serde_json::json!([]))),
+        ("tb.txt", &ipython_traceback().join("\n")),
+    ]);
+    let dir = temp.path();
+    let plain = run_in(dir, &["--check", "nb.ipynb"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stdout(&plain));
+    let check = run_in(dir, &["--check", "--traceback", "tb.txt", "nb.ipynb"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("nb.ipynb:cell 2:2:7: UNN011"),
+        "{}",
+        stdout(&check)
+    );
+}

@@ -353,10 +353,35 @@ fn locate(
     notes: &mut Vec<String>,
 ) -> Result<Located, String> {
     match frame.kind {
-        FrameKind::Unknown
-        | FrameKind::NotebookCell {
+        FrameKind::Unknown => Ok(Located::Outside),
+        // The kernel's file of a cell (`/tmp/ipykernel_1/123.py`): the one
+        // cell of the notebooks in scope whose line it quotes.
+        FrameKind::NotebookCell {
             execution_count: None,
-        } => Ok(Located::Outside),
+        } => {
+            let (Some(row), Some(quoted)) = (frame.line, frame.source.as_deref()) else {
+                return Ok(Located::Outside);
+            };
+            let quoted = quoted.trim();
+            let index = (row as usize).max(1) - 1;
+            let mut candidates = Vec::new();
+            for (i, view) in files.iter().enumerate() {
+                if notebook.is_some_and(|n| n != i) {
+                    continue;
+                }
+                for cell in view.notebook.iter().flat_map(|n| &n.cells) {
+                    let line = crate::syntax::lines::lines_inclusive(&cell.source).nth(index);
+                    if line.is_some_and(|l| l.trim() == quoted) {
+                        candidates.push((i, cell));
+                    }
+                }
+            }
+            let [(file, cell)] = candidates[..] else {
+                return Ok(Located::Outside);
+            };
+            confirm(frame, &files[file], cell.start, &cell.source, notes)
+                .map(|found| Located::Project(Found { file, ..found }))
+        }
         FrameKind::NotebookCell {
             execution_count: Some(count),
         } => {
