@@ -106,11 +106,11 @@ pub fn map(
         match locate(frame, files, paths, notebook, &mut mapping.notes) {
             Ok(l) => located.push(l),
             Err(problem) => {
-                match problem.strip_prefix(ALREADY_FIXED) {
-                    Some(file) => mapping.notes.push(format!(
+                match problem {
+                    Unmatched::Fixed(file) => mapping.notes.push(format!(
                         "{file}: the chain of the traceback looks fixed already (its lines now await, or run in a worker thread)"
                     )),
-                    None => mapping.problem = Some(problem),
+                    Unmatched::Problem(problem) => mapping.problem = Some(problem),
                 }
                 return mapping;
             }
@@ -351,7 +351,7 @@ fn locate(
     paths: &[&Path],
     notebook: Option<usize>,
     notes: &mut Vec<String>,
-) -> Result<Located, String> {
+) -> Result<Located, Unmatched> {
     match frame.kind {
         FrameKind::Unknown => Ok(Located::Outside),
         // The kernel's file of a cell (`/tmp/ipykernel_1/123.py`): the one
@@ -443,11 +443,11 @@ fn locate(
                 [one] => one,
                 _ => {
                     let names: Vec<&str> = matches.iter().map(|&i| files[i].display).collect();
-                    return Err(format!(
+                    return Err(Unmatched::Problem(format!(
                         "frame `{}` could not be matched: it could be any of {}",
                         frame_text(frame),
                         names.join(", ")
-                    ));
+                    )));
                 }
             };
             // A path that exists here and is another file: outside.
@@ -473,7 +473,7 @@ fn confirm(
     base: usize,
     source: &str,
     notes: &mut Vec<String>,
-) -> Result<Found, String> {
+) -> Result<Found, Unmatched> {
     let mut lines = Vec::new();
     let mut at = 0;
     for line in crate::syntax::lines::lines_inclusive(source) {
@@ -481,10 +481,10 @@ fn confirm(
         at += line.len();
     }
     let Some(wanted) = frame.line.map(|l| l as usize) else {
-        return Err(format!(
+        return Err(Unmatched::Problem(format!(
             "frame `{}` could not be matched: the traceback gives no line number",
             frame_text(frame)
-        ));
+        )));
     };
     let found = |row: usize| {
         let (start, line) = lines[row - 1];
@@ -503,11 +503,11 @@ fn confirm(
         return if (1..=lines.len()).contains(&wanted) {
             Ok(found(wanted))
         } else {
-            Err(format!(
+            Err(Unmatched::Problem(format!(
                 "frame `{}` could not be matched: {} has no line {wanted}",
                 frame_text(frame),
                 view.display
-            ))
+            )))
         };
     };
     let same = |row: usize| row >= 1 && row <= lines.len() && lines[row - 1].1.trim() == quoted;
@@ -531,17 +531,23 @@ fn confirm(
         ..=(wanted + NEARBY_LINES).min(lines.len()))
         .any(|row| looks_fixed(lines[row - 1].1.trim(), quoted));
     if fixed {
-        return Err(format!("{ALREADY_FIXED}{}", view.display));
+        return Err(Unmatched::Fixed(view.display.to_owned()));
     }
-    Err(format!(
+    Err(Unmatched::Problem(format!(
         "frame `{}` could not be matched: `{quoted}` is not at or near line {wanted} of {} (it changed since the traceback); nothing was inferred from the traceback",
         frame_text(frame),
         view.display
-    ))
+    )))
 }
 
-/// Marks a frame whose line was fixed since the traceback.
-const ALREADY_FIXED: &str = "\u{0}fixed:";
+/// Why a frame is not matched.
+#[derive(Debug)]
+enum Unmatched {
+    /// Its line was fixed since the traceback (in this file).
+    Fixed(String),
+    /// Anything else: what to tell the user.
+    Problem(String),
+}
 
 /// Whether `line` is `quoted` with `await` added, or with the run moved
 /// into the thread bridge.
