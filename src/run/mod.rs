@@ -228,6 +228,12 @@ fn read_traceback(args: &Args) -> Result<Vec<Traceback>, String> {
         if args.paths.iter().any(|p| p.as_os_str() == "-") {
             return Err("`--traceback -` and the path `-` cannot both read stdin".to_owned());
         }
+        if args.interactive {
+            return Err(
+                "`--traceback -` and --interactive cannot both read stdin; save the traceback to a file"
+                    .to_owned(),
+            );
+        }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|err| format!("cannot read the traceback from stdin: {err}"))?;
