@@ -560,6 +560,13 @@ fn the_traceback_can_come_from_stdin() {
         "{}",
         stderr(&both)
     );
+    let asking = run_in(dir, &["--interactive", "--traceback", "-", "app"]);
+    assert_eq!(asking.status.code(), Some(2));
+    assert!(
+        stderr(&asking).contains("--interactive cannot both read stdin"),
+        "{}",
+        stderr(&asking)
+    );
 }
 
 #[test]
