@@ -78,6 +78,11 @@ pub struct Args {
     #[arg(long)]
     pub statistics: bool,
 
+    /// A traceback of the nested run (`-` reads it from stdin): fix the chain
+    /// of calls it proves runs on the event loop (UNN011).
+    #[arg(long, value_name = "FILE")]
+    pub traceback: Option<PathBuf>,
+
     /// Print the documentation of a rule (UNN001, ...) and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,

@@ -15,11 +15,12 @@ pub enum Rule {
     BlockingCallInCallback,
     NestedRunInCallback,
     UnnecessaryNestAsyncio,
+    TracebackProvenNestedRun,
     RunOnFrameworkLoop,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -30,6 +31,7 @@ impl Rule {
         Rule::BlockingCallInCallback,
         Rule::NestedRunInCallback,
         Rule::UnnecessaryNestAsyncio,
+        Rule::TracebackProvenNestedRun,
         Rule::RunOnFrameworkLoop,
     ];
 
@@ -45,6 +47,7 @@ impl Rule {
             Rule::BlockingCallInCallback => "UNN008",
             Rule::NestedRunInCallback => "UNN009",
             Rule::UnnecessaryNestAsyncio => "UNN010",
+            Rule::TracebackProvenNestedRun => "UNN011",
             Rule::RunOnFrameworkLoop => "UNN016",
         }
     }
@@ -61,6 +64,7 @@ impl Rule {
             Rule::BlockingCallInCallback => "blocking-call-in-callback",
             Rule::NestedRunInCallback => "nested-run-in-callback",
             Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
+            Rule::TracebackProvenNestedRun => "traceback-proven-nested-run",
             Rule::RunOnFrameworkLoop => "run-on-framework-loop",
         }
     }

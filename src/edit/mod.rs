@@ -7,6 +7,7 @@
 //! what keeps CRLF endings, tabs, BOMs and trailing spaces intact.
 
 pub mod apply;
+pub mod bridge;
 pub mod rewrite;
 
 use std::ops::Range;

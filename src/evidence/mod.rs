@@ -3,5 +3,6 @@
 //! what the user holds (a traceback, or the records of `unnest record`) into
 //! frames a later stage can map onto the project's files.
 
+pub mod map;
 pub mod records;
 pub mod traceback;

@@ -42,6 +42,11 @@ pub struct CodeCell {
     magic_lines: Vec<usize>,
     /// For a `source` list: the decoded length of each element.
     item_lens: Vec<usize>,
+    /// The cell's `execution_count` (the `7` of IPython's `Cell In[7]`).
+    pub execution_count: Option<u32>,
+    /// The tracebacks its saved outputs hold: each `error` output's
+    /// `traceback` lines joined, and each stream output that prints one.
+    pub saved_tracebacks: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +174,15 @@ impl Notebook {
                 _ => Vec::new(),
             };
             notebook.push_cell(index, source, span, item_lens);
+            if let Some(cell) = notebook.cells.last_mut() {
+                cell.execution_count = match field("execution_count").map(|v| &v.value) {
+                    Some(Value::Number(n)) => n.parse().ok(),
+                    _ => None,
+                };
+                if let Some(Value::Array(outputs)) = field("outputs").map(|v| &v.value) {
+                    cell.saved_tracebacks = outputs.iter().filter_map(saved_traceback).collect();
+                }
+            }
         }
         Ok(notebook)
     }
@@ -190,6 +204,8 @@ impl Notebook {
             added_newline,
             magic_lines,
             item_lens,
+            execution_count: None,
+            saved_tracebacks: Vec::new(),
         });
     }
 
@@ -363,6 +379,40 @@ impl Notebook {
 
 /// The notebook's language as its metadata names it: the kernel's
 /// `language`, else `language_info.name`; `None` when neither says.
+/// The traceback a saved output holds: an `error` output's `traceback`
+/// lines (IPython's, with their colour codes), or a stream output's text
+/// that holds one (`traceback.print_exc()`, a logged exception). Strings may
+/// be one string or a list of lines, as nbformat allows.
+fn saved_traceback(output: &Spanned) -> Option<String> {
+    let Value::Object(fields) = &output.value else {
+        return None;
+    };
+    let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| &v.value);
+    let text_of = |value: Option<&Value>, separator: &str| -> Option<String> {
+        match value? {
+            Value::String(text) => Some(text.clone()),
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| match &item.value {
+                        Value::String(line) => Some(line.as_str()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(separator),
+            ),
+            _ => None,
+        }
+    };
+    match field("output_type")? {
+        Value::String(kind) if kind == "error" => text_of(field("traceback"), "\n"),
+        Value::String(kind) if kind == "stream" => {
+            text_of(field("text"), "").filter(|text| text.contains("Traceback"))
+        }
+        _ => None,
+    }
+}
+
 fn language(metadata: Option<&Value>) -> Option<&str> {
     fn field<'v>(value: Option<&'v Value>, key: &str) -> Option<&'v Value> {
         match value {

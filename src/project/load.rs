@@ -126,7 +126,20 @@ pub fn load(
     tick: &(dyn Fn() + Sync),
     entries: &[DeclaredEntry],
 ) -> Loaded {
-    let all = std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+    load_parsing(paths, cwd, tick, entries, false)
+}
+
+/// [`load`]; with `parse_all`, every file is parsed whole (a traceback can
+/// prove a chain through files triage would leave out).
+pub fn load_parsing(
+    paths: &[PathBuf],
+    cwd: &Path,
+    tick: &(dyn Fn() + Sync),
+    entries: &[DeclaredEntry],
+    parse_all: bool,
+) -> Loaded {
+    let all = parse_all
+        || std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
     let started = std::time::Instant::now();
     // Compiling the calls query takes a few milliseconds, and every parse
     // waits for it: start now, beside the reading, rather than when the first
@@ -386,7 +399,7 @@ fn sort_reads(
 /// from or are inherited by, by name (an override keeps a method sync).
 fn fix_words(files: &[&ProjectFile], entries: &[DeclaredEntry]) -> Vec<String> {
     let views: Vec<FileView> = files.iter().map(|f| f.view()).collect();
-    let graph = Graph::build_with(&views, entries);
+    let graph = Graph::build_with(&views, entries, &[]);
     let mut group: Vec<FnRef> = Vec::new();
     for (file, view) in views.iter().enumerate() {
         for (index, call) in view.summary.calls.iter().enumerate() {

@@ -22,8 +22,10 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::edit::apply::apply_edits;
 use crate::error::Error;
+use crate::evidence::map::ProvenChain;
+use crate::evidence::traceback::Traceback;
 use crate::input::source::{LineIndex, SourceFile};
-use crate::rules::call_graph::findings;
+use crate::rules::call_graph::findings_with;
 use crate::rules::check_file;
 use crate::syntax::parse::{first_error, new_parser, parse};
 use crate::write::verify::{introduced_python_error, unchanged_outside};
@@ -84,6 +86,10 @@ pub struct Project {
     /// Per file, the edits of each pass applied to it (old range, new
     /// length), to place a later pass's finding in the text first read.
     history: BTreeMap<usize, Vec<PassEdits>>,
+    /// Tracebacks given on the command line (`--traceback`).
+    pub tracebacks: Vec<Traceback>,
+    /// What mapping the tracebacks onto the files as first analysed said.
+    evidence: std::sync::OnceLock<EvidenceReport>,
 }
 
 /// The edits of one pass in one file: old start, old end, new length.
@@ -101,6 +107,15 @@ pub struct AppliedFix {
     pub files: Vec<usize>,
 }
 
+/// What the tracebacks said about the files as first analysed.
+#[derive(Debug, Default, Clone)]
+pub struct EvidenceReport {
+    /// Worth knowing: a line that moved, a run in library code.
+    pub notes: Vec<String>,
+    /// Why a traceback given on the command line could not be used.
+    pub problems: Vec<String>,
+}
+
 impl Project {
     /// Load the files of `paths` that can hold a finding or matter to a
     /// fix (see [`crate::project::load`]).
@@ -110,18 +125,22 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        Self::load_with_entries(paths, cwd, tick, &[])
+        Self::load_with(paths, cwd, tick, &[], Vec::new(), false)
     }
 
     /// [`Project::load_with_progress`], with the configuration's declared
-    /// loop entry points.
-    pub fn load_with_entries(
+    /// loop entry points, and tracebacks that prove chains; with tracebacks
+    /// (or `parse_all`) every file is parsed whole.
+    pub fn load_with(
         paths: &[PathBuf],
         cwd: &Path,
         tick: &(dyn Fn() + Sync),
         loop_entries: &[crate::input::config::DeclaredEntry],
+        tracebacks: Vec<Traceback>,
+        parse_all: bool,
     ) -> Self {
-        let loaded = crate::project::load::load(paths, cwd, tick, loop_entries);
+        let parse_all = parse_all || !tracebacks.is_empty();
+        let loaded = crate::project::load::load_parsing(paths, cwd, tick, loop_entries, parse_all);
         Project {
             files: loaded.files,
             errors: loaded.errors,
@@ -131,7 +150,54 @@ impl Project {
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
             loop_entries: loop_entries.to_vec(),
+            tracebacks,
+            evidence: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What the tracebacks said when the files were first analysed.
+    pub fn evidence(&self) -> EvidenceReport {
+        self.evidence.get().cloned().unwrap_or_default()
+    }
+
+    /// The chains the tracebacks prove in the files as they are now: those
+    /// given, and those saved in notebooks' outputs.
+    fn proven_chains(&self, views: &[FileView]) -> Vec<ProvenChain> {
+        let paths: Vec<&Path> = self.files.iter().map(|f| f.source.path.as_path()).collect();
+        let mut report = EvidenceReport::default();
+        let mut chains = Vec::new();
+        for traceback in &self.tracebacks {
+            let mapping = crate::evidence::map::map(traceback, views, &paths, None);
+            report.notes.extend(mapping.notes);
+            report.problems.extend(mapping.problem);
+            chains.extend(mapping.chain);
+        }
+        for (i, file) in self.files.iter().enumerate() {
+            let Some(notebook) = &file.notebook else {
+                continue;
+            };
+            for cell in &notebook.cells {
+                for text in &cell.saved_tracebacks {
+                    let Ok(traceback) = crate::evidence::traceback::parse(text) else {
+                        continue;
+                    };
+                    // A saved output that no longer fits its cell is stale,
+                    // which is normal in a notebook: said, not an error.
+                    let mapping = crate::evidence::map::map(&traceback, views, &paths, Some(i));
+                    report.notes.extend(mapping.notes);
+                    if let Some(problem) = mapping.problem {
+                        report.notes.push(format!(
+                            "{}: the traceback saved in cell {} was not used: {problem}",
+                            file.source.display,
+                            cell.index + 1
+                        ));
+                    }
+                    chains.extend(mapping.chain);
+                }
+            }
+        }
+        let _ = self.evidence.set(report);
+        chains
     }
 
     /// A project of in-memory texts, for tests and fuzzing.
@@ -155,6 +221,8 @@ impl Project {
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
             loop_entries: Vec::new(),
+            tracebacks: Vec::new(),
+            evidence: std::sync::OnceLock::new(),
         })
     }
 
@@ -170,6 +238,8 @@ impl Project {
             applied_fixes: Vec::new(),
             history: BTreeMap::new(),
             loop_entries: Vec::new(),
+            tracebacks: Vec::new(),
+            evidence: std::sync::OnceLock::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -197,9 +267,14 @@ impl Project {
         #[cfg(debug_assertions)]
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build_with(&views, &self.loop_entries);
+        let chains = self.proven_chains(&views);
+        let edges: Vec<_> = chains
+            .iter()
+            .flat_map(|c| c.edges.iter().copied())
+            .collect();
+        let graph = Graph::build_with(&views, &self.loop_entries, &edges);
         let names = NameUses::collect(&graph);
-        let found = findings(&graph, &names);
+        let found = findings_with(&graph, &names, &chains);
         let results: Vec<(Vec<Diagnostic>, usize)> = self
             .files
             .par_iter()

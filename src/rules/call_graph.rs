@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::analysis::graph::summary::Place;
 use crate::analysis::graph::{FnRef, Graph, LoopContext, Reason};
 use crate::diagnostic::Diagnostic;
+use crate::evidence::map::{Entry, ProvenChain};
 
 /// What the graph found: diagnostics per file, and per file the nested runs the
 /// graph reports itself (so the per-file rules skip them).
@@ -21,10 +22,47 @@ pub struct Findings {
 
 /// Everything the graph reports, with fixes.
 pub fn findings(graph: &Graph, unsafe_names: &crate::analysis::graph::fixes::NameUses) -> Findings {
+    findings_with(graph, unsafe_names, &[])
+}
+
+/// [`findings`], with the chains tracebacks prove (UNN011): a call site or a
+/// run a chain claims is reported by UNN011 only.
+pub fn findings_with(
+    graph: &Graph,
+    unsafe_names: &crate::analysis::graph::fixes::NameUses,
+    chains: &[ProvenChain],
+) -> Findings {
     let count = graph.files.len();
     let mut diagnostics = vec![Vec::new(); count];
     let mut covered_runs = vec![HashSet::new(); count];
-    let planner = crate::analysis::graph::fixes::Planner::new(graph, unsafe_names);
+    // Functions called from outside the project by code that awaits them.
+    let external: HashSet<FnRef> = chains
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.entry,
+                Entry::External {
+                    accepts_coroutines: true,
+                    ..
+                }
+            )
+        })
+        .map(|c| c.functions[0])
+        .collect();
+    let planner =
+        crate::analysis::graph::fixes::Planner::with_external(graph, unsafe_names, external);
+    let mut claimed: HashSet<(usize, usize)> = HashSet::new();
+    for chain in chains {
+        if let Entry::ProjectCall { file, call } = chain.entry {
+            claimed.insert((file, call));
+        }
+        let (run_fn, run) = chain.run;
+        covered_runs[run_fn.file].insert(graph.function(run_fn).runs[run].range.start);
+        let (file, diagnostic) = super::traceback_proven_nested_run(graph, &planner, chain);
+        if !diagnostics[file].contains(&diagnostic) {
+            diagnostics[file].push(diagnostic);
+        }
+    }
 
     for file in 0..count {
         let summary = graph.files[file].summary;
@@ -34,7 +72,10 @@ pub fn findings(graph: &Graph, unsafe_names: &crate::analysis::graph::fixes::Nam
             };
             // `await helper()` of a sync helper raises as well (the nested run
             // goes first): it is a finding too, whose fix keeps the `await`.
-            if call.guarded || !graph.blocking.contains_key(&target) {
+            if call.guarded
+                || !graph.blocking.contains_key(&target)
+                || claimed.contains(&(file, index))
+            {
                 continue;
             }
             let Some(context) = graph.loop_context(file, call) else {

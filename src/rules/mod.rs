@@ -17,6 +17,7 @@ mod run_called_for_callable;
 mod run_on_framework_loop;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
+mod traceback_proven_nested_run;
 mod unnecessary_nest_asyncio;
 
 use tree_sitter::{Node, Tree};
@@ -33,6 +34,7 @@ pub use blocking_call_in_async::diagnostic as blocking_call_in_async;
 pub use blocking_call_in_callback::diagnostic as blocking_call_in_callback;
 pub use nested_run_in_callback::diagnostic as nested_run_in_callback;
 pub use run_on_framework_loop::diagnostic as run_on_framework_loop;
+pub use traceback_proven_nested_run::diagnostic as traceback_proven_nested_run;
 pub use unnecessary_nest_asyncio::diagnostic as unnecessary_nest_asyncio;
 
 /// What each rule is, in words: kept beside the rules, since the words are
@@ -51,6 +53,7 @@ impl Rule {
             Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
+            Rule::TracebackProvenNestedRun => traceback_proven_nested_run::DOC,
             Rule::RunOnFrameworkLoop => run_on_framework_loop::DOC,
         }
     }
@@ -99,6 +102,10 @@ impl Rule {
             Rule::UnnecessaryNestAsyncio => (
                 "`nest_asyncio.apply()` where no nested run remains",
                 "remove it and its import, `pass` where a block would be empty (unsafe)",
+            ),
+            Rule::TracebackProvenNestedRun => (
+                "a nested run that a traceback (`--traceback FILE`, or a notebook's saved error output) proves runs on the loop, through any chain of sync functions, dynamic dispatch or framework code",
+                "make the chain `async def` and await it at every call site (as UNN007; unsafe for public functions, dynamic dispatch and framework callers that await); when a framework caller needs a plain value, run the loop in a worker thread (unsafe)",
             ),
             Rule::RunOnFrameworkLoop => (
                 "a sync function a framework calls on its running loop (a ComfyUI node's `FUNCTION` method, a Starlette/FastAPI startup or shutdown handler or sync generator lifespan, a declared `loop-entry-points` entry) runs a loop, directly or through sync helpers",

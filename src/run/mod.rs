@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::cli::{Args, Format, Mode};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ExitStatus};
+use crate::evidence::traceback::Traceback;
 use crate::input::config::Config;
 use crate::input::discover::discover;
 use crate::output::progress::Progress;
@@ -63,6 +64,13 @@ pub fn run(args: &Args) -> ExitStatus {
         eprintln!("error: {err}");
         return ExitStatus::Error;
     }
+    let tracebacks = match read_traceback(args) {
+        Ok(tracebacks) => tracebacks,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitStatus::Error;
+        }
+    };
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.interactive {
             eprintln!(
@@ -70,7 +78,7 @@ pub fn run(args: &Args) -> ExitStatus {
             );
             return ExitStatus::Error;
         }
-        return run_stdin(args, mode, &configs[0], &cwd);
+        return run_stdin(args, mode, &configs[0], &cwd, tracebacks);
     }
     let discovered = match discover(&args.paths, &args.exclude, &configs) {
         Ok(discovered) => discovered,
@@ -92,8 +100,18 @@ pub fn run(args: &Args) -> ExitStatus {
         .iter()
         .flat_map(|c| c.loop_entry_points.iter().cloned())
         .collect();
+    // A notebook that saved a nested run's traceback is evidence by itself:
+    // the chain it shows may pass through files triage would leave out.
+    let parse_all = discovered.files.iter().any(|f| saves_loop_error(f));
     let process = |files: &[PathBuf], tick: &(dyn Fn() + Sync), review: bool| {
-        let mut project = Project::load_with_entries(files, &cwd, tick, &loop_entries);
+        let mut project = Project::load_with(
+            files,
+            &cwd,
+            tick,
+            &loop_entries,
+            tracebacks.clone(),
+            parse_all,
+        );
         for file in &mut project.files {
             // The configuration of the path given that holds this file.
             let absolute = std::fs::canonicalize(&file.source.path)
@@ -150,6 +168,16 @@ pub fn run(args: &Args) -> ExitStatus {
         }
     }
     errors.append(&mut project.errors);
+    let evidence = project.evidence();
+    for note in &evidence.notes {
+        eprintln!("note: {note}");
+    }
+    errors.extend(
+        evidence
+            .problems
+            .iter()
+            .map(|p| Error::Usage(format!("traceback: {p}"))),
+    );
 
     let mut out = Stdout::lock();
     // `--report -` or `--summary-json -` takes stdout for itself.
@@ -250,6 +278,58 @@ pub fn run(args: &Args) -> ExitStatus {
     }
 }
 
+/// `--traceback FILE` (`-`: stdin): the traceback, which must end in a
+/// nested event-loop error; the message says why not.
+fn read_traceback(args: &Args) -> Result<Vec<Traceback>, String> {
+    let Some(path) = &args.traceback else {
+        return Ok(Vec::new());
+    };
+    let (name, bytes) = if path.as_os_str() == "-" {
+        if args.paths.iter().any(|p| p.as_os_str() == "-") {
+            return Err("`--traceback -` and the path `-` cannot both read stdin".to_owned());
+        }
+        if args.interactive {
+            return Err(
+                "`--traceback -` and --interactive cannot both read stdin; save the traceback to a file"
+                    .to_owned(),
+            );
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|err| format!("cannot read the traceback from stdin: {err}"))?;
+        ("stdin".to_owned(), bytes)
+    } else {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|err| format!("{name}: cannot read the traceback: {err}"))?;
+        (name, bytes)
+    };
+    // Logs are not always UTF-8; the frames that matter are.
+    let text = String::from_utf8_lossy(&bytes);
+    match crate::evidence::traceback::parse(&text) {
+        Ok(traceback) => Ok(vec![traceback]),
+        Err(why) => Err(format!(
+            "{name}: {why}; --traceback takes the traceback of a nested run (`asyncio.run() cannot be called from a running event loop`, `This event loop is already running`, `Cannot run the event loop while another loop is running`, `Runner.run() cannot be called from a running event loop`)"
+        )),
+    }
+}
+
+/// Whether a notebook's bytes hold a saved nested-run error (cheap: its
+/// outputs are checked properly when it is analysed).
+fn saves_loop_error(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "ipynb")
+        && std::fs::read(path).is_ok_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
+            [
+                "cannot be called from a running event loop",
+                "This event loop is already running",
+                "while another loop is running",
+            ]
+            .iter()
+            .any(|m| text.contains(m))
+        })
+}
+
 /// `--interactive`: show a fix on stderr and read the answer from stdin. The
 /// end of stdin counts as quitting.
 fn ask_on_stdin(hunk: &str, at: &str, d: &Diagnostic) -> Decision {
@@ -308,7 +388,13 @@ fn configs_for(args: &Args, cwd: &std::path::Path) -> Result<Vec<Config>, Error>
 /// `unnest -`: one file's text from stdin, for editors and pipelines. With
 /// `--write` the fixed text goes to stdout (the text as it was when nothing
 /// applies); otherwise the diff or the diagnostics, as for a file.
-fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) -> ExitStatus {
+fn run_stdin(
+    args: &Args,
+    mode: Mode,
+    config: &Config,
+    cwd: &std::path::Path,
+    tracebacks: Vec<Traceback>,
+) -> ExitStatus {
     if args.paths.len() != 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
         return ExitStatus::Error;
@@ -343,6 +429,7 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
     let processed = isolate::guarded(|| {
         let mut project = Project::from_texts(&[(&name, &text)])?;
         project.loop_entries = config.loop_entry_points.clone();
+        project.tracebacks = tracebacks.clone();
         if let Some(name) = &args.stdin_filename {
             project.files[0].ignored = config.ignored_rules(&cwd.join(name));
         }
@@ -379,6 +466,14 @@ fn run_stdin(args: &Args, mode: Mode, config: &Config, cwd: &std::path::Path) ->
     let mut out = Stdout::lock();
     let file = &project.files[0];
     let mut status = ExitStatus::Clean;
+    let evidence = project.evidence();
+    for note in &evidence.notes {
+        eprintln!("note: {note}");
+    }
+    for problem in &evidence.problems {
+        eprintln!("error: traceback: {problem}");
+        status = ExitStatus::Error;
+    }
     let findings = if mode == Mode::Write {
         let contents = match file.contents() {
             Ok(contents) => contents,

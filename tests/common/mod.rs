@@ -209,3 +209,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Run `python3 ARGS...` in `dir`, with UTF-8 output.
+pub fn python_args(dir: &Path, args: &[&str]) -> Output {
+    Command::new("python3")
+        .args(args)
+        .current_dir(dir)
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs")
+}

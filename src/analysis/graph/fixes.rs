@@ -69,6 +69,9 @@ pub struct Planner<'g, 'a> {
     /// Functions that may become `async def`: the largest set whose members'
     /// call sites are all in async code or in other members.
     convertible: HashSet<FnRef>,
+    /// Functions that code outside the project calls on the loop and awaits
+    /// when they return a coroutine (shown by a traceback).
+    external: HashSet<FnRef>,
 }
 
 /// Decorators that leave a function's calls as they are.
@@ -76,6 +79,13 @@ const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
 
 impl<'g, 'a> Planner<'g, 'a> {
     pub fn new(graph: &'g Graph<'a>, names: &NameUses) -> Self {
+        Self::with_external(graph, names, HashSet::new())
+    }
+
+    /// [`Planner::new`], where `external` are functions called from outside
+    /// the project by code that accepts a coroutine function: they may
+    /// become async without a call site in the project.
+    pub fn with_external(graph: &'g Graph<'a>, names: &NameUses, external: HashSet<FnRef>) -> Self {
         // A method overridden in a subclass (or overriding one in a base
         // class) is called through `self.m()` on objects the index cannot tell
         // apart: such methods stay sync.
@@ -109,7 +119,7 @@ impl<'g, 'a> Planner<'g, 'a> {
                 // The framework awaits an entry point that accepts coroutine
                 // functions: its one caller outside the files is fine.
                 let awaited_by_framework = graph.entry(f).is_some_and(|e| e.async_ok);
-                (!callers.is_empty() || awaited_by_framework)
+                (!callers.is_empty() || awaited_by_framework || external.contains(&f))
                     && callers.iter().all(|&(file, index)| {
                         let call = graph.call(file, index);
                         // A generator made async is iterated with `async for`;
@@ -146,7 +156,24 @@ impl<'g, 'a> Planner<'g, 'a> {
             graph,
             hierarchy,
             convertible,
+            external,
         }
+    }
+
+    /// The fix for a function that code outside the project calls on the
+    /// loop and awaits: make it and the chain below it `async def`. Always
+    /// unsafe: that the caller accepts a coroutine function is read from its
+    /// code, not proven. `file` is the file of the finding.
+    pub fn fix_for_external(&self, file: usize, target: FnRef) -> Option<Fix> {
+        if !self.external.contains(&target) {
+            return None;
+        }
+        let mut fix = self.make_async(file, target)?;
+        fix.applicability = Applicability::Unsafe;
+        fix.message.push_str(
+            "; unsafe: the code outside the project that calls it must accept a coroutine function",
+        );
+        Some(fix)
     }
 
     /// The fix for an async call site (`file`, `index`) of the blocking

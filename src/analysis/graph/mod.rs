@@ -70,14 +70,18 @@ pub struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     pub fn build(files: &'a [FileView<'a>]) -> Self {
-        Self::build_with(files, &[])
+        Self::build_with(files, &[], &[])
     }
 
     /// The graph, with the configuration's declared loop entry points
-    /// besides the built-in ones.
+    /// besides the built-in ones, and with calls whose callee only a run of
+    /// the program showed (a traceback): `((file, call index), callee)`.
+    /// Those count as resolved calls everywhere, the loop-blocking fixpoint
+    /// included.
     pub fn build_with(
         files: &'a [FileView<'a>],
         declared: &[crate::input::config::DeclaredEntry],
+        proven: &[((usize, usize), FnRef)],
     ) -> Self {
         let mut modules = HashMap::new();
         for (index, file) in files.iter().enumerate() {
@@ -110,6 +114,9 @@ impl<'a> Graph<'a> {
                     }
                 }
             }
+        }
+        for &(site, target) in proven {
+            graph.targets.insert(site, target);
         }
         graph.entries = frameworks::entries(
             files,
