@@ -63,6 +63,9 @@ pub struct ProvenChain {
     /// The chain, frame by frame, outermost first (`path:line in f`).
     pub frames: Vec<String>,
     pub error: LoopError,
+    /// How many times the run of the program showed it (see
+    /// [`Traceback::seen`]).
+    pub seen: usize,
 }
 
 /// What mapping a traceback gave.
@@ -273,6 +276,7 @@ pub fn map(
             callback: false,
         }),
         frames: shown,
+        seen: traceback.seen,
         error: traceback.error,
     });
     mapping

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::traceback::{Frame, FrameKind};
+use super::traceback::{Format, Frame, FrameKind, LoopError, RaisedException, Traceback};
 
 /// One distinct nested run and how many times it was recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +19,33 @@ pub struct RecordedRun {
     /// What ran the loop: `asyncio.run`, `asyncio.Runner.run`,
     /// `run_until_complete`, `run_forever` or `run_coroutine_threadsafe`.
     pub call: String,
+    /// The RuntimeError the call raises (`None` for a
+    /// `run_coroutine_threadsafe` on the caller's own loop, which deadlocks
+    /// instead).
+    pub error: Option<String>,
     /// Outermost first; the last frame is the call itself.
     pub frames: Vec<Frame>,
     pub seen: usize,
+}
+
+impl RecordedRun {
+    /// The run as a traceback would prove it, for `--traceback DIR`; `None`
+    /// for a call that raises no loop error (a deadlock).
+    pub fn as_traceback(&self) -> Option<Traceback> {
+        let exception = RaisedException {
+            name: "RuntimeError".to_owned(),
+            message: self.error.clone()?,
+        };
+        Some(Traceback {
+            frames: self.frames.clone(),
+            own_frames_start: 0,
+            error: LoopError::of(&exception)?,
+            exception,
+            format: Format::Record,
+            first_line: 0,
+            seen: self.seen,
+        })
+    }
 }
 
 /// Everything recorded in a folder.
@@ -49,6 +73,8 @@ enum Line {
     Process {},
     NestedRun {
         call: String,
+        #[serde(default)]
+        error: Option<String>,
         frames: Vec<RecordedFrame>,
     },
 }
@@ -107,7 +133,11 @@ pub fn read(dir: &Path) -> std::io::Result<Records> {
             }
             match serde_json::from_str::<Line>(line) {
                 Ok(Line::Process {}) => records.processes += 1,
-                Ok(Line::NestedRun { call, frames }) => {
+                Ok(Line::NestedRun {
+                    call,
+                    error,
+                    frames,
+                }) => {
                     let frames: Vec<Frame> = frames.into_iter().map(Frame::from).collect();
                     let key = frames
                         .iter()
@@ -116,6 +146,7 @@ pub fn read(dir: &Path) -> std::io::Result<Records> {
                     runs.entry(key)
                         .or_insert_with(|| RecordedRun {
                             call,
+                            error,
                             frames,
                             seen: 0,
                         })

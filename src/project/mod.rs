@@ -23,7 +23,7 @@ use crate::edit::Edit;
 use crate::edit::apply::apply_edits;
 use crate::error::Error;
 use crate::evidence::map::ProvenChain;
-use crate::evidence::traceback::Traceback;
+use crate::evidence::traceback::{Format, Traceback};
 use crate::input::source::{LineIndex, SourceFile};
 use crate::rules::call_graph::findings_with;
 use crate::rules::check_file;
@@ -169,7 +169,20 @@ impl Project {
         for traceback in &self.tracebacks {
             let mapping = crate::evidence::map::map(traceback, views, &paths, None);
             report.notes.extend(mapping.notes);
-            report.problems.extend(mapping.problem);
+            match mapping.problem {
+                // A record folder holds every nested run of a test suite,
+                // some in code outside the paths given (a `-c` script, a
+                // tool): one that does not map is said, and the others used.
+                Some(problem) if traceback.format == Format::Record => {
+                    let frame = traceback.frames.last().map_or(String::new(), |f| {
+                        format!(" at {}:{}", f.file, f.line.unwrap_or(0))
+                    });
+                    report
+                        .notes
+                        .push(format!("the recorded run{frame} was not used: {problem}"));
+                }
+                problem => report.problems.extend(problem),
+            }
             chains.extend(mapping.chain);
         }
         for (i, file) in self.files.iter().enumerate() {

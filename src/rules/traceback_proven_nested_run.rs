@@ -68,8 +68,12 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
     let (run_fn, run_index) = chain.run;
     let function = graph.function(run_fn);
     let run = &function.runs[run_index];
+    let source = match chain.seen {
+        0 | 1 => "the traceback proves".to_owned(),
+        n => format!("recorded {n} times, the run proves"),
+    };
     let proof = format!(
-        "`{}()` raises RuntimeError ({}): the traceback proves this chain runs on the event loop: {}",
+        "`{}()` raises RuntimeError ({}): {source} this chain runs on the event loop: {}",
         run.callee_text,
         chain.error.message(),
         chain.frames.join(" → ")

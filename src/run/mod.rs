@@ -298,6 +298,8 @@ fn read_traceback(args: &Args) -> Result<Vec<Traceback>, String> {
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|err| format!("cannot read the traceback from stdin: {err}"))?;
         ("stdin".to_owned(), bytes)
+    } else if crate::evidence::records::is_records_folder(path) {
+        return read_records(path);
     } else {
         let name = path.display().to_string();
         let bytes = std::fs::read(path)
@@ -312,6 +314,30 @@ fn read_traceback(args: &Args) -> Result<Vec<Traceback>, String> {
             "{name}: {why}; --traceback takes the traceback of a nested run (`asyncio.run() cannot be called from a running event loop`, `This event loop is already running`, `Cannot run the event loop while another loop is running`, `Runner.run() cannot be called from a running event loop`)"
         )),
     }
+}
+
+/// `--traceback DIR`: every distinct nested run `unnest record` wrote to
+/// DIR, each a proven chain like a traceback.
+fn read_records(dir: &std::path::Path) -> Result<Vec<Traceback>, String> {
+    let name = dir.display();
+    let records = crate::evidence::records::read(dir)
+        .map_err(|err| format!("{name}: cannot read the records: {err}"))?;
+    if records.processes == 0 && records.runs.is_empty() {
+        return Err(format!(
+            "{name}: no records of `unnest record` here (it writes one .jsonl file per Python process)"
+        ));
+    }
+    let deadlocks = records.runs.iter().filter(|r| r.error.is_none()).count();
+    if deadlocks > 0 {
+        eprintln!(
+            "note: {name}: {deadlocks} recorded `run_coroutine_threadsafe(...)` on the caller's own loop deadlock rather than raise; UNN014 finds them in the code"
+        );
+    }
+    Ok(records
+        .runs
+        .iter()
+        .filter_map(|run| run.as_traceback())
+        .collect())
 }
 
 /// Whether a notebook's bytes hold a saved nested-run error (cheap: its

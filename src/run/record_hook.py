@@ -34,7 +34,7 @@ def _unnest_start():
             return path[len(root) + 1 :]
         return path
 
-    def record(call, skip):
+    def record(call, error, skip):
         try:
             import json
             import threading
@@ -56,6 +56,7 @@ def _unnest_start():
                     {
                         "kind": "nested_run",
                         "call": call,
+                        "error": error,
                         "pid": os.getpid(),
                         "thread": threading.current_thread().name,
                         "frames": frames,
@@ -72,7 +73,7 @@ def _unnest_start():
 
         running = events._get_running_loop
 
-        def wrap(owner, attribute, call, when):
+        def wrap(owner, attribute, call, when, error):
             original = getattr(owner, attribute, None)
             if original is None or getattr(original, "__unnest_recorded__", False):
                 return None
@@ -85,7 +86,7 @@ def _unnest_start():
                     nested = False
                 if nested:
                     # The caller's frame: skip this wrapper and `record`.
-                    record(call, 2)
+                    record(call, error(args), 2)
                 return original(*args, **kwargs)
 
             wrapper.__unnest_recorded__ = True
@@ -99,15 +100,42 @@ def _unnest_start():
             loop = args[1] if len(args) > 1 else kwargs.get("loop")
             return loop is not None and running() is loop
 
-        run = wrap(runners, "run", "asyncio.run", under_a_loop)
+        def message(text):
+            return lambda args: text
+
+        def loop_error(args):
+            # What asyncio raises: the same loop, or another on the thread.
+            if args and running() is args[0]:
+                return "This event loop is already running"
+            return "Cannot run the event loop while another loop is running"
+
+        run = wrap(
+            runners,
+            "run",
+            "asyncio.run",
+            under_a_loop,
+            message("asyncio.run() cannot be called from a running event loop"),
+        )
         if run is not None and getattr(asyncio, "run", None) is not None:
             asyncio.run = run
         if hasattr(runners, "Runner"):
-            wrap(runners.Runner, "run", "asyncio.Runner.run", under_a_loop)
-        wrap(base_events.BaseEventLoop, "run_until_complete", "run_until_complete", under_a_loop)
-        wrap(base_events.BaseEventLoop, "run_forever", "run_forever", under_a_loop)
+            wrap(
+                runners.Runner,
+                "run",
+                "asyncio.Runner.run",
+                under_a_loop,
+                message("Runner.run() cannot be called from a running event loop"),
+            )
+        loop_class = base_events.BaseEventLoop
+        wrap(loop_class, "run_until_complete", "run_until_complete", under_a_loop, loop_error)
+        wrap(loop_class, "run_forever", "run_forever", under_a_loop, loop_error)
+        # Not an error but a deadlock: the thread would wait for itself.
         threadsafe = wrap(
-            asyncio.tasks, "run_coroutine_threadsafe", "run_coroutine_threadsafe", on_the_callers_loop
+            asyncio.tasks,
+            "run_coroutine_threadsafe",
+            "run_coroutine_threadsafe",
+            on_the_callers_loop,
+            message(None),
         )
         if threadsafe is not None:
             asyncio.run_coroutine_threadsafe = threadsafe

@@ -94,6 +94,8 @@ pub enum Format {
     PytestShort,
     /// pytest `--tb=line`: one frame, the raise site.
     PytestLine,
+    /// A stack recorded by `unnest record` (see [`crate::evidence::records`]).
+    Record,
 }
 
 /// How a section relates to the section printed after it.
@@ -191,6 +193,9 @@ pub struct Traceback {
     pub format: Format,
     /// 1-based line of the input where the loop-error section begins.
     pub first_line: usize,
+    /// How many times the chain was seen: 1 for a traceback, the count of
+    /// identical stacks for a record of `unnest record`.
+    pub seen: usize,
 }
 
 /// Why the text is not evidence of a loop error.
@@ -251,6 +256,7 @@ pub fn parse(text: &str) -> Result<Traceback, NotALoopError> {
                     exception: exception.clone(),
                     format: section.format,
                     first_line: section.first_line,
+                    seen: 1,
                 });
             }
         }
