@@ -453,7 +453,7 @@ app = Starlette(routes=[("/", index)])
 }
 
 #[test]
-fn starlette_sync_generator_lifespan_is_reported_without_a_fix() {
+fn starlette_sync_generator_lifespan_gets_a_thread_bridge() {
     let main = r#"from starlette.applications import Starlette
 
 from app.db import connect
@@ -478,19 +478,21 @@ app = Starlette(routes=[("/", index)], lifespan=lifespan)
         "{}",
         stderr(&today)
     );
-    let before = texts(temp.path());
-    let output = run_in(temp.path(), &["--write", "--unsafe-fixes", "proj"]);
+    let output = run_in(temp.path(), &["--check", "proj"]);
     let out = report(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
     assert!(
         out.contains("proj/app/main.py:7:18: UNN016 `lifespan()`"),
         "{out}"
     );
+    assert!(out.contains("[fix: unsafe, use --unsafe-fixes]"), "{out}");
+    // The lifespan cannot become async: the run moves to a worker thread.
+    assert_fixed_and_runs(temp.path(), "up: db connected\nindex\n");
+    let db = std::fs::read_to_string(temp.path().join("proj/app/db.py")).unwrap();
     assert!(
-        out.contains("the framework calls it without awaiting, so it cannot become async; move the run to a thread or into an async startup hook"),
-        "{out}"
+        db.contains("return _run_in_worker_thread(lambda: asyncio.run(_connect(name)))"),
+        "{db}"
     );
-    assert_eq!(texts(temp.path()), before);
 }
 
 // A plugin host the project declares: it calls `Plugin.on_*` hooks on its
@@ -538,14 +540,13 @@ fn plugin_project(root: &Path, config: &str) {
 }
 
 #[test]
-fn declared_entry_points_are_reported_and_left_alone_without_async_ok() {
+fn declared_entry_points_without_async_ok_get_a_thread_bridge() {
     let temp = tempfile::tempdir().unwrap();
     plugin_project(
         temp.path(),
         "[tool.unnest]\nloop-entry-points = [\"app.plugin:Plugin.on_*\"]\n",
     );
-    let before = texts(temp.path());
-    let output = run_in(temp.path(), &["--write", "--unsafe-fixes", "proj"]);
+    let output = run_in(temp.path(), &["--check", "proj"]);
     let out = report(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
     assert_eq!(out.matches("UNN016").count(), 1, "{out}");
@@ -558,8 +559,16 @@ fn declared_entry_points_are_reported_and_left_alone_without_async_ok() {
         "{out}"
     );
     assert!(out.contains("pyproject.toml"), "{out}");
-    assert!(out.contains("cannot become async"), "{out}");
-    assert_eq!(texts(temp.path()), before);
+    // The host calls the hook without awaiting: the entry stays sync and the
+    // run moves to a worker thread.
+    assert_fixed_and_runs(temp.path(), "plugin connected\nready\n");
+    let plugin = std::fs::read_to_string(temp.path().join("proj/app/plugin.py")).unwrap();
+    assert!(plugin.contains("    def on_load(self):"), "{plugin}");
+    let db = std::fs::read_to_string(temp.path().join("proj/app/db.py")).unwrap();
+    assert!(
+        db.contains("_run_in_worker_thread(lambda: asyncio.run("),
+        "{db}"
+    );
     // Without the declaration nothing is known to run on a loop.
     std::fs::write(temp.path().join("proj/pyproject.toml"), "[tool.unnest]\n").unwrap();
     let output = run_in(temp.path(), &["proj"]);

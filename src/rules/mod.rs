@@ -109,7 +109,7 @@ impl Rule {
             ),
             Rule::RunOnFrameworkLoop => (
                 "a sync function a framework calls on its running loop (a ComfyUI node's `FUNCTION` method, a Starlette/FastAPI startup or shutdown handler or sync generator lifespan, a declared `loop-entry-points` entry) runs a loop, directly or through sync helpers",
-                "make it `async def` and await the chain (unsafe), where the framework awaits coroutine functions; else none: the caller cannot await, so move the run to a thread or an async startup hook",
+                "make it `async def` and await the chain (unsafe), where the framework awaits coroutine functions; else run the loop in a worker thread (unsafe), since the caller cannot await",
             ),
         }
     }

@@ -9,8 +9,10 @@
 
 use super::Rule;
 use crate::analysis::graph::fixes::Planner;
-use crate::analysis::graph::{FnRef, Graph};
+use crate::analysis::graph::{FnRef, Graph, Reason};
 use crate::diagnostic::Diagnostic;
+use crate::edit::bridge::{BRIDGE_COST, BRIDGE_HELPER, BridgeSite, thread_bridge};
+use crate::edit::{Applicability, Fix};
 
 pub const DOC: &str = r#"# UNN016 run-on-framework-loop: a framework calls a sync function on its loop, and it runs a loop
 
@@ -57,11 +59,15 @@ nested runs become `await`, and the sync helpers on the chain become
 `async def` and are awaited, as UNN007 does. Unsafe: an older version of the
 framework, or a caller outside the files given, would call it without
 awaiting. Otherwise (a sync generator `lifespan`, a declared entry without
-`async-ok`): reported without a fix, since the caller cannot await; move the
-run to a thread or into an async startup hook.
+`async-ok`) the caller cannot await, so the entry stays sync and the unsafe
+fix is the thread bridge: the run the chain ends in starts its loop on a
+worker thread, and the loop thread waits for it (it blocks meanwhile, and
+objects bound to the running loop must not be used from the worker). An
+async startup hook is often the better fix, by hand.
 "#;
 
 /// What the entry reaches.
+#[derive(Debug, Clone, Copy)]
 pub enum Reached {
     /// A call (index into the file's calls) of a loop-blocking function.
     Call(usize, FnRef),
@@ -113,10 +119,13 @@ pub fn diagnostic(
         }
         fix
     } else {
-        message.push_str(
-            " (no automatic fix: the framework calls it without awaiting, so it cannot become async; move the run to a thread or into an async startup hook)",
-        );
-        None
+        let fix = bridge(graph, file, entry, reached);
+        if fix.is_none() {
+            message.push_str(
+                " (no automatic fix: the framework calls it without awaiting, so it cannot become async; move the run to a thread or into an async startup hook)",
+            );
+        }
+        fix
     };
     Diagnostic {
         rule: Rule::RunOnFrameworkLoop,
@@ -124,4 +133,46 @@ pub fn diagnostic(
         range,
         fix,
     }
+}
+
+/// For a framework that calls the entry without awaiting: the unsafe thread
+/// bridge around the run the chain ends in (the entry's own run, or the one
+/// its callees reach), in whichever file that run is.
+fn bridge(graph: &Graph, file: usize, entry: FnRef, reached: Reached) -> Option<Fix> {
+    let (holder, index) = match reached {
+        Reached::Run(index) => (entry, index),
+        Reached::Call(_, target) => {
+            let mut at = target;
+            let mut seen = std::collections::HashSet::new();
+            loop {
+                if !seen.insert(at) {
+                    return None;
+                }
+                match graph.blocking.get(&at)? {
+                    Reason::Runs(index) => break (at, *index),
+                    Reason::Calls(next, _) => at = *next,
+                }
+            }
+        }
+    };
+    let run = graph.function(holder).runs.get(index)?;
+    let view = &graph.files[holder.file];
+    let summary = view.summary;
+    let edits = thread_bridge(&BridgeSite {
+        text: view.text,
+        call: run.range,
+        helper_at: summary.import_at_for(run.range.start),
+        line_ending: summary.line_ending,
+        helper_bound: summary.module_names.contains(BRIDGE_HELPER),
+    })?;
+    let fix = Fix::new(
+        Vec::new(),
+        Applicability::Unsafe,
+        format!(
+            "Run `{}()` on a fresh loop in a worker thread and wait for it (the framework calls `{}()` without awaiting, so it cannot become async): unsafe, because {BRIDGE_COST}",
+            run.callee_text,
+            graph.function(entry).name
+        ),
+    );
+    Some(fix.spanning(file, vec![(holder.file, edits)]))
 }
