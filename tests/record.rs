@@ -392,3 +392,23 @@ fn a_records_folder_without_records_is_an_error_for_traceback() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_hook_is_python_3_8_syntax() {
+    // The hook runs in whatever Python the command starts, 3.8 to 3.14.
+    let hook = concat!(env!("CARGO_MANIFEST_DIR"), "/src/run/record_hook.py");
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import ast, sys; ast.parse(open(sys.argv[1]).read(), feature_version=(3, 8)); print('ok')",
+            hook,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "ok\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
