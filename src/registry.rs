@@ -15,10 +15,13 @@ pub enum Rule {
     BlockingCallInCallback,
     NestedRunInCallback,
     UnnecessaryNestAsyncio,
+    RunUntilCompleteOnRunningLoop,
+    RunCoroutineThreadsafeDeadlock,
+    RunAtImportTime,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 13] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -29,6 +32,9 @@ impl Rule {
         Rule::BlockingCallInCallback,
         Rule::NestedRunInCallback,
         Rule::UnnecessaryNestAsyncio,
+        Rule::RunUntilCompleteOnRunningLoop,
+        Rule::RunCoroutineThreadsafeDeadlock,
+        Rule::RunAtImportTime,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +49,9 @@ impl Rule {
             Rule::BlockingCallInCallback => "UNN008",
             Rule::NestedRunInCallback => "UNN009",
             Rule::UnnecessaryNestAsyncio => "UNN010",
+            Rule::RunUntilCompleteOnRunningLoop => "UNN013",
+            Rule::RunCoroutineThreadsafeDeadlock => "UNN014",
+            Rule::RunAtImportTime => "UNN015",
         }
     }
 
@@ -58,6 +67,9 @@ impl Rule {
             Rule::BlockingCallInCallback => "blocking-call-in-callback",
             Rule::NestedRunInCallback => "nested-run-in-callback",
             Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
+            Rule::RunUntilCompleteOnRunningLoop => "run-until-complete-on-running-loop",
+            Rule::RunCoroutineThreadsafeDeadlock => "run-coroutine-threadsafe-deadlock",
+            Rule::RunAtImportTime => "run-at-import-time",
         }
     }
 }

@@ -13,8 +13,11 @@ mod blocking_call_in_async;
 mod blocking_call_in_callback;
 mod in_generator_expression;
 mod nested_run_in_callback;
+mod run_at_import_time;
 mod run_called_for_callable;
+mod run_coroutine_threadsafe_deadlock;
 mod run_until_complete_in_async;
+mod run_until_complete_on_running_loop;
 mod runner_run_in_async;
 mod unnecessary_nest_asyncio;
 
@@ -49,6 +52,9 @@ impl Rule {
             Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
+            Rule::RunUntilCompleteOnRunningLoop => run_until_complete_on_running_loop::DOC,
+            Rule::RunCoroutineThreadsafeDeadlock => run_coroutine_threadsafe_deadlock::DOC,
+            Rule::RunAtImportTime => run_at_import_time::DOC,
         }
     }
 
@@ -97,6 +103,18 @@ impl Rule {
                 "`nest_asyncio.apply()` where no nested run remains",
                 "remove it and its import, `pass` where a block would be empty (unsafe)",
             ),
+            Rule::RunUntilCompleteOnRunningLoop => (
+                "`asyncio.get_running_loop().run_until_complete(X)`, or `loop.run_until_complete(X)` where the same function binds `loop` only to `get_running_loop()`: it always raises",
+                "`await X` in an `async def` (safe, unsafe as for UNN002); none in a sync `def`",
+            ),
+            Rule::RunCoroutineThreadsafeDeadlock => (
+                "`asyncio.run_coroutine_threadsafe(X, loop).result()` where `loop` is the calling thread's running loop (`get_running_loop()`, or `get_event_loop()` in an `async def`): it deadlocks",
+                "`await X` in an `async def` (safe); with a timeout `await asyncio.wait_for(X, timeout)` (unsafe); none in a sync `def`",
+            ),
+            Rule::RunAtImportTime => (
+                "a module-level `asyncio.run()` (not under `if __name__ == \"__main__\":`) in a module another project module imports, or that a `uvicorn` app string names",
+                "none: move the work to a startup or lifespan hook",
+            ),
         }
     }
 
@@ -125,7 +143,12 @@ pub fn check_file(
     checker.top_level_await = top_level_await;
     let runs = find_runs(tree, &checker);
     let summary = summarize(tree, &checker, &runs, module, is_package);
-    let diagnostics = check_runs(&runs, &checker);
+    let mut diagnostics = check_runs(&runs, &checker);
+    let waits = run_coroutine_threadsafe_deadlock::find(tree, &checker);
+    if !waits.is_empty() {
+        diagnostics.extend(waits);
+        diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    }
     (summary, diagnostics)
 }
 
@@ -146,6 +169,7 @@ pub fn check_runs(runs: &[NestedRun], checker: &Checker) -> Vec<Diagnostic> {
 pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     run_called_for_callable::check(run, checker)
         .or_else(|| in_generator_expression::check(run, checker))
+        .or_else(|| run_until_complete_on_running_loop::check(run, checker))
         .or_else(|| await_impossible::check(run, checker))
         .or_else(|| asyncio_run_in_async::check(run, checker))
         .or_else(|| run_until_complete_in_async::check(run, checker))
@@ -182,13 +206,33 @@ fn await_finding(
     fix_applicability: Applicability,
     extra_fix_note: &str,
 ) -> Option<Diagnostic> {
+    let message = format!(
+        "`{}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
+        run.callee(checker.source),
+        describe_function(function, checker.source)
+    );
+    await_finding_saying(
+        run,
+        checker,
+        rule,
+        message,
+        fix_applicability,
+        extra_fix_note,
+    )
+}
+
+/// [`await_finding`] with a message of the rule's own.
+fn await_finding_saying(
+    run: &NestedRun,
+    checker: &Checker,
+    rule: Rule,
+    mut message: String,
+    fix_applicability: Applicability,
+    extra_fix_note: &str,
+) -> Option<Diagnostic> {
     let source = checker.source;
     let callee = run.callee(source);
     let arguments = run.arguments();
-    let mut message = format!(
-        "`{callee}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
-        describe_function(function, source)
-    );
     let (keyword, droppable) = run.kind.awaitable_parameters()?;
     // `try: asyncio.run(X)` / `except RuntimeError: fallback` is deliberate:
     // under the loop the fallback is what runs, and `await` would skip it.

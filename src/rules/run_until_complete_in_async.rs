@@ -84,7 +84,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 /// the functions it nests), as written. `loop = asyncio.get_event_loop()`
 /// then `loop.run_until_complete(x)` then `loop.close()` is the usual shape:
 /// after the fix the loop is the running one, which cannot be closed.
-fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
+pub(super) fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
     let receiver_text = &source[receiver.byte_range()];
     let body = function.child_by_field_name("body").unwrap_or(function);
     // A notebook's cells run as one module body.

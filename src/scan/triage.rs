@@ -162,7 +162,16 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
 
     // Runs.
     if file.may_run {
+        // A wait on `run_coroutine_threadsafe`, and `run_until_complete` in a
+        // file that names `get_running_loop`, may be wrong wherever they are.
+        for &at in outline.occurrences("run_coroutine_threadsafe") {
+            facts.seed(at, "a run_coroutine_threadsafe call");
+        }
+        let running_loop_named = !outline.occurrences("get_running_loop").is_empty();
         for at in run_calls(file) {
+            if running_loop_named && text[at as usize..].starts_with("run_until_complete") {
+                facts.seed(at, "run_until_complete in a file naming get_running_loop");
+            }
             {
                 let line = line_of(at);
                 if line.is_some_and(|l| callback_lines.contains(&l) && lambda_lines.contains(&l)) {

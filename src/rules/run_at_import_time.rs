@@ -1,0 +1,43 @@
+//! UNN015: a module-level `asyncio.run()` in a module that the project
+//! imports, or that a `uvicorn` app string names: it runs at import time,
+//! when the importer's loop may already run.
+
+pub const DOC: &str = r#"# UNN015 run-at-import-time: `asyncio.run()` at module level in an imported module
+
+## What it finds
+A call of `asyncio.run(X)` at module level (in the module's own statements, a
+class body among them, not in a function), not under
+`if __name__ == "__main__":`, in a `.py` module that another module of the
+project imports (`import app.jobs`, `from app import jobs`, `from .jobs import
+x`, at any depth, a function's local import too), or that a `uvicorn` app string
+in the project names: `uvicorn.run("app.jobs:app")`, or a command such as
+`"uvicorn app.jobs:app"` or `"python -m uvicorn app.jobs:app"`.
+
+A module that nothing in the project imports is a script: its module-level run is
+left alone. Module-level code in a notebook is not this rule's (a cell already
+runs under the kernel's loop; UNN001 fixes it).
+
+## Why it is wrong
+Importing a module runs its module-level code. Servers and plugin loaders import
+inside their running loop (uvicorn imports the app module from its loop, a plugin
+loader imports from a coroutine), and then `asyncio.run()` raises
+`RuntimeError: asyncio.run() cannot be called from a running event loop`; when
+the importer runs no loop, the run blocks the import until it is done.
+
+## Example
+```python
+# app/jobs.py
+import asyncio
+
+async def warm_cache(): ...
+
+asyncio.run(warm_cache())   # runs when the server imports app.jobs
+```
+
+## Fix (none automatic)
+Run the work where the application starts, on its loop: a startup or lifespan
+hook (`@asynccontextmanager async def lifespan(app): await warm_cache(); yield`),
+or a function the importer calls and awaits. Keep a script's run under
+`if __name__ == "__main__":`. The finding names the importer, with the file and
+line of the import or of the string that names the module.
+"#;
