@@ -5,6 +5,7 @@
 #[cfg(debug_assertions)]
 mod debug_panic;
 pub mod file;
+pub mod importers;
 pub mod load;
 pub mod text;
 
@@ -76,6 +77,11 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// The files read and not parsed, which may import a module (UNN015).
+    others: Vec<importers::Unparsed>,
+    /// Who imports each module whose module level runs a loop, found once:
+    /// no fix adds or moves an import or such a run.
+    importers: std::sync::OnceLock<std::collections::HashMap<String, Vec<importers::Importer>>>,
 }
 
 impl Project {
@@ -94,6 +100,8 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
             links: Vec::new(),
+            others: loaded.others,
+            importers: std::sync::OnceLock::new(),
         }
     }
 
@@ -115,6 +123,8 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
             links: Vec::new(),
+            others: Vec::new(),
+            importers: std::sync::OnceLock::new(),
         })
     }
 
@@ -127,6 +137,8 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: 0,
             links: Vec::new(),
+            others: Vec::new(),
+            importers: std::sync::OnceLock::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -147,6 +159,15 @@ impl Project {
         let graph = Graph::build(&views);
         let names = NameUses::collect(&graph);
         let found = findings(&graph, &names);
+        let importers = self.importers.get_or_init(|| {
+            let modules: Vec<String> = self
+                .files
+                .iter()
+                .filter(|f| f.notebook.is_none() && !f.summary.import_time_runs.is_empty())
+                .map(|f| f.module.clone())
+                .collect();
+            importers::importers(&modules, &self.files, &self.others)
+        });
         let results: Vec<(Vec<Diagnostic>, usize)> = self
             .files
             .par_iter()
@@ -164,6 +185,25 @@ impl Project {
                     .cloned()
                     .collect();
                 diagnostics.extend(from_graph);
+                // A run at import time that another rule reports keeps that
+                // finding.
+                if let Some(importers) = importers.get(&file.module)
+                    && file.notebook.is_none()
+                {
+                    let places: Vec<(String, bool)> = importers
+                        .iter()
+                        .map(|i| (i.place.clone(), i.uvicorn))
+                        .collect();
+                    for run in &file.summary.import_time_runs {
+                        if !diagnostics.iter().any(|d| d.range.start == run.range.start) {
+                            diagnostics.push(crate::rules::run_at_import_time::diagnostic(
+                                run,
+                                &file.module,
+                                &places,
+                            ));
+                        }
+                    }
+                }
                 // Every other finding is a nested run: with none left, a
                 // `nest_asyncio.apply()` is dead weight.
                 if diagnostics.is_empty()

@@ -13,7 +13,7 @@ mod blocking_call_in_async;
 mod blocking_call_in_callback;
 mod in_generator_expression;
 mod nested_run_in_callback;
-mod run_at_import_time;
+pub mod run_at_import_time;
 mod run_called_for_callable;
 mod run_coroutine_threadsafe_deadlock;
 mod run_until_complete_in_async;

@@ -41,3 +41,42 @@ or a function the importer calls and awaits. Keep a script's run under
 `if __name__ == "__main__":`. The finding names the importer, with the file and
 line of the import or of the string that names the module.
 "#;
+
+use super::Rule;
+use crate::analysis::graph::summary::RunSite;
+use crate::diagnostic::Diagnostic;
+
+/// The finding for `run`, a run at import time in module `module`, which the
+/// places `importers` import (`path:line`, and whether uvicorn imports it
+/// there), uvicorn's first.
+pub fn diagnostic(run: &RunSite, module: &str, importers: &[(String, bool)]) -> Diagnostic {
+    let (place, uvicorn) = &importers[0];
+    let others: Vec<String> = importers[1..]
+        .iter()
+        .take(3)
+        .map(|(p, _)| format!("`{p}`"))
+        .collect();
+    let more = match importers.len() - 1 {
+        0 => String::new(),
+        1..=3 => format!(" (also {})", others.join(", ")),
+        n => format!(" (also {} and {} more)", others.join(", "), n - 3),
+    };
+    let importer = if *uvicorn {
+        format!(
+            "the uvicorn app string at `{place}`{more} names module `{module}`, and uvicorn imports it inside its running event loop"
+        )
+    } else {
+        format!(
+            "`{place}`{more} imports module `{module}`, and an importer that runs an event loop (a server, a plugin loader) imports it inside that loop"
+        )
+    };
+    Diagnostic {
+        rule: Rule::RunAtImportTime,
+        message: format!(
+            "`{}()` at module level runs when the module is imported: {importer}, where it raises RuntimeError; no automatic fix: move this work to a startup or lifespan hook of the application (or a function the importer awaits), or under `if __name__ == \"__main__\":` if the module is also a script",
+            run.callee_text
+        ),
+        range: run.range,
+        fix: None,
+    }
+}

@@ -180,6 +180,11 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
                 match outline.def_at(at) {
                     Some(d) if outline.within_async(d) => facts.seed(at, "a run in an async def"),
                     Some(d) => mark(file, d, &mut queue, &mut blocking),
+                    // A run at import time: which modules import this one
+                    // is known once all are read (UNN015).
+                    None if !under_main_guard(text, outline, at) => {
+                        facts.seed(at, "a run at module level")
+                    }
                     None => {}
                 }
             }
@@ -803,4 +808,30 @@ mod tests {
         assert!(demanded[0].contains("get_user"));
         assert!(demanded[1].contains("fetch_user"));
     }
+}
+
+/// Whether the top-level statement around byte `at` is
+/// `if __name__ == "__main__":` (either operand first, either quote): the
+/// test of `crate::analysis::import_time`, made on text. Anything else (an
+/// `else:` after it, `!=`) is not.
+fn under_main_guard(text: &str, outline: &Outline, at: u32) -> bool {
+    let Some(line) = outline
+        .lines
+        .iter()
+        .take_while(|l| l.start <= at)
+        .filter(|l| !matches!(text.as_bytes()[l.start as usize], b' ' | b'\t'))
+        .last()
+    else {
+        return false;
+    };
+    let header: String = text[line.start as usize..line.end as usize]
+        .chars()
+        .take_while(|c| *c != ':')
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace('\'', "\"");
+    matches!(
+        header.as_str(),
+        "if__name__==\"__main__\"" | "if\"__main__\"==__name__" | "if(__name__==\"__main__\")"
+    )
 }

@@ -12,6 +12,7 @@
 pub mod fixes;
 mod functions;
 mod imports;
+pub mod module_refs;
 pub mod modules;
 pub mod nest_asyncio;
 mod nodes;

@@ -96,6 +96,7 @@ pub fn summarize<'t>(
         calls: Vec::new(),
         lambda_runs: Vec::new(),
         callbacks: Vec::new(),
+        import_time_runs: Vec::new(),
         value_uses,
         nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
@@ -243,6 +244,9 @@ pub fn summarize<'t>(
             }
             Place::Lambda(_) => summary.lambda_runs.push(run_site(run, place, source)),
             Place::Module | Place::Other => {}
+        }
+        if crate::analysis::import_time::runs_at_import(run, checker) {
+            summary.import_time_runs.push(run_site(run, place, source));
         }
     }
     for (index, node) in function_nodes.iter().enumerate() {

@@ -209,6 +209,9 @@ pub struct ModuleSummary {
     /// Nested runs directly in lambdas.
     pub lambda_runs: Vec<RunSite>,
     pub callbacks: Vec<Callback>,
+    /// Runs that happen when the module is imported (see
+    /// `crate::analysis::import_time`), for UNN015.
+    pub import_time_runs: Vec<RunSite>,
     /// Names used other than as a call's function or a definition.
     pub value_uses: HashSet<String>,
     /// `nest_asyncio.apply()` statements, and `import nest_asyncio` lines, as
