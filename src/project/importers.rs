@@ -92,7 +92,8 @@ pub fn importers(
             candidates.push((other.display.clone(), other.path.clone(), None));
         }
     }
-    let refs: Vec<(String, String, Vec<(ModuleRef, String)>)> = candidates
+    // Each file's module, and its references with their places.
+    let refs: Vec<(String, Vec<Located>)> = candidates
         .into_par_iter()
         .with_max_len(1)
         .map_init(new_parser, |parser, (display, path, text)| {
@@ -103,12 +104,12 @@ pub fn importers(
             let refs = text
                 .map(|text| located_refs(parser, &path, &display, &text))
                 .unwrap_or_default();
-            (display, module_name(&path), refs)
+            (module_name(&path), refs)
         })
         .collect();
     for module in modules {
         let mut places: Vec<Importer> = Vec::new();
-        for (_, importer_module, file_refs) in &refs {
+        for (importer_module, file_refs) in &refs {
             // The module itself, and modules inside its package (which import
             // it first in any case), are not its importers.
             if importer_module == module
@@ -136,13 +137,16 @@ pub fn importers(
     found
 }
 
+/// A module reference and its place (`path:line`).
+type Located = (ModuleRef, String);
+
 /// The module references of one file's text, each with its place.
 fn located_refs(
     parser: &mut tree_sitter::Parser,
     path: &std::path::Path,
     display: &str,
     text: &str,
-) -> Vec<(ModuleRef, String)> {
+) -> Vec<Located> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let module = module_name(path);
     let package = is_package(path);

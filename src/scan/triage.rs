@@ -699,6 +699,32 @@ pub fn needed(
     (needed, demanded)
 }
 
+/// Whether the top-level statement around byte `at` is
+/// `if __name__ == "__main__":` (either operand first, either quote): the
+/// test of `crate::analysis::import_time`, made on text. Anything else (an
+/// `else:` after it, `!=`) is not.
+fn under_main_guard(text: &str, outline: &Outline, at: u32) -> bool {
+    let Some(line) = outline
+        .lines
+        .iter()
+        .take_while(|l| l.start <= at)
+        .filter(|l| !matches!(text.as_bytes()[l.start as usize], b' ' | b'\t'))
+        .last()
+    else {
+        return false;
+    };
+    let header: String = text[line.start as usize..line.end as usize]
+        .chars()
+        .take_while(|c| *c != ':')
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace('\'', "\"");
+    matches!(
+        header.as_str(),
+        "if__name__==\"__main__\"" | "if\"__main__\"==__name__" | "if(__name__==\"__main__\")"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,30 +834,4 @@ mod tests {
         assert!(demanded[0].contains("get_user"));
         assert!(demanded[1].contains("fetch_user"));
     }
-}
-
-/// Whether the top-level statement around byte `at` is
-/// `if __name__ == "__main__":` (either operand first, either quote): the
-/// test of `crate::analysis::import_time`, made on text. Anything else (an
-/// `else:` after it, `!=`) is not.
-fn under_main_guard(text: &str, outline: &Outline, at: u32) -> bool {
-    let Some(line) = outline
-        .lines
-        .iter()
-        .take_while(|l| l.start <= at)
-        .filter(|l| !matches!(text.as_bytes()[l.start as usize], b' ' | b'\t'))
-        .last()
-    else {
-        return false;
-    };
-    let header: String = text[line.start as usize..line.end as usize]
-        .chars()
-        .take_while(|c| *c != ':')
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .replace('\'', "\"");
-    matches!(
-        header.as_str(),
-        "if__name__==\"__main__\"" | "if\"__main__\"==__name__" | "if(__name__==\"__main__\")"
-    )
 }
