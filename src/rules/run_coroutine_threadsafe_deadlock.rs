@@ -5,6 +5,7 @@
 use tree_sitter::{Node, Tree};
 
 use super::{AWAIT_DIFFERENCES, Rule, describe_function};
+use crate::analysis::bindings::Meaning;
 use crate::analysis::running_loop::{asyncio_function, running_loop};
 use crate::analysis::runs::Checker;
 use crate::analysis::scope::{Context, context_with, scopes_of};
@@ -204,7 +205,7 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
                     ),
                 )
             }),
-            Some(timeout) => asyncio_module_name(submit, source)
+            Some(timeout) => asyncio_module_name(submit, checker)
                 .ok_or_else(|| {
                     "asyncio is not imported as a module here, for `asyncio.wait_for`".to_owned()
                 })
@@ -237,12 +238,17 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
     })
 }
 
-/// `aio` in `aio.run_coroutine_threadsafe(...)`: the name asyncio is bound to
-/// where the call is.
-fn asyncio_module_name<'s>(submit: Node, source: &'s str) -> Option<&'s str> {
+/// A name asyncio is bound to where the call is: `aio` in
+/// `aio.run_coroutine_threadsafe(...)`, else `asyncio` when it means asyncio
+/// there.
+fn asyncio_module_name<'s>(submit: Node, checker: &Checker<'s>) -> Option<&'s str> {
+    let source = checker.source;
     let function = submit.child_by_field_name("function")?;
-    (function.kind() == "attribute")
-        .then(|| function.child_by_field_name("object"))
-        .flatten()
-        .map(|object| &source[object.byte_range()])
+    if function.kind() == "attribute" {
+        return function
+            .child_by_field_name("object")
+            .map(|object| &source[object.byte_range()]);
+    }
+    (checker.bindings.resolve("asyncio", &scopes_of(submit)) == Meaning::AsyncioModule)
+        .then_some("asyncio")
 }
