@@ -668,3 +668,27 @@ else:
     );
     assert_eq!(check_parse_all(dir), (code, output));
 }
+
+#[test]
+fn unn015_names_the_notebook_cell_that_imports_it() {
+    let notebook = r##"{
+ "cells": [
+  {"cell_type": "markdown", "metadata": {}, "source": ["# Report"]},
+  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+   "source": ["x = 1\n", "import jobs"]}
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+    let temp = project(&[("jobs.py", PLUGIN), ("report.ipynb", notebook)]);
+    let dir = temp.path();
+    let (code, output) = check(dir);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        output.starts_with("jobs.py:10:1: UNN015 `asyncio.run()` at module level runs when the module is imported: the notebook cell at `report.ipynb:cell 2:2` imports module `jobs`, and a notebook runs its cells inside the kernel's event loop"),
+        "{output}"
+    );
+    assert_eq!(check_parse_all(dir), (code, output));
+}

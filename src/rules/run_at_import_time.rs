@@ -47,8 +47,8 @@ use crate::analysis::graph::summary::RunSite;
 use crate::diagnostic::Diagnostic;
 
 /// The finding for `run`, a run at import time in module `module`, which the
-/// places `importers` import (`path:line`, and whether uvicorn imports it
-/// there), uvicorn's first.
+/// places `importers` import (`path:line`, `nb.ipynb:cell N:line`, and
+/// whether uvicorn imports it there), uvicorn's first.
 pub fn diagnostic(run: &RunSite, module: &str, importers: &[(String, bool)]) -> Diagnostic {
     let (place, uvicorn) = &importers[0];
     let others: Vec<String> = importers[1..]
@@ -64,6 +64,10 @@ pub fn diagnostic(run: &RunSite, module: &str, importers: &[(String, bool)]) -> 
     let importer = if *uvicorn {
         format!(
             "the uvicorn app string at `{place}`{more} names module `{module}`, and uvicorn imports it inside its running event loop"
+        )
+    } else if place.contains(".ipynb:cell ") {
+        format!(
+            "the notebook cell at `{place}`{more} imports module `{module}`, and a notebook runs its cells inside the kernel's event loop"
         )
     } else {
         format!(
