@@ -14,7 +14,9 @@ pub const DOC: &str = r#"# UNN002 run-until-complete-in-async: `run_until_comple
 ## What it finds
 A call of `<loop>.run_until_complete(X)` directly in the body of an `async def`,
 whatever the receiver: `loop`, `self.loop`, `asyncio.get_event_loop()`,
-`asyncio.new_event_loop()`.
+`asyncio.new_event_loop()`. A receiver proven to be the running loop
+(`asyncio.get_running_loop()`, or a name the function binds only to it) is
+UNN013's, which says that the call raises wherever it is.
 
 ## Why it is wrong
 The loop running the `async def` cannot be run again

@@ -742,7 +742,25 @@ mod tests {
         assert!(!seeded(
             "import asyncio\nclass T:\n    def test(self):\n        self.loop.run_until_complete(f())\n    async def g(self):\n        await h()\n"
         ));
-        assert!(!seeded("import asyncio\nasyncio.run(main())\n"));
+        // A script's run under the main guard: no import runs it.
+        assert!(!seeded(
+            "import asyncio\nif __name__ == \"__main__\":\n    asyncio.run(main())\n"
+        ));
+        assert!(!seeded(
+            "import asyncio\nif '__main__' == __name__: asyncio.run(main())\n"
+        ));
+    }
+
+    #[test]
+    fn runs_at_import_time_need_one() {
+        // Whether another module imports it is known only once all are read.
+        assert!(seeded("import asyncio\nasyncio.run(main())\n"));
+        assert!(seeded(
+            "import asyncio\nif __name__ == \"__main__\":\n    pass\nelse:\n    asyncio.run(main())\n"
+        ));
+        assert!(seeded(
+            "import asyncio\nif __name__ != \"__main__\":\n    asyncio.run(main())\n"
+        ));
     }
 
     #[test]
