@@ -87,11 +87,11 @@ pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proo
                     return None;
                 }
                 let parent = binding.node.up()?;
+                // `loop = ...` or `loop: T = ...`; not a tuple or a chain.
                 if parent.kind() != "assignment"
                     || parent
                         .child_by_field_name("left")
                         .is_none_or(|l| l.id() != binding.node.id())
-                    || parent.child_by_field_name("type").is_some()
                 {
                     return None;
                 }
