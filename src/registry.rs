@@ -16,11 +16,14 @@ pub enum Rule {
     NestedRunInCallback,
     UnnecessaryNestAsyncio,
     TracebackProvenNestedRun,
+    RunUntilCompleteOnRunningLoop,
+    RunCoroutineThreadsafeDeadlock,
+    RunAtImportTime,
     RunOnFrameworkLoop,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 15] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -32,6 +35,9 @@ impl Rule {
         Rule::NestedRunInCallback,
         Rule::UnnecessaryNestAsyncio,
         Rule::TracebackProvenNestedRun,
+        Rule::RunUntilCompleteOnRunningLoop,
+        Rule::RunCoroutineThreadsafeDeadlock,
+        Rule::RunAtImportTime,
         Rule::RunOnFrameworkLoop,
     ];
 
@@ -48,6 +54,9 @@ impl Rule {
             Rule::NestedRunInCallback => "UNN009",
             Rule::UnnecessaryNestAsyncio => "UNN010",
             Rule::TracebackProvenNestedRun => "UNN011",
+            Rule::RunUntilCompleteOnRunningLoop => "UNN013",
+            Rule::RunCoroutineThreadsafeDeadlock => "UNN014",
+            Rule::RunAtImportTime => "UNN015",
             Rule::RunOnFrameworkLoop => "UNN016",
         }
     }
@@ -65,6 +74,9 @@ impl Rule {
             Rule::NestedRunInCallback => "nested-run-in-callback",
             Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
             Rule::TracebackProvenNestedRun => "traceback-proven-nested-run",
+            Rule::RunUntilCompleteOnRunningLoop => "run-until-complete-on-running-loop",
+            Rule::RunCoroutineThreadsafeDeadlock => "run-coroutine-threadsafe-deadlock",
+            Rule::RunAtImportTime => "run-at-import-time",
             Rule::RunOnFrameworkLoop => "run-on-framework-loop",
         }
     }

@@ -1300,6 +1300,7 @@ import ast, os, sys
 RUN_ATTRS = {"run", "run_until_complete"}
 RUN_NAMES = {"run", "r"}
 WRAPPERS = set()
+THREADSAFE_NAMES = {"run_coroutine_threadsafe"}
 HAND_OFFS = {"to_thread", "run_in_executor", "submit", "Thread", "Timer"}
 
 def is_runner(n):
@@ -1342,6 +1343,25 @@ def handed_off(c):
             keywords.append(k)
     return ast.Call(func=c.func, args=args, keywords=keywords) if changed else None
 
+def threadsafe_wait_fixed(a, b):
+    # UNN014: run_coroutine_threadsafe(X, loop).result() -> X, and
+    # .result(T) -> asyncio.wait_for(X, T)
+    if not (isinstance(a, ast.Call) and isinstance(a.func, ast.Attribute) and a.func.attr == "result"
+            and isinstance(a.func.value, ast.Call)
+            and callee_name(a.func.value.func) in THREADSAFE_NAMES):
+        return False
+    submit = a.func.value
+    coro = submit.args[0] if submit.args else next((k.value for k in submit.keywords if k.arg == "coro"), None)
+    timeout = a.args[0] if a.args else next((k.value for k in a.keywords if k.arg == "timeout"), None)
+    if isinstance(timeout, ast.Constant) and timeout.value is None:
+        timeout = None
+    if coro is None:
+        return False
+    if timeout is None:
+        return eq(coro, b)
+    return isinstance(b, ast.Call) and callee_name(b.func) == "wait_for" and len(b.args) == 2 \
+        and eq(coro, b.args[0]) and eq(timeout, b.args[1])
+
 memo = {}
 
 def eq(a, b):
@@ -1361,6 +1381,8 @@ def eq_(a, b):
         return True
     if isinstance(a, ast.Call) and isinstance(b, ast.Await) and eq(a, b.value):
         return True  # UNN007: the call of a helper made async is awaited
+    if isinstance(b, ast.Await) and threadsafe_wait_fixed(a, b.value):
+        return True  # UNN014
     if isinstance(a, ast.Call) and isinstance(b, ast.Await) and callee_name(a.func) in WRAPPERS:
         return True  # UNN007: a thin wrapper inlined as `await co(...)` (not compared further)
     if isinstance(a, ast.FunctionDef) and isinstance(b, ast.AsyncFunctionDef):
@@ -1465,6 +1487,10 @@ for i in range(count):
         alias.asname or alias.name
         for node in ast.walk(a) if isinstance(node, ast.ImportFrom) and node.module == "asyncio"
         for alias in node.names if alias.name == "run"}
+    THREADSAFE_NAMES = {"run_coroutine_threadsafe"} | {
+        alias.asname or alias.name
+        for node in ast.walk(a) if isinstance(node, ast.ImportFrom) and node.module == "asyncio"
+        for alias in node.names if alias.name == "run_coroutine_threadsafe"}
     if not eq(a, b):
         a, b = locate(a, b)
         show = lambda n: ast.unparse(n).replace("\n", " / ")[:300]

@@ -30,13 +30,14 @@ pub enum Meaning {
 
 /// The members of asyncio whose names matter to the analysis; `from asyncio
 /// import *` binds them all.
-const MEMBERS: [&str; 6] = [
+const MEMBERS: [&str; 7] = [
     "run",
     "Runner",
     "get_event_loop",
     "new_event_loop",
     "get_running_loop",
     "to_thread",
+    "run_coroutine_threadsafe",
 ];
 
 #[derive(Debug, Clone, Copy)]

@@ -472,3 +472,47 @@ fn comments_outside(call: Node, value: Node) -> bool {
     }
     false
 }
+
+/// Edits that replace the whole of `call` with `await VALUE`, where `value`
+/// is an expression somewhere inside it (`run_coroutine_threadsafe(X,
+/// loop).result()` becomes `await X`); with `wrap`, `await OPEN VALUE CLOSE`
+/// (`await asyncio.wait_for(X, 5)`). `X` keeps every byte. Refused when a
+/// comment sits in the text that goes, which no edit could keep in place.
+pub fn await_value_of(
+    call: Node,
+    value: Node,
+    source: &str,
+    wrap: Option<(&str, &str)>,
+) -> Result<Vec<Edit>, NoFix> {
+    if comments_outside(call, value) {
+        return Err("a comment sits in the text the fix removes".into());
+    }
+    let already_awaited = is_awaited(call);
+    let (prefix, suffix) = match (already_awaited, !already_awaited && has_trailer(call)) {
+        (true, _) => ("", ""),
+        (false, true) => ("(await ", ")"),
+        (false, false) => ("await ", ""),
+    };
+    // The call's brackets made any line break in X legal; the group keeps it so.
+    let group = wrap.is_none()
+        && (!is_primary(value) || has_unbracketed_line_break(value, source))
+        && !(already_awaited
+            && call
+                .up()
+                .is_some_and(|p| p.kind() == "parenthesized_expression"));
+    let (open, close) = match wrap {
+        Some(wrap) => wrap,
+        None if group => ("(", ")"),
+        None => ("", ""),
+    };
+    let mut edits = bare_tuple_parentheses(call);
+    edits.push(Edit::replace(
+        TextRange::new(call_start(call), value.start_byte()),
+        format!("{prefix}{open}"),
+    ));
+    edits.push(Edit::replace(
+        TextRange::new(value.end_byte(), call.end_byte()),
+        format!("{close}{suffix}"),
+    ));
+    Ok(normalize(edits))
+}

@@ -20,9 +20,8 @@ use crate::input::config::DeclaredEntry;
 use crate::input::notebook::Notebook;
 use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
-use crate::scan::prefilter::{
-    NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes,
-};
+use crate::project::importers::Unparsed;
+use crate::scan::prefilter::{NameFilter, has_whole_word, may_hold_finding, python_bytes};
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
 
@@ -65,10 +64,7 @@ enum Read {
 
 /// A file read and left aside, with its import statements (see
 /// [`crate::scan::prefilter::import_lines`]).
-struct Skipped {
-    path: PathBuf,
-    imports: String,
-}
+type Skipped = Unparsed;
 
 /// Read `path`; keep it when `keep` says its bytes may matter.
 fn read(
@@ -96,10 +92,7 @@ fn read(
         if let Err(err) = crate::input::source::check_text(&display, &bytes) {
             return Read::Failed(err);
         }
-        return Read::Skipped(Skipped {
-            path: path.to_owned(),
-            imports: import_lines(&python),
-        });
+        return Read::Skipped(Unparsed::new(path.to_owned(), display, &python));
     }
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => {
@@ -116,6 +109,9 @@ fn read(
 pub struct Loaded {
     pub files: Vec<ProjectFile>,
     pub errors: Vec<Error>,
+    /// The files read and not parsed, with what may show they import a
+    /// module (for UNN015).
+    pub others: Vec<Unparsed>,
 }
 
 /// Load the files of a run that can hold a finding or matter to a fix.
@@ -326,9 +322,23 @@ pub fn load_parsing(
             parsed.push(None);
         }
     }
+    let mut others: Vec<Unparsed> = skipped;
+    for (index, p) in pending.iter().enumerate() {
+        if parsed[index].is_none() && !failed[index] {
+            others.push(Unparsed::new(
+                p.source.path.clone(),
+                p.source.display.clone(),
+                p.outlined.text.as_bytes(),
+            ));
+        }
+    }
     let mut files: Vec<ProjectFile> = parsed.into_iter().flatten().map(|(f, _)| f).collect();
     files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
-    Loaded { files, errors }
+    Loaded {
+        files,
+        errors,
+        others,
+    }
 }
 
 fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &Plan) {

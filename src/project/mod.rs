@@ -5,6 +5,7 @@
 #[cfg(debug_assertions)]
 mod debug_panic;
 pub mod file;
+pub mod importers;
 pub mod load;
 pub mod text;
 
@@ -90,6 +91,11 @@ pub struct Project {
     pub tracebacks: Vec<Traceback>,
     /// What mapping the tracebacks onto the files as first analysed said.
     evidence: std::sync::OnceLock<EvidenceReport>,
+    /// The files read and not parsed, which may import a module (UNN015).
+    others: Vec<importers::Unparsed>,
+    /// Who imports each module whose module level runs a loop, found once:
+    /// no fix adds or moves an import or such a run.
+    importers: std::sync::OnceLock<std::collections::HashMap<String, Vec<importers::Importer>>>,
 }
 
 /// The edits of one pass in one file: old start, old end, new length.
@@ -152,6 +158,8 @@ impl Project {
             loop_entries: loop_entries.to_vec(),
             tracebacks,
             evidence: std::sync::OnceLock::new(),
+            others: loaded.others,
+            importers: std::sync::OnceLock::new(),
         }
     }
 
@@ -236,6 +244,8 @@ impl Project {
             loop_entries: Vec::new(),
             tracebacks: Vec::new(),
             evidence: std::sync::OnceLock::new(),
+            others: Vec::new(),
+            importers: std::sync::OnceLock::new(),
         })
     }
 
@@ -253,6 +263,8 @@ impl Project {
             loop_entries: Vec::new(),
             tracebacks: Vec::new(),
             evidence: std::sync::OnceLock::new(),
+            others: Vec::new(),
+            importers: std::sync::OnceLock::new(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -288,6 +300,15 @@ impl Project {
         let graph = Graph::build_with(&views, &self.loop_entries, &edges);
         let names = NameUses::collect(&graph);
         let found = findings_with(&graph, &names, &chains);
+        let importers = self.importers.get_or_init(|| {
+            let modules: Vec<String> = self
+                .files
+                .iter()
+                .filter(|f| f.notebook.is_none() && !f.summary.import_time_runs.is_empty())
+                .map(|f| f.module.clone())
+                .collect();
+            importers::importers(&modules, &self.files, &self.others)
+        });
         let results: Vec<(Vec<Diagnostic>, usize)> = self
             .files
             .par_iter()
@@ -305,6 +326,25 @@ impl Project {
                     .cloned()
                     .collect();
                 diagnostics.extend(from_graph);
+                // A run at import time that another rule reports keeps that
+                // finding.
+                if let Some(importers) = importers.get(&file.module)
+                    && file.notebook.is_none()
+                {
+                    let places: Vec<(String, bool)> = importers
+                        .iter()
+                        .map(|i| (i.place.clone(), i.uvicorn))
+                        .collect();
+                    for run in &file.summary.import_time_runs {
+                        if !diagnostics.iter().any(|d| d.range.start == run.range.start) {
+                            diagnostics.push(crate::rules::run_at_import_time::diagnostic(
+                                run,
+                                &file.module,
+                                &places,
+                            ));
+                        }
+                    }
+                }
                 // Every other finding is a nested run: with none left, a
                 // `nest_asyncio.apply()` is dead weight.
                 if diagnostics.is_empty()

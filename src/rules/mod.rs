@@ -13,9 +13,12 @@ mod blocking_call_in_async;
 mod blocking_call_in_callback;
 mod in_generator_expression;
 mod nested_run_in_callback;
+pub mod run_at_import_time;
 mod run_called_for_callable;
+mod run_coroutine_threadsafe_deadlock;
 mod run_on_framework_loop;
 mod run_until_complete_in_async;
+mod run_until_complete_on_running_loop;
 mod runner_run_in_async;
 mod traceback_proven_nested_run;
 mod unnecessary_nest_asyncio;
@@ -54,6 +57,9 @@ impl Rule {
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
             Rule::TracebackProvenNestedRun => traceback_proven_nested_run::DOC,
+            Rule::RunUntilCompleteOnRunningLoop => run_until_complete_on_running_loop::DOC,
+            Rule::RunCoroutineThreadsafeDeadlock => run_coroutine_threadsafe_deadlock::DOC,
+            Rule::RunAtImportTime => run_at_import_time::DOC,
             Rule::RunOnFrameworkLoop => run_on_framework_loop::DOC,
         }
     }
@@ -107,6 +113,18 @@ impl Rule {
                 "a nested run that a traceback (`--traceback FILE`, or a notebook's saved error output) proves runs on the loop, through any chain of sync functions, dynamic dispatch or framework code",
                 "make the chain `async def` and await it at every call site (as UNN007; unsafe for public functions, dynamic dispatch and framework callers that await); when a framework caller needs a plain value, run the loop in a worker thread (unsafe)",
             ),
+            Rule::RunUntilCompleteOnRunningLoop => (
+                "`asyncio.get_running_loop().run_until_complete(X)`, or `loop.run_until_complete(X)` where the same function binds `loop` only to `get_running_loop()`: it always raises",
+                "`await X` in an `async def` (safe, unsafe as for UNN002); none in a sync `def`",
+            ),
+            Rule::RunCoroutineThreadsafeDeadlock => (
+                "`asyncio.run_coroutine_threadsafe(X, loop).result()` where `loop` is the calling thread's running loop (`get_running_loop()`, or `get_event_loop()` in an `async def`): it deadlocks",
+                "`await X` in an `async def` (safe); with a timeout `await asyncio.wait_for(X, timeout)` (unsafe); none in a sync `def`",
+            ),
+            Rule::RunAtImportTime => (
+                "a module-level `asyncio.run()` (not under `if __name__ == \"__main__\":`) in a module another project module imports, or that a `uvicorn` app string names",
+                "none: move the work to a startup or lifespan hook",
+            ),
             Rule::RunOnFrameworkLoop => (
                 "a sync function a framework calls on its running loop (a ComfyUI node's `FUNCTION` method, a Starlette/FastAPI startup or shutdown handler or sync generator lifespan, a declared `loop-entry-points` entry) runs a loop, directly or through sync helpers",
                 "make it `async def` and await the chain (unsafe), where the framework awaits coroutine functions; else run the loop in a worker thread (unsafe), since the caller cannot await",
@@ -139,7 +157,12 @@ pub fn check_file(
     checker.top_level_await = top_level_await;
     let runs = find_runs(tree, &checker);
     let summary = summarize(tree, &checker, &runs, module, is_package);
-    let diagnostics = check_runs(&runs, &checker);
+    let mut diagnostics = check_runs(&runs, &checker);
+    let waits = run_coroutine_threadsafe_deadlock::find(tree, &checker);
+    if !waits.is_empty() {
+        diagnostics.extend(waits);
+        diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    }
     (summary, diagnostics)
 }
 
@@ -160,6 +183,7 @@ pub fn check_runs(runs: &[NestedRun], checker: &Checker) -> Vec<Diagnostic> {
 pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
     run_called_for_callable::check(run, checker)
         .or_else(|| in_generator_expression::check(run, checker))
+        .or_else(|| run_until_complete_on_running_loop::check(run, checker))
         .or_else(|| await_impossible::check(run, checker))
         .or_else(|| asyncio_run_in_async::check(run, checker))
         .or_else(|| run_until_complete_in_async::check(run, checker))
@@ -196,13 +220,33 @@ fn await_finding(
     fix_applicability: Applicability,
     extra_fix_note: &str,
 ) -> Option<Diagnostic> {
+    let message = format!(
+        "`{}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
+        run.callee(checker.source),
+        describe_function(function, checker.source)
+    );
+    await_finding_saying(
+        run,
+        checker,
+        rule,
+        message,
+        fix_applicability,
+        extra_fix_note,
+    )
+}
+
+/// [`await_finding`] with a message of the rule's own.
+fn await_finding_saying(
+    run: &NestedRun,
+    checker: &Checker,
+    rule: Rule,
+    mut message: String,
+    fix_applicability: Applicability,
+    extra_fix_note: &str,
+) -> Option<Diagnostic> {
     let source = checker.source;
     let callee = run.callee(source);
     let arguments = run.arguments();
-    let mut message = format!(
-        "`{callee}()` inside {} raises RuntimeError, because a loop already runs there; await the coroutine instead",
-        describe_function(function, source)
-    );
     let (keyword, droppable) = run.kind.awaitable_parameters()?;
     // `try: asyncio.run(X)` / `except RuntimeError: fallback` is deliberate:
     // under the loop the fallback is what runs, and `await` would skip it.

@@ -14,7 +14,9 @@ pub const DOC: &str = r#"# UNN002 run-until-complete-in-async: `run_until_comple
 ## What it finds
 A call of `<loop>.run_until_complete(X)` directly in the body of an `async def`,
 whatever the receiver: `loop`, `self.loop`, `asyncio.get_event_loop()`,
-`asyncio.new_event_loop()`.
+`asyncio.new_event_loop()`. A receiver proven to be the running loop
+(`asyncio.get_running_loop()`, or a name the function binds only to it) is
+UNN013's, which says that the call raises wherever it is.
 
 ## Why it is wrong
 The loop running the `async def` cannot be run again
@@ -84,7 +86,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 /// the functions it nests), as written. `loop = asyncio.get_event_loop()`
 /// then `loop.run_until_complete(x)` then `loop.close()` is the usual shape:
 /// after the fix the loop is the running one, which cannot be closed.
-fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
+pub(super) fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
     let receiver_text = &source[receiver.byte_range()];
     let body = function.child_by_field_name("body").unwrap_or(function);
     // A notebook's cells run as one module body.

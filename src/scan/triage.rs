@@ -170,7 +170,16 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
 
     // Runs.
     if file.may_run {
+        // A wait on `run_coroutine_threadsafe`, and `run_until_complete` in a
+        // file that names `get_running_loop`, may be wrong wherever they are.
+        for &at in outline.occurrences("run_coroutine_threadsafe") {
+            facts.seed(at, "a run_coroutine_threadsafe call");
+        }
+        let running_loop_named = !outline.occurrences("get_running_loop").is_empty();
         for at in run_calls(file) {
+            if running_loop_named && text[at as usize..].starts_with("run_until_complete") {
+                facts.seed(at, "run_until_complete in a file naming get_running_loop");
+            }
             {
                 let line = line_of(at);
                 if line.is_some_and(|l| callback_lines.contains(&l) && lambda_lines.contains(&l)) {
@@ -179,6 +188,11 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
                 match outline.def_at(at) {
                     Some(d) if outline.within_async(d) => facts.seed(at, "a run in an async def"),
                     Some(d) => mark(file, d, &mut queue, &mut blocking),
+                    // A run at import time: which modules import this one
+                    // is known once all are read (UNN015).
+                    None if !under_main_guard(text, outline, at) => {
+                        facts.seed(at, "a run at module level")
+                    }
                     None => {}
                 }
             }
@@ -693,6 +707,32 @@ pub fn needed(
     (needed, demanded)
 }
 
+/// Whether the top-level statement around byte `at` is
+/// `if __name__ == "__main__":` (either operand first, either quote): the
+/// test of `crate::analysis::import_time`, made on text. Anything else (an
+/// `else:` after it, `!=`) is not.
+fn under_main_guard(text: &str, outline: &Outline, at: u32) -> bool {
+    let Some(line) = outline
+        .lines
+        .iter()
+        .take_while(|l| l.start <= at)
+        .filter(|l| !matches!(text.as_bytes()[l.start as usize], b' ' | b'\t'))
+        .last()
+    else {
+        return false;
+    };
+    let header: String = text[line.start as usize..line.end as usize]
+        .chars()
+        .take_while(|c| *c != ':')
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace('\'', "\"");
+    matches!(
+        header.as_str(),
+        "if__name__==\"__main__\"" | "if\"__main__\"==__name__" | "if(__name__==\"__main__\")"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,7 +750,25 @@ mod tests {
         assert!(!seeded(
             "import asyncio\nclass T:\n    def test(self):\n        self.loop.run_until_complete(f())\n    async def g(self):\n        await h()\n"
         ));
-        assert!(!seeded("import asyncio\nasyncio.run(main())\n"));
+        // A script's run under the main guard: no import runs it.
+        assert!(!seeded(
+            "import asyncio\nif __name__ == \"__main__\":\n    asyncio.run(main())\n"
+        ));
+        assert!(!seeded(
+            "import asyncio\nif '__main__' == __name__: asyncio.run(main())\n"
+        ));
+    }
+
+    #[test]
+    fn runs_at_import_time_need_one() {
+        // Whether another module imports it is known only once all are read.
+        assert!(seeded("import asyncio\nasyncio.run(main())\n"));
+        assert!(seeded(
+            "import asyncio\nif __name__ == \"__main__\":\n    pass\nelse:\n    asyncio.run(main())\n"
+        ));
+        assert!(seeded(
+            "import asyncio\nif __name__ != \"__main__\":\n    asyncio.run(main())\n"
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod fixes;
 pub mod frameworks;
 mod functions;
 mod imports;
+pub mod module_refs;
 pub mod modules;
 pub mod nest_asyncio;
 mod nodes;

@@ -99,6 +99,7 @@ pub fn summarize<'t>(
         passed: Vec::new(),
         class_strings: Vec::new(),
         dict_values: Vec::new(),
+        import_time_runs: Vec::new(),
         value_uses,
         nest_asyncio: NestAsyncio::default(),
         import_at: import_insertion_point(root, source),
@@ -260,6 +261,9 @@ pub fn summarize<'t>(
             }
             Place::Lambda(_) => summary.lambda_runs.push(run_site(run, place, source)),
             Place::Module | Place::Other => {}
+        }
+        if crate::analysis::import_time::runs_at_import(run, checker) {
+            summary.import_time_runs.push(run_site(run, place, source));
         }
     }
     for (index, node) in function_nodes.iter().enumerate() {

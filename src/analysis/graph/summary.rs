@@ -235,6 +235,9 @@ pub struct ModuleSummary {
     /// Module-level `NAME = {key: value, ...}`: the name, and the values that
     /// are plain or dotted names.
     pub dict_values: Vec<(String, Vec<String>)>,
+    /// Runs that happen when the module is imported (see
+    /// `crate::analysis::import_time`), for UNN015.
+    pub import_time_runs: Vec<RunSite>,
     /// Names used other than as a call's function or a definition.
     pub value_uses: HashSet<String>,
     /// `nest_asyncio.apply()` statements, and `import nest_asyncio` lines, as
