@@ -81,6 +81,16 @@ pub struct Args {
     /// Print the documentation of a rule (UNN001, ...) and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+
+    /// The Python environment whose installed libraries the project calls: a
+    /// virtual environment folder or an interpreter (default: $VIRTUAL_ENV,
+    /// else .venv or venv at the project root).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+
+    /// Neither read nor write the cache of library summaries (.unnest_cache).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,10 +15,11 @@ pub enum Rule {
     BlockingCallInCallback,
     NestedRunInCallback,
     UnnecessaryNestAsyncio,
+    LibraryRunInAsync,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -29,6 +30,7 @@ impl Rule {
         Rule::BlockingCallInCallback,
         Rule::NestedRunInCallback,
         Rule::UnnecessaryNestAsyncio,
+        Rule::LibraryRunInAsync,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Rule {
             Rule::BlockingCallInCallback => "UNN008",
             Rule::NestedRunInCallback => "UNN009",
             Rule::UnnecessaryNestAsyncio => "UNN010",
+            Rule::LibraryRunInAsync => "UNN012",
         }
     }
 
@@ -58,6 +61,7 @@ impl Rule {
             Rule::BlockingCallInCallback => "blocking-call-in-callback",
             Rule::NestedRunInCallback => "nested-run-in-callback",
             Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
+            Rule::LibraryRunInAsync => "library-run-in-async",
         }
     }
 }

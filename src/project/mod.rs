@@ -76,6 +76,9 @@ pub struct Project {
     /// whose finding is in one and whose edits are in the other: such files
     /// are written all together or not at all.
     pub links: Vec<(usize, usize)>,
+    /// The installed libraries' loop-running functions (empty without an
+    /// environment).
+    pub library: crate::analysis::graph::library::LibraryIndex,
 }
 
 impl Project {
@@ -87,13 +90,25 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        let loaded = crate::project::load::load(paths, cwd, tick);
+        Self::load_with_libraries(paths, cwd, tick, &|_| Default::default())
+    }
+
+    /// [`Project::load_with_progress`], with the installed libraries that
+    /// `libraries` summarizes (see [`crate::project::load::load_with`]).
+    pub fn load_with_libraries(
+        paths: &[PathBuf],
+        cwd: &Path,
+        tick: &(dyn Fn() + Sync),
+        libraries: &crate::project::load::Libraries,
+    ) -> Self {
+        let loaded = crate::project::load::load_with(paths, cwd, tick, libraries);
         Project {
             files: loaded.files,
             errors: loaded.errors,
             suppressed: std::sync::OnceLock::new(),
             scanned: paths.len(),
             links: Vec::new(),
+            library: loaded.library,
         }
     }
 
@@ -115,6 +130,7 @@ impl Project {
             errors: Vec::new(),
             suppressed: std::sync::OnceLock::new(),
             links: Vec::new(),
+            library: Default::default(),
         })
     }
 
@@ -127,6 +143,7 @@ impl Project {
             suppressed: std::sync::OnceLock::new(),
             scanned: 0,
             links: Vec::new(),
+            library: Default::default(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -144,7 +161,7 @@ impl Project {
         #[cfg(debug_assertions)]
         debug_panic::project(self.files.iter().map(|f| f.source.path.as_path()));
         let views: Vec<FileView> = self.files.iter().map(ProjectFile::view).collect();
-        let graph = Graph::build(&views);
+        let graph = Graph::build_with(&views, &self.library);
         let names = NameUses::collect(&graph);
         let found = findings(&graph, &names);
         let results: Vec<(Vec<Diagnostic>, usize)> = self

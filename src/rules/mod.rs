@@ -17,6 +17,7 @@ mod run_called_for_callable;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
 mod unnecessary_nest_asyncio;
+pub mod library_run_in_async;
 
 use tree_sitter::{Node, Tree};
 
@@ -49,6 +50,7 @@ impl Rule {
             Rule::BlockingCallInCallback => blocking_call_in_callback::DOC,
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
+            Rule::LibraryRunInAsync => library_run_in_async::DOC,
         }
     }
 
@@ -96,6 +98,10 @@ impl Rule {
             Rule::UnnecessaryNestAsyncio => (
                 "`nest_asyncio.apply()` where no nested run remains",
                 "remove it and its import, `pass` where a block would be empty (unsafe)",
+            ),
+            Rule::LibraryRunInAsync => (
+                "an `async def`, a notebook cell or a loop callback calls an installed library's sync function that runs a loop (directly or through the project's helpers; see [Installed libraries](#installed-libraries))",
+                "`await twin(...)`, the library's async twin with the same arguments, imported where needed (unsafe); none without a twin",
             ),
         }
     }

@@ -110,6 +110,9 @@ impl<'t> Resolver<'_, 't> {
                 }
                 let binding = bindings[0].node;
                 let parent = binding.up()?;
+                if let Some(instance) = self.instance_of(binding, attribute, scopes) {
+                    return Some(instance);
+                }
                 if parent.kind() == "class_definition" {
                     return Some(Callee::Method(
                         qualname_of(parent, source),
@@ -142,6 +145,51 @@ impl<'t> Resolver<'_, 't> {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// `c.m()` where `c` is bound once, in the same scope, to an instance of
+    /// a class imported from another module: `c = Class(...)`, or a parameter
+    /// annotated `c: Class`.
+    fn instance_of(
+        &self,
+        binding: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        let parent = binding.up()?;
+        let class = match parent.kind() {
+            "assignment" if parent.child_by_field_name("left") == Some(binding) => {
+                let right = parent.child_by_field_name("right")?;
+                if right.kind() != "call" {
+                    return None;
+                }
+                right.child_by_field_name("function")?
+            }
+            "typed_parameter" | "typed_default_parameter" => {
+                let annotation = parent.child_by_field_name("type")?;
+                let inner = annotation.named_child(0).unwrap_or(annotation);
+                match inner.kind() {
+                    "identifier" | "attribute" => inner,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        if !matches!(class.kind(), "identifier" | "attribute") {
+            return None;
+        }
+        match self.callee(class, scopes) {
+            Callee::Symbol(module, name) => Some(Callee::Instance(
+                module,
+                name,
+                attribute.to_owned(),
+            )),
+            _ => {
+                let _ = source;
+                None
+            }
         }
     }
 
