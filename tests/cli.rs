@@ -665,7 +665,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     // And a log the schema rejects, so the check can fail.
     assert!(!validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": "no"})));
     let run = &log["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 11);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["ruleId"], "UNN001");

@@ -356,17 +356,17 @@ fn parallel_modules(module: &str) -> Vec<String> {
 fn blocking_names(parsed: &[Option<Parsed>]) -> Vec<(String, String)> {
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
     let views = views_of(&files);
-    let graph = Graph::build(&views);
-    let mut names: Vec<(String, String)> = graph
-        .blocking
-        .keys()
-        .map(|f| {
-            (
-                views[f.file].summary.module.clone(),
-                graph.function(*f).name.clone(),
-            )
-        })
-        .collect();
+    let graph = Graph::build_library(&views);
+    let mut names: Vec<(String, String)> = Vec::new();
+    for f in graph.blocking.keys() {
+        let module = &views[f.file].summary.module;
+        let function = graph.function(*f);
+        names.push((module.clone(), function.name.clone()));
+        // A module that re-exports the class names the class, not the method.
+        if let Some(class) = &function.class {
+            names.push((module.clone(), class.clone()));
+        }
+    }
     names.sort();
     names.dedup();
     names
@@ -388,7 +388,7 @@ fn views_of<'a>(files: &[&'a Parsed]) -> Vec<FileView<'a>> {
 /// The index of what the parsed files of one package expose.
 fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
     let views = views_of(files);
-    let graph = Graph::build(&views);
+    let graph = Graph::build_library(&views);
     let by_module: HashMap<&str, usize> = views
         .iter()
         .enumerate()

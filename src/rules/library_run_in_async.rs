@@ -56,7 +56,7 @@ pub fn direct(
     let library = graph.library.function(function);
     let who = who(graph, context);
     let mut message = format!(
-        "{who} calls {}, which runs {}: that raises RuntimeError, because a loop already runs there",
+        "{who} calls {}, which calls {}: that raises RuntimeError, because a loop already runs there",
         library.describe(),
         library.runs
     );

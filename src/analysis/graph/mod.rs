@@ -71,6 +71,10 @@ pub struct Graph<'a> {
     pub library: &'a library::LibraryIndex,
     /// Call sites that call one of them: (file, call index) to its index.
     library_targets: HashMap<(usize, usize), usize>,
+    /// Resolve `c.m()` on an instance of a class of another file (see
+    /// [`Callee::Instance`]): done for a library's own files only, so the
+    /// project's findings stay what they were.
+    instances: bool,
 }
 
 static NO_LIBRARY: std::sync::LazyLock<library::LibraryIndex> =
@@ -81,8 +85,22 @@ impl<'a> Graph<'a> {
         Self::build_with(files, &NO_LIBRARY)
     }
 
+    /// The graph of an installed library's files, where methods called on
+    /// instances of its classes are resolved too.
+    pub fn build_library(files: &'a [FileView<'a>]) -> Self {
+        Self::build_inner(files, &NO_LIBRARY, true)
+    }
+
     /// The graph of `files`, where calls into `library` count as well.
     pub fn build_with(files: &'a [FileView<'a>], library: &'a library::LibraryIndex) -> Self {
+        Self::build_inner(files, library, false)
+    }
+
+    fn build_inner(
+        files: &'a [FileView<'a>],
+        library: &'a library::LibraryIndex,
+        instances: bool,
+    ) -> Self {
         let mut modules = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             modules.entry(file.summary.module.as_str()).or_insert(index);
@@ -96,6 +114,7 @@ impl<'a> Graph<'a> {
             lambda_callbacks: HashSet::new(),
             library,
             library_targets: HashMap::new(),
+            instances,
         };
         for (file, view) in files.iter().enumerate() {
             for (index, call) in view.summary.calls.iter().enumerate() {
@@ -152,7 +171,34 @@ impl<'a> Graph<'a> {
             }
             Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
             Callee::Star(name) => self.resolve_starred(file, name, 0),
+            Callee::Instance(module, class, method) if self.instances => {
+                let (file, class) = self.resolve_class(module, class, 0)?;
+                let qualname = format!("{class}.{method}");
+                self.files[file]
+                    .summary
+                    .functions
+                    .iter()
+                    .rposition(|f| f.qualname == qualname)
+                    .map(|function| FnRef { file, function })
+            }
             Callee::Instance(..) | Callee::Unknown(_) => None,
+        }
+    }
+
+    /// The file and qualified name of class `name` of module `module`,
+    /// following imports.
+    fn resolve_class(&self, module: &str, name: &str, depth: usize) -> Option<(usize, String)> {
+        if depth > 8 {
+            return None;
+        }
+        let &file = self.modules.get(module)?;
+        let summary = self.files[file].summary;
+        if summary.classes.iter().any(|(qualname, _)| qualname == name) {
+            return Some((file, name.to_owned()));
+        }
+        match summary.imports.get(name) {
+            Some(ImportTarget::Symbol(m, n)) => self.resolve_class(m, n, depth + 1),
+            _ => None,
         }
     }
 
