@@ -697,32 +697,44 @@ impl Planner<'_, '_> {
             ));
         } else {
             let summary = graph.files[file].summary;
+            let mut locals = Vec::new();
             let mut scope = match call.place {
                 Place::Function(f) | Place::Generator(f) => Some(f),
                 _ => None,
             };
             while let Some(f) = scope {
-                if summary.functions[f].locals.contains(twin.name()) {
-                    return Err("the twin's name is a local name at the call");
-                }
+                locals.push(&summary.functions[f].locals);
                 scope = summary.functions[f].parent;
             }
-            match summary.imports.get(twin.name()) {
-                Some(ImportTarget::Symbol(m, n)) if *m == twin.module && n == twin.name() => {}
-                Some(_) => return Err("the twin's name is bound to something else in this module"),
-                None if summary.module_names.contains(twin.name()) => {
-                    return Err("the twin's name is bound to something else in this module");
-                }
-                None => edits.push(import_edit(
-                    summary,
-                    graph.files[file].text,
-                    &format!("from {} import {}", twin.module, twin.name()),
-                    start,
-                )),
+            let is_twin = |local: &str| {
+                matches!(summary.imports.get(local),
+                    Some(ImportTarget::Symbol(m, n)) if *m == twin.module && n == twin.name())
+            };
+            let free = |local: &str| {
+                !summary.imports.contains_key(local)
+                    && !summary.module_names.contains(local)
+                    && locals.iter().all(|l| !l.contains(local))
+            };
+            // The twin's own name, else `name_async` (a twin of the same name
+            // in a parallel module).
+            let alias = format!("{}_async", twin.name());
+            let local = [twin.name(), alias.as_str()]
+                .into_iter()
+                .find(|local| {
+                    (is_twin(local) || free(local)) && locals.iter().all(|l| !l.contains(*local))
+                })
+                .ok_or("the twin's name is bound to something else in this module")?;
+            if !is_twin(local) {
+                let line = if local == twin.name() {
+                    format!("from {} import {}", twin.module, twin.name())
+                } else {
+                    format!("from {} import {} as {local}", twin.module, twin.name())
+                };
+                edits.push(import_edit(summary, graph.files[file].text, &line, start));
             }
             edits.push(Edit::replace(
                 TextRange::new(start, start + written.len()),
-                format!("{prefix}{}", twin.name()),
+                format!("{prefix}{local}"),
             ));
         }
         if !suffix.is_empty() {
