@@ -142,13 +142,21 @@ from fakelib import Client, bridged, fetch
 from fakelib.jobs import submit
 
 
+class Service:
+    def __init__(self):
+        self.client = Client("http://s")
+
+    async def load(self):
+        return self.client.get("z")
+
+
 async def main():
     a = fetch(2)
     b = bridged(3)
     client = Client("http://x")
     c = client.get("k")
     d = submit(4, label="run")
-    print(a, b, c, d)
+    print(a, b, c, d, await Service().load())
 
 
 asyncio.run(main())
@@ -177,9 +185,10 @@ fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
         &["--check", "--python", env.to_str().unwrap(), "app.py"],
     );
     let out = stdout(&check);
-    // fetch (twin), Client.get (method twin), submit (parallel-module twin);
-    // the guarded bridge stays silent.
-    assert_eq!(out.matches("UNN012").count(), 3, "{out}");
+    // fetch (twin), Client.get (method twin, on a local and on a `self.`
+    // attribute), submit (parallel-module twin); the guarded bridge stays
+    // silent.
+    assert_eq!(out.matches("UNN012").count(), 4, "{out}");
     assert!(out.contains("`fakelib.client.fetch()` (fakelib 1.2.3, "), "{out}");
     assert!(out.contains("client.py:10)"), "{out}");
     assert!(out.contains("`fakelib.client.fetch_async()`"), "{out}");
@@ -209,7 +218,8 @@ fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
     assert!(fixed.contains("d = await submit_async(4, label=\"run\")"), "{fixed}");
     let after = python_with(&project, &site, "app.py");
     assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
-    assert_eq!(stdout(&after), "4 4 http://x/k run:4\n");
+    assert!(fixed.contains("return await self.client.aget(\"z\")"), "{fixed}");
+    assert_eq!(stdout(&after), "4 4 http://x/k run:4 http://s/z\n");
     // Nothing in the environment changed (the cache is the project's).
     assert_eq!(snapshot(&env), environment);
 }
@@ -223,7 +233,7 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(
         project.join("app.py"),
-        "from fakelib import compute, fetch\n\n\ndef helper(x):\n    return fetch(x)\n\n\nasync def main():\n    compute(1)\n    helper(2)\n",
+        "import asyncio\n\nfrom fakelib import compute, fetch\n\n\ndef helper(x):\n    return fetch(x)\n\n\ndef callback():\n    fetch(3)\n\n\nasync def main():\n    compute(1)\n    helper(2)\n    asyncio.get_running_loop().call_soon(callback)\n",
     )
     .unwrap();
     let check = run(
@@ -231,14 +241,19 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
         &["--check", "--unsafe-fixes", "--python", env.to_str().unwrap(), "."],
     );
     let out = stdout(&check);
-    assert_eq!(out.matches("UNN012").count(), 2, "{out}");
+    assert_eq!(out.matches("UNN012").count(), 3, "{out}");
+    assert!(
+        out.contains("the loop callback `callback()` calls `fakelib.client.fetch()`")
+            && out.contains("(no automatic fix in a loop callback)"),
+        "{out}"
+    );
     assert!(
         out.contains("`fakelib.client.compute()` (fakelib 1.2.3, ")
             && out.contains("no automatic fix: the library has no async twin of it"),
         "{out}"
     );
     assert!(
-        out.contains("calls `helper()` (app.py:4), which calls `fakelib.client.fetch()`"),
+        out.contains("calls `helper()` (app.py:6), which calls `fakelib.client.fetch()`"),
         "{out}"
     );
     let write = run(
@@ -460,4 +475,49 @@ async def serve(app):
         "{}",
         stdout(&diff)
     );
+}
+
+#[test]
+fn a_notebook_cell_that_calls_a_library_wrapper_awaits_its_twin() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let notebook = serde_json::json!({
+        "cells": [{
+            "cell_type": "code",
+            "execution_count": null,
+            "id": "a1",
+            "metadata": {},
+            "outputs": [],
+            "source": ["from fakelib import fetch\n", "x = fetch(2)\n", "x"]
+        }],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5
+    });
+    std::fs::write(project.join("n.ipynb"), notebook.to_string()).unwrap();
+    let python = env.to_str().unwrap();
+    let check = run(&project, &["--check", "--python", python, "."]);
+    assert!(
+        stdout(&check).contains("UNN012 A notebook cell calls `fakelib.client.fetch()`"),
+        "{}",
+        stdout(&check)
+    );
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("n.ipynb")).unwrap()).unwrap();
+    let source: String = fixed["cells"][0]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(source.contains("from fakelib.client import fetch_async\n"), "{source}");
+    assert!(source.contains("x = await fetch_async(2)\n"), "{source}");
 }

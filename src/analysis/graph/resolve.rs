@@ -24,6 +24,9 @@ pub(super) struct Resolver<'a, 't> {
     pub(super) is_package: bool,
     /// The module has `from m import *` statements that may bind names.
     pub(super) stars: bool,
+    /// What `self.field` holds in a class, by (class node, field): see
+    /// [`Resolver::self_field_instance`].
+    pub(super) self_fields: std::cell::RefCell<HashMap<(usize, String), Option<(String, String)>>>,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -131,6 +134,9 @@ impl<'t> Resolver<'_, 't> {
             }
             // `a.b.f()` after `import a.b`
             "attribute" => {
+                if let Some(instance) = self.self_field_instance(object, attribute, scopes) {
+                    return Some(instance);
+                }
                 let text = &source[object.byte_range()];
                 let root = text.split('.').next()?;
                 let (meaning, bindings) = self.checker.bindings.lookup(root, scopes);
@@ -191,6 +197,80 @@ impl<'t> Resolver<'_, 't> {
                 None
             }
         }
+    }
+
+    /// `self.field.m()` in a method, where every assignment to
+    /// `self.field` in the class is `self.field = Class(...)` of one class
+    /// imported from another module.
+    fn self_field_instance(
+        &self,
+        object: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        let receiver = object.child_by_field_name("object")?;
+        let field = &source[object.child_by_field_name("attribute")?.byte_range()];
+        if receiver.kind() != "identifier" || &source[receiver.byte_range()] != "self" {
+            return None;
+        }
+        self_class(receiver, scopes, source)?;
+        let function = scopes
+            .iter()
+            .find(|s| matches!(s.kind, ScopeKind::Function { .. }))?;
+        let class = scopes_of(function.node)
+            .first()
+            .filter(|s| s.kind == ScopeKind::Class)?
+            .node;
+        let key = (class.id(), field.to_owned());
+        if let Some(known) = self.self_fields.borrow().get(&key) {
+            return known
+                .clone()
+                .map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()));
+        }
+        let wanted = format!("self.{field}");
+        let mut found: Option<(String, String)> = None;
+        let mut consistent = true;
+        let mut cursor = class.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if node.kind() == "assignment"
+                && let Some(left) = node.child_by_field_name("left")
+                && source[left.byte_range()] == *wanted
+            {
+                let class_of = node
+                    .child_by_field_name("right")
+                    .filter(|r| r.kind() == "call")
+                    .and_then(|r| r.child_by_field_name("function"))
+                    .and_then(|f| match self.callee(f, &scopes_of(f)) {
+                        Callee::Symbol(m, c) => Some((m, c)),
+                        _ => None,
+                    });
+                match (&found, class_of) {
+                    (_, None) => consistent = false,
+                    (None, Some(c)) => found = Some(c),
+                    (Some(a), Some(b)) if *a != b => consistent = false,
+                    _ => {}
+                }
+            } else if node.kind() == "augmented_assignment"
+                && node
+                    .child_by_field_name("left")
+                    .is_some_and(|l| source[l.byte_range()] == *wanted)
+            {
+                consistent = false;
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() || cursor.node().id() == class.id() {
+                    break 'walk;
+                }
+            }
+        }
+        let result = found.filter(|_| consistent);
+        self.self_fields.borrow_mut().insert(key, result.clone());
+        result.map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()))
     }
 
     /// What an identifier bound by an import points at.
