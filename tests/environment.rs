@@ -189,7 +189,10 @@ fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
     // attribute), submit (parallel-module twin); the guarded bridge stays
     // silent.
     assert_eq!(out.matches("UNN012").count(), 4, "{out}");
-    assert!(out.contains("`fakelib.client.fetch()` (fakelib 1.2.3, "), "{out}");
+    assert!(
+        out.contains("`fakelib.client.fetch()` (fakelib 1.2.3, "),
+        "{out}"
+    );
     assert!(out.contains("client.py:10)"), "{out}");
     assert!(out.contains("`fakelib.client.fetch_async()`"), "{out}");
     assert!(out.contains("`fakelib.client.Client.aget()`"), "{out}");
@@ -209,16 +212,25 @@ fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
     assert!(write.status.success(), "{}", stderr(&write));
     let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
     assert!(fixed.contains("a = await fetch_async(2)"), "{fixed}");
-    assert!(fixed.contains("from fakelib.client import fetch_async"), "{fixed}");
+    assert!(
+        fixed.contains("from fakelib.client import fetch_async"),
+        "{fixed}"
+    );
     assert!(fixed.contains("c = await client.aget(\"k\")"), "{fixed}");
     assert!(
         fixed.contains("from fakelib.aio.jobs import submit as submit_async"),
         "{fixed}"
     );
-    assert!(fixed.contains("d = await submit_async(4, label=\"run\")"), "{fixed}");
+    assert!(
+        fixed.contains("d = await submit_async(4, label=\"run\")"),
+        "{fixed}"
+    );
     let after = python_with(&project, &site, "app.py");
     assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
-    assert!(fixed.contains("return await self.client.aget(\"z\")"), "{fixed}");
+    assert!(
+        fixed.contains("return await self.client.aget(\"z\")"),
+        "{fixed}"
+    );
     assert_eq!(stdout(&after), "4 4 http://x/k run:4 http://s/z\n");
     // Nothing in the environment changed (the cache is the project's).
     assert_eq!(snapshot(&env), environment);
@@ -238,7 +250,13 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
     .unwrap();
     let check = run(
         &project,
-        &["--check", "--unsafe-fixes", "--python", env.to_str().unwrap(), "."],
+        &[
+            "--check",
+            "--unsafe-fixes",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
     );
     let out = stdout(&check);
     assert_eq!(out.matches("UNN012").count(), 3, "{out}");
@@ -258,7 +276,13 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
     );
     let write = run(
         &project,
-        &["--write", "--unsafe-fixes", "--python", env.to_str().unwrap(), "."],
+        &[
+            "--write",
+            "--unsafe-fixes",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
     );
     assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
 }
@@ -280,17 +304,31 @@ fn the_environment_is_found_from_python_virtual_env_or_dot_venv() {
     // None: nothing changes.
     let none = run(&project, &["--check", "--verbose", "."]);
     assert!(!finds(&none), "{}", stdout(&none));
-    assert!(stderr(&none).contains("environment: none"), "{}", stderr(&none));
+    assert!(
+        stderr(&none).contains("environment: none"),
+        "{}",
+        stderr(&none)
+    );
     assert_eq!(none.status.code(), Some(0));
 
     // --python with a folder, and with the interpreter inside it.
     for python in [elsewhere.clone(), elsewhere.join("bin/python")] {
         let found = run(
             &project,
-            &["--check", "--verbose", "--python", python.to_str().unwrap(), "."],
+            &[
+                "--check",
+                "--verbose",
+                "--python",
+                python.to_str().unwrap(),
+                ".",
+            ],
         );
         assert!(finds(&found), "{}", stderr(&found));
-        assert!(stderr(&found).contains("(from --python)"), "{}", stderr(&found));
+        assert!(
+            stderr(&found).contains("(from --python)"),
+            "{}",
+            stderr(&found)
+        );
     }
 
     // VIRTUAL_ENV.
@@ -301,7 +339,11 @@ fn the_environment_is_found_from_python_virtual_env_or_dot_venv() {
         .output()
         .unwrap();
     assert!(finds(&found));
-    assert!(stderr(&found).contains("(from VIRTUAL_ENV)"), "{}", stderr(&found));
+    assert!(
+        stderr(&found).contains("(from VIRTUAL_ENV)"),
+        "{}",
+        stderr(&found)
+    );
 
     // .venv at the project root; --python wins over it.
     make_venv(&project.join(".venv"), &FAKELIB[5..]);
@@ -357,7 +399,13 @@ fn pth_path_entries_are_read_and_import_lines_are_not_run() {
     .unwrap();
     let found = run(
         &project,
-        &["--check", "--verbose", "--python", env.to_str().unwrap(), "."],
+        &[
+            "--check",
+            "--verbose",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
     );
     assert!(stdout(&found).contains("UNN012"), "{}", stderr(&found));
     assert!(!marker.exists());
@@ -392,7 +440,11 @@ fn a_second_run_reads_no_library_file_and_a_changed_file_is_read_again() {
     );
     assert_eq!(stdout(&first), stdout(&second));
     // The cache folder is not part of the project.
-    assert!(stderr(&second).contains("Scanned 1 file"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("Scanned 1 file"),
+        "{}",
+        stderr(&second)
+    );
 
     // An edited file is read again, and what it now does counts.
     let client = site.join("fakelib/client.py");
@@ -417,9 +469,20 @@ fn a_second_run_reads_no_library_file_and_a_changed_file_is_read_again() {
     std::fs::remove_dir_all(project.join(".unnest_cache")).unwrap();
     let uncached = run(
         &project,
-        &["--check", "--verbose", "--no-cache", "--python", python, "."],
+        &[
+            "--check",
+            "--verbose",
+            "--no-cache",
+            "--python",
+            python,
+            ".",
+        ],
     );
-    assert!(stderr(&uncached).contains("read 5 files"), "{}", stderr(&uncached));
+    assert!(
+        stderr(&uncached).contains("read 5 files"),
+        "{}",
+        stderr(&uncached)
+    );
     assert!(!project.join(".unnest_cache").exists());
 }
 
@@ -453,11 +516,20 @@ async def serve(app):
     .unwrap();
     let check = run(
         project,
-        &["--check", "--verbose", "--python", env.to_str().unwrap(), "."],
+        &[
+            "--check",
+            "--verbose",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
     );
     let out = stdout(&check);
     if !stderr(&check).contains("library gql ") || !stderr(&check).contains("library uvicorn ") {
-        println!("skipped: gql and uvicorn are not installed in {}", env.display());
+        println!(
+            "skipped: gql and uvicorn are not installed in {}",
+            env.display()
+        );
         return;
     }
     assert!(
@@ -465,7 +537,10 @@ async def serve(app):
         "{out}"
     );
     assert!(out.contains("`gql.client.Client.execute_async()`"), "{out}");
-    assert!(out.contains("calls `uvicorn.main.run()` (uvicorn "), "{out}");
+    assert!(
+        out.contains("calls `uvicorn.main.run()` (uvicorn "),
+        "{out}"
+    );
     let diff = run(
         project,
         &["--unsafe-fixes", "--python", env.to_str().unwrap(), "."],
@@ -518,6 +593,9 @@ fn a_notebook_cell_that_calls_a_library_wrapper_awaits_its_twin() {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert!(source.contains("from fakelib.client import fetch_async\n"), "{source}");
+    assert!(
+        source.contains("from fakelib.client import fetch_async\n"),
+        "{source}"
+    );
     assert!(source.contains("x = await fetch_async(2)\n"), "{source}");
 }

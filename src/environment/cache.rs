@@ -67,7 +67,11 @@ fn metadata(package: &Package) -> Option<Vec<(String, u64, u128)>> {
                 .duration_since(UNIX_EPOCH)
                 .ok()?
                 .as_nanos();
-            Some((relative.to_string_lossy().into_owned(), meta.len(), modified))
+            Some((
+                relative.to_string_lossy().into_owned(),
+                meta.len(),
+                modified,
+            ))
         })
         .collect()
 }
@@ -85,7 +89,13 @@ fn entry_path(folder: &Path, package: &Package) -> PathBuf {
     }
     let clean = |s: &str| {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect::<String>()
     };
     folder.join(format!(

@@ -115,19 +115,21 @@ pub fn distribution(top: &str, search_path: &Path) -> Option<Distribution> {
             .is_some_and(|name| name == normalize(top))
     });
     let info = by_name.cloned().or_else(|| {
-        infos.iter().find(|info| {
-            if let Ok(text) = std::fs::read_to_string(info.join("top_level.txt")) {
-                return text.lines().any(|l| l.trim() == top);
-            }
-            std::fs::read_to_string(info.join("RECORD")).is_ok_and(|text| {
-                text.lines().any(|l| {
-                    let path = l.split(',').next().unwrap_or("");
-                    path.split('/').next() == Some(top) && path.contains('/')
-                        || path == format!("{top}.py")
+        infos
+            .iter()
+            .find(|info| {
+                if let Ok(text) = std::fs::read_to_string(info.join("top_level.txt")) {
+                    return text.lines().any(|l| l.trim() == top);
+                }
+                std::fs::read_to_string(info.join("RECORD")).is_ok_and(|text| {
+                    text.lines().any(|l| {
+                        let path = l.split(',').next().unwrap_or("");
+                        path.split('/').next() == Some(top) && path.contains('/')
+                            || path == format!("{top}.py")
+                    })
                 })
             })
-        })
-        .cloned()
+            .cloned()
     })?;
     let metadata = std::fs::read_to_string(info.join("METADATA")).ok()?;
     let header = |key: &str| {

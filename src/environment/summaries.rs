@@ -194,9 +194,8 @@ fn parse(
     let _parents = crate::syntax::parents::ParentMap::install(&tree);
     let checker = crate::analysis::runs::Checker::new(&tree, text);
     let runs = crate::analysis::runs::find_runs(&tree, &checker);
-    let summary = crate::analysis::graph::summarize::summarize(
-        &tree, &checker, &runs, &module, is_package,
-    );
+    let summary =
+        crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);
     let mut signatures = HashMap::new();
     let mut cursor = tree.walk();
     'walk: loop {
@@ -241,7 +240,9 @@ fn signature(parameters: Node, source: &str) -> Option<Vec<Param>> {
                 let inner = child.named_child(0)?;
                 match inner.kind() {
                     "identifier" => (inner, None, false),
-                    "list_splat_pattern" => (inner.named_child(0)?, Some(Kind::VarPositional), false),
+                    "list_splat_pattern" => {
+                        (inner.named_child(0)?, Some(Kind::VarPositional), false)
+                    }
                     "dictionary_splat_pattern" => {
                         (inner.named_child(0)?, Some(Kind::VarKeyword), false)
                     }
@@ -413,10 +414,7 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
             };
             let function = graph.function(f);
             let public_place = function.parent.is_none()
-                && function
-                    .class
-                    .as_deref()
-                    .is_none_or(|c| !c.contains('.'));
+                && function.class.as_deref().is_none_or(|c| !c.contains('.'));
             if function.is_async
                 || function.is_private()
                 || function.is_protocol_method()
@@ -441,7 +439,10 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
                 module: summary.module.clone(),
                 qualname: function.qualname.clone(),
                 path: view.display.to_owned(),
-                line: view.index.location(view.text, function.name_range.start).row,
+                line: view
+                    .index
+                    .location(view.text, function.name_range.start)
+                    .row,
                 runs,
                 twin,
             });
@@ -450,8 +451,10 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
     // Re-exports, to a fixpoint: `from .client import Client` in `pkg`
     // makes `pkg.Client.execute` one more name for `pkg.client.Client.execute`.
     loop {
-        let known: HashSet<(String, String)> =
-            names.iter().map(|(m, n, _)| (m.clone(), n.clone())).collect();
+        let known: HashSet<(String, String)> = names
+            .iter()
+            .map(|(m, n, _)| (m.clone(), n.clone()))
+            .collect();
         let mut added = Vec::new();
         for view in &views {
             let summary = view.summary;
@@ -467,7 +470,9 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
                     let exported = by_module
                         .get(star.as_str())
                         .and_then(|&i| views[i].summary.all_names.as_ref())
-                        .map_or(!first.starts_with('_'), |all| all.iter().any(|n| n == first));
+                        .map_or(!first.starts_with('_'), |all| {
+                            all.iter().any(|n| n == first)
+                        });
                     if star == module && exported {
                         added.push((summary.module.clone(), name.clone(), *index));
                     }
@@ -567,9 +572,18 @@ mod tests {
 
     #[test]
     fn a_twin_accepts_every_call_its_sibling_accepts() {
-        assert!(accepts("def f(self, a, b=1): ...", "async def g(self, a, b=1): ..."));
-        assert!(accepts("def f(a, *, k=None, **kw): ...", "async def g(a, *, k=None, x=2, **kw): ..."));
-        assert!(accepts("def f(a, k=None): ...", "async def g(a, k=None, *, extra=0): ..."));
+        assert!(accepts(
+            "def f(self, a, b=1): ...",
+            "async def g(self, a, b=1): ..."
+        ));
+        assert!(accepts(
+            "def f(a, *, k=None, **kw): ...",
+            "async def g(a, *, k=None, x=2, **kw): ..."
+        ));
+        assert!(accepts(
+            "def f(a, k=None): ...",
+            "async def g(a, k=None, *, extra=0): ..."
+        ));
         // Renamed, missing, reordered or newly required parameters do not.
         assert!(!accepts("def f(a, b): ...", "async def g(a, c): ..."));
         assert!(!accepts("def f(a, b): ...", "async def g(b, a): ..."));

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
-use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
 use crate::analysis::graph::library::LibraryIndex;
+use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::error::Error;
 use crate::input::notebook::Notebook;

@@ -12,12 +12,12 @@ mod await_impossible;
 mod blocking_call_in_async;
 mod blocking_call_in_callback;
 mod in_generator_expression;
+pub mod library_run_in_async;
 mod nested_run_in_callback;
 mod run_called_for_callable;
 mod run_until_complete_in_async;
 mod runner_run_in_async;
 mod unnecessary_nest_asyncio;
-pub mod library_run_in_async;
 
 use tree_sitter::{Node, Tree};
 

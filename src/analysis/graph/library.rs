@@ -90,11 +90,7 @@ impl LibraryIndex {
         for part in parts {
             let offset = functions.len();
             functions.extend(part.functions);
-            names.extend(
-                part.names
-                    .into_iter()
-                    .map(|(m, n, i)| (m, n, i + offset)),
-            );
+            names.extend(part.names.into_iter().map(|(m, n, i)| (m, n, i + offset)));
         }
         Self::new(functions, names)
     }

@@ -16,6 +16,9 @@ use crate::analysis::runs::Checker;
 use crate::analysis::scope::{ScopeKind, scopes_of};
 use crate::analysis::threads::callee_name;
 
+/// A class by its module and name.
+type ClassRef = (String, String);
+
 /// Resolves what a name or attribute at some place refers to.
 pub(super) struct Resolver<'a, 't> {
     pub(super) checker: &'a Checker<'t>,
@@ -26,7 +29,7 @@ pub(super) struct Resolver<'a, 't> {
     pub(super) stars: bool,
     /// What `self.field` holds in a class, by (class node, field): see
     /// [`Resolver::self_field_instance`].
-    pub(super) self_fields: std::cell::RefCell<HashMap<(usize, String), Option<(String, String)>>>,
+    pub(super) self_fields: std::cell::RefCell<HashMap<(usize, String), Option<ClassRef>>>,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -187,11 +190,9 @@ impl<'t> Resolver<'_, 't> {
             return None;
         }
         match self.callee(class, scopes) {
-            Callee::Symbol(module, name) => Some(Callee::Instance(
-                module,
-                name,
-                attribute.to_owned(),
-            )),
+            Callee::Symbol(module, name) => {
+                Some(Callee::Instance(module, name, attribute.to_owned()))
+            }
             _ => {
                 let _ = source;
                 None
@@ -229,7 +230,7 @@ impl<'t> Resolver<'_, 't> {
                 .map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()));
         }
         let wanted = format!("self.{field}");
-        let mut found: Option<(String, String)> = None;
+        let mut found: Option<ClassRef> = None;
         let mut consistent = true;
         let mut cursor = class.walk();
         'walk: loop {
