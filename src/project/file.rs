@@ -5,6 +5,7 @@
 
 use tree_sitter::{Parser, Tree};
 
+#[cfg(debug_assertions)]
 use super::debug_panic;
 use crate::analysis::graph::FileView;
 use crate::analysis::graph::modules::{is_package, module_name};
