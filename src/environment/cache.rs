@@ -17,12 +17,13 @@ use super::packages::Package;
 use crate::analysis::graph::library::LibraryIndex;
 
 /// Bumped when what an entry holds, or how it is computed, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
     format: u32,
     tool: String,
+    folders: Vec<(String, u128)>,
     files: Vec<(String, u64, u128)>,
     index: LibraryIndex,
 }
@@ -53,27 +54,17 @@ fn prepare(folder: &Path) -> bool {
     ignore.is_file() || std::fs::write(&ignore, "# Automatically created by unnest.\n*\n").is_ok()
 }
 
-/// The size and modification time of each file of `package`: what an entry
-/// must match. `None` when a file cannot be looked at.
-fn metadata(package: &Package) -> Option<Vec<(String, u64, u128)>> {
-    package
-        .files
-        .iter()
-        .map(|relative| {
-            let meta = std::fs::metadata(package.search_path.join(relative)).ok()?;
-            let modified = meta
-                .modified()
-                .ok()?
-                .duration_since(UNIX_EPOCH)
-                .ok()?
-                .as_nanos();
-            Some((
-                relative.to_string_lossy().into_owned(),
-                meta.len(),
-                modified,
-            ))
-        })
-        .collect()
+/// The size and modification time of a path, `None` when it cannot be
+/// looked at.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), modified))
 }
 
 fn entry_path(folder: &Path, package: &Package) -> PathBuf {
@@ -106,14 +97,25 @@ fn entry_path(folder: &Path, package: &Package) -> PathBuf {
     ))
 }
 
-/// The cached summary of `package`, when its entry matches every file.
+/// The cached summary of `package`, when its entry matches every file and
+/// folder.
 pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
     let text = std::fs::read_to_string(entry_path(folder, package)).ok()?;
     let entry: Entry = serde_json::from_str(&text).ok()?;
-    if entry.format != FORMAT
-        || entry.tool != env!("CARGO_PKG_VERSION")
-        || Some(entry.files) != metadata(package)
-    {
+    if entry.format != FORMAT || entry.tool != env!("CARGO_PKG_VERSION") {
+        return None;
+    }
+    let base = &package.search_path;
+    let folders_same = entry
+        .folders
+        .iter()
+        .all(|(path, modified)| stamp(&base.join(path)).is_some_and(|(_, m)| m == *modified));
+    let files_same = folders_same
+        && entry
+            .files
+            .iter()
+            .all(|(path, size, modified)| stamp(&base.join(path)) == Some((*size, *modified)));
+    if !files_same {
         return None;
     }
     let mut index = entry.index;
@@ -121,15 +123,35 @@ pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
     Some(index)
 }
 
-/// Store the summary of `package`. A failure costs the next run a re-read,
-/// never this one.
-pub fn store(folder: &Path, package: &Package, index: &LibraryIndex) {
-    let Some(files) = metadata(package) else {
+/// Store the summary of `package`, whose files and folders are `files` and
+/// `folders` (see [`Package::files`]). A failure costs the next run a
+/// re-read, never this one.
+pub fn store(
+    folder: &Path,
+    package: &Package,
+    files: &[PathBuf],
+    folders: &[PathBuf],
+    index: &LibraryIndex,
+) {
+    let base = &package.search_path;
+    let Some(files) = files
+        .iter()
+        .map(|f| stamp(&base.join(f)).map(|(size, m)| (f.to_string_lossy().into_owned(), size, m)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let Some(folders) = folders
+        .iter()
+        .map(|f| stamp(&base.join(f)).map(|(_, m)| (f.to_string_lossy().into_owned(), m)))
+        .collect::<Option<Vec<_>>>()
+    else {
         return;
     };
     let entry = Entry {
         format: FORMAT,
         tool: env!("CARGO_PKG_VERSION").to_owned(),
+        folders,
         files,
         index: index.clone(),
     };

@@ -11,8 +11,8 @@ pub struct Package {
     pub top: String,
     /// The folder that holds it (a `site-packages` folder).
     pub search_path: PathBuf,
-    /// Its `.py` files, relative to `search_path`, sorted.
-    pub files: Vec<PathBuf>,
+    /// A package folder (else a `top.py` file).
+    pub is_folder: bool,
     pub distribution: Option<Distribution>,
 }
 
@@ -22,36 +22,71 @@ pub struct Distribution {
     pub version: String,
 }
 
+/// The `*.dist-info` folders of each search path, listed once for all the
+/// packages of a run.
+pub fn dist_infos(search_paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    search_paths
+        .iter()
+        .map(|search_path| {
+            let mut infos: Vec<PathBuf> = std::fs::read_dir(search_path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "dist-info"))
+                .collect();
+            infos.sort();
+            infos
+        })
+        .collect()
+}
+
 /// Where `top` is in `search_paths` (the first that has it, as Python's
 /// import system would find it): a package folder or a `top.py` file.
-pub fn locate(top: &str, search_paths: &[PathBuf]) -> Option<Package> {
-    for search_path in search_paths {
-        let folder = search_path.join(top);
-        let file = search_path.join(format!("{top}.py"));
-        let files = if folder.is_dir() {
-            let mut files = Vec::new();
-            walk(&folder, search_path, &mut files, 0);
-            files.sort();
-            if files.is_empty() {
-                continue;
-            }
-            files
-        } else if file.is_file() {
-            vec![PathBuf::from(format!("{top}.py"))]
-        } else {
+/// `infos` is [`dist_infos`] of the same paths.
+pub fn locate(top: &str, search_paths: &[PathBuf], infos: &[Vec<PathBuf>]) -> Option<Package> {
+    for (search_path, infos) in search_paths.iter().zip(infos) {
+        let is_folder = search_path.join(top).is_dir();
+        if !is_folder && !search_path.join(format!("{top}.py")).is_file() {
             continue;
-        };
+        }
         return Some(Package {
             top: top.to_owned(),
             search_path: search_path.clone(),
-            files,
-            distribution: distribution(top, search_path),
+            is_folder,
+            distribution: distribution(top, infos),
         });
     }
     None
 }
 
-fn walk(folder: &Path, base: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+impl Package {
+    /// Its `.py` files and its folders, relative to its search path, sorted.
+    pub fn files(&self) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        if !self.is_folder {
+            return (vec![PathBuf::from(format!("{}.py", self.top))], Vec::new());
+        }
+        let (mut files, mut folders) = (Vec::new(), vec![PathBuf::from(&self.top)]);
+        walk(
+            &self.search_path.join(&self.top),
+            &self.search_path,
+            &mut files,
+            &mut folders,
+            0,
+        );
+        files.sort();
+        folders.sort();
+        (files, folders)
+    }
+}
+
+fn walk(
+    folder: &Path,
+    base: &Path,
+    out: &mut Vec<PathBuf>,
+    folders: &mut Vec<PathBuf>,
+    depth: usize,
+) {
     if depth > 32 {
         return;
     }
@@ -70,7 +105,10 @@ fn walk(folder: &Path, base: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             if name == "__pycache__" || name.contains('.') || name.contains('-') {
                 continue;
             }
-            walk(&path, base, out, depth + 1);
+            if let Ok(relative) = path.strip_prefix(base) {
+                folders.push(relative.to_owned());
+            }
+            walk(&path, base, out, folders, depth + 1);
         } else if path.extension().is_some_and(|e| e == "py")
             && let Ok(relative) = path.strip_prefix(base)
         {
@@ -95,19 +133,11 @@ pub fn module_of(relative: &Path) -> (String, bool) {
     (parts.join("."), is_package)
 }
 
-/// `Name` and `Version` of the distribution that installed `top`: its
-/// `*.dist-info` folder, found by name first (`gql-4.4.0.dist-info`), else by
-/// its `top_level.txt` or `RECORD`.
-pub fn distribution(top: &str, search_path: &Path) -> Option<Distribution> {
-    let Ok(entries) = std::fs::read_dir(search_path) else {
-        return None;
-    };
-    let mut infos: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "dist-info"))
-        .collect();
-    infos.sort();
+/// `Name` and `Version` of the distribution that installed `top`: of its
+/// search path's `*.dist-info` folders (`infos`), the one named after it
+/// (`gql-4.4.0.dist-info`), else the one whose `top_level.txt` or `RECORD`
+/// names it.
+pub fn distribution(top: &str, infos: &[PathBuf]) -> Option<Distribution> {
     let normalize = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
     let by_name = infos.iter().find(|info| {
         info.file_name()

@@ -49,16 +49,16 @@ struct Param {
     has_default: bool,
 }
 
-/// The summary of `package`; also how many of its files were read.
-pub fn summarize_package(package: &Package) -> (LibraryIndex, usize) {
+/// The summary of `package`; also how many of its files were read, and how
+/// many parsed.
+pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex, usize, usize) {
     let (name, version) = package
         .distribution
         .as_ref()
         .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
             (d.name.clone(), d.version.clone())
         });
-    let texts: Vec<(PathBuf, String)> = package
-        .files
+    let texts: Vec<(PathBuf, String)> = files
         .par_iter()
         .filter_map(|relative| {
             let bytes = std::fs::read(package.search_path.join(relative)).ok()?;
@@ -73,8 +73,16 @@ pub fn summarize_package(package: &Package) -> (LibraryIndex, usize) {
         .map(|(i, (relative, _))| (module_of(relative).0, i))
         .collect();
     let mut parsed: Vec<Option<Parsed>> = (0..texts.len()).map(|_| None).collect();
+    // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
+    // `from asyncio import run`, `Runner().run`): a file that names neither
+    // runs no loop itself.
+    let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
     let mut wanted: Vec<usize> = (0..texts.len())
-        .filter(|&i| may_hold_finding(texts[i].1.as_bytes()))
+        .filter(|&i| {
+            let bytes = texts[i].1.as_bytes();
+            memchr::memmem::find(bytes, b"run_until_complete").is_some()
+                || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
+        })
         .collect();
     let mut words_seen: HashSet<String> = HashSet::new();
     loop {
@@ -95,10 +103,10 @@ pub fn summarize_package(package: &Package) -> (LibraryIndex, usize) {
             }
         }
         let done: HashSet<usize> = wanted.iter().copied().collect();
-        let blocking = blocking_names(&parsed);
+        let (blocking_modules, pairs) = blocking_names(&parsed);
         let mut next: Vec<usize> = Vec::new();
         // Possible twins in parallel modules.
-        for (module, _) in &blocking {
+        for module in &blocking_modules {
             for twin_module in parallel_modules(module) {
                 if let Some(&i) = modules.get(&twin_module)
                     && parsed[i].is_none()
@@ -108,21 +116,32 @@ pub fn summarize_package(package: &Package) -> (LibraryIndex, usize) {
                 }
             }
         }
-        let new_words: Vec<String> = blocking
-            .iter()
-            .map(|(_, name)| name.clone())
-            .filter(|w| words_seen.insert(w.clone()))
+        // A file that calls a blocking function of another module names
+        // both the function and its module (or, for a method, its class).
+        let new_pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(n, q)| words_seen.insert(format!("{n}:{q}")))
             .collect();
-        if !new_words.is_empty() {
-            let matcher = AhoCorasick::new(&new_words).expect("names form a valid automaton");
-            for (i, (_, text)) in texts.iter().enumerate() {
-                if parsed[i].is_none()
-                    && !done.contains(&i)
-                    && has_whole_word(&matcher, text.as_bytes())
-                {
-                    next.push(i);
-                }
+        if !new_pairs.is_empty() {
+            let mut patterns: Vec<&str> = Vec::new();
+            for (name, qualifier) in &new_pairs {
+                patterns.push(name);
+                patterns.push(qualifier);
             }
+            patterns.sort_unstable();
+            patterns.dedup();
+            let matcher = AhoCorasick::new(&patterns).expect("names form a valid automaton");
+            let pulled: Vec<usize> = (0..texts.len())
+                .into_par_iter()
+                .filter(|&i| parsed[i].is_none() && !done.contains(&i))
+                .filter(|&i| {
+                    let present = whole_words(&matcher, &patterns, texts[i].1.as_bytes());
+                    new_pairs
+                        .iter()
+                        .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
+                })
+                .collect();
+            next.extend(pulled);
         }
         next.sort_unstable();
         next.dedup();
@@ -133,7 +152,7 @@ pub fn summarize_package(package: &Package) -> (LibraryIndex, usize) {
         wanted = next;
     }
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
-    (index_of(&files, &name, &version), read)
+    (index_of(&files, &name, &version), read, files.len())
 }
 
 /// The loop-running functions of the packages of `environment` that `tops`
@@ -145,39 +164,70 @@ pub fn libraries(
     tops: &std::collections::BTreeSet<String>,
     cache: Option<&Path>,
 ) -> (LibraryIndex, Vec<String>) {
-    let mut parts = Vec::new();
-    let mut notes = Vec::new();
-    for top in tops {
+    let started = std::time::Instant::now();
+    let infos = super::packages::dist_infos(&environment.search_paths);
+    let tops: Vec<&String> = tops
+        .iter()
         // What Python never looks up in site-packages.
-        if top == "__future__" || top == "asyncio" {
-            continue;
-        }
-        let Some(package) = super::packages::locate(top, &environment.search_paths) else {
-            continue;
-        };
-        let what = package.distribution.as_ref().map_or_else(
-            || format!("{top} (no dist-info)"),
-            |d| format!("{} {}", d.name, d.version),
-        );
-        if let Some(index) = cache.and_then(|folder| super::cache::load(folder, &package)) {
-            notes.push(format!(
-                "library {what}: from the cache, no file read ({} functions run a loop)",
-                index.functions.len()
-            ));
-            parts.push(index);
-            continue;
-        }
-        let (index, read) = summarize_package(&package);
-        notes.push(format!(
-            "library {what}: read {read} files ({} functions run a loop)",
-            index.functions.len()
-        ));
-        if let Some(folder) = cache {
-            super::cache::store(folder, &package, &index);
-        }
+        .filter(|top| *top != "__future__" && *top != "asyncio")
+        .collect();
+    let done: Vec<(LibraryIndex, String, bool)> = tops
+        .par_iter()
+        .filter_map(|top| {
+            let package = super::packages::locate(top, &environment.search_paths, &infos)?;
+            let what = package.distribution.as_ref().map_or_else(
+                || format!("{top} (no dist-info)"),
+                |d| format!("{} {}", d.name, d.version),
+            );
+            if let Some(index) = cache.and_then(|folder| super::cache::load(folder, &package)) {
+                let note = format!(
+                    "library {what}: from the cache, no file read ({} functions run a loop)",
+                    index.functions.len()
+                );
+                return Some((index, note, true));
+            }
+            let started = std::time::Instant::now();
+            let (files, folders) = package.files();
+            let (index, read, parsed) = summarize_package(&package, &files);
+            let note = format!(
+                "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
+                index.functions.len(),
+                started.elapsed()
+            );
+            if let Some(folder) = cache {
+                super::cache::store(folder, &package, &files, &folders, &index);
+            }
+            Some((index, note, false))
+        })
+        .collect();
+    let cached = done.iter().filter(|(_, _, cached)| *cached).count();
+    let mut notes = Vec::new();
+    let mut parts = Vec::new();
+    for (index, note, _) in done {
+        notes.push(note);
         parts.push(index);
     }
+    notes.push(format!(
+        "libraries: {} packages ({cached} from the cache) in {:.1?}",
+        parts.len(),
+        started.elapsed()
+    ));
     (LibraryIndex::merge(parts), notes)
+}
+
+/// The patterns of `matcher` that `bytes` holds as whole words.
+fn whole_words<'p>(matcher: &AhoCorasick, patterns: &[&'p str], bytes: &[u8]) -> HashSet<&'p str> {
+    let mut found = HashSet::new();
+    for m in matcher.find_overlapping_iter(bytes) {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        if !before.is_some_and(crate::syntax::lexer::is_word_byte)
+            && !after.is_some_and(crate::syntax::lexer::is_word_byte)
+        {
+            found.insert(patterns[m.pattern().as_usize()]);
+        }
+    }
+    found
 }
 
 fn parse(
@@ -353,24 +403,35 @@ fn parallel_modules(module: &str) -> Vec<String> {
     ]
 }
 
-/// The names of the loop-blocking functions found so far, with their modules.
-fn blocking_names(parsed: &[Option<Parsed>]) -> Vec<(String, String)> {
+/// What the loop-blocking functions found so far are named by: their
+/// modules, and pairs of words a file that calls one must hold (the function
+/// and its module's last name; a method and its class; the class and its
+/// module's last name).
+fn blocking_names(parsed: &[Option<Parsed>]) -> (Vec<String>, Vec<(String, String)>) {
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
     let views = views_of(&files);
     let graph = Graph::build_library(&views);
-    let mut names: Vec<(String, String)> = Vec::new();
+    let mut modules = Vec::new();
+    let mut pairs = Vec::new();
     for f in graph.blocking.keys() {
         let module = &views[f.file].summary.module;
+        let last = module.rsplit('.').next().unwrap_or(module).to_owned();
         let function = graph.function(*f);
-        names.push((module.clone(), function.name.clone()));
-        // A module that re-exports the class names the class, not the method.
-        if let Some(class) = &function.class {
-            names.push((module.clone(), class.clone()));
+        modules.push(module.clone());
+        match &function.class {
+            Some(class) => {
+                let class = class.rsplit('.').next().unwrap_or(class).to_owned();
+                pairs.push((function.name.clone(), class.clone()));
+                pairs.push((class, last));
+            }
+            None => pairs.push((function.name.clone(), last)),
         }
     }
-    names.sort();
-    names.dedup();
-    names
+    modules.sort();
+    modules.dedup();
+    pairs.sort();
+    pairs.dedup();
+    (modules, pairs)
 }
 
 fn views_of<'a>(files: &[&'a Parsed]) -> Vec<FileView<'a>> {
