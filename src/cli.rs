@@ -98,6 +98,16 @@ pub struct Args {
     /// output.
     #[arg(long, value_name = "PATH")]
     pub summary_json: Option<PathBuf>,
+
+    /// The Python environment whose installed libraries the project calls: a
+    /// virtual environment folder or an interpreter (default: $VIRTUAL_ENV,
+    /// else .venv or venv at the project root).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+
+    /// Neither read nor write the cache of library summaries (.unnest_cache).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

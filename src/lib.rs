@@ -13,6 +13,8 @@
 //!   scopes, guards, and the project's call graph.
 //! - [`evidence`]: what proves a loop runs beyond what the code shows: a
 //!   traceback of the nested run.
+//! - [`environment`]: the Python environment (`--python`, `VIRTUAL_ENV`,
+//!   `.venv`) and which functions of its installed libraries run a loop.
 //! - [`rules`]: one file a rule; facts become [`diagnostic`]s with fixes.
 //! - [`write`]: verifying fixed text and writing files all or nothing.
 //! - [`project`]: loading the files of a run and fixing them pass after pass.
@@ -29,6 +31,7 @@ pub mod asyncio_api;
 pub mod cli;
 pub mod diagnostic;
 pub mod edit;
+pub mod environment;
 pub mod error;
 pub mod evidence;
 pub mod input;

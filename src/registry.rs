@@ -16,6 +16,7 @@ pub enum Rule {
     NestedRunInCallback,
     UnnecessaryNestAsyncio,
     TracebackProvenNestedRun,
+    LibraryRunInAsync,
     RunUntilCompleteOnRunningLoop,
     RunCoroutineThreadsafeDeadlock,
     RunAtImportTime,
@@ -23,7 +24,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 16] = [
         Rule::AsyncioRunInAsync,
         Rule::RunUntilCompleteInAsync,
         Rule::RunnerRunInAsync,
@@ -35,6 +36,7 @@ impl Rule {
         Rule::NestedRunInCallback,
         Rule::UnnecessaryNestAsyncio,
         Rule::TracebackProvenNestedRun,
+        Rule::LibraryRunInAsync,
         Rule::RunUntilCompleteOnRunningLoop,
         Rule::RunCoroutineThreadsafeDeadlock,
         Rule::RunAtImportTime,
@@ -54,6 +56,7 @@ impl Rule {
             Rule::NestedRunInCallback => "UNN009",
             Rule::UnnecessaryNestAsyncio => "UNN010",
             Rule::TracebackProvenNestedRun => "UNN011",
+            Rule::LibraryRunInAsync => "UNN012",
             Rule::RunUntilCompleteOnRunningLoop => "UNN013",
             Rule::RunCoroutineThreadsafeDeadlock => "UNN014",
             Rule::RunAtImportTime => "UNN015",
@@ -74,6 +77,7 @@ impl Rule {
             Rule::NestedRunInCallback => "nested-run-in-callback",
             Rule::UnnecessaryNestAsyncio => "unnecessary-nest-asyncio",
             Rule::TracebackProvenNestedRun => "traceback-proven-nested-run",
+            Rule::LibraryRunInAsync => "library-run-in-async",
             Rule::RunUntilCompleteOnRunningLoop => "run-until-complete-on-running-loop",
             Rule::RunCoroutineThreadsafeDeadlock => "run-coroutine-threadsafe-deadlock",
             Rule::RunAtImportTime => "run-at-import-time",

@@ -22,6 +22,7 @@ const STAGES: &[(&str, u32)] = &[
     ("analysis", 4),
     ("write", 4),
     ("evidence", 5),
+    ("environment", 5),
     ("rules", 6),
     ("project", 7),
     ("output", 8),

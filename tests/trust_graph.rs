@@ -15,7 +15,11 @@ use std::process::{Command, Output};
 
 fn unnest(dir: &Path, args: &[&str], parse_all: bool) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
-    command.env_remove("NO_COLOR").current_dir(dir).args(args);
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("VIRTUAL_ENV")
+        .current_dir(dir)
+        .args(args);
     if parse_all {
         command.env("UNNEST_PARSE_ALL", "1");
     } else {

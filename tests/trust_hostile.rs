@@ -526,7 +526,11 @@ fn a_notebook_that_does_not_load_is_named_without_a_loop_word() {
     }
     for parse_all in [false, true] {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_unnest"));
-        command.current_dir(dir.path()).arg("--check").arg(".");
+        command
+            .env_remove("VIRTUAL_ENV")
+            .current_dir(dir.path())
+            .arg("--check")
+            .arg(".");
         if parse_all {
             command.env("UNNEST_PARSE_ALL", "1");
         }

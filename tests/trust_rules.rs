@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 fn unnest(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_unnest"))
+        .env_remove("VIRTUAL_ENV")
         .current_dir(dir)
         .args(args)
         .env_remove("NO_COLOR")

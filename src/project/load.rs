@@ -6,13 +6,14 @@
 //! Setting `UNNEST_PARSE_ALL=1` parses every file instead: slower, with the
 //! same findings and fixes. The tests compare the two.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::analysis::graph::frameworks::mentions_builtin;
+use crate::analysis::graph::library::LibraryIndex;
 use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::error::Error;
@@ -21,7 +22,9 @@ use crate::input::notebook::Notebook;
 use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
 use crate::project::importers::Unparsed;
-use crate::scan::prefilter::{NameFilter, has_whole_word, may_hold_finding, python_bytes};
+use crate::scan::prefilter::{
+    NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes,
+};
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
 
@@ -112,7 +115,12 @@ pub struct Loaded {
     /// The files read and not parsed, with what may show they import a
     /// module (for UNN015).
     pub others: Vec<Unparsed>,
+    /// The installed libraries' loop-running functions the files may call.
+    pub library: LibraryIndex,
 }
+
+/// What the installed libraries do, for the top-level modules the files import.
+pub type Libraries<'a> = dyn Fn(&BTreeSet<String>) -> LibraryIndex + Sync + 'a;
 
 /// Load the files of a run that can hold a finding or matter to a fix.
 /// `tick` is called once per file read.
@@ -122,16 +130,27 @@ pub fn load(
     tick: &(dyn Fn() + Sync),
     entries: &[DeclaredEntry],
 ) -> Loaded {
-    load_parsing(paths, cwd, tick, entries, false)
+    load_with(
+        paths,
+        cwd,
+        tick,
+        entries,
+        &|_| LibraryIndex::default(),
+        false,
+    )
 }
 
-/// [`load`]; with `parse_all`, every file is parsed whole (a traceback can
-/// prove a chain through files triage would leave out).
-pub fn load_parsing(
+/// [`load`], where calls into the installed libraries that `libraries`
+/// summarizes count too (the files that name one of their loop-running
+/// functions are read and parsed as well); with `parse_all`, every file is
+/// parsed whole (a traceback can prove a chain through files triage would
+/// leave out).
+pub fn load_with(
     paths: &[PathBuf],
     cwd: &Path,
     tick: &(dyn Fn() + Sync),
     entries: &[DeclaredEntry],
+    libraries: &Libraries,
     parse_all: bool,
 ) -> Loaded {
     let all = parse_all
@@ -166,6 +185,42 @@ pub fn load_parsing(
         .collect();
     sort_reads(first, &mut pending, &mut skipped, &mut errors);
     trace(&started, &format!("read: {} outlined", pending.len()));
+    let mut tops = BTreeSet::new();
+    for p in &pending {
+        imported_tops(&import_lines(p.outlined.text.as_bytes()), &mut tops);
+    }
+    for s in &skipped {
+        imported_tops(&s.imports, &mut tops);
+    }
+    let library = libraries(&tops);
+    let library_words = library.words();
+    if !library_words.is_empty() {
+        // Files that name a library function may call it on the loop.
+        let matcher = AhoCorasick::new(&library_words).expect("names form a valid automaton");
+        let more: Vec<Read> = std::mem::take(&mut skipped)
+            .par_iter()
+            .with_max_len(8)
+            .map(|s| {
+                read(
+                    &s.path,
+                    cwd,
+                    |b| has_whole_word(&matcher, b),
+                    false,
+                    false,
+                    entries,
+                )
+            })
+            .collect();
+        sort_reads(more, &mut pending, &mut skipped, &mut errors);
+        trace(
+            &started,
+            &format!(
+                "libraries: {} names; {} outlined",
+                library_words.len(),
+                pending.len()
+            ),
+        );
+    }
 
     // Triage to a fixpoint: each round's exports may name functions that files
     // not read yet call, and those files may export more.
@@ -224,9 +279,16 @@ pub fn load_parsing(
     // Parse what is needed, then add what the fixes of the findings need (the
     // files and statements naming a function a fix may make async, or a class
     // in its hierarchy), until nothing more is.
-    let mut roots = vec![false; pending.len()];
+    let mut roots: Vec<bool> = pending
+        .iter()
+        .map(|p| {
+            library_words
+                .iter()
+                .any(|w| !p.outlined.outline.occurrences(w).is_empty())
+        })
+        .collect();
     let mut failed = vec![false; pending.len()];
-    let mut words: Vec<String> = Vec::new();
+    let mut words: Vec<String> = library_words.clone();
     let mut scanned: HashSet<String> = HashSet::new();
     let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
@@ -271,7 +333,10 @@ pub fn load_parsing(
             }
         }
         let files: Vec<&ProjectFile> = parsed.iter().flatten().map(|(f, _)| f).collect();
-        words = fix_words(&files, entries);
+        words = fix_words(&files, entries, &library);
+        words.extend(library_words.iter().cloned());
+        words.sort();
+        words.dedup();
         trace(
             &started,
             &format!("fix words: {} parsed, {} words", files.len(), words.len()),
@@ -338,6 +403,36 @@ pub fn load_parsing(
         files,
         errors,
         others,
+        library,
+    }
+}
+
+/// The top-level modules that import statements (one a line, as
+/// [`import_lines`] gives them) name: `a` for `import a.b as c` and
+/// `from a.b import x`; relative imports name none.
+fn imported_tops(imports: &str, out: &mut BTreeSet<String>) {
+    let statements = imports.replace(['(', ')', '\\'], " ");
+    for line in statements.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.first() {
+            Some(&"from") => {
+                if let Some(module) = words.get(1)
+                    && !module.starts_with('.')
+                {
+                    out.extend(module.split('.').next().map(str::to_owned));
+                }
+            }
+            Some(&"import") => {
+                for part in words[1..].join(" ").split(',') {
+                    let module = part.split_whitespace().next().unwrap_or("");
+                    let top = module.split('.').next().unwrap_or("");
+                    if !top.is_empty() && top.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        out.insert(top.to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -407,9 +502,13 @@ fn sort_reads(
 /// their names stands in the way); the coroutines thin wrappers among them
 /// wrap; and the classes around their methods with every class those inherit
 /// from or are inherited by, by name (an override keeps a method sync).
-fn fix_words(files: &[&ProjectFile], entries: &[DeclaredEntry]) -> Vec<String> {
+fn fix_words(
+    files: &[&ProjectFile],
+    entries: &[DeclaredEntry],
+    library: &LibraryIndex,
+) -> Vec<String> {
     let views: Vec<FileView> = files.iter().map(|f| f.view()).collect();
-    let graph = Graph::build_with(&views, entries, &[]);
+    let graph = Graph::build_with(&views, entries, &[], library);
     let mut group: Vec<FnRef> = Vec::new();
     for (file, view) in views.iter().enumerate() {
         for (index, call) in view.summary.calls.iter().enumerate() {
@@ -538,7 +637,7 @@ fn coroutine_names(views: &[FileView], target: &Callee) -> Vec<String> {
     let (mut module, mut name) = match target {
         Callee::Symbol(module, name) => (module.clone(), name.clone()),
         Callee::Unknown(name) | Callee::Star(name) => return vec![name.clone()],
-        Callee::Local(_) | Callee::Method(..) => return names,
+        Callee::Local(_) | Callee::Method(..) | Callee::Instance(..) => return names,
     };
     for _ in 0..8 {
         names.push(name.clone());

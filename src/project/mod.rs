@@ -96,6 +96,9 @@ pub struct Project {
     /// Who imports each module whose module level runs a loop, found once:
     /// no fix adds or moves an import or such a run.
     importers: std::sync::OnceLock<std::collections::HashMap<String, Vec<importers::Importer>>>,
+    /// The installed libraries' loop-running functions (empty without an
+    /// environment).
+    pub library: crate::analysis::graph::library::LibraryIndex,
 }
 
 /// The edits of one pass in one file: old start, old end, new length.
@@ -131,22 +134,34 @@ impl Project {
 
     /// [`Project::load`], calling `tick` once per file looked at.
     pub fn load_with_progress(paths: &[PathBuf], cwd: &Path, tick: &(dyn Fn() + Sync)) -> Self {
-        Self::load_with(paths, cwd, tick, &[], Vec::new(), false)
+        Self::load_with(
+            paths,
+            cwd,
+            tick,
+            &[],
+            &|_| Default::default(),
+            Vec::new(),
+            false,
+        )
     }
 
     /// [`Project::load_with_progress`], with the configuration's declared
-    /// loop entry points, and tracebacks that prove chains; with tracebacks
-    /// (or `parse_all`) every file is parsed whole.
+    /// loop entry points, the installed libraries that `libraries`
+    /// summarizes (see [`crate::project::load::load_with`]), and tracebacks
+    /// that prove chains; with tracebacks (or `parse_all`) every file is
+    /// parsed whole.
     pub fn load_with(
         paths: &[PathBuf],
         cwd: &Path,
         tick: &(dyn Fn() + Sync),
         loop_entries: &[crate::input::config::DeclaredEntry],
+        libraries: &crate::project::load::Libraries,
         tracebacks: Vec<Traceback>,
         parse_all: bool,
     ) -> Self {
         let parse_all = parse_all || !tracebacks.is_empty();
-        let loaded = crate::project::load::load_parsing(paths, cwd, tick, loop_entries, parse_all);
+        let loaded =
+            crate::project::load::load_with(paths, cwd, tick, loop_entries, libraries, parse_all);
         Project {
             files: loaded.files,
             errors: loaded.errors,
@@ -160,6 +175,7 @@ impl Project {
             evidence: std::sync::OnceLock::new(),
             others: loaded.others,
             importers: std::sync::OnceLock::new(),
+            library: loaded.library,
         }
     }
 
@@ -246,6 +262,7 @@ impl Project {
             evidence: std::sync::OnceLock::new(),
             others: Vec::new(),
             importers: std::sync::OnceLock::new(),
+            library: Default::default(),
         })
     }
 
@@ -265,6 +282,7 @@ impl Project {
             evidence: std::sync::OnceLock::new(),
             others: Vec::new(),
             importers: std::sync::OnceLock::new(),
+            library: Default::default(),
         };
         let mut suppressed = 0;
         for part in parts {
@@ -297,7 +315,7 @@ impl Project {
             .iter()
             .flat_map(|c| c.edges.iter().copied())
             .collect();
-        let graph = Graph::build_with(&views, &self.loop_entries, &edges);
+        let graph = Graph::build_with(&views, &self.loop_entries, &edges, &self.library);
         let names = NameUses::collect(&graph);
         let found = findings_with(&graph, &names, &chains);
         let importers = self.importers.get_or_init(|| {

@@ -67,6 +67,15 @@ pub fn findings_with(
     for file in 0..count {
         let summary = graph.files[file].summary;
         for (index, call) in summary.calls.iter().enumerate() {
+            if let Some(function) = graph.library_target(file, index)
+                && !call.guarded
+                && let Some(context) = graph.loop_context(file, call)
+            {
+                diagnostics[file].push(super::library_run_in_async::direct(
+                    graph, &planner, file, index, context, function,
+                ));
+                continue;
+            }
             let Some(target) = graph.target(file, index) else {
                 continue;
             };
@@ -97,6 +106,12 @@ pub fn findings_with(
                     Some(Reason::Calls(next, _)) => Some(*next),
                     _ => None,
                 };
+            }
+            if graph.ends_in_library(target) {
+                diagnostics[file].push(super::library_run_in_async::through_helper(
+                    graph, file, index, context, target,
+                ));
+                continue;
             }
             let (caller, in_generator) = match context {
                 LoopContext::Callback(caller) => {

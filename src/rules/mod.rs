@@ -12,6 +12,7 @@ mod await_impossible;
 mod blocking_call_in_async;
 mod blocking_call_in_callback;
 mod in_generator_expression;
+pub mod library_run_in_async;
 mod nested_run_in_callback;
 pub mod run_at_import_time;
 mod run_called_for_callable;
@@ -57,6 +58,7 @@ impl Rule {
             Rule::NestedRunInCallback => nested_run_in_callback::DOC,
             Rule::UnnecessaryNestAsyncio => unnecessary_nest_asyncio::DOC,
             Rule::TracebackProvenNestedRun => traceback_proven_nested_run::DOC,
+            Rule::LibraryRunInAsync => library_run_in_async::DOC,
             Rule::RunUntilCompleteOnRunningLoop => run_until_complete_on_running_loop::DOC,
             Rule::RunCoroutineThreadsafeDeadlock => run_coroutine_threadsafe_deadlock::DOC,
             Rule::RunAtImportTime => run_at_import_time::DOC,
@@ -112,6 +114,10 @@ impl Rule {
             Rule::TracebackProvenNestedRun => (
                 "a nested run that a traceback (`--traceback FILE`, or a notebook's saved error output) proves runs on the loop, through any chain of sync functions, dynamic dispatch or framework code",
                 "make the chain `async def` and await it at every call site (as UNN007; unsafe for public functions, dynamic dispatch and framework callers that await); when a framework caller needs a plain value, run the loop in a worker thread (unsafe)",
+            ),
+            Rule::LibraryRunInAsync => (
+                "an `async def`, a notebook cell or a loop callback calls an installed library's sync function that runs a loop (directly or through the project's helpers; see [Installed libraries](#installed-libraries))",
+                "`await twin(...)`, the library's async twin with the same arguments, imported where needed (unsafe); none without a twin",
             ),
             Rule::RunUntilCompleteOnRunningLoop => (
                 "`asyncio.get_running_loop().run_until_complete(X)`, or `loop.run_until_complete(X)` where the same function binds `loop` only to `get_running_loop()`: it always raises",

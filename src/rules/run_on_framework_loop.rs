@@ -151,6 +151,8 @@ fn bridge(graph: &Graph, file: usize, entry: FnRef, reached: Reached) -> Option<
                 match graph.blocking.get(&at)? {
                     Reason::Runs(index) => break (at, *index),
                     Reason::Calls(next, _) => at = *next,
+                    // The run is in an installed library's code.
+                    Reason::Library(..) => return None,
                 }
             }
         }

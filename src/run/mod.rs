@@ -94,6 +94,36 @@ pub fn run(args: &Args) -> ExitStatus {
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     }
     let started = std::time::Instant::now();
+    let environment = match find_environment(args, &cwd) {
+        Ok(environment) => environment,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitStatus::Error;
+        }
+    };
+    if args.verbose {
+        match &environment {
+            Some(environment) => eprintln!("{}", environment.describe()),
+            None => eprintln!(
+                "environment: none (no --python, VIRTUAL_ENV, .venv or venv); installed libraries are not looked at"
+            ),
+        }
+    }
+    let library_notes = std::sync::Mutex::new(Vec::new());
+    let libraries = |tops: &std::collections::BTreeSet<String>| match &environment {
+        Some(environment) => {
+            let cache = (!args.no_cache)
+                .then(|| crate::environment::cache::folder(&cwd))
+                .flatten();
+            let (index, notes) =
+                crate::environment::summaries::libraries(environment, tops, cache.as_deref());
+            if let Ok(mut all) = library_notes.lock() {
+                all.extend(notes);
+            }
+            index
+        }
+        None => Default::default(),
+    };
     let progress = Progress::new(discovered.files.len(), args.quiet);
     // The declared loop entry points of every configuration of the run.
     let loop_entries: Vec<_> = configs
@@ -109,6 +139,7 @@ pub fn run(args: &Args) -> ExitStatus {
             &cwd,
             tick,
             &loop_entries,
+            &libraries,
             tracebacks.clone(),
             parse_all,
         );
@@ -162,6 +193,11 @@ pub fn run(args: &Args) -> ExitStatus {
         ),
     };
     project.scanned = discovered.files.len();
+    if args.verbose || std::env::var_os("UNNEST_TRACE").is_some() {
+        for note in library_notes.lock().map(|n| n.clone()).unwrap_or_default() {
+            eprintln!("{note}");
+        }
+    }
     if args.verbose {
         for file in &project.files {
             eprintln!("parsed {}", file.source.display);
@@ -382,6 +418,26 @@ fn ask_on_stdin(hunk: &str, at: &str, d: &Diagnostic) -> Decision {
             _ => eprintln!("Please answer y, n, a or q."),
         }
     }
+}
+
+/// The environment of the run: `--python`, else `VIRTUAL_ENV`, else `.venv`
+/// or `venv` in a folder given on the command line or the current folder.
+fn find_environment(
+    args: &Args,
+    cwd: &std::path::Path,
+) -> Result<Option<crate::environment::Environment>, Error> {
+    let mut roots: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| cwd.join(p))
+        .collect();
+    roots.push(cwd.to_owned());
+    crate::environment::find(
+        args.python.as_deref(),
+        std::env::var_os("VIRTUAL_ENV").as_deref(),
+        &roots,
+    )
 }
 
 /// The configuration of each path given: `--isolated` means the defaults,

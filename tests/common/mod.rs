@@ -13,11 +13,13 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// The binary, untouched by the environment's colour, parse-all and
-/// debug-panic settings (a test that wants one sets it).
+/// The binary, untouched by the environment's colour, parse-all,
+/// debug-panic and virtual-environment settings (a test that wants one sets
+/// it).
 pub fn unnest() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_unnest"));
     command
+        .env_remove("VIRTUAL_ENV")
         .env_remove("NO_COLOR")
         .env_remove("UNNEST_PARSE_ALL")
         .env_remove("UNNEST_DEBUG_PANIC")

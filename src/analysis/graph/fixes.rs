@@ -98,6 +98,9 @@ impl<'g, 'a> Planner<'g, 'a> {
                 let function = graph.function(f);
                 may_become_async(function, names, graph.entry(f))
                     && !hierarchy.is_overridden(function)
+                    // Made async, it would still call the library's sync
+                    // function: a finding left behind.
+                    && !graph.ends_in_library(f)
             })
             .collect();
         // A helper that returns what a call gives (other than its nested
@@ -714,6 +717,107 @@ fn method_receiver<'c>(call: &'c CallSite, wrapper: &FunctionSummary) -> Option<
 
 /// `("await ", "")` or `("(await ", ")")` for a call site whose only await edits
 /// are the plain ones (no bare-tuple parentheses).
+impl Planner<'_, '_> {
+    /// UNN012's fix: the library call at (`file`, `index`) becomes
+    /// `await twin(...)` with the same arguments, importing the twin where it
+    /// is a function, or calling it on the same receiver where it is a method.
+    /// The reason when there is none.
+    pub fn library_twin_fix(
+        &self,
+        file: usize,
+        index: usize,
+        function: usize,
+    ) -> Result<Fix, &'static str> {
+        let graph = self.graph;
+        let library = graph.library.function(function);
+        let twin = library
+            .twin
+            .as_ref()
+            .ok_or("the library has no async twin of it")?;
+        let call = graph.call(file, index);
+        if matches!(call.place, Place::Generator(_)) {
+            return Err("the call sits in a generator expression");
+        }
+        let name = library.name();
+        let written = call.callee_text.as_str();
+        if !written.ends_with(name) {
+            return Err("the call is not written with the function's name");
+        }
+        let (prefix, suffix) = if call.awaited {
+            ("", "")
+        } else {
+            await_wrapping(call).ok_or("the call cannot be awaited where it stands")?
+        };
+        let start = call.range.start;
+        let name_at = start + written.len() - name.len();
+        let mut edits = Vec::new();
+        if twin.is_method() {
+            if !written.contains('.') {
+                return Err("the method is not called on a receiver");
+            }
+            if !prefix.is_empty() {
+                edits.push(Edit::insert(start, prefix));
+            }
+            edits.push(Edit::replace(
+                TextRange::new(name_at, name_at + name.len()),
+                twin.name(),
+            ));
+        } else {
+            let summary = graph.files[file].summary;
+            let mut locals = Vec::new();
+            let mut scope = match call.place {
+                Place::Function(f) | Place::Generator(f) => Some(f),
+                _ => None,
+            };
+            while let Some(f) = scope {
+                locals.push(&summary.functions[f].locals);
+                scope = summary.functions[f].parent;
+            }
+            let is_twin = |local: &str| {
+                matches!(summary.imports.get(local),
+                    Some(ImportTarget::Symbol(m, n)) if *m == twin.module && n == twin.name())
+            };
+            let free = |local: &str| {
+                !summary.imports.contains_key(local)
+                    && !summary.module_names.contains(local)
+                    && locals.iter().all(|l| !l.contains(local))
+            };
+            // The twin's own name, else `name_async` (a twin of the same name
+            // in a parallel module).
+            let alias = format!("{}_async", twin.name());
+            let local = [twin.name(), alias.as_str()]
+                .into_iter()
+                .find(|local| {
+                    (is_twin(local) || free(local)) && locals.iter().all(|l| !l.contains(*local))
+                })
+                .ok_or("the twin's name is bound to something else in this module")?;
+            if !is_twin(local) {
+                let line = if local == twin.name() {
+                    format!("from {} import {}", twin.module, twin.name())
+                } else {
+                    format!("from {} import {} as {local}", twin.module, twin.name())
+                };
+                edits.push(import_edit(summary, graph.files[file].text, &line, start));
+            }
+            edits.push(Edit::replace(
+                TextRange::new(start, start + written.len()),
+                format!("{prefix}{local}"),
+            ));
+        }
+        if !suffix.is_empty() {
+            edits.push(Edit::insert(call.range.end, suffix));
+        }
+        Ok(Fix::new(
+            edits,
+            Applicability::Unsafe,
+            format!(
+                "Await the library's async twin `{}()` with the same arguments (unsafe: it runs in the caller's task and loop, and the library's sync and async paths may differ)",
+                twin.name()
+            ),
+        ))
+    }
+}
+
 fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {
     match call.await_edits.as_slice() {
         [only] if only.content == "await " => Some(("await ", "")),

@@ -13,6 +13,7 @@ pub mod fixes;
 pub mod frameworks;
 mod functions;
 mod imports;
+pub mod library;
 pub mod module_refs;
 pub mod modules;
 pub mod nest_asyncio;
@@ -44,6 +45,9 @@ pub enum Reason {
     Runs(usize),
     /// It calls a blocking function: the call site (file, index into `calls`).
     Calls(FnRef, usize),
+    /// It calls an installed library's function that runs a loop: the call
+    /// site (index into its file's `calls`) and the library function.
+    Library(usize, usize),
 }
 
 /// What the graph needs of each file besides its summary: its name and text,
@@ -67,22 +71,50 @@ pub struct Graph<'a> {
     lambda_callbacks: HashSet<(usize, usize)>,
     /// Sync functions a framework calls on its running loop.
     entries: HashMap<FnRef, frameworks::Entry>,
+    /// The installed libraries' loop-running functions.
+    pub library: &'a library::LibraryIndex,
+    /// Call sites that call one of them: (file, call index) to its index.
+    library_targets: HashMap<(usize, usize), usize>,
+    /// Resolve `c.m()` on an instance of a class of another file (see
+    /// [`Callee::Instance`]): done for a library's own files only, so the
+    /// project's findings stay what they were.
+    instances: bool,
 }
+
+static NO_LIBRARY: std::sync::LazyLock<library::LibraryIndex> =
+    std::sync::LazyLock::new(library::LibraryIndex::default);
 
 impl<'a> Graph<'a> {
     pub fn build(files: &'a [FileView<'a>]) -> Self {
-        Self::build_with(files, &[], &[])
+        Self::build_with(files, &[], &[], &NO_LIBRARY)
+    }
+
+    /// The graph of an installed library's files, where methods called on
+    /// instances of its classes are resolved too.
+    pub fn build_library(files: &'a [FileView<'a>]) -> Self {
+        Self::build_inner(files, &[], &[], &NO_LIBRARY, true)
     }
 
     /// The graph, with the configuration's declared loop entry points
-    /// besides the built-in ones, and with calls whose callee only a run of
-    /// the program showed (a traceback): `((file, call index), callee)`.
-    /// Those count as resolved calls everywhere, the loop-blocking fixpoint
-    /// included.
+    /// besides the built-in ones; with calls whose callee only a run of the
+    /// program showed (a traceback): `((file, call index), callee)`, which
+    /// count as resolved calls everywhere, the loop-blocking fixpoint
+    /// included; and with calls into the installed `library`.
     pub fn build_with(
         files: &'a [FileView<'a>],
         declared: &[crate::input::config::DeclaredEntry],
         proven: &[((usize, usize), FnRef)],
+        library: &'a library::LibraryIndex,
+    ) -> Self {
+        Self::build_inner(files, declared, proven, library, false)
+    }
+
+    fn build_inner(
+        files: &'a [FileView<'a>],
+        declared: &[crate::input::config::DeclaredEntry],
+        proven: &[((usize, usize), FnRef)],
+        library: &'a library::LibraryIndex,
+        instances: bool,
     ) -> Self {
         let mut modules = HashMap::new();
         for (index, file) in files.iter().enumerate() {
@@ -96,11 +128,16 @@ impl<'a> Graph<'a> {
             callbacks: HashSet::new(),
             lambda_callbacks: HashSet::new(),
             entries: HashMap::new(),
+            library,
+            library_targets: HashMap::new(),
+            instances,
         };
         for (file, view) in files.iter().enumerate() {
             for (index, call) in view.summary.calls.iter().enumerate() {
                 if let Some(target) = graph.resolve(file, &call.callee) {
                     graph.targets.insert((file, index), target);
+                } else if let Some(function) = graph.resolve_library(&call.callee) {
+                    graph.library_targets.insert((file, index), function);
                 }
             }
             for callback in &view.summary.callbacks {
@@ -187,8 +224,57 @@ impl<'a> Graph<'a> {
             }
             Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
             Callee::Star(name) => self.resolve_starred(file, name, 0),
-            Callee::Unknown(_) => None,
+            Callee::Instance(module, class, method) if self.instances => {
+                let (file, class) = self.resolve_class(module, class, 0)?;
+                let qualname = format!("{class}.{method}");
+                self.files[file]
+                    .summary
+                    .functions
+                    .iter()
+                    .rposition(|f| f.qualname == qualname)
+                    .map(|function| FnRef { file, function })
+            }
+            Callee::Instance(..) | Callee::Unknown(_) => None,
         }
+    }
+
+    /// The installed library function a callee refers to, when no file of
+    /// the run defines the module it names.
+    fn resolve_library(&self, callee: &Callee) -> Option<usize> {
+        if self.library.is_empty() {
+            return None;
+        }
+        match callee {
+            Callee::Symbol(module, name) if !self.modules.contains_key(module.as_str()) => {
+                self.library.get(module, name)
+            }
+            Callee::Instance(module, class, method)
+                if !self.modules.contains_key(module.as_str()) =>
+            {
+                self.library.get(module, &format!("{class}.{method}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The library function call site (`file`, `index`) calls, if any.
+    pub fn library_target(&self, file: usize, index: usize) -> Option<usize> {
+        self.library_targets.get(&(file, index)).copied()
+    }
+
+    /// Whether the chain that makes `function` blocking ends in a library
+    /// function rather than in a run of the project's own.
+    pub fn ends_in_library(&self, function: FnRef) -> bool {
+        let mut current = function;
+        let mut seen = HashSet::new();
+        while seen.insert(current) {
+            match self.blocking.get(&current) {
+                Some(Reason::Calls(next, _)) => current = *next,
+                Some(Reason::Library(..)) => return true,
+                _ => return false,
+            }
+        }
+        false
     }
 
     pub fn resolve_symbol(&self, module: &str, name: &str, depth: usize) -> Option<FnRef> {
@@ -285,6 +371,25 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+        let mut library: Vec<(&(usize, usize), &usize)> = self.library_targets.iter().collect();
+        library.sort();
+        for (&(file, index), &function) in library {
+            let call = self.call(file, index);
+            if call.guarded || call.awaited {
+                continue;
+            }
+            if let Place::Function(caller) | Place::Generator(caller) = call.place {
+                let caller = FnRef {
+                    file,
+                    function: caller,
+                };
+                if !self.function(caller).is_async {
+                    self.blocking
+                        .entry(caller)
+                        .or_insert(Reason::Library(index, function));
+                }
+            }
+        }
         loop {
             let mut found = Vec::new();
             for (&(file, index), &target) in &self.targets {
@@ -311,7 +416,7 @@ impl<'a> Graph<'a> {
             }
             // Deterministic, whatever the map's order: the earliest call wins.
             found.sort_by_key(|(caller, reason)| match reason {
-                Reason::Calls(_, index) => (*caller, *index),
+                Reason::Calls(_, index) | Reason::Library(index, _) => (*caller, *index),
                 Reason::Runs(index) => (*caller, *index),
             });
             for (caller, reason) in found {
@@ -400,6 +505,10 @@ impl<'a> Graph<'a> {
             ));
             match self.blocking.get(&current) {
                 Some(Reason::Calls(next, _)) => current = *next,
+                Some(Reason::Library(_, function)) => {
+                    parts.push(self.library.function(*function).describe());
+                    break;
+                }
                 Some(Reason::Runs(run)) => {
                     let run = &summary.runs[*run];
                     parts.push(format!(

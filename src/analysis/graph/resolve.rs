@@ -16,6 +16,9 @@ use crate::analysis::runs::Checker;
 use crate::analysis::scope::{ScopeKind, scopes_of};
 use crate::analysis::threads::callee_name;
 
+/// A class by its module and name.
+type ClassRef = (String, String);
+
 /// Resolves what a name or attribute at some place refers to.
 pub(super) struct Resolver<'a, 't> {
     pub(super) checker: &'a Checker<'t>,
@@ -24,6 +27,9 @@ pub(super) struct Resolver<'a, 't> {
     pub(super) is_package: bool,
     /// The module has `from m import *` statements that may bind names.
     pub(super) stars: bool,
+    /// What `self.field` holds in a class, by (class node, field): see
+    /// [`Resolver::self_field_instance`].
+    pub(super) self_fields: std::cell::RefCell<HashMap<(usize, String), Option<ClassRef>>>,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -110,6 +116,9 @@ impl<'t> Resolver<'_, 't> {
                 }
                 let binding = bindings[0].node;
                 let parent = binding.up()?;
+                if let Some(instance) = self.instance_of(binding, attribute, scopes) {
+                    return Some(instance);
+                }
                 if parent.kind() == "class_definition" {
                     return Some(Callee::Method(
                         qualname_of(parent, source),
@@ -128,6 +137,9 @@ impl<'t> Resolver<'_, 't> {
             }
             // `a.b.f()` after `import a.b`
             "attribute" => {
+                if let Some(instance) = self.self_field_instance(object, attribute, scopes) {
+                    return Some(instance);
+                }
                 let text = &source[object.byte_range()];
                 let root = text.split('.').next()?;
                 let (meaning, bindings) = self.checker.bindings.lookup(root, scopes);
@@ -143,6 +155,123 @@ impl<'t> Resolver<'_, 't> {
             }
             _ => None,
         }
+    }
+
+    /// `c.m()` where `c` is bound once, in the same scope, to an instance of
+    /// a class imported from another module: `c = Class(...)`, or a parameter
+    /// annotated `c: Class`.
+    fn instance_of(
+        &self,
+        binding: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        let parent = binding.up()?;
+        let class = match parent.kind() {
+            "assignment" if parent.child_by_field_name("left") == Some(binding) => {
+                let right = parent.child_by_field_name("right")?;
+                if right.kind() != "call" {
+                    return None;
+                }
+                right.child_by_field_name("function")?
+            }
+            "typed_parameter" | "typed_default_parameter" => {
+                let annotation = parent.child_by_field_name("type")?;
+                let inner = annotation.named_child(0).unwrap_or(annotation);
+                match inner.kind() {
+                    "identifier" | "attribute" => inner,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        if !matches!(class.kind(), "identifier" | "attribute") {
+            return None;
+        }
+        match self.callee(class, scopes) {
+            Callee::Symbol(module, name) => {
+                Some(Callee::Instance(module, name, attribute.to_owned()))
+            }
+            _ => {
+                let _ = source;
+                None
+            }
+        }
+    }
+
+    /// `self.field.m()` in a method, where every assignment to
+    /// `self.field` in the class is `self.field = Class(...)` of one class
+    /// imported from another module.
+    fn self_field_instance(
+        &self,
+        object: Node<'t>,
+        attribute: &str,
+        scopes: &[crate::analysis::scope::Scope<'t>],
+    ) -> Option<Callee> {
+        let source = self.checker.source;
+        let receiver = object.child_by_field_name("object")?;
+        let field = &source[object.child_by_field_name("attribute")?.byte_range()];
+        if receiver.kind() != "identifier" || &source[receiver.byte_range()] != "self" {
+            return None;
+        }
+        self_class(receiver, scopes, source)?;
+        let function = scopes
+            .iter()
+            .find(|s| matches!(s.kind, ScopeKind::Function { .. }))?;
+        let class = scopes_of(function.node)
+            .first()
+            .filter(|s| s.kind == ScopeKind::Class)?
+            .node;
+        let key = (class.id(), field.to_owned());
+        if let Some(known) = self.self_fields.borrow().get(&key) {
+            return known
+                .clone()
+                .map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()));
+        }
+        let wanted = format!("self.{field}");
+        let mut found: Option<ClassRef> = None;
+        let mut consistent = true;
+        let mut cursor = class.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if node.kind() == "assignment"
+                && let Some(left) = node.child_by_field_name("left")
+                && source[left.byte_range()] == *wanted
+            {
+                let class_of = node
+                    .child_by_field_name("right")
+                    .filter(|r| r.kind() == "call")
+                    .and_then(|r| r.child_by_field_name("function"))
+                    .and_then(|f| match self.callee(f, &scopes_of(f)) {
+                        Callee::Symbol(m, c) => Some((m, c)),
+                        _ => None,
+                    });
+                match (&found, class_of) {
+                    (_, None) => consistent = false,
+                    (None, Some(c)) => found = Some(c),
+                    (Some(a), Some(b)) if *a != b => consistent = false,
+                    _ => {}
+                }
+            } else if node.kind() == "augmented_assignment"
+                && node
+                    .child_by_field_name("left")
+                    .is_some_and(|l| source[l.byte_range()] == *wanted)
+            {
+                consistent = false;
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() || cursor.node().id() == class.id() {
+                    break 'walk;
+                }
+            }
+        }
+        let result = found.filter(|_| consistent);
+        self.self_fields.borrow_mut().insert(key, result.clone());
+        result.map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()))
     }
 
     /// What an identifier bound by an import points at.

@@ -168,6 +168,7 @@ pub fn summarize<'t>(
         module,
         is_package,
         stars: !summary.star_imports.is_empty(),
+        self_fields: Default::default(),
     };
     let (mut apply_statements, mut import_statements) = (Vec::new(), Vec::new());
     for call in call_nodes {

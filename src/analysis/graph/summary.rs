@@ -32,6 +32,10 @@ pub enum Callee {
     /// A name bound nowhere in this file, which may come from one of its
     /// `from m import *` statements.
     Star(String),
+    /// A method called on an instance of a class imported from module `m`
+    /// (`c = Client(); c.fetch()`, `def f(c: Client)`): `(m, Class, method)`.
+    /// Only installed libraries' methods are looked up this way.
+    Instance(String, String, String),
     /// Anything else; the final name called, for conservative checks.
     Unknown(String),
 }

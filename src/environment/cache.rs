@@ -1,0 +1,168 @@
+//! The cache of library summaries: one JSON file per package in
+//! `.unnest_cache/` at the project root (or the user's cache folder when that
+//! cannot be written), named by the distribution's name and version and the
+//! folder it is installed in, and valid while every file of the package has
+//! the size and modification time it had when it was read. An upgrade changes
+//! the version (a new entry); an edited file changes its metadata (the entry
+//! is rebuilt). Entries are written to a temporary file and renamed, so
+//! concurrent runs never read half an entry.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use super::packages::Package;
+use crate::analysis::graph::library::LibraryIndex;
+
+/// Bumped when what an entry holds, or how it is computed, changes.
+const FORMAT: u32 = 2;
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    tool: String,
+    folders: Vec<(String, u128)>,
+    files: Vec<(String, u64, u128)>,
+    index: LibraryIndex,
+}
+
+/// The cache folder for a project rooted at `root`: `root/.unnest_cache`
+/// when it can be created there, else `$XDG_CACHE_HOME/unnest` or
+/// `~/.cache/unnest`.
+pub fn folder(root: &Path) -> Option<PathBuf> {
+    let local = root.join(".unnest_cache");
+    if prepare(&local) {
+        return Some(local);
+    }
+    let user = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?
+        .join("unnest");
+    prepare(&user).then_some(user)
+}
+
+/// Create the folder with a `.gitignore` that ignores it all, so neither git
+/// nor unnest's own walk looks inside.
+fn prepare(folder: &Path) -> bool {
+    if std::fs::create_dir_all(folder).is_err() {
+        return false;
+    }
+    let ignore = folder.join(".gitignore");
+    ignore.is_file() || std::fs::write(&ignore, "# Automatically created by unnest.\n*\n").is_ok()
+}
+
+/// The size and modification time of a path, `None` when it cannot be
+/// looked at.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), modified))
+}
+
+fn entry_path(folder: &Path, package: &Package) -> PathBuf {
+    let (name, version) = package
+        .distribution
+        .as_ref()
+        .map_or(("unknown", "0"), |d| (d.name.as_str(), d.version.as_str()));
+    // FNV-1a of the install folder: the same version in two environments
+    // gives two entries, whose paths differ.
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in package.search_path.to_string_lossy().bytes() {
+        hash = (hash ^ byte as u64).wrapping_mul(0x100000001b3);
+    }
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+    };
+    folder.join(format!(
+        "{}-{}-{}-{hash:016x}.json",
+        clean(name),
+        clean(version),
+        clean(&package.top)
+    ))
+}
+
+/// The cached summary of `package`, when its entry matches every file and
+/// folder.
+pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
+    let text = std::fs::read_to_string(entry_path(folder, package)).ok()?;
+    let entry: Entry = serde_json::from_str(&text).ok()?;
+    if entry.format != FORMAT || entry.tool != env!("CARGO_PKG_VERSION") {
+        return None;
+    }
+    let base = &package.search_path;
+    let folders_same = entry
+        .folders
+        .iter()
+        .all(|(path, modified)| stamp(&base.join(path)).is_some_and(|(_, m)| m == *modified));
+    let files_same = folders_same
+        && entry
+            .files
+            .iter()
+            .all(|(path, size, modified)| stamp(&base.join(path)) == Some((*size, *modified)));
+    if !files_same {
+        return None;
+    }
+    let mut index = entry.index;
+    index.reindex();
+    Some(index)
+}
+
+/// Store the summary of `package`, whose files and folders are `files` and
+/// `folders` (see [`Package::files`]). A failure costs the next run a
+/// re-read, never this one.
+pub fn store(
+    folder: &Path,
+    package: &Package,
+    files: &[PathBuf],
+    folders: &[PathBuf],
+    index: &LibraryIndex,
+) {
+    let base = &package.search_path;
+    let Some(files) = files
+        .iter()
+        .map(|f| stamp(&base.join(f)).map(|(size, m)| (f.to_string_lossy().into_owned(), size, m)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let Some(folders) = folders
+        .iter()
+        .map(|f| stamp(&base.join(f)).map(|(_, m)| (f.to_string_lossy().into_owned(), m)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let entry = Entry {
+        format: FORMAT,
+        tool: env!("CARGO_PKG_VERSION").to_owned(),
+        folders,
+        files,
+        index: index.clone(),
+    };
+    let Ok(text) = serde_json::to_string(&entry) else {
+        return;
+    };
+    let target = entry_path(folder, package);
+    let Ok(mut temporary) = tempfile::NamedTempFile::new_in(folder) else {
+        return;
+    };
+    if temporary.write_all(text.as_bytes()).is_ok() {
+        let _ = temporary.persist(&target);
+    }
+}

@@ -1,0 +1,655 @@
+//! Which public functions of an installed package run an event loop, and
+//! their async twins: the package's files are read, the ones that may matter
+//! are parsed and summarized as the project's are, and the project's own
+//! loop-blocking analysis (unguarded runs, directly or through helpers; thread
+//! and guarded bridges break the chain) runs over them. What comes out is a
+//! [`LibraryIndex`]: the loop-running functions and methods by every name the
+//! package exposes them as (re-exports included), each with its twin.
+//!
+//! Only files that mention `asyncio` or `run_until_complete`, or a name the
+//! analysis found blocking so far, or that hold a possible twin, are parsed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use tree_sitter::Node;
+
+use super::packages::{Package, module_of};
+use crate::analysis::graph::library::{LibraryFunction, LibraryIndex, Twin};
+use crate::analysis::graph::summary::{ImportTarget, ModuleSummary};
+use crate::analysis::graph::{FileView, FnRef, Graph};
+use crate::input::source::LineIndex;
+use crate::scan::prefilter::{has_whole_word, may_hold_finding};
+
+/// One parsed library file.
+struct Parsed {
+    display: String,
+    text: String,
+    index: LineIndex,
+    summary: ModuleSummary,
+    /// Every function's parameters, by the start of its name.
+    signatures: HashMap<usize, Vec<Param>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Positional,
+    PositionalOrKeyword,
+    KeywordOnly,
+    VarPositional,
+    VarKeyword,
+}
+
+#[derive(Debug, Clone)]
+struct Param {
+    name: String,
+    kind: Kind,
+    has_default: bool,
+}
+
+/// The summary of `package`; also how many of its files were read, and how
+/// many parsed.
+pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex, usize, usize) {
+    let (name, version) = package
+        .distribution
+        .as_ref()
+        .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
+            (d.name.clone(), d.version.clone())
+        });
+    let texts: Vec<(PathBuf, String)> = files
+        .par_iter()
+        .filter_map(|relative| {
+            let bytes = std::fs::read(package.search_path.join(relative)).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            Some((relative.clone(), text))
+        })
+        .collect();
+    let read = texts.len();
+    let modules: HashMap<String, usize> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (relative, _))| (module_of(relative).0, i))
+        .collect();
+    let mut parsed: Vec<Option<Parsed>> = (0..texts.len()).map(|_| None).collect();
+    // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
+    // `from asyncio import run`, `Runner().run`): a file that names neither
+    // runs no loop itself.
+    let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
+    let mut wanted: Vec<usize> = (0..texts.len())
+        .filter(|&i| {
+            let bytes = texts[i].1.as_bytes();
+            memchr::memmem::find(bytes, b"run_until_complete").is_some()
+                || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
+        })
+        .collect();
+    let mut words_seen: HashSet<String> = HashSet::new();
+    loop {
+        let results: Vec<(usize, Option<Parsed>)> = wanted
+            .par_iter()
+            .with_max_len(1)
+            .map_init(crate::syntax::parse::new_parser, |parser, &i| {
+                let (relative, text) = &texts[i];
+                let display = package.search_path.join(relative).display().to_string();
+                (i, parse(parser, relative, display, text))
+            })
+            .collect();
+        for (i, result) in results {
+            // A file that does not parse stays out, as if absent.
+            parsed[i] = result;
+            if parsed[i].is_none() {
+                parsed[i] = None;
+            }
+        }
+        let done: HashSet<usize> = wanted.iter().copied().collect();
+        let (blocking_modules, pairs) = blocking_names(&parsed);
+        let mut next: Vec<usize> = Vec::new();
+        // Possible twins in parallel modules.
+        for module in &blocking_modules {
+            for twin_module in parallel_modules(module) {
+                if let Some(&i) = modules.get(&twin_module)
+                    && parsed[i].is_none()
+                    && !done.contains(&i)
+                {
+                    next.push(i);
+                }
+            }
+        }
+        // A file that calls a blocking function of another module names
+        // both the function and its module (or, for a method, its class).
+        let new_pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(n, q)| words_seen.insert(format!("{n}:{q}")))
+            .collect();
+        if !new_pairs.is_empty() {
+            let mut patterns: Vec<&str> = Vec::new();
+            for (name, qualifier) in &new_pairs {
+                patterns.push(name);
+                patterns.push(qualifier);
+            }
+            patterns.sort_unstable();
+            patterns.dedup();
+            let matcher = AhoCorasick::new(&patterns).expect("names form a valid automaton");
+            let pulled: Vec<usize> = (0..texts.len())
+                .into_par_iter()
+                .filter(|&i| parsed[i].is_none() && !done.contains(&i))
+                .filter(|&i| {
+                    let present = whole_words(&matcher, &patterns, texts[i].1.as_bytes());
+                    new_pairs
+                        .iter()
+                        .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
+                })
+                .collect();
+            next.extend(pulled);
+        }
+        next.sort_unstable();
+        next.dedup();
+        next.retain(|i| parsed[*i].is_none());
+        if next.is_empty() {
+            break;
+        }
+        wanted = next;
+    }
+    let files: Vec<&Parsed> = parsed.iter().flatten().collect();
+    (index_of(&files, &name, &version), read, files.len())
+}
+
+/// The loop-running functions of the packages of `environment` that `tops`
+/// name (the top-level modules a project imports), from the cache in
+/// `cache` when it holds them; and one line per package on what was done,
+/// for `--verbose`.
+pub fn libraries(
+    environment: &super::Environment,
+    tops: &std::collections::BTreeSet<String>,
+    cache: Option<&Path>,
+) -> (LibraryIndex, Vec<String>) {
+    let started = std::time::Instant::now();
+    let infos = super::packages::dist_infos(&environment.search_paths);
+    let tops: Vec<&String> = tops
+        .iter()
+        // What Python never looks up in site-packages.
+        .filter(|top| *top != "__future__" && *top != "asyncio")
+        .collect();
+    let done: Vec<(LibraryIndex, String, bool)> = tops
+        .par_iter()
+        .filter_map(|top| {
+            let package = super::packages::locate(top, &environment.search_paths, &infos)?;
+            let what = package.distribution.as_ref().map_or_else(
+                || format!("{top} (no dist-info)"),
+                |d| format!("{} {}", d.name, d.version),
+            );
+            if let Some(index) = cache.and_then(|folder| super::cache::load(folder, &package)) {
+                let note = format!(
+                    "library {what}: from the cache, no file read ({} functions run a loop)",
+                    index.functions.len()
+                );
+                return Some((index, note, true));
+            }
+            let started = std::time::Instant::now();
+            let (files, folders) = package.files();
+            let (index, read, parsed) = summarize_package(&package, &files);
+            let note = format!(
+                "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
+                index.functions.len(),
+                started.elapsed()
+            );
+            if let Some(folder) = cache {
+                super::cache::store(folder, &package, &files, &folders, &index);
+            }
+            Some((index, note, false))
+        })
+        .collect();
+    let cached = done.iter().filter(|(_, _, cached)| *cached).count();
+    let mut notes = Vec::new();
+    let mut parts = Vec::new();
+    for (index, note, _) in done {
+        notes.push(note);
+        parts.push(index);
+    }
+    notes.push(format!(
+        "libraries: {} packages ({cached} from the cache) in {:.1?}",
+        parts.len(),
+        started.elapsed()
+    ));
+    (LibraryIndex::merge(parts), notes)
+}
+
+/// The patterns of `matcher` that `bytes` holds as whole words.
+fn whole_words<'p>(matcher: &AhoCorasick, patterns: &[&'p str], bytes: &[u8]) -> HashSet<&'p str> {
+    let mut found = HashSet::new();
+    for m in matcher.find_overlapping_iter(bytes) {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        if !before.is_some_and(crate::syntax::lexer::is_word_byte)
+            && !after.is_some_and(crate::syntax::lexer::is_word_byte)
+        {
+            found.insert(patterns[m.pattern().as_usize()]);
+        }
+    }
+    found
+}
+
+fn parse(
+    parser: &mut tree_sitter::Parser,
+    relative: &Path,
+    display: String,
+    text: &str,
+) -> Option<Parsed> {
+    let tree = crate::syntax::parse::parse(parser, text);
+    if crate::syntax::parse::first_error(&tree).is_some() {
+        return None;
+    }
+    let (module, is_package) = module_of(relative);
+    let _parents = crate::syntax::parents::ParentMap::install(&tree);
+    let checker = crate::analysis::runs::Checker::new(&tree, text);
+    let runs = crate::analysis::runs::find_runs(&tree, &checker);
+    let summary =
+        crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);
+    let mut signatures = HashMap::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "function_definition"
+            && let (Some(name), Some(parameters)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("parameters"),
+            )
+            && let Some(list) = signature(parameters, text)
+        {
+            signatures.insert(name.start_byte(), list);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    Some(Parsed {
+        display,
+        index: LineIndex::new(text),
+        text: text.to_owned(),
+        summary,
+        signatures,
+    })
+}
+
+/// A function's parameters with their kinds, or `None` for what cannot be
+/// read (a tuple parameter).
+fn signature(parameters: Node, source: &str) -> Option<Vec<Param>> {
+    let mut list = Vec::new();
+    let mut keyword_only = false;
+    let mut cursor = parameters.walk();
+    for child in parameters.named_children(&mut cursor) {
+        let (name, kind, has_default) = match child.kind() {
+            "identifier" => (child, None, false),
+            "typed_parameter" => {
+                let inner = child.named_child(0)?;
+                match inner.kind() {
+                    "identifier" => (inner, None, false),
+                    "list_splat_pattern" => {
+                        (inner.named_child(0)?, Some(Kind::VarPositional), false)
+                    }
+                    "dictionary_splat_pattern" => {
+                        (inner.named_child(0)?, Some(Kind::VarKeyword), false)
+                    }
+                    _ => return None,
+                }
+            }
+            "default_parameter" | "typed_default_parameter" => {
+                (child.child_by_field_name("name")?, None, true)
+            }
+            "list_splat_pattern" => (child.named_child(0)?, Some(Kind::VarPositional), false),
+            "dictionary_splat_pattern" => (child.named_child(0)?, Some(Kind::VarKeyword), false),
+            "keyword_separator" => {
+                keyword_only = true;
+                continue;
+            }
+            "positional_separator" => {
+                for p in &mut list {
+                    let p: &mut Param = p;
+                    if p.kind == Kind::PositionalOrKeyword {
+                        p.kind = Kind::Positional;
+                    }
+                }
+                continue;
+            }
+            "comment" => continue,
+            _ => return None,
+        };
+        if name.kind() != "identifier" {
+            return None;
+        }
+        let kind = match kind {
+            Some(Kind::VarPositional) => {
+                keyword_only = true;
+                Kind::VarPositional
+            }
+            Some(kind) => kind,
+            None if keyword_only => Kind::KeywordOnly,
+            None => Kind::PositionalOrKeyword,
+        };
+        list.push(Param {
+            name: source[name.byte_range()].to_owned(),
+            kind,
+            has_default,
+        });
+    }
+    Some(list)
+}
+
+/// Whether every call that binds to `sync` binds to `twin` the same way.
+fn accepts_same_arguments(sync: &[Param], twin: &[Param]) -> bool {
+    let positional = |list: &[Param]| -> Vec<Param> {
+        list.iter()
+            .filter(|p| matches!(p.kind, Kind::Positional | Kind::PositionalOrKeyword))
+            .cloned()
+            .collect()
+    };
+    let has = |list: &[Param], kind: Kind| list.iter().any(|p| p.kind == kind);
+    let (sync_positional, twin_positional) = (positional(sync), positional(twin));
+    let mut matched: HashSet<&str> = HashSet::new();
+    for (i, p) in sync_positional.iter().enumerate() {
+        match twin_positional.get(i) {
+            Some(t) => {
+                if p.kind == Kind::PositionalOrKeyword
+                    && (t.name != p.name || t.kind != Kind::PositionalOrKeyword)
+                {
+                    return false;
+                }
+                matched.insert(t.name.as_str());
+            }
+            None if has(twin, Kind::VarPositional) && p.kind == Kind::Positional => {}
+            None => return false,
+        }
+    }
+    for p in sync.iter().filter(|p| p.kind == Kind::KeywordOnly) {
+        match twin.iter().find(|t| t.name == p.name) {
+            Some(t) if matches!(t.kind, Kind::KeywordOnly | Kind::PositionalOrKeyword) => {
+                matched.insert(t.name.as_str());
+            }
+            None if has(twin, Kind::VarKeyword) => {}
+            _ => return false,
+        }
+    }
+    if has(sync, Kind::VarPositional) && !has(twin, Kind::VarPositional) {
+        return false;
+    }
+    if has(sync, Kind::VarKeyword) && !has(twin, Kind::VarKeyword) {
+        return false;
+    }
+    twin.iter().all(|t| {
+        matched.contains(t.name.as_str())
+            || t.has_default
+            || matches!(t.kind, Kind::VarPositional | Kind::VarKeyword)
+    })
+}
+
+/// `pkg.x` → `pkg.asyncio.x`, `pkg.aio.x`, `pkg.x_async`.
+fn parallel_modules(module: &str) -> Vec<String> {
+    let (prefix, last) = match module.rsplit_once('.') {
+        Some((prefix, last)) => (format!("{prefix}."), last),
+        None => (String::new(), module),
+    };
+    vec![
+        format!("{prefix}asyncio.{last}"),
+        format!("{prefix}aio.{last}"),
+        format!("{prefix}{last}_async"),
+        format!("{module}.asyncio"),
+        format!("{module}.aio"),
+    ]
+}
+
+/// What the loop-blocking functions found so far are named by: their
+/// modules, and pairs of words a file that calls one must hold (the function
+/// and its module's last name; a method and its class; the class and its
+/// module's last name).
+fn blocking_names(parsed: &[Option<Parsed>]) -> (Vec<String>, Vec<(String, String)>) {
+    let files: Vec<&Parsed> = parsed.iter().flatten().collect();
+    let views = views_of(&files);
+    let graph = Graph::build_library(&views);
+    let mut modules = Vec::new();
+    let mut pairs = Vec::new();
+    for f in graph.blocking.keys() {
+        let module = &views[f.file].summary.module;
+        let last = module.rsplit('.').next().unwrap_or(module).to_owned();
+        let function = graph.function(*f);
+        modules.push(module.clone());
+        match &function.class {
+            Some(class) => {
+                let class = class.rsplit('.').next().unwrap_or(class).to_owned();
+                pairs.push((function.name.clone(), class.clone()));
+                pairs.push((class, last));
+            }
+            None => pairs.push((function.name.clone(), last)),
+        }
+    }
+    modules.sort();
+    modules.dedup();
+    pairs.sort();
+    pairs.dedup();
+    (modules, pairs)
+}
+
+fn views_of<'a>(files: &[&'a Parsed]) -> Vec<FileView<'a>> {
+    files
+        .iter()
+        .map(|p| FileView {
+            display: &p.display,
+            text: &p.text,
+            index: &p.index,
+            summary: &p.summary,
+            notebook: None,
+        })
+        .collect()
+}
+
+/// The index of what the parsed files of one package expose.
+fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
+    let views = views_of(files);
+    let graph = Graph::build_library(&views);
+    let by_module: HashMap<&str, usize> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.summary.module.as_str(), i))
+        .collect();
+    let mut functions: Vec<LibraryFunction> = Vec::new();
+    let mut names: Vec<(String, String, usize)> = Vec::new();
+    for (file, view) in views.iter().enumerate() {
+        let summary = view.summary;
+        // The last `def` of a name is the one the module keeps (`@overload`
+        // stubs come first).
+        let mut last: HashMap<&str, usize> = HashMap::new();
+        for (index, function) in summary.functions.iter().enumerate() {
+            last.insert(function.qualname.as_str(), index);
+        }
+        let mut kept: Vec<usize> = last.into_values().collect();
+        kept.sort_unstable();
+        for index in kept {
+            let f = FnRef {
+                file,
+                function: index,
+            };
+            let function = graph.function(f);
+            let public_place = function.parent.is_none()
+                && function.class.as_deref().is_none_or(|c| !c.contains('.'));
+            if function.is_async
+                || function.is_private()
+                || function.is_protocol_method()
+                || !public_place
+                || !graph.blocking.contains_key(&f)
+            {
+                continue;
+            }
+            let chain = graph.chain(f);
+            let runs = chain
+                .split_once(", which calls ")
+                .map_or(chain.clone(), |(_, rest)| rest.to_owned());
+            let twin = twin_of(files, &by_module, file, index);
+            names.push((
+                summary.module.clone(),
+                function.qualname.clone(),
+                functions.len(),
+            ));
+            functions.push(LibraryFunction {
+                package: package.to_owned(),
+                version: version.to_owned(),
+                module: summary.module.clone(),
+                qualname: function.qualname.clone(),
+                path: view.display.to_owned(),
+                line: view
+                    .index
+                    .location(view.text, function.name_range.start)
+                    .row,
+                runs,
+                twin,
+            });
+        }
+    }
+    // Re-exports, to a fixpoint: `from .client import Client` in `pkg`
+    // makes `pkg.Client.execute` one more name for `pkg.client.Client.execute`.
+    loop {
+        let known: HashSet<(String, String)> = names
+            .iter()
+            .map(|(m, n, _)| (m.clone(), n.clone()))
+            .collect();
+        let mut added = Vec::new();
+        for view in &views {
+            let summary = view.summary;
+            let mut sources: Vec<(String, String, String)> = Vec::new();
+            for (local, target) in &summary.imports {
+                if let ImportTarget::Symbol(module, name) = target {
+                    sources.push((local.clone(), module.clone(), name.clone()));
+                }
+            }
+            for (module, name, index) in &names {
+                for star in &summary.star_imports {
+                    let first = name.split('.').next().unwrap_or(name);
+                    let exported = by_module
+                        .get(star.as_str())
+                        .and_then(|&i| views[i].summary.all_names.as_ref())
+                        .map_or(!first.starts_with('_'), |all| {
+                            all.iter().any(|n| n == first)
+                        });
+                    if star == module && exported {
+                        added.push((summary.module.clone(), name.clone(), *index));
+                    }
+                }
+            }
+            for (local, module, name) in sources {
+                for (m, n, index) in &names {
+                    if *m != module {
+                        continue;
+                    }
+                    let renamed = if *n == name {
+                        local.clone()
+                    } else if let Some(method) = n.strip_prefix(&format!("{name}.")) {
+                        format!("{local}.{method}")
+                    } else {
+                        continue;
+                    };
+                    added.push((summary.module.clone(), renamed, *index));
+                }
+            }
+        }
+        added.retain(|(m, n, _)| !known.contains(&(m.clone(), n.clone())));
+        added.sort();
+        added.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        if added.is_empty() {
+            break;
+        }
+        names.extend(added);
+    }
+    LibraryIndex::new(functions, names)
+}
+
+/// The async twin of function `index` of file `file`: a coroutine function of
+/// the same module and class named `name_async`, `async_name` or `aname`, or
+/// of the same qualified name in a parallel module, that accepts the same
+/// arguments.
+fn twin_of(
+    files: &[&Parsed],
+    by_module: &HashMap<&str, usize>,
+    file: usize,
+    index: usize,
+) -> Option<Twin> {
+    let summary = &files[file].summary;
+    let function = &summary.functions[index];
+    let sync = files[file].signatures.get(&function.name_range.start)?;
+    let name = &function.name;
+    let prefix = function
+        .class
+        .as_ref()
+        .map_or(String::new(), |c| format!("{c}."));
+    let mut candidates: Vec<(usize, String)> = [
+        format!("{name}_async"),
+        format!("async_{name}"),
+        format!("a{name}"),
+    ]
+    .into_iter()
+    .map(|n| (file, format!("{prefix}{n}")))
+    .collect();
+    for module in parallel_modules(&summary.module) {
+        if let Some(&other) = by_module.get(module.as_str()) {
+            candidates.push((other, function.qualname.clone()));
+        }
+    }
+    candidates.into_iter().find_map(|(other, qualname)| {
+        let parsed = files[other];
+        let candidate = parsed
+            .summary
+            .functions
+            .iter()
+            .rev()
+            .find(|f| f.qualname == qualname)?;
+        if !candidate.is_async || candidate.is_generator || candidate.parent.is_some() {
+            return None;
+        }
+        let twin = parsed.signatures.get(&candidate.name_range.start)?;
+        accepts_same_arguments(sync, twin).then(|| Twin {
+            module: parsed.summary.module.clone(),
+            qualname,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signature_of(text: &str) -> Vec<Param> {
+        let mut parser = crate::syntax::parse::new_parser();
+        let tree = crate::syntax::parse::parse(&mut parser, text);
+        let def = tree.root_node().named_child(0).unwrap();
+        signature(def.child_by_field_name("parameters").unwrap(), text).unwrap()
+    }
+
+    fn accepts(sync: &str, twin: &str) -> bool {
+        accepts_same_arguments(&signature_of(sync), &signature_of(twin))
+    }
+
+    #[test]
+    fn a_twin_accepts_every_call_its_sibling_accepts() {
+        assert!(accepts(
+            "def f(self, a, b=1): ...",
+            "async def g(self, a, b=1): ..."
+        ));
+        assert!(accepts(
+            "def f(a, *, k=None, **kw): ...",
+            "async def g(a, *, k=None, x=2, **kw): ..."
+        ));
+        assert!(accepts(
+            "def f(a, k=None): ...",
+            "async def g(a, k=None, *, extra=0): ..."
+        ));
+        // Renamed, missing, reordered or newly required parameters do not.
+        assert!(!accepts("def f(a, b): ...", "async def g(a, c): ..."));
+        assert!(!accepts("def f(a, b): ...", "async def g(b, a): ..."));
+        assert!(!accepts("def f(a): ...", "async def g(a, b): ..."));
+        assert!(!accepts("def f(a, **kw): ...", "async def g(a): ..."));
+        assert!(!accepts("def f(*args): ...", "async def g(a): ..."));
+    }
+}

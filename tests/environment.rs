@@ -1,0 +1,601 @@
+//! Installed libraries (UNN012): a virtual environment built by each test,
+//! with small packages written by the test, and projects whose `async def`s
+//! call them. The execution tests run the project with python3 before (it
+//! raises) and after `--write --unsafe-fixes` (it runs). Also: how the
+//! environment is found, the cache, and real libraries when installed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{stderr, stdout, unnest};
+
+/// The fake distribution `fakelib 1.2.3`.
+const FAKELIB: &[(&str, &str)] = &[
+    (
+        "fakelib/__init__.py",
+        "from .client import Client, bridged, compute, fetch\n",
+    ),
+    (
+        "fakelib/client.py",
+        r#"import asyncio
+import concurrent.futures
+
+
+async def fetch_async(x, retries=1):
+    await asyncio.sleep(0)
+    return x * 2
+
+
+def fetch(x, retries=1):
+    """A sync wrapper with a twin."""
+    return asyncio.run(fetch_async(x, retries))
+
+
+async def _compute(x):
+    return x + 1
+
+
+def _runner(x):
+    return asyncio.run(_compute(x))
+
+
+def compute(x):
+    """Runs a loop through a helper; no twin."""
+    return _runner(x)
+
+
+def bridged(x):
+    """A guarded bridge: fine on a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_compute(x))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _compute(x)).result()
+
+
+class Client:
+    def __init__(self, base):
+        self.base = base
+
+    async def aget(self, key):
+        await asyncio.sleep(0)
+        return f"{self.base}/{key}"
+
+    def get(self, key):
+        return asyncio.run(self.aget(key))
+"#,
+    ),
+    (
+        "fakelib/jobs.py",
+        "import asyncio\n\nfrom .aio.jobs import submit as _submit\n\n\ndef submit(n, *, label=\"job\"):\n    return asyncio.run(_submit(n, label=label))\n",
+    ),
+    ("fakelib/aio/__init__.py", ""),
+    (
+        "fakelib/aio/jobs.py",
+        "import asyncio\n\n\nasync def submit(n, *, label=\"job\"):\n    await asyncio.sleep(0)\n    return f\"{label}:{n}\"\n",
+    ),
+    (
+        "fakelib-1.2.3.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: fakelib\nVersion: 1.2.3\n\nA test library.\n",
+    ),
+    ("fakelib-1.2.3.dist-info/top_level.txt", "fakelib\n"),
+];
+
+/// A virtual environment folder at `root` holding `files` in its
+/// site-packages; returns the site-packages folder.
+fn make_venv(root: &Path, files: &[(&str, &str)]) -> PathBuf {
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::write(
+        root.join("pyvenv.cfg"),
+        "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.12.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("bin/python"), "").unwrap();
+    let site = root.join("lib/python3.12/site-packages");
+    for (path, text) in files {
+        let path = site.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    site
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.clone(), std::fs::read(path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    unnest().current_dir(dir).args(args).output().unwrap()
+}
+
+fn python_with(dir: &Path, site: &Path, file: &str) -> Output {
+    Command::new("python3")
+        .arg(file)
+        .current_dir(dir)
+        .env("PYTHONPATH", site)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONIOENCODING", "utf-8")
+        .output()
+        .expect("python3 runs")
+}
+
+const FIXABLE: &str = r#"import asyncio
+
+from fakelib import Client, bridged, fetch
+from fakelib.jobs import submit
+
+
+class Service:
+    def __init__(self):
+        self.client = Client("http://s")
+
+    async def load(self):
+        return self.client.get("z")
+
+
+async def main():
+    a = fetch(2)
+    b = bridged(3)
+    client = Client("http://x")
+    c = client.get("k")
+    d = submit(4, label="run")
+    print(a, b, c, d, await Service().load())
+
+
+asyncio.run(main())
+"#;
+
+#[test]
+fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
+    let temp = tempfile::tempdir().unwrap();
+    let site = make_venv(&temp.path().join("env"), FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("app.py"), FIXABLE).unwrap();
+
+    let before = python_with(&project, &site, "app.py");
+    assert!(!before.status.success());
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+
+    let environment = snapshot(&temp.path().join("env"));
+    let env = temp.path().join("env");
+    let check = run(
+        &project,
+        &["--check", "--python", env.to_str().unwrap(), "app.py"],
+    );
+    let out = stdout(&check);
+    // fetch (twin), Client.get (method twin, on a local and on a `self.`
+    // attribute), submit (parallel-module twin); the guarded bridge stays
+    // silent.
+    assert_eq!(out.matches("UNN012").count(), 4, "{out}");
+    assert!(
+        out.contains("`fakelib.client.fetch()` (fakelib 1.2.3, "),
+        "{out}"
+    );
+    assert!(out.contains("client.py:10)"), "{out}");
+    assert!(out.contains("`fakelib.client.fetch_async()`"), "{out}");
+    assert!(out.contains("`fakelib.client.Client.aget()`"), "{out}");
+    assert!(out.contains("`fakelib.aio.jobs.submit()`"), "{out}");
+    assert!(!out.contains("bridged"), "{out}");
+
+    let write = run(
+        &project,
+        &[
+            "--write",
+            "--unsafe-fixes",
+            "--python",
+            env.to_str().unwrap(),
+            "app.py",
+        ],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(fixed.contains("a = await fetch_async(2)"), "{fixed}");
+    assert!(
+        fixed.contains("from fakelib.client import fetch_async"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("c = await client.aget(\"k\")"), "{fixed}");
+    assert!(
+        fixed.contains("from fakelib.aio.jobs import submit as submit_async"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("d = await submit_async(4, label=\"run\")"),
+        "{fixed}"
+    );
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
+    assert!(
+        fixed.contains("return await self.client.aget(\"z\")"),
+        "{fixed}"
+    );
+    assert_eq!(stdout(&after), "4 4 http://x/k run:4 http://s/z\n");
+    // Nothing in the environment changed (the cache is the project's).
+    assert_eq!(snapshot(&env), environment);
+}
+
+#[test]
+fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "import asyncio\n\nfrom fakelib import compute, fetch\n\n\ndef helper(x):\n    return fetch(x)\n\n\ndef callback():\n    fetch(3)\n\n\nasync def main():\n    compute(1)\n    helper(2)\n    asyncio.get_running_loop().call_soon(callback)\n",
+    )
+    .unwrap();
+    let check = run(
+        &project,
+        &[
+            "--check",
+            "--unsafe-fixes",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
+    );
+    let out = stdout(&check);
+    assert_eq!(out.matches("UNN012").count(), 3, "{out}");
+    assert!(
+        out.contains("the loop callback `callback()` calls `fakelib.client.fetch()`")
+            && out.contains("(no automatic fix in a loop callback)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`fakelib.client.compute()` (fakelib 1.2.3, ")
+            && out.contains("no automatic fix: the library has no async twin of it"),
+        "{out}"
+    );
+    assert!(
+        out.contains("calls `helper()` (app.py:6), which calls `fakelib.client.fetch()`"),
+        "{out}"
+    );
+    let write = run(
+        &project,
+        &[
+            "--write",
+            "--unsafe-fixes",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
+    );
+    assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
+}
+
+#[test]
+fn the_environment_is_found_from_python_virtual_env_or_dot_venv() {
+    let temp = tempfile::tempdir().unwrap();
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "from fakelib import fetch\n\n\nasync def main():\n    fetch(1)\n",
+    )
+    .unwrap();
+    let elsewhere = temp.path().join("elsewhere");
+    make_venv(&elsewhere, FAKELIB);
+    let finds = |output: &Output| stdout(output).contains("UNN012");
+
+    // None: nothing changes.
+    let none = run(&project, &["--check", "--verbose", "."]);
+    assert!(!finds(&none), "{}", stdout(&none));
+    assert!(
+        stderr(&none).contains("environment: none"),
+        "{}",
+        stderr(&none)
+    );
+    assert_eq!(none.status.code(), Some(0));
+
+    // --python with a folder, and with the interpreter inside it.
+    for python in [elsewhere.clone(), elsewhere.join("bin/python")] {
+        let found = run(
+            &project,
+            &[
+                "--check",
+                "--verbose",
+                "--python",
+                python.to_str().unwrap(),
+                ".",
+            ],
+        );
+        assert!(finds(&found), "{}", stderr(&found));
+        assert!(
+            stderr(&found).contains("(from --python)"),
+            "{}",
+            stderr(&found)
+        );
+    }
+
+    // VIRTUAL_ENV.
+    let found = unnest()
+        .current_dir(&project)
+        .env("VIRTUAL_ENV", &elsewhere)
+        .args(["--check", "--verbose", "."])
+        .output()
+        .unwrap();
+    assert!(finds(&found));
+    assert!(
+        stderr(&found).contains("(from VIRTUAL_ENV)"),
+        "{}",
+        stderr(&found)
+    );
+
+    // .venv at the project root; --python wins over it.
+    make_venv(&project.join(".venv"), &FAKELIB[5..]);
+    let found = run(&project, &["--check", "--verbose", "."]);
+    assert!(
+        stderr(&found).contains("(from .venv at the project root)"),
+        "{}",
+        stderr(&found)
+    );
+    // That .venv has the distribution's metadata but not the package.
+    assert!(!finds(&found));
+    make_venv(&project.join(".venv"), FAKELIB);
+    assert!(finds(&run(&project, &["--check", "."])));
+
+    // A --python that leads nowhere is an error, named.
+    let missing = run(&project, &["--check", "--python", "no/such/env", "."]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("--python no/such/env: no such file or folder"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn pth_path_entries_are_read_and_import_lines_are_not_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, &FAKELIB[5..]);
+    // The package lives elsewhere, as an editable install puts it.
+    let src = temp.path().join("src");
+    for (path, text) in &FAKELIB[..5] {
+        let path = src.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let marker = temp.path().join("ran");
+    std::fs::write(
+        site.join("editable.pth"),
+        format!(
+            "# an editable install\n{}\nimport pathlib; pathlib.Path({:?}).write_text('x')\n",
+            src.display(),
+            marker.display().to_string()
+        ),
+    )
+    .unwrap();
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "from fakelib import fetch\n\n\nasync def main():\n    fetch(1)\n",
+    )
+    .unwrap();
+    let found = run(
+        &project,
+        &[
+            "--check",
+            "--verbose",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
+    );
+    assert!(stdout(&found).contains("UNN012"), "{}", stderr(&found));
+    assert!(!marker.exists());
+}
+
+#[test]
+fn a_second_run_reads_no_library_file_and_a_changed_file_is_read_again() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "from fakelib import fetch\n\n\nasync def main():\n    fetch(1)\n",
+    )
+    .unwrap();
+    let python = env.to_str().unwrap();
+    let args = ["--check", "--verbose", "--python", python, "."];
+    let first = run(&project, &args);
+    assert!(
+        stderr(&first).contains("library fakelib 1.2.3: read 5 files"),
+        "{}",
+        stderr(&first)
+    );
+    assert!(project.join(".unnest_cache/.gitignore").is_file());
+    let second = run(&project, &args);
+    assert!(
+        stderr(&second).contains("library fakelib 1.2.3: from the cache, no file read"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(stdout(&first), stdout(&second));
+    // The cache folder is not part of the project.
+    assert!(
+        stderr(&second).contains("Scanned 1 file"),
+        "{}",
+        stderr(&second)
+    );
+
+    // An edited file is read again, and what it now does counts.
+    let client = site.join("fakelib/client.py");
+    let text = std::fs::read_to_string(&client).unwrap();
+    std::fs::write(
+        &client,
+        text.replace(
+            "    return asyncio.run(fetch_async(x, retries))",
+            "    return 0  # no loop any more",
+        ),
+    )
+    .unwrap();
+    let third = run(&project, &args);
+    assert!(
+        stderr(&third).contains("library fakelib 1.2.3: read 5 files"),
+        "{}",
+        stderr(&third)
+    );
+    assert!(!stdout(&third).contains("UNN012"), "{}", stdout(&third));
+
+    // --no-cache neither reads nor writes it.
+    std::fs::remove_dir_all(project.join(".unnest_cache")).unwrap();
+    let uncached = run(
+        &project,
+        &[
+            "--check",
+            "--verbose",
+            "--no-cache",
+            "--python",
+            python,
+            ".",
+        ],
+    );
+    assert!(
+        stderr(&uncached).contains("read 5 files"),
+        "{}",
+        stderr(&uncached)
+    );
+    assert!(!project.join(".unnest_cache").exists());
+}
+
+/// Real libraries whose sync API runs a loop over their async API: gql
+/// (`Client.execute` runs `run_until_complete(self.execute_async(...))`) and
+/// uvicorn (`uvicorn.run`, `Server.run` run `asyncio.run(self.serve())`).
+/// Runs when `UNNEST_LIBRARY_VENV` names a virtual environment that has them
+/// (`.ci/run` makes one).
+#[test]
+fn real_libraries_gql_and_uvicorn() {
+    let Some(env) = std::env::var_os("UNNEST_LIBRARY_VENV").map(PathBuf::from) else {
+        println!("skipped: UNNEST_LIBRARY_VENV is not set (.ci/run sets it)");
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let project = temp.path();
+    std::fs::write(
+        project.join("app.py"),
+        r#"import uvicorn
+from gql import Client, gql
+
+
+async def query(client: Client):
+    return client.execute(gql("{ hello }"))
+
+
+async def serve(app):
+    uvicorn.run(app)
+"#,
+    )
+    .unwrap();
+    let check = run(
+        project,
+        &[
+            "--check",
+            "--verbose",
+            "--python",
+            env.to_str().unwrap(),
+            ".",
+        ],
+    );
+    let out = stdout(&check);
+    if !stderr(&check).contains("library gql ") || !stderr(&check).contains("library uvicorn ") {
+        println!(
+            "skipped: gql and uvicorn are not installed in {}",
+            env.display()
+        );
+        return;
+    }
+    assert!(
+        out.contains("calls `gql.client.Client.execute()` (gql "),
+        "{out}"
+    );
+    assert!(out.contains("`gql.client.Client.execute_async()`"), "{out}");
+    assert!(
+        out.contains("calls `uvicorn.main.run()` (uvicorn "),
+        "{out}"
+    );
+    let diff = run(
+        project,
+        &["--unsafe-fixes", "--python", env.to_str().unwrap(), "."],
+    );
+    assert!(
+        stdout(&diff).contains("+    return await client.execute_async(gql(\"{ hello }\"))"),
+        "{}",
+        stdout(&diff)
+    );
+}
+
+#[test]
+fn a_notebook_cell_that_calls_a_library_wrapper_awaits_its_twin() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let notebook = serde_json::json!({
+        "cells": [{
+            "cell_type": "code",
+            "execution_count": null,
+            "id": "a1",
+            "metadata": {},
+            "outputs": [],
+            "source": ["from fakelib import fetch\n", "x = fetch(2)\n", "x"]
+        }],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5
+    });
+    std::fs::write(project.join("n.ipynb"), notebook.to_string()).unwrap();
+    let python = env.to_str().unwrap();
+    let check = run(&project, &["--check", "--python", python, "."]);
+    assert!(
+        stdout(&check).contains("UNN012 A notebook cell calls `fakelib.client.fetch()`"),
+        "{}",
+        stdout(&check)
+    );
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("n.ipynb")).unwrap()).unwrap();
+    let source: String = fixed["cells"][0]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        source.contains("from fakelib.client import fetch_async\n"),
+        "{source}"
+    );
+    assert!(source.contains("x = await fetch_async(2)\n"), "{source}");
+}
