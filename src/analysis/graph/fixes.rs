@@ -56,6 +56,10 @@ struct GroupEdits {
     falls_back: bool,
 }
 
+/// A group's edits as built for one finding and kept for the others: `None`
+/// when they depend on the order of its members.
+type Shared = Option<Option<Rc<GroupEdits>>>;
+
 pub struct Planner<'g, 'a> {
     graph: &'g Graph<'a>,
     hierarchy: Hierarchy<'a>,
@@ -65,7 +69,7 @@ pub struct Planner<'g, 'a> {
     /// The edits of each group (by its members, sorted) built so far (`None`
     /// when it has none); an outer `None` for a group whose edits depend on
     /// the order of its members, built for each finding.
-    groups: RefCell<HashMap<Vec<FnRef>, Option<Option<Rc<GroupEdits>>>>>,
+    groups: RefCell<HashMap<Vec<FnRef>, Shared>>,
 }
 
 /// Decorators that leave a function's calls as they are.
