@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
@@ -51,7 +52,8 @@ impl NameUses {
 
 /// What a group made async edits, shared by the findings it fixes.
 struct GroupEdits {
-    by_file: Vec<(usize, Vec<Edit>)>,
+    /// Sorted by file, each file's edits by range, without duplicates.
+    by_file: Vec<(usize, Arc<[Edit]>)>,
     call_sites: usize,
     falls_back: bool,
 }
@@ -475,7 +477,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
-        let mut fix = Fix::new(Vec::new(), applicability, message).spanning(file, by_file.clone());
+        let mut fix = Fix::new(Vec::new(), applicability, message).spanning_sorted(file, by_file);
         if falls_back {
             unsafe_for_fallback(&mut fix);
         }
@@ -531,7 +533,14 @@ impl<'g, 'a> Planner<'g, 'a> {
                 .any(|&(caller_file, index)| graph.call(caller_file, index).falls_back)
         });
         Some(GroupEdits {
-            by_file: by_file.into_iter().collect(),
+            by_file: by_file
+                .into_iter()
+                .map(|(file, mut edits)| {
+                    edits.sort_by_key(|e| e.range);
+                    edits.dedup();
+                    (file, edits.into())
+                })
+                .collect(),
             call_sites,
             falls_back,
         })
