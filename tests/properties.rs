@@ -1060,7 +1060,7 @@ fn well_formed(text: &str, d: &Diagnostic) -> Result<(), String> {
     }
     if let Some(fix) = &d.fix {
         let mut last = 0;
-        for edit in &fix.edits {
+        for edit in fix.edits.iter() {
             if !(edit.range.start <= edit.range.end && ok(edit.range.start) && ok(edit.range.end)) {
                 return Err(format!(
                     "edit {:?} is outside the text or splits a character",

@@ -38,6 +38,8 @@ pub struct Guards<'s> {
     /// Every guard names `running_loop`, `is_running` or `RuntimeError`: a
     /// file that names none has none, and the search is skipped.
     has_guard_words: bool,
+    /// It names `RuntimeError` somewhere: searched once, not per call.
+    mentions_runtime_error: bool,
     loop_variables: RefCell<HashMap<usize, Rc<Vec<&'s str>>>>,
     /// For each block: where its first early-exit guard ends, if it has one.
     early_exits: RefCell<HashMap<usize, Option<usize>>>,
@@ -47,9 +49,11 @@ pub struct Guards<'s> {
 
 impl<'s> Guards<'s> {
     pub fn new(source: &'s str) -> Self {
+        let mentions_runtime_error = source.contains("RuntimeError");
         Self {
             source,
-            has_guard_words: mentions_guard(source) || source.contains("RuntimeError"),
+            has_guard_words: mentions_guard(source) || mentions_runtime_error,
+            mentions_runtime_error,
             loop_variables: RefCell::new(HashMap::new()),
             early_exits: RefCell::new(HashMap::new()),
             trio: Default::default(),
@@ -158,7 +162,7 @@ impl<'s> Guards<'s> {
     /// when a loop runs. Under a loop the fallback is what runs, and `await`
     /// would skip it.
     pub fn falls_back_on_runtime_error(&self, call: Node) -> bool {
-        if !self.source.contains("RuntimeError") {
+        if !self.mentions_runtime_error {
             return false;
         }
         let mut child = call;

@@ -11,6 +11,7 @@ pub mod bridge;
 pub mod rewrite;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A half-open byte range `[start, end)` in a source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,11 +93,13 @@ pub enum Applicability {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     /// Edits in the finding's own file, sorted by range start, non-overlapping.
-    pub edits: Vec<Edit>,
+    /// Shared: the findings a group fix serves (a chain of helpers made
+    /// async together) hold the same edits.
+    pub edits: Arc<[Edit]>,
     /// Edits in other files of the run (by their index in the project), for
     /// fixes that change a function and its callers together. A fix is applied
     /// whole or not at all.
-    pub elsewhere: Vec<(usize, Vec<Edit>)>,
+    pub elsewhere: Vec<(usize, Arc<[Edit]>)>,
     pub applicability: Applicability,
     /// What the fix does and what it changes, in one sentence or two.
     pub message: String,
@@ -113,7 +116,7 @@ impl Fix {
         edits.sort_by_key(|edit| edit.range);
         edits.dedup();
         Self {
-            edits,
+            edits: edits.into(),
             elsewhere: Vec::new(),
             applicability,
             message,
@@ -130,18 +133,35 @@ impl Fix {
     /// The same fix, also editing other files. `own` is the index of the
     /// finding's file: edits for it join `edits`.
     pub fn spanning(mut self, own: usize, by_file: Vec<(usize, Vec<Edit>)>) -> Self {
+        let mut mine = self.edits.to_vec();
         for (file, mut edits) in by_file {
             if file == own {
-                self.edits.append(&mut edits);
+                mine.append(&mut edits);
             } else {
                 edits.sort_by_key(|e| e.range);
                 edits.dedup();
-                self.elsewhere.push((file, edits));
+                self.elsewhere.push((file, edits.into()));
             }
         }
-        self.edits.sort_by_key(|e| e.range);
-        self.edits.dedup();
+        mine.sort_by_key(|e| e.range);
+        mine.dedup();
+        self.edits = mine.into();
         self.elsewhere.sort_by_key(|(file, _)| *file);
+        self
+    }
+
+    /// As [`Fix::spanning`] for a fix with no edits of its own yet, with
+    /// edits already sorted by range and without duplicates, by file in
+    /// order: shared, not copied.
+    pub fn spanning_sorted(mut self, own: usize, by_file: &[(usize, Arc<[Edit]>)]) -> Self {
+        debug_assert!(self.edits.is_empty() && self.elsewhere.is_empty());
+        for (file, edits) in by_file {
+            if *file == own {
+                self.edits = edits.clone();
+            } else {
+                self.elsewhere.push((*file, edits.clone()));
+            }
+        }
         self
     }
 

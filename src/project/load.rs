@@ -223,28 +223,55 @@ pub fn load_with(
     }
 
     // Triage to a fixpoint: each round's exports may name functions that files
-    // not read yet call, and those files may export more.
+    // not read yet call, and those files may export more. A file's facts
+    // depend on the table only through the names it mentions (and, for a
+    // `from m import *` line, on everything `m` offers), so a round reruns
+    // them only for new files and for files that mention a newly exported
+    // name: a chain of modules costs one round per link, not one pass over
+    // every file per link.
     let mut table = ExportTable::new();
+    let mut facts: Vec<Facts> = Vec::new();
+    let mut new_pairs: Vec<(String, String)> = Vec::new();
     let facts: Vec<Facts> = loop {
-        let facts: Vec<Facts> = pending
-            .par_iter()
-            .map(|p| triage::facts(&p.outlined, &table))
-            .collect();
-        let mut new_pairs = Vec::new();
-        for (name, modules) in triage::table(&facts) {
-            let known = table.entry(name.clone()).or_default();
-            for module in modules {
-                if !known.contains(&module) {
-                    known.push(module.clone());
-                    new_pairs.push((name.clone(), module));
+        let new_names: HashSet<&str> = new_pairs.iter().map(|(n, _)| n.as_str()).collect();
+        let rerun: Vec<usize> = (0..pending.len())
+            .filter(|&index| {
+                index >= facts.len() || {
+                    let outlined = &pending[index].outlined;
+                    has_star_import(outlined)
+                        || !outlined.outline.followed
+                        || new_names
+                            .iter()
+                            .any(|name| !outlined.outline.occurrences(name).is_empty())
                 }
+            })
+            .collect();
+        let fresh: Vec<Facts> = rerun
+            .par_iter()
+            .map(|&index| triage::facts(&pending[index].outlined, &table))
+            .collect();
+        for (index, found) in rerun.iter().zip(fresh) {
+            if *index < facts.len() {
+                facts[*index] = found;
+            } else {
+                facts.push(found);
+            }
+        }
+        new_pairs.clear();
+        let changed: Vec<&Facts> = rerun.iter().map(|&index| &facts[index]).collect();
+        for (name, module) in changed.iter().flat_map(|f| &f.exports) {
+            let known = table.entry(name.clone()).or_default();
+            if !known.contains(module) {
+                known.push(module.clone());
+                new_pairs.push((name.clone(), module.clone()));
             }
         }
         trace(
             &started,
             &format!(
-                "triage round: {} pending, {} skipped, {} new exports",
+                "triage round: {} pending, {} rerun, {} skipped, {} new exports",
                 pending.len(),
+                rerun.len(),
                 skipped.len(),
                 new_pairs.len()
             ),
@@ -481,6 +508,15 @@ fn tracing() -> bool {
     *ON.get_or_init(|| std::env::var_os("UNNEST_TRACE").is_some())
 }
 
+/// Whether a file has an import line with a `*`: its facts depend on every
+/// name the module it names offers, mentioned or not.
+fn has_star_import(outlined: &Outlined) -> bool {
+    outlined.star_reexports
+        && outlined.outline.lines.iter().any(|line| {
+            line.is_import && outlined.text[line.start as usize..line.end as usize].contains('*')
+        })
+}
+
 fn sort_reads(
     reads: Vec<Read>,
     pending: &mut Vec<Pending>,
@@ -553,7 +589,7 @@ fn fix_words(
     while next < group.len() {
         let member = group[next];
         next += 1;
-        for (file, index) in graph.callers(member) {
+        for &(file, index) in graph.callers(member) {
             if let Place::Function(caller) | Place::Generator(caller) =
                 graph.call(file, index).place
             {

@@ -688,13 +688,21 @@ pub fn needed(
         .map(|(f, root)| f.seeded() || *root)
         .collect();
     let mut demanded: Vec<HashSet<String>> = vec![HashSet::new(); facts.len()];
+    // What a file demands of others depends on its facts alone, not on what
+    // is demanded of it: each file is visited once.
+    let exported: Vec<HashSet<&str>> = facts
+        .iter()
+        .map(|f| f.exports.iter().map(|(n, _)| n.as_str()).collect())
+        .collect();
+    let mut visited = vec![false; facts.len()];
     let mut queue: Vec<usize> = (0..facts.len()).filter(|&i| needed[i]).collect();
     while let Some(file) = queue.pop() {
+        if std::mem::replace(&mut visited[file], true) {
+            continue;
+        }
         for (name, module) in &facts[file].external {
             for &other in by_module.get(module.as_str()).into_iter().flatten() {
-                if facts[other].exports.iter().any(|(n, _)| n == name)
-                    && demanded[other].insert(name.clone())
-                {
+                if exported[other].contains(name.as_str()) && demanded[other].insert(name.clone()) {
                     // Its function may call others, in turn demanded.
                     if !needed[other] {
                         needed[other] = true;

@@ -8,7 +8,10 @@
 //! 3. a bare `asyncio.run(X)` in a loop callback becomes
 //!    `asyncio.create_task(X)` with a strong reference kept in a module-level set.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
@@ -63,6 +66,18 @@ impl NameUses {
     }
 }
 
+/// What a group made async edits, shared by the findings it fixes.
+struct GroupEdits {
+    /// Sorted by file, each file's edits by range, without duplicates.
+    by_file: Vec<(usize, Arc<[Edit]>)>,
+    call_sites: usize,
+    falls_back: bool,
+}
+
+/// A group's edits as built for one finding and kept for the others: `None`
+/// when they depend on the order of its members.
+type Shared = Option<Option<Rc<GroupEdits>>>;
+
 pub struct Planner<'g, 'a> {
     graph: &'g Graph<'a>,
     hierarchy: Hierarchy<'a>,
@@ -72,6 +87,10 @@ pub struct Planner<'g, 'a> {
     /// Functions that code outside the project calls on the loop and awaits
     /// when they return a coroutine (shown by a traceback).
     external: HashSet<FnRef>,
+    /// The edits of each group (by its members, sorted) built so far (`None`
+    /// when it has none); an outer `None` for a group whose edits depend on
+    /// the order of its members, built for each finding.
+    groups: RefCell<HashMap<Vec<FnRef>, Shared>>,
 }
 
 /// Decorators that leave a function's calls as they are.
@@ -114,45 +133,55 @@ impl<'g, 'a> Planner<'g, 'a> {
                 .iter()
                 .any(|range| function.runs.iter().all(|run| run.range != *range))
         };
-        loop {
-            let before = convertible.len();
-            let snapshot = convertible.clone();
-            convertible.retain(|&f| {
-                let callers = graph.callers(f);
-                // The framework awaits an entry point that accepts coroutine
-                // functions: its one caller outside the files is fine.
-                let awaited_by_framework = graph.entry(f).is_some_and(|e| e.async_ok);
-                (!callers.is_empty() || awaited_by_framework || external.contains(&f))
-                    && callers.iter().all(|&(file, index)| {
-                        let call = graph.call(file, index);
-                        // A generator made async is iterated with `async for`;
-                        // an awaited call site needs no edit.
-                        let editable = if graph.function(f).is_generator {
-                            call.async_for_edit.is_some() && !call.awaited
-                        } else if call.awaited {
-                            !returns_call(f)
-                        } else {
-                            !call.await_edits.is_empty()
-                        };
-                        if call.guarded || !editable {
-                            return false;
+        // The largest such set, by a worklist: a function leaves it when one
+        // of its call sites disqualifies it; then the functions it calls are
+        // checked again, since their call sites in it no longer qualify.
+        let qualifies = |f: FnRef, convertible: &HashSet<FnRef>| {
+            let callers = graph.callers(f);
+            // The framework awaits an entry point that accepts coroutine
+            // functions: its one caller outside the files is fine.
+            let awaited_by_framework = graph.entry(f).is_some_and(|e| e.async_ok);
+            (!callers.is_empty() || awaited_by_framework || external.contains(&f))
+                && callers.iter().all(|&(file, index)| {
+                    let call = graph.call(file, index);
+                    // A generator made async is iterated with `async for`;
+                    // an awaited call site needs no edit.
+                    let editable = if graph.function(f).is_generator {
+                        call.async_for_edit.is_some() && !call.awaited
+                    } else if call.awaited {
+                        !returns_call(f)
+                    } else {
+                        !call.await_edits.is_empty()
+                    };
+                    if call.guarded || !editable {
+                        return false;
+                    }
+                    match call.place {
+                        Place::Function(caller) => {
+                            let caller = FnRef {
+                                file,
+                                function: caller,
+                            };
+                            graph.function(caller).is_async || convertible.contains(&caller)
                         }
-                        match call.place {
-                            Place::Function(caller) => {
-                                let caller = FnRef {
-                                    file,
-                                    function: caller,
-                                };
-                                graph.function(caller).is_async || snapshot.contains(&caller)
-                            }
-                            // A notebook cell can await at top level.
-                            Place::Module => graph.files[file].summary.top_level_await,
-                            _ => false,
-                        }
-                    })
-            });
-            if convertible.len() == before {
-                break;
+                        // A notebook cell can await at top level.
+                        Place::Module => graph.files[file].summary.top_level_await,
+                        _ => false,
+                    }
+                })
+        };
+        let mut queue: Vec<FnRef> = convertible.iter().copied().collect();
+        while let Some(f) = queue.pop() {
+            if !convertible.contains(&f) || qualifies(f, &convertible) {
+                continue;
+            }
+            convertible.remove(&f);
+            for &index in graph.calls_in(f) {
+                if let Some(callee) = graph.target(f.file, index)
+                    && convertible.contains(&callee)
+                {
+                    queue.push(callee);
+                }
             }
         }
         Planner {
@@ -160,6 +189,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             hierarchy,
             convertible,
             external,
+            groups: RefCell::default(),
         }
     }
 
@@ -434,7 +464,7 @@ impl<'g, 'a> Planner<'g, 'a> {
                     group.push(callee);
                 }
             }
-            for (caller_file, index) in graph.callers(member) {
+            for &(caller_file, index) in graph.callers(member) {
                 if let Place::Function(caller) = graph.call(caller_file, index).place {
                     let caller = FnRef {
                         file: caller_file,
@@ -446,49 +476,38 @@ impl<'g, 'a> Planner<'g, 'a> {
                 }
             }
         }
-        let mut by_file: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
-        let mut call_sites = 0;
-        for &member in &group {
-            let function = graph.function(member);
-            by_file
-                .entry(member.file)
-                .or_default()
-                .push(Edit::insert(function.def_start, "async "));
-            for run in &function.runs {
-                by_file
-                    .entry(member.file)
-                    .or_default()
-                    .extend(run.await_edits.clone()?);
+        // The group's edits depend on its members alone, and on their order
+        // only when two differ at one place (then they are built again for
+        // each finding): a chain of N helpers has N findings that share one
+        // group, built once.
+        let mut key = group.clone();
+        key.sort_unstable();
+        let shared = self.groups.borrow().get(&key).cloned();
+        let edits = match shared {
+            Some(Some(edits)) => edits?,
+            _ => {
+                let built = self.group_edits(&group).map(Rc::new);
+                // A failed group fails whatever the order (a collision is
+                // between ranges).
+                let order_free = built.as_ref().is_none_or(|edits| {
+                    edits.by_file.iter().all(|(_, edits)| {
+                        edits
+                            .windows(2)
+                            .all(|w| w[0].range != w[1].range || w[0] == w[1])
+                    })
+                });
+                self.groups
+                    .borrow_mut()
+                    .insert(key, order_free.then(|| built.clone()));
+                built?
             }
-            for (caller_file, index) in graph.callers(member) {
-                call_sites += 1;
-                let call = graph.call(caller_file, index);
-                let edits = if function.is_generator {
-                    call.async_for_edit.iter().cloned().collect()
-                } else if call.awaited {
-                    Vec::new()
-                } else {
-                    call.await_edits.clone()
-                };
-                by_file.entry(caller_file).or_default().extend(edits);
-            }
-        }
-        // Edits of one fix must not collide with each other.
-        for edits in by_file.values_mut() {
-            edits.sort_by_key(|e| (e.range.start, e.range.end));
-            if edits
-                .windows(2)
-                .any(|w| w[0].range.end > w[1].range.start && w[0] != w[1])
-            {
-                return None;
-            }
-        }
-        let falls_back = group.iter().any(|&member| {
-            graph
-                .callers(member)
-                .into_iter()
-                .any(|(caller_file, index)| graph.call(caller_file, index).falls_back)
-        });
+        };
+        let GroupEdits {
+            by_file,
+            call_sites,
+            falls_back,
+        } = &*edits;
+        let (call_sites, falls_back) = (*call_sites, *falls_back);
         let entry_note = group
             .iter()
             .find_map(|&f| graph.entry(f))
@@ -522,12 +541,73 @@ impl<'g, 'a> Planner<'g, 'a> {
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
-        let mut fix = Fix::new(Vec::new(), applicability, message)
-            .spanning(file, by_file.into_iter().collect());
+        let mut fix = Fix::new(Vec::new(), applicability, message).spanning_sorted(file, by_file);
         if falls_back {
             unsafe_for_fallback(&mut fix);
         }
         Some(fix)
+    }
+
+    /// The edits that make `group` async and await its call sites, by file
+    /// (sorted, not colliding), the number of call sites, and whether one
+    /// of them has an `except RuntimeError` fallback.
+    fn group_edits(&self, group: &[FnRef]) -> Option<GroupEdits> {
+        let graph = self.graph;
+        let mut by_file: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+        let mut call_sites = 0;
+        for &member in group {
+            let function = graph.function(member);
+            by_file
+                .entry(member.file)
+                .or_default()
+                .push(Edit::insert(function.def_start, "async "));
+            for run in &function.runs {
+                by_file
+                    .entry(member.file)
+                    .or_default()
+                    .extend(run.await_edits.clone()?);
+            }
+            for &(caller_file, index) in graph.callers(member) {
+                call_sites += 1;
+                let call = graph.call(caller_file, index);
+                let edits = if function.is_generator {
+                    call.async_for_edit.iter().cloned().collect()
+                } else if call.awaited {
+                    Vec::new()
+                } else {
+                    call.await_edits.clone()
+                };
+                by_file.entry(caller_file).or_default().extend(edits);
+            }
+        }
+        // Edits of one fix must not collide with each other.
+        for edits in by_file.values_mut() {
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            if edits
+                .windows(2)
+                .any(|w| w[0].range.end > w[1].range.start && w[0] != w[1])
+            {
+                return None;
+            }
+        }
+        let falls_back = group.iter().any(|&member| {
+            graph
+                .callers(member)
+                .iter()
+                .any(|&(caller_file, index)| graph.call(caller_file, index).falls_back)
+        });
+        Some(GroupEdits {
+            by_file: by_file
+                .into_iter()
+                .map(|(file, mut edits)| {
+                    edits.sort_by_key(|e| e.range);
+                    edits.dedup();
+                    (file, edits.into())
+                })
+                .collect(),
+            call_sites,
+            falls_back,
+        })
     }
 
     /// The blocking functions `member` calls unguarded, when every one of
@@ -537,11 +617,9 @@ impl<'g, 'a> Planner<'g, 'a> {
     fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
         let graph = self.graph;
         let mut callees = Vec::new();
-        for (index, call) in graph.files[member.file].summary.calls.iter().enumerate() {
-            let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
-                continue;
-            };
-            if caller != member.function || call.guarded || call.awaited {
+        for &index in graph.calls_in(member) {
+            let call = graph.call(member.file, index);
+            if call.guarded || call.awaited {
                 continue;
             }
             let Some(callee) = graph.target(member.file, index) else {

@@ -79,6 +79,16 @@ pub struct Graph<'a> {
     /// [`Callee::Instance`]): done for a library's own files only, so the
     /// project's findings stay what they were.
     instances: bool,
+    /// The call sites that resolve to each function, sorted: asked for once
+    /// per function by the fixpoints and the fixes, so built once.
+    callers: HashMap<FnRef, Vec<(usize, usize)>>,
+    /// The indexes of the calls each function's body (generator expressions
+    /// included) makes, in order.
+    calls_in: HashMap<FnRef, Vec<usize>>,
+    /// Per file, each function by qualified name, and each top-level
+    /// function by name (the first, as a scan would find it).
+    qualnames: Vec<HashMap<&'a str, usize>>,
+    top_level: Vec<HashMap<&'a str, usize>>,
 }
 
 static NO_LIBRARY: std::sync::LazyLock<library::LibraryIndex> =
@@ -120,6 +130,20 @@ impl<'a> Graph<'a> {
         for (index, file) in files.iter().enumerate() {
             modules.entry(file.summary.module.as_str()).or_insert(index);
         }
+        let mut qualnames = Vec::with_capacity(files.len());
+        let mut top_level = Vec::with_capacity(files.len());
+        for file in files {
+            let mut by_qualname = HashMap::new();
+            let mut by_name = HashMap::new();
+            for (index, f) in file.summary.functions.iter().enumerate() {
+                by_qualname.entry(f.qualname.as_str()).or_insert(index);
+                if f.parent.is_none() && f.class.is_none() {
+                    by_name.entry(f.name.as_str()).or_insert(index);
+                }
+            }
+            qualnames.push(by_qualname);
+            top_level.push(by_name);
+        }
         let mut graph = Graph {
             files,
             modules,
@@ -131,6 +155,10 @@ impl<'a> Graph<'a> {
             library,
             library_targets: HashMap::new(),
             instances,
+            callers: HashMap::new(),
+            calls_in: HashMap::new(),
+            qualnames,
+            top_level,
         };
         for (file, view) in files.iter().enumerate() {
             for (index, call) in view.summary.calls.iter().enumerate() {
@@ -162,6 +190,23 @@ impl<'a> Graph<'a> {
             |file, callee| graph.resolve(file, callee),
             |module, name| graph.resolve_class(module, name, 0),
         );
+        for (&site, &target) in &graph.targets {
+            graph.callers.entry(target).or_default().push(site);
+        }
+        for sites in graph.callers.values_mut() {
+            sites.sort_unstable();
+        }
+        for (file, view) in files.iter().enumerate() {
+            for (index, call) in view.summary.calls.iter().enumerate() {
+                if let Place::Function(function) | Place::Generator(function) = call.place {
+                    graph
+                        .calls_in
+                        .entry(FnRef { file, function })
+                        .or_default()
+                        .push(index);
+                }
+            }
+        }
         graph.compute_blocking();
         graph
     }
@@ -215,12 +260,9 @@ impl<'a> Graph<'a> {
             }),
             Callee::Method(class, name) => {
                 let qualname = format!("{class}.{name}");
-                self.files[file]
-                    .summary
-                    .functions
-                    .iter()
-                    .position(|f| f.qualname == qualname)
-                    .map(|function| FnRef { file, function })
+                self.qualnames[file]
+                    .get(qualname.as_str())
+                    .map(|&function| FnRef { file, function })
             }
             Callee::Symbol(module, name) => self.resolve_symbol(module, name, 0),
             Callee::Star(name) => self.resolve_starred(file, name, 0),
@@ -283,11 +325,7 @@ impl<'a> Graph<'a> {
         }
         let &file = self.modules.get(module)?;
         let summary = self.files[file].summary;
-        if let Some(function) = summary
-            .functions
-            .iter()
-            .position(|f| f.name == name && f.parent.is_none() && f.class.is_none())
-        {
+        if let Some(&function) = self.top_level[file].get(name) {
             return Some(FnRef { file, function });
         }
         match summary.imports.get(name) {
@@ -390,37 +428,38 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        loop {
-            let mut found = Vec::new();
-            for (&(file, index), &target) in &self.targets {
-                if !self.blocking.contains_key(&target) {
-                    continue;
-                }
-                let call = self.call(file, index);
-                if call.guarded || call.awaited {
-                    continue;
-                }
-                let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
-                    continue;
-                };
-                let caller = FnRef {
-                    file,
-                    function: caller,
-                };
-                if !self.function(caller).is_async && !self.blocking.contains_key(&caller) {
-                    found.push((caller, Reason::Calls(target, index)));
+        // Layer by layer, each layer from the callers of the one before: a
+        // caller of a function blocking since an earlier layer would have been
+        // found in that layer, so the earliest call of a new layer's function
+        // is the earliest call it makes of any blocking function.
+        let mut layer: Vec<FnRef> = self.blocking.keys().copied().collect();
+        while !layer.is_empty() {
+            let mut found: HashMap<FnRef, (usize, FnRef)> = HashMap::new();
+            for target in &layer {
+                for &(file, index) in self.callers.get(target).into_iter().flatten() {
+                    let call = self.call(file, index);
+                    if call.guarded || call.awaited {
+                        continue;
+                    }
+                    let (Place::Function(caller) | Place::Generator(caller)) = call.place else {
+                        continue;
+                    };
+                    let caller = FnRef {
+                        file,
+                        function: caller,
+                    };
+                    if self.function(caller).is_async || self.blocking.contains_key(&caller) {
+                        continue;
+                    }
+                    let earliest = found.entry(caller).or_insert((index, *target));
+                    if index < earliest.0 {
+                        *earliest = (index, *target);
+                    }
                 }
             }
-            if found.is_empty() {
-                break;
-            }
-            // Deterministic, whatever the map's order: the earliest call wins.
-            found.sort_by_key(|(caller, reason)| match reason {
-                Reason::Calls(_, index) | Reason::Library(index, _) => (*caller, *index),
-                Reason::Runs(index) => (*caller, *index),
-            });
-            for (caller, reason) in found {
-                self.blocking.entry(caller).or_insert(reason);
+            layer = found.keys().copied().collect();
+            for (caller, (index, target)) in found {
+                self.blocking.insert(caller, Reason::Calls(target, index));
             }
         }
     }
@@ -462,15 +501,14 @@ impl<'a> Graph<'a> {
     }
 
     /// Every call site that resolves to `function`.
-    pub fn callers(&self, function: FnRef) -> Vec<(usize, usize)> {
-        let mut sites: Vec<(usize, usize)> = self
-            .targets
-            .iter()
-            .filter(|(_, target)| **target == function)
-            .map(|(site, _)| *site)
-            .collect();
-        sites.sort();
-        sites
+    pub fn callers(&self, function: FnRef) -> &[(usize, usize)] {
+        self.callers.get(&function).map_or(&[], Vec::as_slice)
+    }
+
+    /// The indexes of the calls `function`'s body makes (its generator
+    /// expressions included), in order.
+    pub fn calls_in(&self, function: FnRef) -> &[usize] {
+        self.calls_in.get(&function).map_or(&[], Vec::as_slice)
     }
 
     /// `path:line` of a byte offset in a file (`path:cell N:line` in a
