@@ -599,3 +599,24 @@ fn a_notebook_cell_that_calls_a_library_wrapper_awaits_its_twin() {
     );
     assert!(source.contains("x = await fetch_async(2)\n"), "{source}");
 }
+
+/// Receivers that name each other (`a = b.X()`, `b = a.Y()`, `c = c.C()`)
+/// once sent the receiver resolution round in circles until the stack
+/// overflowed (found by the notebook property test).
+#[test]
+fn receivers_that_name_each_other_are_no_endless_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.py"),
+        "import asyncio\n\n\nasync def main():\n    a = b.X()\n    b = a.Y()\n    c = c.Client()\n    a.run()\n    c.go()\n    return asyncio.run(a.z())\n",
+    )
+    .unwrap();
+    let output = common::run_in(dir.path(), &["--check", "t.py"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("UNN001"));
+}

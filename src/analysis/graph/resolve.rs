@@ -20,6 +20,10 @@ use crate::analysis::threads::callee_name;
 type ClassRef = (String, String);
 
 /// Resolves what a name or attribute at some place refers to.
+/// How deep receivers are followed (`c = f.Client()` where `f` is itself an
+/// instance); deeper, the callee stays unknown.
+const MAX_RECEIVERS: u32 = 8;
+
 pub(super) struct Resolver<'a, 't> {
     pub(super) checker: &'a Checker<'t>,
     pub(super) by_node: &'a HashMap<usize, usize>,
@@ -30,6 +34,10 @@ pub(super) struct Resolver<'a, 't> {
     /// What `self.field` holds in a class, by (class node, field): see
     /// [`Resolver::self_field_instance`].
     pub(super) self_fields: std::cell::RefCell<HashMap<(usize, String), Option<ClassRef>>>,
+    /// How many receivers [`Resolver::instance_of`] is following at once:
+    /// `a = b.X()` and `b = a.Y()` name each other, and the chain of
+    /// receivers must end.
+    pub(super) receivers: std::cell::Cell<u32>,
 }
 
 impl<'t> Resolver<'_, 't> {
@@ -189,7 +197,14 @@ impl<'t> Resolver<'_, 't> {
         if !matches!(class.kind(), "identifier" | "attribute") {
             return None;
         }
-        match self.callee(class, scopes) {
+        let depth = self.receivers.get();
+        if depth >= MAX_RECEIVERS {
+            return None;
+        }
+        self.receivers.set(depth + 1);
+        let callee = self.callee(class, scopes);
+        self.receivers.set(depth);
+        match callee {
             Callee::Symbol(module, name) => {
                 Some(Callee::Instance(module, name, attribute.to_owned()))
             }

@@ -169,6 +169,7 @@ pub fn summarize<'t>(
         is_package,
         stars: !summary.star_imports.is_empty(),
         self_fields: Default::default(),
+        receivers: Default::default(),
     };
     let (mut apply_statements, mut import_statements) = (Vec::new(), Vec::new());
     for call in call_nodes {
