@@ -12,7 +12,7 @@
 //! - [`analysis`]: facts from parsed files: where loops run, bindings,
 //!   scopes, guards, and the project's call graph.
 //! - [`evidence`]: what proves a loop runs beyond what the code shows: a
-//!   traceback of the nested run.
+//!   traceback of the nested run, or the records of `unnest record`.
 //! - [`environment`]: the Python environment (`--python`, `VIRTUAL_ENV`,
 //!   `.venv`) and which functions of its installed libraries run a loop.
 //! - [`rules`]: one file a rule; facts become [`diagnostic`]s with fixes.
@@ -20,7 +20,7 @@
 //! - [`project`]: loading the files of a run and fixing them pass after pass.
 //! - [`output`]: diffs, diagnostic lines, JSON and SARIF.
 //! - [`run`]: a whole command-line run, from [`cli`] arguments to the exit
-//!   status.
+//!   status, and `unnest record -- CMD`.
 //!
 //! [`registry`] (rule codes and names), [`diagnostic`], [`asyncio_api`] and
 //! [`error`] are shared by all. ARCHITECTURE.md at the repository root has the
