@@ -620,3 +620,28 @@ fn receivers_that_name_each_other_are_no_endless_loop() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("UNN001"));
 }
+
+/// Fields of `self` assigned from their own methods (`self.chars =
+/// self.chars.translate(t)`, as `shlex.py` does) once overflowed the stack
+/// when the whole file was parsed (`UNNEST_PARSE_ALL=1` on the standard
+/// library); triage leaves `__init__` out, so both ways are checked.
+#[test]
+fn self_fields_that_name_each_other_are_no_endless_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.py"),
+        "import asyncio\n\n\nclass C:\n    def __init__(self, p):\n        self.a = self.b.X()\n        self.b = self.a.Y()\n        self.chars = \"abc\"\n        if p:\n            self.chars += \"~-\"\n            t = self.chars.maketrans(dict.fromkeys(p))\n            self.chars = self.chars.translate(t)\n\n    async def main(self):\n        return asyncio.run(self.z())\n",
+    )
+    .unwrap();
+    for parse_all in ["0", "1"] {
+        let output = unnest()
+            .current_dir(dir.path())
+            .args(["--check", "t.py"])
+            .env("UNNEST_PARSE_ALL", parse_all)
+            .env_remove("VIRTUAL_ENV")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(stdout(&output).contains("UNN001"), "{}", stdout(&output));
+    }
+}

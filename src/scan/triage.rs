@@ -172,13 +172,35 @@ pub fn facts<'t>(file: &'t Outlined, table: &ExportTable) -> Facts {
     if file.may_run {
         // A wait on `run_coroutine_threadsafe`, and `run_until_complete` in a
         // file that names `get_running_loop`, may be wrong wherever they are.
+        // Both need the loop taken in the same function (UNN013, UNN014):
+        // only the defs that name `get_running_loop` (or `get_event_loop`,
+        // or an alias of either) can hold one.
+        let defs_naming = |names: &[&str]| -> HashSet<Option<u32>> {
+            let mut all: Vec<&str> = names.to_vec();
+            for name in names {
+                for &at in outline.occurrences(name) {
+                    if let Some(alias) = Outline::alias_after(text, at + name.len() as u32) {
+                        all.push(alias);
+                    }
+                }
+            }
+            all.iter()
+                .flat_map(|name| outline.occurrences(name))
+                .map(|&at| outline.def_at(at))
+                .collect()
+        };
+        let any_loop = defs_naming(&["get_running_loop", "get_event_loop"]);
         for &at in outline.occurrences("run_coroutine_threadsafe") {
-            facts.seed(at, "a run_coroutine_threadsafe call");
+            if any_loop.contains(&outline.def_at(at)) {
+                facts.seed(at, "a run_coroutine_threadsafe call");
+            }
         }
-        let running_loop_named = !outline.occurrences("get_running_loop").is_empty();
+        let running_loop = defs_naming(&["get_running_loop"]);
         for at in run_calls(file) {
-            if running_loop_named && text[at as usize..].starts_with("run_until_complete") {
-                facts.seed(at, "run_until_complete in a file naming get_running_loop");
+            if text[at as usize..].starts_with("run_until_complete")
+                && running_loop.contains(&outline.def_at(at))
+            {
+                facts.seed(at, "run_until_complete in a def naming get_running_loop");
             }
             {
                 let line = line_of(at);

@@ -206,8 +206,9 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
 ];
 
-/// Whether a file's bytes name a word of a built-in row: then triage must
-/// parse it whole, since an entry point's code runs on the loop.
+/// Whether a file's bytes name a word of a built-in row as a whole word (not
+/// `MAKE_FUNCTION`, `_on_event`): then triage must parse it whole, since an
+/// entry point's code runs on the loop.
 pub fn mentions_builtin(bytes: &[u8]) -> bool {
     use std::sync::OnceLock;
     static MATCHER: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
@@ -215,7 +216,7 @@ pub fn mentions_builtin(bytes: &[u8]) -> bool {
         let words: Vec<&str> = FRAMEWORKS.iter().flat_map(|f| f.words).copied().collect();
         aho_corasick::AhoCorasick::new(words).expect("plain words form an automaton")
     });
-    matcher.is_match(bytes)
+    crate::scan::prefilter::has_whole_word(matcher, bytes)
 }
 
 /// Every entry point among the files: the built-in rows', then the declared
@@ -507,5 +508,10 @@ mod tests {
         assert!(mentions_builtin(b"    FUNCTION = \"run\"\n"));
         assert!(mentions_builtin(b"app = FastAPI(lifespan=lifespan)\n"));
         assert!(!mentions_builtin(b"def handler():\n    return 1\n"));
+        // Parts of other names do not count (the standard library's opcode
+        // names, idlelib's `_on_event` handlers): those files stay unparsed.
+        assert!(!mentions_builtin(b"op = MAKE_FUNCTION\n"));
+        assert!(!mentions_builtin(b"self._on_event(e)\n"));
+        assert!(mentions_builtin(b"@app.on_event(\"startup\")\n"));
     }
 }

@@ -244,6 +244,9 @@ impl<'t> Resolver<'_, 't> {
                 .clone()
                 .map(|(m, c)| Callee::Instance(m, c, attribute.to_owned()));
         }
+        // Unknown while it is being worked out: `self.a = self.b.X()` with
+        // `self.b = self.a.Y()` asks for this field again from inside.
+        self.self_fields.borrow_mut().insert(key.clone(), None);
         let wanted = format!("self.{field}");
         let mut found: Option<ClassRef> = None;
         let mut consistent = true;
