@@ -412,3 +412,30 @@ fn the_hook_is_python_3_8_syntax() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn only_the_hooks_own_records_are_cleared_from_the_out_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("data");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("train.jsonl"), "{\"a\": 1}\n").unwrap();
+    std::fs::write(
+        out.join("old.jsonl"),
+        "{\"kind\": \"process\", \"pid\": 1}\n",
+    )
+    .unwrap();
+    let output = record_in(
+        dir.path(),
+        &["--out", "data", "--", "python3", "-c", "print(1)"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(out.join("train.jsonl")).unwrap(),
+        "{\"a\": 1}\n",
+        "data that is not a record stays"
+    );
+    assert!(
+        !out.join("old.jsonl").exists(),
+        "an earlier record is replaced"
+    );
+}

@@ -534,3 +534,30 @@ fn fixed_findings_are_placed_in_the_files_as_they_were() {
     assert_eq!(fixed.len(), 4, "{report}");
     assert_eq!(fixed, found, "{report}\n{check}");
 }
+
+#[test]
+fn an_output_path_that_is_a_file_the_run_reads_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "import asyncio\n\n\nasync def co():\n    return 1\n\n\nasync def main():\n    return asyncio.run(co())\n";
+    std::fs::write(dir.path().join("a.py"), text).unwrap();
+    for args in [
+        vec!["--report", "a.py", "."],
+        vec!["--write", "--report", "a.py", "."],
+        vec!["--summary-json", "a.py", "."],
+        vec!["--report", "a.py", "a.py"],
+        vec!["--report", "r.md", "--summary-json", "r.md", "."],
+    ] {
+        let output = common::run_in(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            err.contains("that is a file the run reads") || err.contains("name the same file"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+            text
+        );
+        assert!(!dir.path().join("r.md").exists());
+    }
+}

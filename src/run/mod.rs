@@ -938,6 +938,39 @@ fn check_outputs(args: &Args) -> Result<(), Error> {
                 .map_or_else(String::new, |v| v.get_name().to_owned())
         )));
     }
+    // An output must never replace what the run reads: a Python file or
+    // notebook (given or under a folder given), or the other output.
+    let outputs: Vec<(&str, &std::path::Path)> = [
+        ("--report", &args.report),
+        ("--summary-json", &args.summary_json),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+    .filter(|(_, p)| p.as_os_str() != "-")
+    .collect();
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
+    {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    for (flag, path) in &outputs {
+        let source = path
+            .extension()
+            .is_some_and(|e| e == "py" || e == "pyi" || e == "ipynb");
+        if args.paths.iter().any(|p| same(p, path)) || (source && path.exists()) {
+            return Err(Error::Usage(format!(
+                "{flag} {}: that is a file the run reads; give the output another path",
+                path.display()
+            )));
+        }
+    }
+    if let [(_, a), (_, b)] = outputs.as_slice()
+        && same(a, b)
+    {
+        return Err(Error::Usage(
+            "--report and --summary-json name the same file; give them different paths".into(),
+        ));
+    }
     if (args.report.is_some() || args.summary_json.is_some())
         && args.paths.iter().any(|p| p.as_os_str() == "-")
     {

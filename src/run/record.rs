@@ -96,15 +96,31 @@ fn run(args: &RecordArgs) -> Result<ExitCode, String> {
     Ok(exit_code(status))
 }
 
-/// Removes the records of an earlier run, and nothing else.
+/// Removes the records of an earlier run, and nothing else: a `.jsonl` file
+/// is one of ours only when it is a regular file whose first line is the
+/// hook's `process` record (a folder may hold other JSON-lines data).
 fn clear(out: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(out)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "jsonl") {
+        let entry = entry?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "jsonl")
+            && entry.file_type()?.is_file()
+            && is_record_file(&path)
+        {
             std::fs::remove_file(path)?;
         }
     }
     Ok(())
+}
+
+/// Whether `path` starts as the hook starts every file it writes.
+fn is_record_file(path: &Path) -> bool {
+    use std::io::Read;
+    const FIRST: &[u8] = br#"{"kind": "process""#;
+    let mut head = Vec::with_capacity(FIRST.len());
+    std::fs::File::open(path)
+        .and_then(|file| file.take(FIRST.len() as u64).read_to_end(&mut head))
+        .is_ok_and(|_| head == FIRST)
 }
 
 /// What was recorded, on stderr (stdout is the command's).
