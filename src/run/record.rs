@@ -22,6 +22,7 @@ const HOOK: &str = include_str!("record_hook.py");
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "unnest record",
+    bin_name = "unnest record",
     version,
     after_help = "Then fix what was recorded: unnest --traceback DIR [PATH]...\n\
                   Python started with -I, -E or -S does not load the hook; unnest says so."
