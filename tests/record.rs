@@ -439,3 +439,24 @@ fn only_the_hooks_own_records_are_cleared_from_the_out_folder() {
         "an earlier record is replaced"
     );
 }
+
+#[test]
+fn a_recorded_run_the_code_guards_is_said_to_be_guarded_not_outside_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "import asyncio\n\n\nasync def co():\n    return 1\n\n\ndef tool():\n    try:\n        return asyncio.run(co())\n    except RuntimeError:\n        return \"swallowed\"\n\n\nasync def main():\n    print(tool())\n\n\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let recorded_run = record_in(dir.path(), &["--", "python3", "a.py"]);
+    assert_eq!(String::from_utf8_lossy(&recorded_run.stdout), "swallowed\n");
+    let output = common::run_in(dir.path(), &["--traceback", ".unnest/records", "a.py"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "a.py:10 in tool: `asyncio.run()` raised under the running loop, and the code guards it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("outside the project"), "{err}");
+}

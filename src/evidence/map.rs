@@ -156,7 +156,18 @@ pub fn map(
                 })
         });
     let Some((run_fn, run_index)) = run else {
-        let what = calls_on(summary, found.line)
+        let calls = calls_on(summary, found.line);
+        // A run the code guards on purpose (`except RuntimeError:` with a
+        // fallback, a check for a running loop) is no run of the summary's:
+        // what runs on the loop is the fallback, as the code intends.
+        if let Some(guarded) = calls.iter().find(|c| c.guarded || c.falls_back) {
+            mapping.notes.push(format!(
+                "{here}: `{}()` raised under the running loop, and the code guards it (a fallback on RuntimeError, or a check for a running loop): the fallback is what runs there, so no fix is proposed; remove the guard to have it made async",
+                guarded.callee_text
+            ));
+            return mapping;
+        }
+        let what = calls
             .first()
             .map(|c| format!("`{}()`", c.callee_text))
             .unwrap_or_else(|| "library code".to_owned());
