@@ -645,3 +645,50 @@ fn self_fields_that_name_each_other_are_no_endless_loop() {
         assert!(stdout(&output).contains("UNN001"), "{}", stdout(&output));
     }
 }
+
+/// A cache entry whose names point past its functions (edited by hand, or
+/// written by another version) is ignored and rebuilt, not trusted into an
+/// internal error.
+#[test]
+fn an_inconsistent_cache_entry_is_rebuilt_not_trusted() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "from fakelib import fetch\n\n\nasync def main():\n    fetch(1)\n",
+    )
+    .unwrap();
+    let python = env.to_str().unwrap();
+    let args = ["--check", "--verbose", "--python", python, "."];
+    let first = run(&project, &args);
+    let cache = std::fs::read_dir(project.join(".unnest_cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache entry");
+    let mut entry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    entry["index"]["names"] = serde_json::json!([["fakelib", "fetch", 99]]);
+    std::fs::write(&cache, entry.to_string()).unwrap();
+    let second = run(&project, &args);
+    assert_eq!(
+        second.status.code(),
+        first.status.code(),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        !stderr(&second).contains("internal error"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        stderr(&second).contains("library fakelib 1.2.3: read 5 files"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(stdout(&first), stdout(&second));
+}

@@ -118,6 +118,12 @@ pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
     if !files_same {
         return None;
     }
+    // An entry edited by hand or by another version must not be trusted into
+    // a panic: every name points at a function it holds.
+    let count = entry.index.functions.len();
+    if entry.index.names.iter().any(|(_, _, i)| *i >= count) {
+        return None;
+    }
     let mut index = entry.index;
     index.reindex();
     Some(index)
