@@ -692,3 +692,25 @@ fn an_inconsistent_cache_entry_is_rebuilt_not_trusted() {
     );
     assert_eq!(stdout(&first), stdout(&second));
 }
+
+/// `--python` naming a program that never answers gives up after a bound
+/// (10 s) with the usual error, instead of hanging the run.
+#[cfg(unix)]
+#[test]
+fn an_interpreter_that_never_answers_does_not_hang_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tempfile::tempdir().unwrap();
+    let hang = temp.path().join("hang");
+    std::fs::write(&hang, "#!/bin/sh\nsleep 1000\n").unwrap();
+    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(temp.path().join("app.py"), "x = 1\n").unwrap();
+    let started = std::time::Instant::now();
+    let output = run(temp.path(), &["--python", hang.to_str().unwrap(), "app.py"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot find the site-packages of this interpreter"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -210,25 +210,59 @@ fn interpreter_site_packages(interpreter: &Path) -> Vec<PathBuf> {
             return found;
         }
     }
-    let Ok(output) = std::process::Command::new(interpreter)
-        .args([
-            "-I",
-            "-S",
-            "-c",
-            "import sysconfig; p = sysconfig.get_paths(); print(p['purelib']); print(p['platlib'])",
-        ])
-        .output()
-    else {
+    let Some(stdout) = ask(interpreter) else {
         return Vec::new();
     };
     let mut found: Vec<PathBuf> = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in String::from_utf8_lossy(&stdout).lines() {
         let path = PathBuf::from(line.trim());
         if path.is_dir() && !found.contains(&path) {
             found.push(path);
         }
     }
     found
+}
+
+/// How long an interpreter may take to name its `site-packages`: a program
+/// given as `--python` that never answers must not hang the run.
+const ASK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What the interpreter prints for its `site-packages` (isolated, no `site`),
+/// or `None` when it cannot be run, fails, or takes longer than
+/// [`ASK_TIMEOUT`] (then it is killed).
+fn ask(interpreter: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(interpreter)
+        .args([
+            "-I",
+            "-S",
+            "-c",
+            "import sysconfig; p = sysconfig.get_paths(); print(p['purelib']); print(p['platlib'])",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut stdout = Vec::new();
+                child.stdout.take()?.read_to_end(&mut stdout).ok()?;
+                return status.success().then_some(stdout);
+            }
+            Ok(None) if started.elapsed() < ASK_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
 }
 
 /// The folders the `.pth` files of a `site-packages` folder add: each line
