@@ -37,11 +37,15 @@ pub fn may_hold_finding(bytes: &[u8]) -> bool {
 
 /// Whether `matcher` finds one of its patterns in `bytes` as a whole word.
 pub fn has_whole_word(matcher: &AhoCorasick, bytes: &[u8]) -> bool {
-    matcher.find_overlapping_iter(bytes).any(|m| {
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
-    })
+    // Most texts hold none of the patterns: the plain search, which skips
+    // ahead with its prefilter, rules them out before the overlapping one,
+    // which looks at every byte.
+    matcher.is_match(bytes)
+        && matcher.find_overlapping_iter(bytes).any(|m| {
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
 }
 
 /// The import statements of a file, one per line: every line whose first word

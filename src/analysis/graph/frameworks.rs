@@ -210,13 +210,23 @@ pub const FRAMEWORKS: &[Framework] = &[
 /// `MAKE_FUNCTION`, `_on_event`): then triage must parse it whole, since an
 /// entry point's code runs on the loop.
 pub fn mentions_builtin(bytes: &[u8]) -> bool {
+    use aho_corasick::{AhoCorasick, MatchKind};
     use std::sync::OnceLock;
-    static MATCHER: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    let matcher = MATCHER.get_or_init(|| {
+    static MATCHERS: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
+    let (any, every) = MATCHERS.get_or_init(|| {
         let words: Vec<&str> = FRAMEWORKS.iter().flat_map(|f| f.words).copied().collect();
-        aho_corasick::AhoCorasick::new(words).expect("plain words form an automaton")
+        // This runs over every file a run reads. A leftmost search can use
+        // the vectorised prefilter and rules most files out at memory speed;
+        // only a file that names a word somewhere is searched again, every
+        // match, for one that stands as a whole word.
+        let any = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&words)
+            .expect("plain words form an automaton");
+        let every = AhoCorasick::new(&words).expect("plain words form an automaton");
+        (any, every)
     });
-    crate::scan::prefilter::has_whole_word(matcher, bytes)
+    any.is_match(bytes) && crate::scan::prefilter::has_whole_word(every, bytes)
 }
 
 /// Every entry point among the files: the built-in rows', then the declared
