@@ -513,10 +513,13 @@ impl<'g, 'a> Planner<'g, 'a> {
             .find_map(|&f| graph.entry(f))
             .map(|e| e.unsafe_note);
         let private = entry_note.is_none() && group.iter().all(|&f| graph.function(f).is_private());
-        let names: Vec<String> = group
-            .iter()
-            .map(|&f| format!("`{}()`", graph.function(f).name))
-            .collect();
+        // A long group is named shortened: each of its findings carries this
+        // message.
+        let names = super::elide(
+            group.len(),
+            |i| format!("`{}()`", graph.function(group[i]).name),
+            ", ",
+        );
         let applicability = if private {
             Applicability::Safe
         } else {
@@ -536,8 +539,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             "await it"
         };
         let message = format!(
-            "Make {} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
-            names.join(", "),
+            "Make {names} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
