@@ -90,8 +90,17 @@ pub struct Planner<'g, 'a> {
     /// The edits of each group (by its members, sorted) built so far (`None`
     /// when it has none); an outer `None` for a group whose edits depend on
     /// the order of its members, built for each finding.
-    groups: RefCell<HashMap<Vec<FnRef>, Shared>>,
+    groups: RefCell<HashMap<Vec<FnRef>, Shared, Fast>>,
+    /// Each group member's neighbours in the group search (its blocking
+    /// callees, then its sync callers), or `None` when a blocking callee
+    /// cannot become async: found once, as every finding of a long chain
+    /// searches the same group again.
+    neighbours: RefCell<HashMap<FnRef, Option<Rc<[FnRef]>>, Fast>>,
 }
+
+/// A hasher for the planner's tables, whose keys are function references
+/// read once per group member and finding.
+type Fast = foldhash::fast::FixedState;
 
 /// Decorators that leave a function's calls as they are.
 const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
@@ -190,6 +199,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             convertible,
             external,
             groups: RefCell::default(),
+            neighbours: RefCell::default(),
         }
     }
 
@@ -454,25 +464,14 @@ impl<'g, 'a> Planner<'g, 'a> {
         // the chain: every such callee must become async in the same group,
         // or there is no fix.
         let mut group = vec![target];
-        let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+        let mut seen: HashSet<FnRef, Fast> = group.iter().copied().collect();
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
             next += 1;
-            for callee in self.blocking_callees(member)? {
-                if seen.insert(callee) {
-                    group.push(callee);
-                }
-            }
-            for &(caller_file, index) in graph.callers(member) {
-                if let Place::Function(caller) = graph.call(caller_file, index).place {
-                    let caller = FnRef {
-                        file: caller_file,
-                        function: caller,
-                    };
-                    if !graph.function(caller).is_async && seen.insert(caller) {
-                        group.push(caller);
-                    }
+            for &neighbour in self.neighbours(member)?.iter() {
+                if seen.insert(neighbour) {
+                    group.push(neighbour);
                 }
             }
         }
@@ -616,6 +615,32 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// them can become async with it: `None` when one cannot (it has a sync
     /// caller, is decorated, a dunder, used as a value, overridden...) or is
     /// called where an `await` cannot go (a generator expression).
+    /// `member`'s neighbours in [`Planner::make_async`]'s group search, in
+    /// the order it visits them; `None` when a blocking callee cannot
+    /// become async.
+    fn neighbours(&self, member: FnRef) -> Option<Rc<[FnRef]>> {
+        if let Some(known) = self.neighbours.borrow().get(&member) {
+            return known.clone();
+        }
+        let graph = self.graph;
+        let found = self.blocking_callees(member).map(|mut list| {
+            for &(caller_file, index) in graph.callers(member) {
+                if let Place::Function(caller) = graph.call(caller_file, index).place {
+                    let caller = FnRef {
+                        file: caller_file,
+                        function: caller,
+                    };
+                    if !graph.function(caller).is_async {
+                        list.push(caller);
+                    }
+                }
+            }
+            Rc::from(list)
+        });
+        self.neighbours.borrow_mut().insert(member, found.clone());
+        found
+    }
+
     fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
         let graph = self.graph;
         let mut callees = Vec::new();
