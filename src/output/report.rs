@@ -778,7 +778,10 @@ mod tests {
             fix: Some(fix),
         };
         let own = finding(fix.clone());
-        fix.elsewhere = vec![(1, vec![Edit::replace(TextRange::new(4, 8), "g(3)")].into())];
+        fix.elsewhere = crate::edit::Elsewhere::new(vec![(
+            1,
+            vec![Edit::replace(TextRange::new(4, 8), "g(3)")].into(),
+        )]);
         let found = vec![vec![finding(fix)], vec![own]];
         let errors = [Error::Unverified {
             path: "b.py".to_owned(),

@@ -69,7 +69,7 @@ impl NameUses {
 /// What a group made async edits, shared by the findings it fixes.
 struct GroupEdits {
     /// Sorted by file, each file's edits by range, without duplicates.
-    by_file: Vec<(usize, Arc<[Edit]>)>,
+    by_file: Arc<[(usize, Arc<[Edit]>)]>,
     call_sites: usize,
     falls_back: bool,
 }
