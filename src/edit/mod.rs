@@ -89,11 +89,14 @@ pub enum Applicability {
     Unsafe,
 }
 
+/// Edits by file, in file order, shared between the findings of a group.
+pub type FileEdits = Arc<[(usize, Arc<[Edit]>)]>;
+
 /// The edits of a fix in files other than its finding's, by file in order:
 /// a list that the findings of one group share, less the finding's own file.
 #[derive(Debug, Clone)]
 pub struct Elsewhere {
-    files: Arc<[(usize, Arc<[Edit]>)]>,
+    files: FileEdits,
     /// The file of the list left out (the finding's own).
     own: Option<usize>,
 }
@@ -208,7 +211,7 @@ impl Fix {
     /// As [`Fix::spanning`] for a fix with no edits of its own yet, with
     /// edits already sorted by range and without duplicates, by file in
     /// order: shared, not copied.
-    pub fn spanning_sorted(mut self, own: usize, by_file: &Arc<[(usize, Arc<[Edit]>)]>) -> Self {
+    pub fn spanning_sorted(mut self, own: usize, by_file: &FileEdits) -> Self {
         debug_assert!(self.edits.is_empty() && self.elsewhere.is_empty());
         if let Some((_, edits)) = by_file.iter().find(|(file, _)| *file == own) {
             self.edits = edits.clone();

@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
@@ -69,7 +68,7 @@ impl NameUses {
 /// What a group made async edits, shared by the findings it fixes.
 struct GroupEdits {
     /// Sorted by file, each file's edits by range, without duplicates.
-    by_file: Arc<[(usize, Arc<[Edit]>)]>,
+    by_file: crate::edit::FileEdits,
     call_sites: usize,
     falls_back: bool,
 }
@@ -95,8 +94,12 @@ pub struct Planner<'g, 'a> {
     /// callees, then its sync callers), or `None` when a blocking callee
     /// cannot become async: found once, as every finding of a long chain
     /// searches the same group again.
-    neighbours: RefCell<HashMap<FnRef, Option<Rc<[FnRef]>>, Fast>>,
+    neighbours: RefCell<HashMap<FnRef, Neighbours, Fast>>,
 }
+
+/// A group member's neighbours, or `None` when the member cannot be in a
+/// group (see [`Planner::neighbours`]).
+type Neighbours = Option<Rc<[FnRef]>>;
 
 /// A hasher for the planner's tables, whose keys are function references
 /// read once per group member and finding.
