@@ -89,6 +89,62 @@ pub enum Applicability {
     Unsafe,
 }
 
+/// Edits by file, in file order, shared between the findings of a group.
+pub type FileEdits = Arc<[(usize, Arc<[Edit]>)]>;
+
+/// The edits of a fix in files other than its finding's, by file in order:
+/// a list that the findings of one group share, less the finding's own file.
+#[derive(Debug, Clone)]
+pub struct Elsewhere {
+    files: FileEdits,
+    /// The file of the list left out (the finding's own).
+    own: Option<usize>,
+}
+
+impl Default for Elsewhere {
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
+}
+
+impl Elsewhere {
+    /// `files`, by file in order, none of them the finding's own.
+    pub fn new(files: Vec<(usize, Arc<[Edit]>)>) -> Self {
+        Self {
+            files: files.into(),
+            own: None,
+        }
+    }
+
+    /// Each other file and its edits, by file in order.
+    pub fn iter(&self) -> impl Iterator<Item = &(usize, Arc<[Edit]>)> {
+        let own = self.own;
+        self.files
+            .iter()
+            .filter(move |(file, _)| Some(*file) != own)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+impl PartialEq for Elsewhere {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Elsewhere {}
+
+impl<'a> IntoIterator for &'a Elsewhere {
+    type Item = &'a (usize, Arc<[Edit]>);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 /// A set of edits that together resolve one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
@@ -99,7 +155,7 @@ pub struct Fix {
     /// Edits in other files of the run (by their index in the project), for
     /// fixes that change a function and its callers together. A fix is applied
     /// whole or not at all.
-    pub elsewhere: Vec<(usize, Arc<[Edit]>)>,
+    pub elsewhere: Elsewhere,
     pub applicability: Applicability,
     /// What the fix does and what it changes, in one sentence or two.
     pub message: String,
@@ -117,7 +173,7 @@ impl Fix {
         edits.dedup();
         Self {
             edits: edits.into(),
-            elsewhere: Vec::new(),
+            elsewhere: Elsewhere::default(),
             applicability,
             message,
             encloses_fixes: false,
@@ -134,34 +190,38 @@ impl Fix {
     /// finding's file: edits for it join `edits`.
     pub fn spanning(mut self, own: usize, by_file: Vec<(usize, Vec<Edit>)>) -> Self {
         let mut mine = self.edits.to_vec();
+        let mut elsewhere: Vec<(usize, Arc<[Edit]>)> = self.elsewhere.iter().cloned().collect();
         for (file, mut edits) in by_file {
             if file == own {
                 mine.append(&mut edits);
             } else {
                 edits.sort_by_key(|e| e.range);
                 edits.dedup();
-                self.elsewhere.push((file, edits.into()));
+                elsewhere.push((file, edits.into()));
             }
         }
         mine.sort_by_key(|e| e.range);
         mine.dedup();
         self.edits = mine.into();
-        self.elsewhere.sort_by_key(|(file, _)| *file);
+        elsewhere.sort_by_key(|(file, _)| *file);
+        self.elsewhere = Elsewhere::new(elsewhere);
         self
     }
 
     /// As [`Fix::spanning`] for a fix with no edits of its own yet, with
     /// edits already sorted by range and without duplicates, by file in
     /// order: shared, not copied.
-    pub fn spanning_sorted(mut self, own: usize, by_file: &[(usize, Arc<[Edit]>)]) -> Self {
+    pub fn spanning_sorted(mut self, own: usize, by_file: &FileEdits) -> Self {
         debug_assert!(self.edits.is_empty() && self.elsewhere.is_empty());
-        for (file, edits) in by_file {
-            if *file == own {
-                self.edits = edits.clone();
-            } else {
-                self.elsewhere.push((*file, edits.clone()));
-            }
+        if let Some((_, edits)) = by_file.iter().find(|(file, _)| *file == own) {
+            self.edits = edits.clone();
         }
+        // The list is shared by every finding of the group, each leaving out
+        // its own file: a chain of N files no longer holds N lists of N.
+        self.elsewhere = Elsewhere {
+            files: by_file.clone(),
+            own: Some(own),
+        };
         self
     }
 

@@ -470,7 +470,14 @@ fn chain(rule: Rule, message: &str) -> Option<String> {
     let (caller, rest) = head.split_once(" calls ")?;
     let mut links = vec![caller.to_owned()];
     let mut parts = rest.split('`');
-    while let (Some(_), Some(name)) = (parts.next(), parts.next()) {
+    while let (Some(between), Some(name)) = (parts.next(), parts.next()) {
+        // A long chain's message leaves out its middle links ("… N more …").
+        if let Some(start) = between.find('…')
+            && let Some(end) = between.rfind('…')
+            && end > start
+        {
+            links.push(between[start..end + '…'.len_utf8()].to_owned());
+        }
         links.push(format!("`{name}`"));
     }
     (links.len() > 1).then(|| links.join(" → "))
@@ -707,6 +714,29 @@ pub fn command_line(args: impl Iterator<Item = std::ffi::OsString>) -> String {
 mod tests {
     use super::*;
 
+    /// A long chain's message names its first and last links only; the
+    /// report's arrow chain keeps the count of the links left out.
+    #[test]
+    fn a_shortened_chain_keeps_its_count() {
+        let links = ["a", "b", "c", "d", "e", "f", "g"];
+        let text = crate::analysis::graph::elide(
+            links.len(),
+            |i| format!("`{}()` (m.py:{i})", links[i]),
+            ", which calls ",
+        );
+        assert_eq!(
+            text,
+            "`a()` (m.py:0), which calls `b()` (m.py:1), … 3 more …, which calls `f()` (m.py:5), which calls `g()` (m.py:6)"
+        );
+        let short = crate::analysis::graph::elide(3, |i| links[i].to_owned(), ", ");
+        assert_eq!(short, "a, b, c");
+        let message = format!("`async def h()` calls {text}: that raises RuntimeError");
+        assert_eq!(
+            chain(Rule::BlockingCallInAsync, &message).as_deref(),
+            Some("`async def h()` → `a()` → `b()` → … 3 more … → `f()` → `g()`")
+        );
+    }
+
     #[test]
     fn the_note_gives_the_reason_and_the_next_step() {
         let note = Note::of(
@@ -748,7 +778,10 @@ mod tests {
             fix: Some(fix),
         };
         let own = finding(fix.clone());
-        fix.elsewhere = vec![(1, vec![Edit::replace(TextRange::new(4, 8), "g(3)")].into())];
+        fix.elsewhere = crate::edit::Elsewhere::new(vec![(
+            1,
+            vec![Edit::replace(TextRange::new(4, 8), "g(3)")].into(),
+        )]);
         let found = vec![vec![finding(fix)], vec![own]];
         let errors = [Error::Unverified {
             path: "b.py".to_owned(),

@@ -140,6 +140,48 @@ pub fn load(
     )
 }
 
+/// Triage rounds that ask every file about the round's new names before
+/// [`WordIndex`] is built.
+const INDEX_AFTER_ROUNDS: usize = 4;
+
+/// Whether a triage round reruns a file whatever names are new.
+fn rerun_always(outlined: &Outlined) -> bool {
+    has_star_import(outlined) || !outlined.outline.followed
+}
+
+/// The files that mention each word, by the word's hash, and the files every
+/// triage round reruns.
+#[derive(Default)]
+struct WordIndex {
+    files: HashMap<u64, Vec<usize>, foldhash::fast::FixedState>,
+    always: Vec<usize>,
+    /// Files indexed so far (a prefix of the pending files).
+    indexed: usize,
+}
+
+impl WordIndex {
+    fn hash(word: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one(word)
+    }
+
+    fn extend(&mut self, pending: &[Pending]) {
+        for (index, p) in pending.iter().enumerate().skip(self.indexed) {
+            if rerun_always(&p.outlined) {
+                self.always.push(index);
+            }
+            for word in p.outlined.outline.words.keys() {
+                self.files.entry(Self::hash(word)).or_default().push(index);
+            }
+        }
+        self.indexed = self.indexed.max(pending.len());
+    }
+
+    fn files(&self, word: &str) -> &[usize] {
+        self.files.get(&Self::hash(word)).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// [`load`], where calls into the installed libraries that `libraries`
 /// summarizes count too (the files that name one of their loop-running
 /// functions are read and parsed as well); with `parse_all`, every file is
@@ -232,20 +274,39 @@ pub fn load_with(
     let mut table = ExportTable::new();
     let mut facts: Vec<Facts> = Vec::new();
     let mut new_pairs: Vec<(String, String)> = Vec::new();
+    // After a few rounds (a chain of modules), the files that mention each
+    // word are indexed, by the word's hash, so that a round asks only about
+    // its new names instead of every file about each: a collision only
+    // reruns a file, which is harmless.
+    let mut round = 0;
+    let mut mentions: Option<WordIndex> = None;
     let facts: Vec<Facts> = loop {
+        round += 1;
         let new_names: HashSet<&str> = new_pairs.iter().map(|(n, _)| n.as_str()).collect();
-        let rerun: Vec<usize> = (0..pending.len())
-            .filter(|&index| {
-                index >= facts.len() || {
-                    let outlined = &pending[index].outlined;
-                    has_star_import(outlined)
-                        || !outlined.outline.followed
-                        || new_names
-                            .iter()
-                            .any(|name| !outlined.outline.occurrences(name).is_empty())
-                }
-            })
-            .collect();
+        let rerun: Vec<usize> = if round > INDEX_AFTER_ROUNDS {
+            let index = mentions.get_or_insert_with(WordIndex::default);
+            index.extend(&pending[..facts.len()]);
+            let mut rerun: Vec<usize> = index.always.clone();
+            for name in &new_names {
+                rerun.extend_from_slice(index.files(name));
+            }
+            rerun.extend(facts.len()..pending.len());
+            rerun.sort_unstable();
+            rerun.dedup();
+            rerun
+        } else {
+            (0..pending.len())
+                .filter(|&index| {
+                    index >= facts.len() || {
+                        let outlined = &pending[index].outlined;
+                        rerun_always(outlined)
+                            || new_names
+                                .iter()
+                                .any(|name| !outlined.outline.occurrences(name).is_empty())
+                    }
+                })
+                .collect()
+        };
         let fresh: Vec<Facts> = rerun
             .par_iter()
             .map(|&index| triage::facts(&pending[index].outlined, &table))

@@ -99,6 +99,10 @@ pub struct Project {
     /// The installed libraries' loop-running functions (empty without an
     /// environment).
     pub library: crate::analysis::graph::library::LibraryIndex,
+    /// Set when the run is asked to stop (SIGINT or SIGTERM during
+    /// `--write`): fixing stops between passes, leaving what the passes so
+    /// far applied in memory for the writer to refuse.
+    pub stop: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 /// The edits of one pass in one file: old start, old end, new length.
@@ -176,6 +180,7 @@ impl Project {
             others: loaded.others,
             importers: std::sync::OnceLock::new(),
             library: loaded.library,
+            stop: None,
         }
     }
 
@@ -263,6 +268,7 @@ impl Project {
             others: Vec::new(),
             importers: std::sync::OnceLock::new(),
             library: Default::default(),
+            stop: None,
         })
     }
 
@@ -283,6 +289,7 @@ impl Project {
             others: Vec::new(),
             importers: std::sync::OnceLock::new(),
             library: Default::default(),
+            stop: None,
         };
         let mut suppressed = 0;
         for part in parts {
@@ -414,6 +421,9 @@ impl Project {
         let mut current = first.clone();
         let mut review = Review::default();
         for _ in 0..MAX_PASSES {
+            if self.stopping() {
+                break;
+            }
             let reviewing = reviewer.as_deref_mut().map(|r| (r, &mut review));
             let Some(changed) = self.apply_pass(&mut parser, &current, unsafe_fixes, reviewing)
             else {
@@ -427,6 +437,12 @@ impl Project {
             }
         }
         (first, current)
+    }
+
+    /// Whether the run was asked to stop (see [`Project::stop`]).
+    pub fn stopping(&self) -> bool {
+        self.stop
+            .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// What a rejected fix is remembered by across passes (which move its
@@ -731,6 +747,25 @@ mod tests {
         let delete = [(2, 4, 0)];
         assert_eq!(offset_before(&delete, 2), 4);
         assert_eq!(offset_before(&delete, 1), 1);
+    }
+
+    /// A run asked to stop applies no further pass: the files keep their
+    /// text and the findings are those first found; unasked, the same
+    /// project is fixed.
+    #[test]
+    fn a_stop_request_ends_the_fix_passes() {
+        static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+        let text = "import asyncio\n\nasync def main():\n    asyncio.run(work())\n";
+        let mut project = Project::from_texts(&[("a.py", text)]).unwrap();
+        project.stop = Some(&STOP);
+        let (first, remaining) = project.fix(false);
+        assert_eq!(first[0].len(), 1);
+        assert_eq!(remaining, first);
+        assert!(!project.files[0].is_changed());
+        STOP.store(false, std::sync::atomic::Ordering::SeqCst);
+        let (_, remaining) = project.fix(false);
+        assert!(remaining[0].is_empty());
+        assert!(project.files[0].is_changed());
     }
 
     /// A fix whose result does not parse is refused: the file keeps its text

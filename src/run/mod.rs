@@ -157,6 +157,10 @@ pub fn run(args: &Args) -> ExitStatus {
                 .map_or(&configs[0], |(_, config)| config);
             file.ignored = config.ignored_rules(&file.source.path);
         }
+        if mode == Mode::Write {
+            // A signal stops the fix passes too, not only the writes.
+            project.stop = Some(&INTERRUPTED);
+        }
         let (first, remaining) = match mode {
             Mode::Check => {
                 let found = project.analyze();
@@ -882,9 +886,12 @@ fn write_fixes(
         }
     }
     let mut json_items = Vec::new();
+    // Interrupted before any write: every file is as first read, and so are
+    // the findings of the files no fix changed.
+    let untouched = INTERRUPTED.load(Ordering::SeqCst) && !written.contains(&true);
     for (i, file) in files.iter().enumerate() {
         // A file that was not written still holds what was first found.
-        let (diagnostics, text) = if file.is_changed() && !written[i] {
+        let (diagnostics, text) = if (untouched || file.is_changed()) && !written[i] {
             (&first[i], &file.original)
         } else {
             (&remaining[i], &file.text)
@@ -908,6 +915,10 @@ fn write_fixes(
             "interrupted: {} not written; every file is either as it was or fully fixed",
             plural(interrupted, "fixed file was")
         )));
+    } else if untouched {
+        errors.push(Error::Usage(
+            "interrupted before any fix was written: every file is as it was".to_owned(),
+        ));
     }
     report.on_disk = written;
     report

@@ -469,10 +469,21 @@ fn receiver_before(text: &str, at: u32) -> Option<&str> {
 fn external(file: &Outlined, table: &ExportTable) -> Vec<Export> {
     let mut found = Vec::new();
     let mut modules: HashMap<&str, bool> = HashMap::new();
-    for (name, offered_by) in table {
-        if file.outline.occurrences(name).is_empty() {
-            continue;
-        }
+    // The smaller side is walked: the table grows with every module of a
+    // chain, while a file names few of its entries.
+    let named: Vec<(&String, &Vec<String>)> = if file.outline.words.len() < table.len() {
+        file.outline
+            .words
+            .keys()
+            .filter_map(|word| table.get_key_value(&**word))
+            .collect()
+    } else {
+        table
+            .iter()
+            .filter(|(name, _)| !file.outline.occurrences(name).is_empty())
+            .collect()
+    };
+    for (name, offered_by) in named {
         for module in offered_by {
             // A module is named as a whole word wherever it is imported.
             let named = *modules

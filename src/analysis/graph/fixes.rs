@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use super::summary::{CallSite, FunctionSummary, ImportTarget, Place, RunSite};
 use super::{FnRef, Graph};
@@ -69,7 +68,7 @@ impl NameUses {
 /// What a group made async edits, shared by the findings it fixes.
 struct GroupEdits {
     /// Sorted by file, each file's edits by range, without duplicates.
-    by_file: Vec<(usize, Arc<[Edit]>)>,
+    by_file: crate::edit::FileEdits,
     call_sites: usize,
     falls_back: bool,
 }
@@ -90,8 +89,21 @@ pub struct Planner<'g, 'a> {
     /// The edits of each group (by its members, sorted) built so far (`None`
     /// when it has none); an outer `None` for a group whose edits depend on
     /// the order of its members, built for each finding.
-    groups: RefCell<HashMap<Vec<FnRef>, Shared>>,
+    groups: RefCell<HashMap<Vec<FnRef>, Shared, Fast>>,
+    /// Each group member's neighbours in the group search (its blocking
+    /// callees, then its sync callers), or `None` when a blocking callee
+    /// cannot become async: found once, as every finding of a long chain
+    /// searches the same group again.
+    neighbours: RefCell<HashMap<FnRef, Neighbours, Fast>>,
 }
+
+/// A group member's neighbours, or `None` when the member cannot be in a
+/// group (see [`Planner::neighbours`]).
+type Neighbours = Option<Rc<[FnRef]>>;
+
+/// A hasher for the planner's tables, whose keys are function references
+/// read once per group member and finding.
+type Fast = foldhash::fast::FixedState;
 
 /// Decorators that leave a function's calls as they are.
 const PLAIN_DECORATORS: [&str; 2] = ["staticmethod", "classmethod"];
@@ -190,6 +202,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             convertible,
             external,
             groups: RefCell::default(),
+            neighbours: RefCell::default(),
         }
     }
 
@@ -454,25 +467,14 @@ impl<'g, 'a> Planner<'g, 'a> {
         // the chain: every such callee must become async in the same group,
         // or there is no fix.
         let mut group = vec![target];
-        let mut seen: HashSet<FnRef> = group.iter().copied().collect();
+        let mut seen: HashSet<FnRef, Fast> = group.iter().copied().collect();
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
             next += 1;
-            for callee in self.blocking_callees(member)? {
-                if seen.insert(callee) {
-                    group.push(callee);
-                }
-            }
-            for &(caller_file, index) in graph.callers(member) {
-                if let Place::Function(caller) = graph.call(caller_file, index).place {
-                    let caller = FnRef {
-                        file: caller_file,
-                        function: caller,
-                    };
-                    if !graph.function(caller).is_async && seen.insert(caller) {
-                        group.push(caller);
-                    }
+            for &neighbour in self.neighbours(member)?.iter() {
+                if seen.insert(neighbour) {
+                    group.push(neighbour);
                 }
             }
         }
@@ -513,10 +515,13 @@ impl<'g, 'a> Planner<'g, 'a> {
             .find_map(|&f| graph.entry(f))
             .map(|e| e.unsafe_note);
         let private = entry_note.is_none() && group.iter().all(|&f| graph.function(f).is_private());
-        let names: Vec<String> = group
-            .iter()
-            .map(|&f| format!("`{}()`", graph.function(f).name))
-            .collect();
+        // A long group is named shortened: each of its findings carries this
+        // message.
+        let names = super::elide(
+            group.len(),
+            |i| format!("`{}()`", graph.function(group[i]).name),
+            ", ",
+        );
         let applicability = if private {
             Applicability::Safe
         } else {
@@ -536,8 +541,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             "await it"
         };
         let message = format!(
-            "Make {} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
-            names.join(", "),
+            "Make {names} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
             call_sites,
             if call_sites == 1 { "" } else { "s" }
         );
@@ -614,6 +618,32 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// them can become async with it: `None` when one cannot (it has a sync
     /// caller, is decorated, a dunder, used as a value, overridden...) or is
     /// called where an `await` cannot go (a generator expression).
+    /// `member`'s neighbours in [`Planner::make_async`]'s group search, in
+    /// the order it visits them; `None` when a blocking callee cannot
+    /// become async.
+    fn neighbours(&self, member: FnRef) -> Option<Rc<[FnRef]>> {
+        if let Some(known) = self.neighbours.borrow().get(&member) {
+            return known.clone();
+        }
+        let graph = self.graph;
+        let found = self.blocking_callees(member).map(|mut list| {
+            for &(caller_file, index) in graph.callers(member) {
+                if let Place::Function(caller) = graph.call(caller_file, index).place {
+                    let caller = FnRef {
+                        file: caller_file,
+                        function: caller,
+                    };
+                    if !graph.function(caller).is_async {
+                        list.push(caller);
+                    }
+                }
+            }
+            Rc::from(list)
+        });
+        self.neighbours.borrow_mut().insert(member, found.clone());
+        found
+    }
+
     fn blocking_callees(&self, member: FnRef) -> Option<Vec<FnRef>> {
         let graph = self.graph;
         let mut callees = Vec::new();

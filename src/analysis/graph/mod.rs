@@ -530,37 +530,80 @@ impl<'a> Graph<'a> {
 
     /// The chain that makes `function` blocking, as message text:
     /// "`get_user()` (app/users.py:12), which calls `asyncio.run()` (app/users.py:13)".
+    /// A chain of more than [`LONG`] links is shortened (see [`elide`]): each
+    /// finding of a long chain carries its own message, so the full text would
+    /// make the output grow with the square of the chain's length.
     pub fn chain(&self, function: FnRef) -> String {
-        let mut parts = Vec::new();
+        // The links are collected as references and only the ones printed are
+        // formatted.
+        let mut links = Vec::new();
         let mut current = function;
         let mut seen = HashSet::new();
+        let mut last = None;
         while seen.insert(current) {
-            let summary = self.function(current);
-            parts.push(format!(
-                "`{}()` ({})",
-                summary.name,
-                self.place(current.file, summary.name_range.start)
-            ));
+            links.push(current);
             match self.blocking.get(&current) {
                 Some(Reason::Calls(next, _)) => current = *next,
-                Some(Reason::Library(_, function)) => {
-                    parts.push(self.library.function(*function).describe());
-                    break;
-                }
-                Some(Reason::Runs(run)) => {
-                    let run = &summary.runs[*run];
-                    parts.push(format!(
-                        "`{}()` ({})",
-                        run.callee_text,
-                        self.place(current.file, run.range.start)
-                    ));
+                Some(reason) => {
+                    last = Some(*reason);
                     break;
                 }
                 None => break,
             }
         }
-        parts.join(", which calls ")
+        let count = links.len() + usize::from(last.is_some());
+        let text = |i: usize| -> String {
+            match links.get(i) {
+                Some(&f) => {
+                    let summary = self.function(f);
+                    format!(
+                        "`{}()` ({})",
+                        summary.name,
+                        self.place(f.file, summary.name_range.start)
+                    )
+                }
+                None => {
+                    let owner = *links.last().expect("a chain has a first link");
+                    match last {
+                        Some(Reason::Library(_, function)) => {
+                            self.library.function(function).describe()
+                        }
+                        Some(Reason::Runs(run)) => {
+                            let run = &self.function(owner).runs[run];
+                            format!(
+                                "`{}()` ({})",
+                                run.callee_text,
+                                self.place(owner.file, run.range.start)
+                            )
+                        }
+                        _ => unreachable!("only the last link is not a function"),
+                    }
+                }
+            }
+        };
+        elide(count, text, ", which calls ")
     }
+}
+
+/// Lists longer than this many items are printed shortened by [`elide`].
+pub const LONG: usize = 6;
+
+/// The `count` items that `item` formats, joined with `separator`; past
+/// [`LONG`] items only the first two and last two, with "… N more …" between,
+/// so that a message naming a long chain or a large group stays short. Only
+/// the items printed are formatted.
+pub fn elide(count: usize, mut item: impl FnMut(usize) -> String, separator: &str) -> String {
+    if count <= LONG {
+        return (0..count).map(item).collect::<Vec<_>>().join(separator);
+    }
+    format!(
+        "{}{separator}{}, … {} more …{separator}{}{separator}{}",
+        item(0),
+        item(1),
+        count - 4,
+        item(count - 2),
+        item(count - 1)
+    )
 }
 
 /// Code that runs on the event loop.
