@@ -108,6 +108,31 @@ fn read(
     }
 }
 
+/// The files left aside read again, kept when they name one of `words` as a
+/// whole word (a library function, a name a fix changes).
+fn read_naming(
+    skipped: Vec<Skipped>,
+    words: &[impl AsRef<[u8]>],
+    cwd: &Path,
+    entries: &[DeclaredEntry],
+) -> Vec<Read> {
+    let matcher = AhoCorasick::new(words).expect("names form a valid automaton");
+    skipped
+        .par_iter()
+        .with_max_len(8)
+        .map(|s| {
+            read(
+                &s.path,
+                cwd,
+                |b| has_whole_word(&matcher, b),
+                false,
+                false,
+                entries,
+            )
+        })
+        .collect()
+}
+
 /// What loading gives the project.
 pub struct Loaded {
     pub files: Vec<ProjectFile>,
@@ -238,21 +263,7 @@ pub fn load_with(
     let library_words = library.words();
     if !library_words.is_empty() {
         // Files that name a library function may call it on the loop.
-        let matcher = AhoCorasick::new(&library_words).expect("names form a valid automaton");
-        let more: Vec<Read> = std::mem::take(&mut skipped)
-            .par_iter()
-            .with_max_len(8)
-            .map(|s| {
-                read(
-                    &s.path,
-                    cwd,
-                    |b| has_whole_word(&matcher, b),
-                    false,
-                    false,
-                    entries,
-                )
-            })
-            .collect();
+        let more = read_naming(std::mem::take(&mut skipped), &library_words, cwd, entries);
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         trace(
             &started,
@@ -450,21 +461,7 @@ pub fn load_with(
         let more: Vec<Read> = if new_words.is_empty() {
             Vec::new()
         } else {
-            let matcher = AhoCorasick::new(&new_words).expect("names form a valid automaton");
-            std::mem::take(&mut skipped)
-                .par_iter()
-                .with_max_len(8)
-                .map(|s| {
-                    read(
-                        &s.path,
-                        cwd,
-                        |b| has_whole_word(&matcher, b),
-                        false,
-                        false,
-                        entries,
-                    )
-                })
-                .collect()
+            read_naming(std::mem::take(&mut skipped), &new_words, cwd, entries)
         };
         let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);

@@ -130,6 +130,27 @@ pub struct EvidenceReport {
 }
 
 impl Project {
+    /// A project of `files` with nothing else known yet: no fix applied, no
+    /// evidence, no entry points or libraries.
+    fn of(files: Vec<ProjectFile>, errors: Vec<Error>, scanned: usize) -> Project {
+        Project {
+            files,
+            errors,
+            suppressed: std::sync::OnceLock::new(),
+            scanned,
+            links: Vec::new(),
+            applied_fixes: Vec::new(),
+            history: BTreeMap::new(),
+            loop_entries: Vec::new(),
+            tracebacks: Vec::new(),
+            evidence: std::sync::OnceLock::new(),
+            others: Vec::new(),
+            importers: std::sync::OnceLock::new(),
+            library: Default::default(),
+            stop: None,
+        }
+    }
+
     /// Load the files of `paths` that can hold a finding or matter to a
     /// fix (see [`crate::project::load`]).
     pub fn load(paths: &[PathBuf], cwd: &Path) -> Self {
@@ -167,20 +188,11 @@ impl Project {
         let loaded =
             crate::project::load::load_with(paths, cwd, tick, loop_entries, libraries, parse_all);
         Project {
-            files: loaded.files,
-            errors: loaded.errors,
-            suppressed: std::sync::OnceLock::new(),
-            scanned: paths.len(),
-            links: Vec::new(),
-            applied_fixes: Vec::new(),
-            history: BTreeMap::new(),
             loop_entries: loop_entries.to_vec(),
             tracebacks,
-            evidence: std::sync::OnceLock::new(),
             others: loaded.others,
-            importers: std::sync::OnceLock::new(),
             library: loaded.library,
-            stop: None,
+            ..Project::of(loaded.files, loaded.errors, paths.len())
         }
     }
 
@@ -254,43 +266,14 @@ impl Project {
             )?;
             files.push(ProjectFile::new(&mut parser, source)?);
         }
-        Ok(Project {
-            scanned: files.len(),
-            files,
-            errors: Vec::new(),
-            suppressed: std::sync::OnceLock::new(),
-            links: Vec::new(),
-            applied_fixes: Vec::new(),
-            history: BTreeMap::new(),
-            loop_entries: Vec::new(),
-            tracebacks: Vec::new(),
-            evidence: std::sync::OnceLock::new(),
-            others: Vec::new(),
-            importers: std::sync::OnceLock::new(),
-            library: Default::default(),
-            stop: None,
-        })
+        let scanned = files.len();
+        Ok(Project::of(files, Vec::new(), scanned))
     }
 
     /// The files and errors of several projects as one, for reporting only
     /// (no fix links them).
     pub fn merged<'p>(parts: impl Iterator<Item = &'p mut Project>) -> Project {
-        let mut project = Project {
-            files: Vec::new(),
-            errors: Vec::new(),
-            suppressed: std::sync::OnceLock::new(),
-            scanned: 0,
-            links: Vec::new(),
-            applied_fixes: Vec::new(),
-            history: BTreeMap::new(),
-            loop_entries: Vec::new(),
-            tracebacks: Vec::new(),
-            evidence: std::sync::OnceLock::new(),
-            others: Vec::new(),
-            importers: std::sync::OnceLock::new(),
-            library: Default::default(),
-            stop: None,
-        };
+        let mut project = Project::of(Vec::new(), Vec::new(), 0);
         let mut suppressed = 0;
         for part in parts {
             // File indices are the part's own: shift them past the files

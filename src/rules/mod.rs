@@ -196,6 +196,37 @@ pub fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
         .or_else(|| runner_run_in_async::check(run, checker))
 }
 
+/// The unsafe thread bridge around `run`, a nested run in file `file`, for
+/// a finding in file `own`: the run starts its loop on a worker thread and
+/// the caller waits, since (`why`) it cannot await.
+fn thread_bridge_fix(
+    graph: &crate::analysis::graph::Graph,
+    own: usize,
+    file: usize,
+    run: &crate::analysis::graph::summary::RunSite,
+    why: &str,
+) -> Option<Fix> {
+    use crate::edit::bridge::{BRIDGE_COST, BRIDGE_HELPER, BridgeSite, thread_bridge};
+    let view = &graph.files[file];
+    let summary = view.summary;
+    let edits = thread_bridge(&BridgeSite {
+        text: view.text,
+        call: run.range,
+        helper_at: summary.import_at_for(run.range.start),
+        line_ending: summary.line_ending,
+        helper_bound: summary.module_names.contains(BRIDGE_HELPER),
+    })?;
+    let fix = Fix::new(
+        Vec::new(),
+        Applicability::Unsafe,
+        format!(
+            "Run `{}()` on a fresh loop in a worker thread and wait for it ({why}): unsafe, because {BRIDGE_COST}",
+            run.callee_text
+        ),
+    );
+    Some(fix.spanning(own, vec![(file, edits)]))
+}
+
 /// `async def name` or `def name` for messages.
 fn describe_function(function: Node, source: &str) -> String {
     if function.kind() == "module" {

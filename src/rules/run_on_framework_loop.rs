@@ -11,8 +11,7 @@ use super::Rule;
 use crate::analysis::graph::fixes::Planner;
 use crate::analysis::graph::{FnRef, Graph, Reason};
 use crate::diagnostic::Diagnostic;
-use crate::edit::bridge::{BRIDGE_COST, BRIDGE_HELPER, BridgeSite, thread_bridge};
-use crate::edit::{Applicability, Fix};
+use crate::edit::Fix;
 
 pub const DOC: &str = r#"# UNN016 run-on-framework-loop: a framework calls a sync function on its loop, and it runs a loop
 
@@ -158,23 +157,9 @@ fn bridge(graph: &Graph, file: usize, entry: FnRef, reached: Reached) -> Option<
         }
     };
     let run = graph.function(holder).runs.get(index)?;
-    let view = &graph.files[holder.file];
-    let summary = view.summary;
-    let edits = thread_bridge(&BridgeSite {
-        text: view.text,
-        call: run.range,
-        helper_at: summary.import_at_for(run.range.start),
-        line_ending: summary.line_ending,
-        helper_bound: summary.module_names.contains(BRIDGE_HELPER),
-    })?;
-    let fix = Fix::new(
-        Vec::new(),
-        Applicability::Unsafe,
-        format!(
-            "Run `{}()` on a fresh loop in a worker thread and wait for it (the framework calls `{}()` without awaiting, so it cannot become async): unsafe, because {BRIDGE_COST}",
-            run.callee_text,
-            graph.function(entry).name
-        ),
+    let why = format!(
+        "the framework calls `{}()` without awaiting, so it cannot become async",
+        graph.function(entry).name
     );
-    Some(fix.spanning(file, vec![(holder.file, edits)]))
+    super::thread_bridge_fix(graph, file, holder.file, run, &why)
 }

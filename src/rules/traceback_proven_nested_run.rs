@@ -6,7 +6,6 @@ use super::Rule;
 use crate::analysis::graph::Graph;
 use crate::analysis::graph::fixes::Planner;
 use crate::diagnostic::Diagnostic;
-use crate::edit::bridge::{BRIDGE_COST, BRIDGE_HELPER, BridgeSite, thread_bridge};
 use crate::edit::{Applicability, Fix};
 use crate::evidence::map::{Entry, ProvenChain, outside_label};
 use crate::evidence::traceback::LoopError;
@@ -87,23 +86,7 @@ pub fn diagnostic(graph: &Graph, planner: &Planner, chain: &ProvenChain) -> (usi
         if chain.error == LoopError::AlreadyRunning {
             return None;
         }
-        let view = &graph.files[run_fn.file];
-        let summary = view.summary;
-        let edits = thread_bridge(&BridgeSite {
-            text: view.text,
-            call: run.range,
-            helper_at: summary.import_at_for(run.range.start),
-            line_ending: summary.line_ending,
-            helper_bound: summary.module_names.contains(BRIDGE_HELPER),
-        })?;
-        Some(Fix::new(
-            edits,
-            Applicability::Unsafe,
-            format!(
-                "Run `{}()` on a fresh loop in a worker thread and wait for it ({why}): unsafe, because {BRIDGE_COST}",
-                run.callee_text
-            ),
-        ))
+        super::thread_bridge_fix(graph, run_fn.file, run_fn.file, run, why)
     };
     match &chain.entry {
         Entry::ProjectCall { file, call } => {
