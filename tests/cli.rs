@@ -7,22 +7,12 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{run_in, stderr, stdout};
+use common::{run_in, stderr, stdout, tree};
 
 const BROKEN: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
 const FIXED: &str = "import asyncio\n\n\nasync def main():\n    return await work()\n";
 const UNFIXABLE: &str = "import asyncio\n\n\nasync def main():\n    class Config:\n        value = asyncio.run(work())\n    return Config\n";
 const CLEAN: &str = "import asyncio\n\nasyncio.run(main())\n";
-
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        let full = temp.path().join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(full, contents).unwrap();
-    }
-    temp
-}
 
 fn read(dir: &Path, path: &str) -> Vec<u8> {
     fs::read(dir.join(path)).unwrap()

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{run_in, stderr, stdout, unnest};
+use common::{run_in, stderr, stdout, tree, unnest};
 
 /// A helper made async in `pkg/helpers.py` and awaited in `pkg/views.py`:
 /// one safe fix over two files.
@@ -32,16 +32,6 @@ const NOTEBOOK: &str = r#"{
 "#;
 /// Fixable, but made read-only by the tests that write: not written.
 const LOCKED: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
-
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        let full = temp.path().join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(full, contents).unwrap();
-    }
-    temp
-}
 
 fn project() -> tempfile::TempDir {
     tree(&[

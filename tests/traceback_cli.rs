@@ -14,13 +14,8 @@ use std::process::{Output, Stdio};
 use common::{python, run_in, stderr, stdout, unnest};
 
 fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        let full = temp.path().join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(full, contents).unwrap();
-    }
-    temp
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_bytes())).collect();
+    common::tree(&files)
 }
 
 /// Runs `script` and returns its traceback (stderr); it must fail with a

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{run_in, stderr, stdout, unnest};
+use common::{run_in, stderr, stdout, tree, unnest};
 
 const BROKEN: &str = "import asyncio\n\n\nasync def main():\n    return asyncio.run(work())\n";
 const FIXED: &str = "import asyncio\n\n\nasync def main():\n    return await work()\n";
@@ -26,16 +26,6 @@ fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     // stdin is not this test's failure.
     let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().unwrap()
-}
-
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        let full = temp.path().join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(full, contents).unwrap();
-    }
-    temp
 }
 
 fn read(dir: &Path, path: &str) -> String {

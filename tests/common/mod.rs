@@ -222,3 +222,15 @@ pub fn python_args(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("python3 runs")
 }
+
+/// A temporary folder holding `files` (path and bytes), folders made as
+/// needed.
+pub fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let full = temp.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+    }
+    temp
+}
