@@ -237,7 +237,7 @@ fn parse(
     text: &str,
 ) -> Option<Parsed> {
     let tree = crate::syntax::parse::parse(parser, text);
-    if crate::syntax::parse::first_error(&tree).is_some() {
+    if crate::syntax::parse::first_error(&tree, text).is_some() {
         return None;
     }
     let (module, is_package) = module_of(relative);

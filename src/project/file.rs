@@ -70,13 +70,14 @@ impl ProjectFile {
             .map_or_else(|| source.text.clone(), |n| n.module.clone());
         let index = LineIndex::new(&text);
         let tree = parse_without(parser, &text, &plan.holes);
-        if !plan.holes.is_empty() && first_error(&tree).is_some() {
+        let error = first_error(&tree, &text);
+        if !plan.holes.is_empty() && error.is_some() {
             // Whatever is wrong, the whole text tells best: a real error is
             // reported where it is, and a partial parse that went wrong costs
             // only the time.
             return Self::new(parser, source);
         }
-        if let Some(at) = first_error(&tree) {
+        if let Some(at) = error {
             let location = match &notebook {
                 Some(notebook) => {
                     let (cell, offset) = notebook.locate(at);

@@ -607,7 +607,7 @@ impl Project {
                     Some("the fixes would change text outside their edits".to_owned())
                 } else {
                     let tree = parse(parser, &new);
-                    match first_error(&tree) {
+                    match first_error(&tree, &new) {
                         Some(at) => {
                             let location = LineIndex::new(&new).location(&new, at);
                             Some(format!(

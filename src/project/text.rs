@@ -42,7 +42,7 @@ pub fn check_text(
         Err(Error::Syntax { .. }) => {
             let mut parser = crate::syntax::parse::new_parser();
             let tree = crate::syntax::parse::parse(&mut parser, text);
-            return Err(crate::syntax::parse::first_error(&tree).unwrap_or(0));
+            return Err(crate::syntax::parse::first_error(&tree, text).unwrap_or(0));
         }
         Err(_) => return Err(0),
     };

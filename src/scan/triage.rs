@@ -565,13 +565,15 @@ pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &
     let units = outline.units(text);
     let name_of = |u: &Unit| block_name(text, outline, u.block);
     let mut kept = vec![false; units.len()];
+    // Units are sorted by start, top-level ones each followed by their
+    // members, and siblings do not overlap: the innermost unit holding `at`
+    // is the last one starting at or before it, or that one's class.
     let innermost = |at: u32| {
-        units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.start <= at && at < u.end)
-            .map(|(i, _)| i)
-            .next_back()
+        let last = units.partition_point(|u| u.start <= at).checked_sub(1)?;
+        if at < units[last].end {
+            return Some(last);
+        }
+        units[last].class.filter(|&class| at < units[class].end)
     };
     // The head of the file: the first statement, the imports.
     let head_end = outline
@@ -612,58 +614,87 @@ pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &
             kept[i] = true;
         }
     }
-    loop {
-        // A class with a kept member is kept, and keeps its own statements.
-        for i in 0..units.len() {
-            if kept[i]
-                && let Some(class) = units[i].class
-            {
-                kept[class] = true;
+    // To a fixpoint: a class with a kept member is kept; a unit whose name
+    // occurs outside the units left out is kept. An occurrence is outside
+    // them when no unit holds it, or its innermost unit is kept (a kept
+    // member's class is kept too). So each occurrence of a name waits on one
+    // unit, and a worklist visits each occurrence once, however long the
+    // chain of units that name each other (and however many classes share a
+    // method's name).
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, unit) in units.iter().enumerate() {
+        by_name.entry(name_of(unit)).or_default().push(j);
+    }
+    let named: Vec<&Vec<usize>> = by_name.values().collect();
+    let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    let mut fired = vec![false; named.len()];
+    let mut queue: Vec<usize> = Vec::new();
+    for (n, &holders) in named.iter().enumerate() {
+        if holders.iter().all(|&j| kept[j]) {
+            continue;
+        }
+        for &at in outline.occurrences(name_of(&units[holders[0]])) {
+            match innermost(at) {
+                None => {
+                    fired[n] = true;
+                    break;
+                }
+                Some(holder) => waiting[holder].push(n),
             }
         }
-        let holes = holes_of(&units, &kept);
-        let in_hole = |at: u32| {
-            let index = holes.partition_point(|h| h.1 <= at);
-            holes.get(index).is_some_and(|h| h.0 <= at)
-        };
-        let mut changed = false;
-        for i in 0..units.len() {
-            if kept[i] {
-                continue;
-            }
-            if outline
-                .occurrences(name_of(&units[i]))
-                .iter()
-                .any(|&at| !in_hole(at))
-            {
-                kept[i] = true;
-                changed = true;
+    }
+    let keep = |j: usize, kept: &mut Vec<bool>, queue: &mut Vec<usize>| {
+        if !kept[j] {
+            kept[j] = true;
+            queue.push(j);
+        }
+    };
+    for (n, holders) in named.iter().enumerate() {
+        if fired[n] {
+            for &j in holders.iter() {
+                keep(j, &mut kept, &mut queue);
             }
         }
-        if !changed {
-            break;
+    }
+    queue.extend((0..units.len()).filter(|&i| kept[i]));
+    while let Some(i) = queue.pop() {
+        if let Some(class) = units[i].class {
+            keep(class, &mut kept, &mut queue);
+        }
+        for n in std::mem::take(&mut waiting[i]) {
+            if !fired[n] {
+                fired[n] = true;
+                for &j in named[n].iter() {
+                    keep(j, &mut kept, &mut queue);
+                }
+            }
         }
     }
     // A kept class whose members are all left out must keep one, unless its
     // body has a statement of its own.
-    for c in 0..units.len() {
-        if !kept[c] || units[c].class.is_some() {
-            continue;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    for (m, unit) in units.iter().enumerate() {
+        if let Some(class) = unit.class {
+            members[class].push(m);
         }
-        let members: Vec<usize> = (0..units.len())
-            .filter(|&m| units[m].class == Some(c))
-            .collect();
-        if members.is_empty() || members.iter().any(|&m| kept[m]) {
+    }
+    for c in 0..units.len() {
+        let members = &members[c];
+        if !kept[c] || members.is_empty() || members.iter().any(|&m| kept[m]) {
             continue;
         }
         let block = &outline.blocks[units[c].block as usize];
-        let own_statement = outline.lines.iter().any(|l| {
-            l.start >= block.body_start
-                && l.start < block.end
-                && !members
-                    .iter()
-                    .any(|&m| units[m].start <= l.start && l.start < units[m].end)
-        });
+        let first = outline
+            .lines
+            .partition_point(|l| l.start < block.body_start);
+        let own_statement = outline.lines[first..]
+            .iter()
+            .take_while(|l| l.start < block.end)
+            .any(|l| {
+                // Members are sorted and do not overlap.
+                let after = members.partition_point(|&m| units[m].start <= l.start);
+                after == 0 || l.start >= units[members[after - 1]].end
+            });
         if !own_statement {
             kept[members[0]] = true;
         }
@@ -678,7 +709,6 @@ pub fn plan(file: &Outlined, facts: &Facts, demanded: &HashSet<String>, words: &
     Plan { holes, hole_names }
 }
 
-/// The byte ranges of the units not kept (a class not kept with its members).
 fn holes_of(units: &[Unit], kept: &[bool]) -> Vec<(u32, u32)> {
     let mut holes: Vec<(u32, u32)> = Vec::new();
     for (i, unit) in units.iter().enumerate() {

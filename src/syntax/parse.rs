@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use tree_sitter::{Parser, Point, Range, Tree};
+use tree_sitter::{Parser, Tree};
 
 use crate::syntax::queries::language;
 
@@ -47,68 +47,40 @@ fn parse_read(parser: &mut Parser, text: &str) -> Tree {
 
 /// Parse `text` without the byte ranges in `holes` (sorted, disjoint, each a
 /// whole statement): the tree has the rest, at its real offsets.
+///
+/// The holes are blanked (every byte but line ends becomes a space) rather
+/// than left out with tree-sitter's included ranges: its lexer finds its
+/// range by a walk over all of them at each token, which made a file with
+/// thousands of holes quadratic. Blank lines are nothing to Python, so the
+/// tree is the same.
 pub fn parse_without(parser: &mut Parser, text: &str, holes: &[(u32, u32)]) -> Tree {
     if holes.is_empty() {
         return parse(parser, text);
     }
-    let text: &str = &line_ends(text);
-    // Rows count '\n', as tree-sitter counts them. Offsets only grow, so each
-    // point counts the newlines since the last one.
-    let bytes = text.as_bytes();
-    let (mut at, mut row, mut line_start) = (0usize, 0usize, 0usize);
-    let mut point = |offset: usize| {
-        for newline in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
-            row += 1;
-            line_start = at + newline + 1;
-        }
-        at = offset;
-        Point {
-            row,
-            column: offset - line_start,
-        }
-    };
-    let mut ranges = Vec::new();
-    let mut from = 0usize;
+    let mut bytes = line_ends(text).into_owned().into_bytes();
     for &(start, end) in holes {
-        let (start, end) = (start as usize, end as usize);
-        if start > from {
-            ranges.push(Range {
-                start_byte: from,
-                end_byte: start,
-                start_point: point(from),
-                end_point: point(start),
-            });
+        let end = (end as usize).min(bytes.len());
+        for byte in &mut bytes[(start as usize).min(end)..end] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
         }
-        from = from.max(end);
     }
-    if from < text.len() {
-        ranges.push(Range {
-            start_byte: from,
-            end_byte: text.len(),
-            start_point: point(from),
-            end_point: point(text.len()),
-        });
-    }
-    if ranges.is_empty() {
-        return parse_read(parser, text);
-    }
-    parser
-        .set_included_ranges(&ranges)
-        .expect("ranges are sorted and disjoint");
-    let tree = parse_read(parser, text);
-    parser
-        .set_included_ranges(&[])
-        .expect("no ranges means the whole text");
-    tree
+    // Holes are whole statements, so they start and end at character
+    // boundaries, and a space for each of their bytes keeps the text UTF-8.
+    let blanked = String::from_utf8(bytes).expect("holes end at character boundaries");
+    parse_read(parser, &blanked)
 }
 
 /// The byte offset of the first syntax error in `tree`, if any. Besides what
 /// tree-sitter flags, `await await x` counts: tree-sitter-python accepts it,
-/// CPython does not.
-pub fn first_error(tree: &Tree) -> Option<usize> {
+/// CPython does not. `text` is what `tree` was parsed from (or a text with
+/// more in it): it tells when no `await await` can be there, which saves a
+/// walk of the whole tree.
+pub fn first_error(tree: &Tree, text: &str) -> Option<usize> {
     let root = tree.root_node();
     if !root.has_error() {
-        return double_await(tree);
+        return may_double_await(text).then(|| double_await(tree)).flatten();
     }
     let mut node = root;
     'descend: loop {
@@ -126,12 +98,41 @@ pub fn first_error(tree: &Tree) -> Option<usize> {
     }
 }
 
+/// Whether some `await` in `text` is followed by another, with nothing
+/// between but blanks, line continuations and comments (conservative: the
+/// words may be in strings, or parts of longer names).
+fn may_double_await(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"await").any(|at| {
+        let mut i = at + 5;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\\' => i += 1,
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                        i += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        bytes[i.min(bytes.len())..].starts_with(b"await")
+    })
+}
+
 /// The first `await` whose operand is itself an unparenthesised `await`.
 fn double_await(tree: &Tree) -> Option<usize> {
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        if node.kind() == "await" && node.named_child(0).is_some_and(|n| n.kind() == "await") {
+        // A comment or line continuation between the two is a named child
+        // of the outer one.
+        if node.kind() == "await"
+            && node
+                .named_children(&mut node.walk())
+                .find(|n| !n.is_extra())
+                .is_some_and(|n| n.kind() == "await")
+        {
             return Some(node.start_byte());
         }
         if cursor.goto_first_child() {
@@ -159,7 +160,7 @@ mod tests {
         let mut parser = new_parser();
         let partial = parse_without(&mut parser, text, &[(skipped, class), (gone, kept)]);
         let whole = parse(&mut parser, text);
-        assert!(first_error(&partial).is_none());
+        assert!(first_error(&partial, text).is_none());
         let find = |tree: &Tree| {
             let at = text.find("return 2").unwrap();
             let node = tree
@@ -180,9 +181,21 @@ mod tests {
     #[test]
     fn double_await_is_an_error() {
         let mut parser = new_parser();
-        let bad = parse(&mut parser, "async def f():\n    await await g()\n");
-        assert_eq!(first_error(&bad), Some(19));
-        let good = parse(&mut parser, "async def f():\n    await (await g())\n");
-        assert_eq!(first_error(&good), None);
+        for (text, error) in [
+            ("async def f():\n    await await g()\n", Some(19)),
+            ("async def f():\n    await (await g())\n", None),
+            (
+                "async def f():\n    return (await  # why\n        await g())\n",
+                Some(27),
+            ),
+            (
+                "async def f():\n    return (await \\\r\n        await g())\n",
+                Some(27),
+            ),
+            ("async def f():\n    await g(awaited)\n", None),
+        ] {
+            let tree = parse(&mut parser, text);
+            assert_eq!(first_error(&tree, text), error, "{text:?}");
+        }
     }
 }
