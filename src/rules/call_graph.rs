@@ -52,6 +52,7 @@ pub fn findings_with(
     let planner =
         crate::analysis::graph::fixes::Planner::with_external(graph, unsafe_names, external);
     let mut claimed: HashSet<(usize, usize)> = HashSet::new();
+    let mut walked: HashSet<FnRef> = HashSet::new();
     for chain in chains {
         if let Entry::ProjectCall { file, call } = chain.entry {
             claimed.insert((file, call));
@@ -93,9 +94,10 @@ pub fn findings_with(
             // The runs inside nested sync defs (or a notebook's defs) along
             // the chain are reported through this call site, not again by
             // UNN004.
+            // A link walked for an earlier finding had the rest of its chain
+            // walked then too.
             let mut link = Some(target);
-            let mut seen = HashSet::new();
-            while let Some(f) = link.filter(|f| seen.insert(*f)) {
+            while let Some(f) = link.filter(|f| walked.insert(*f)) {
                 let function = graph.function(f);
                 if function.parent.is_some() || graph.files[f.file].summary.top_level_await {
                     for run in &function.runs {

@@ -77,6 +77,13 @@ struct GroupEdits {
 /// when they depend on the order of its members.
 type Shared = Option<Option<Rc<GroupEdits>>>;
 
+/// A group found for an earlier finding: its members, sorted, and its edits
+/// (`None` when they depend on the order of its members).
+struct KnownGroup {
+    key: Vec<FnRef>,
+    edits: Shared,
+}
+
 pub struct Planner<'g, 'a> {
     graph: &'g Graph<'a>,
     hierarchy: Hierarchy<'a>,
@@ -95,6 +102,9 @@ pub struct Planner<'g, 'a> {
     /// cannot become async: found once, as every finding of a long chain
     /// searches the same group again.
     neighbours: RefCell<HashMap<FnRef, Neighbours, Fast>>,
+    /// The last group each function was found in (see
+    /// [`Planner::make_async`]).
+    member_of: RefCell<HashMap<FnRef, Rc<KnownGroup>, Fast>>,
 }
 
 /// A group member's neighbours, or `None` when the member cannot be in a
@@ -203,6 +213,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             external,
             groups: RefCell::default(),
             neighbours: RefCell::default(),
+            member_of: RefCell::default(),
         }
     }
 
@@ -466,8 +477,13 @@ impl<'g, 'a> Planner<'g, 'a> {
         // sync function holding a run would only move the RuntimeError down
         // the chain: every such callee must become async in the same group,
         // or there is no fix.
+        let known = self.member_of.borrow().get(&target).cloned();
         let mut group = vec![target];
-        let mut seen: HashSet<FnRef, Fast> = group.iter().copied().collect();
+        let mut seen: HashSet<FnRef, Fast> = HashSet::with_capacity_and_hasher(
+            known.as_ref().map_or(1, |k| k.key.len()),
+            Fast::default(),
+        );
+        seen.insert(target);
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
@@ -482,27 +498,50 @@ impl<'g, 'a> Planner<'g, 'a> {
         // only when two differ at one place (then they are built again for
         // each finding): a chain of N helpers has N findings that share one
         // group, built once.
-        let mut key = group.clone();
-        key.sort_unstable();
-        let shared = self.groups.borrow().get(&key).cloned();
-        let edits = match shared {
-            Some(Some(edits)) => edits?,
-            _ => {
-                let built = self.group_edits(&group).map(Rc::new);
-                // A failed group fails whatever the order (a collision is
-                // between ranges).
-                let order_free = built.as_ref().is_none_or(|edits| {
-                    edits.by_file.iter().all(|(_, edits)| {
-                        edits
-                            .windows(2)
-                            .all(|w| w[0].range != w[1].range || w[0] == w[1])
-                    })
-                });
-                self.groups
-                    .borrow_mut()
-                    .insert(key, order_free.then(|| built.clone()));
-                built?
+        //
+        // A target in a group found before, whose search found as many
+        // members, found that same group (what a member reaches, its group
+        // reaches too): its edits are known without sorting or hashing the
+        // members again, which every finding of a long chain would.
+        let shared = match known.filter(|k| k.key.len() == group.len()) {
+            Some(known) => known.edits.clone(),
+            None => {
+                let mut key = group.clone();
+                key.sort_unstable();
+                let shared = self.groups.borrow().get(&key).cloned().flatten();
+                let shared = match shared {
+                    Some(edits) => Some(edits),
+                    None => {
+                        let built = self.group_edits(&group).map(Rc::new);
+                        // A failed group fails whatever the order (a collision is
+                        // between ranges).
+                        let order_free = built.as_ref().is_none_or(|edits| {
+                            edits.by_file.iter().all(|(_, edits)| {
+                                edits
+                                    .windows(2)
+                                    .all(|w| w[0].range != w[1].range || w[0] == w[1])
+                            })
+                        });
+                        let shared = order_free.then(|| built.clone());
+                        self.groups.borrow_mut().insert(key.clone(), shared.clone());
+                        let known = Rc::new(KnownGroup {
+                            key,
+                            edits: shared.clone(),
+                        });
+                        let mut member_of = self.member_of.borrow_mut();
+                        for &member in &group {
+                            member_of.insert(member, known.clone());
+                        }
+                        // Order-dependent edits are built for this finding.
+                        shared.or(Some(built))
+                    }
+                };
+                shared
             }
+        };
+        let edits = match shared {
+            Some(edits) => edits?,
+            None => self.group_edits(&group).map(Rc::new)?,
         };
         let GroupEdits {
             by_file,

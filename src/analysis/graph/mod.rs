@@ -65,6 +65,10 @@ pub struct Graph<'a> {
     pub files: &'a [FileView<'a>],
     modules: HashMap<&'a str, usize>,
     pub blocking: HashMap<FnRef, Reason>,
+    /// Where each blocking function's chain of `Reason::Calls` ends (see
+    /// [`ChainEnd`]): every finding of a long chain asks, so it is found
+    /// once for all.
+    chain_ends: HashMap<FnRef, ChainEnd>,
     /// Resolved callee of every call site, by (file, call index).
     targets: HashMap<(usize, usize), FnRef>,
     callbacks: HashSet<FnRef>,
@@ -148,6 +152,7 @@ impl<'a> Graph<'a> {
             files,
             modules,
             blocking: HashMap::new(),
+            chain_ends: HashMap::new(),
             targets: HashMap::new(),
             callbacks: HashSet::new(),
             lambda_callbacks: HashSet::new(),
@@ -208,6 +213,7 @@ impl<'a> Graph<'a> {
             }
         }
         graph.compute_blocking();
+        graph.compute_chain_ends();
         graph
     }
 
@@ -307,16 +313,59 @@ impl<'a> Graph<'a> {
     /// Whether the chain that makes `function` blocking ends in a library
     /// function rather than in a run of the project's own.
     pub fn ends_in_library(&self, function: FnRef) -> bool {
-        let mut current = function;
-        let mut seen = HashSet::new();
-        while seen.insert(current) {
-            match self.blocking.get(&current) {
-                Some(Reason::Calls(next, _)) => current = *next,
-                Some(Reason::Library(..)) => return true,
-                _ => return false,
+        self.chain_ends
+            .get(&function)
+            .is_some_and(|end| matches!(self.blocking.get(&end.last), Some(Reason::Library(..))))
+    }
+
+    /// Fill [`Graph::chain_ends`]: each function's end from its next link's,
+    /// walking down only as far as the first link already known.
+    fn compute_chain_ends(&mut self) {
+        let mut ends: HashMap<FnRef, ChainEnd> = HashMap::with_capacity(self.blocking.len());
+        let mut path = Vec::new();
+        for &start in self.blocking.keys() {
+            let mut current = start;
+            path.clear();
+            let known = loop {
+                if let Some(&end) = ends.get(&current) {
+                    break Some(end);
+                }
+                if path.contains(&current) {
+                    // A cycle (the layering makes none): its links get no
+                    // end, and their messages are built by a walk.
+                    break None;
+                }
+                path.push(current);
+                match self.blocking.get(&current) {
+                    Some(Reason::Calls(next, _)) if self.blocking.contains_key(next) => {
+                        current = *next
+                    }
+                    _ => {
+                        let last = path.pop().expect("just pushed");
+                        let end = ChainEnd {
+                            last,
+                            before_last: None,
+                            links: 1,
+                        };
+                        ends.insert(last, end);
+                        break Some(end);
+                    }
+                }
+            };
+            let Some(mut below) = known else {
+                continue;
+            };
+            for &link in path.iter().rev() {
+                let end = ChainEnd {
+                    last: below.last,
+                    before_last: below.before_last.or((below.links == 1).then_some(link)),
+                    links: below.links + 1,
+                };
+                ends.insert(link, end);
+                below = end;
             }
         }
-        false
+        self.chain_ends = ends;
     }
 
     pub fn resolve_symbol(&self, module: &str, name: &str, depth: usize) -> Option<FnRef> {
@@ -535,13 +584,33 @@ impl<'a> Graph<'a> {
     /// make the output grow with the square of the chain's length.
     pub fn chain(&self, function: FnRef) -> String {
         // The links are collected as references and only the ones printed are
-        // formatted.
+        // formatted; a long chain's last two come from its known end.
         let mut links = Vec::new();
         let mut current = function;
         let mut seen = HashSet::new();
         let mut last = None;
+        let long = self
+            .chain_ends
+            .get(&function)
+            .filter(|end| end.links > LONG);
+        let mut count = 0;
         while seen.insert(current) {
             links.push(current);
+            if let Some(end) = long
+                && links.len() == 2
+            {
+                last = match self.blocking.get(&end.last) {
+                    Some(Reason::Calls(..)) | None => None,
+                    Some(reason) => Some(*reason),
+                };
+                count = end.links + usize::from(last.is_some());
+                // The two links before the end's reason.
+                links.resize(end.links, end.last);
+                if let Some(before) = end.before_last {
+                    links[end.links - 2] = before;
+                }
+                break;
+            }
             match self.blocking.get(&current) {
                 Some(Reason::Calls(next, _)) => current = *next,
                 Some(reason) => {
@@ -551,7 +620,9 @@ impl<'a> Graph<'a> {
                 None => break,
             }
         }
-        let count = links.len() + usize::from(last.is_some());
+        if long.is_none() {
+            count = links.len() + usize::from(last.is_some());
+        }
         let text = |i: usize| -> String {
             match links.get(i) {
                 Some(&f) => {
@@ -583,6 +654,17 @@ impl<'a> Graph<'a> {
         };
         elide(count, text, ", which calls ")
     }
+}
+
+/// The end of the chain of calls that makes a function blocking: its last
+/// function (which runs a loop or calls a library that does), the one
+/// before it, and how many functions the chain has (the function's own
+/// included).
+#[derive(Debug, Clone, Copy)]
+struct ChainEnd {
+    last: FnRef,
+    before_last: Option<FnRef>,
+    links: usize,
 }
 
 /// Lists longer than this many items are printed shortened by [`elide`].
