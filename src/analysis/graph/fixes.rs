@@ -509,7 +509,7 @@ impl<'g, 'a> Planner<'g, 'a> {
                 let mut key = group.clone();
                 key.sort_unstable();
                 let shared = self.groups.borrow().get(&key).cloned().flatten();
-                let shared = match shared {
+                match shared {
                     Some(edits) => Some(edits),
                     None => {
                         let built = self.group_edits(&group).map(Rc::new);
@@ -535,8 +535,7 @@ impl<'g, 'a> Planner<'g, 'a> {
                         // Order-dependent edits are built for this finding.
                         shared.or(Some(built))
                     }
-                };
-                shared
+                }
             }
         };
         let edits = match shared {
