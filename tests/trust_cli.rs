@@ -690,3 +690,29 @@ fn interactive_refusing_an_inner_nested_run_holds_back_the_outer_fix() {
     );
     compiles(&after);
 }
+
+/// Findings fixed by one group's edits (two async functions calling links
+/// of one chain of sync helpers) are each counted as fixed, as Ruff counts
+/// a diagnostic whose identical fix was applied for another; and the run
+/// reaches the fixed point in one `--write`, after which the program runs.
+#[test]
+fn findings_that_share_one_group_fix_are_each_counted_fixed() {
+    let source = "import asyncio\n\n\nasync def fetch(n):\n    return n\n\n\ndef _low(n):\n    return asyncio.run(fetch(n))\n\n\ndef _high(n):\n    return _low(n) + 1\n\n\nasync def one():\n    return _high(1)\n\n\nasync def two():\n    return _low(2)\n\n\nasync def main():\n    print(await one(), await two())\n\n\nif __name__ == \"__main__\":\n    asyncio.run(main())\n";
+    let temp = tree(&[("a.py", source.as_bytes())]);
+    let before = common::python(temp.path(), "a.py");
+    assert!(
+        String::from_utf8_lossy(&before.stderr).contains("RuntimeError"),
+        "fails before the fix"
+    );
+    let output = run_in(temp.path(), &["--write", "."]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("fixed 2 findings in 1 file, 0 findings remaining"),
+        "{err}"
+    );
+    compiles(&read(temp.path(), "a.py"));
+    let after = common::python(temp.path(), "a.py");
+    assert_eq!(String::from_utf8_lossy(&after.stdout), "2 2\n");
+    let again = run_in(temp.path(), &["--check", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}

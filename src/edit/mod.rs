@@ -55,7 +55,7 @@ impl TextRange {
 }
 
 /// Replace the bytes in `range` with `content`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: TextRange,
     pub content: String,

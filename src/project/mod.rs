@@ -465,6 +465,11 @@ impl Project {
             // The fixes chosen, as if every one were accepted: a reviewer
             // is then asked about them top-down, as the file reads.
             let mut chosen: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+            let mut chosen_set: HashSet<(usize, &Edit)> = HashSet::new();
+            // Findings whose fix is edits already chosen for another (the
+            // findings of one chain share one group's fix): fixed by them
+            // too, and counted, as Ruff counts an identical fix.
+            let mut echoes = Vec::new();
             let mut candidates = Vec::new();
             for (file, list) in diagnostics.iter().enumerate() {
                 // Last first, and never a finding inside another's range in
@@ -492,6 +497,20 @@ impl Project {
                         taken_ranges.iter().any(|r| r.touches(diagnostic.range))
                     };
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
+                    if reviewing.is_none()
+                        && !waits
+                        && !edits.is_empty()
+                        && edits.iter().all(|&(f, e)| chosen_set.contains(&(f, e)))
+                    {
+                        let mut touched = vec![file];
+                        for &(f, _) in &edits {
+                            if !touched.contains(&f) {
+                                touched.push(f);
+                            }
+                        }
+                        echoes.push((file, diagnostic, touched));
+                        continue;
+                    }
                     // An enclosing fix does not depend on the text inside it:
                     // only a shared byte keeps it from going with the others.
                     let collides = |e: &Edit, edit: &Edit| {
@@ -527,6 +546,7 @@ impl Project {
                     taken_ranges.push(diagnostic.range);
                     for &(f, edit) in &edits {
                         chosen.entry(f).or_default().push(edit);
+                        chosen_set.insert((f, edit));
                     }
                     candidates.push((file, diagnostic, fix, edits, key));
                 }
@@ -591,6 +611,10 @@ impl Project {
                     }
                     taken.entry(f).or_default().push(edit);
                 }
+                count_by_file[file] += 1;
+                applied_here.push((file, diagnostic, touched));
+            }
+            for (file, diagnostic, touched) in echoes {
                 count_by_file[file] += 1;
                 applied_here.push((file, diagnostic, touched));
             }

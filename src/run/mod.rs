@@ -771,121 +771,84 @@ fn write_fixes(
         on_disk: Vec::new(),
     };
     let mut interrupted = 0;
-    for group in write_groups(files.len(), &project.links) {
-        let changed: Vec<usize> = group
-            .iter()
-            .copied()
-            .filter(|&i| files[i].is_changed())
-            .collect();
-        if changed.is_empty() {
-            continue;
-        }
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            interrupted += changed.len();
-            report.refused += changed.len();
-            continue;
-        }
-        let mut staged = Vec::new();
-        let mut failure = None;
-        for &i in &changed {
-            let source = &files[i].source;
-            let contents = isolate::guarded(|| files[i].contents()).unwrap_or_else(|message| {
-                Err(Error::Internal {
-                    path: source.display.clone(),
-                    message,
-                })
-            });
-            let result = contents.and_then(|contents| {
-                stage(
-                    &source.path,
-                    &source.display,
-                    &roots,
-                    &source.original,
-                    contents.as_bytes(),
-                )
-                .map(|file| (file, contents))
-            });
-            match result {
-                Ok(file) => staged.push(file),
-                Err(err) => {
-                    failure = Some((i, err));
-                    break;
-                }
+    // Groups are staged a batch at a time, the batch's files synced together
+    // (see `sync_all`), then each group renamed in place; a batch is bounded
+    // so that its temporary files stay within the open-file limit.
+    let groups: Vec<(Vec<usize>, Vec<usize>)> = write_groups(files.len(), &project.links)
+        .into_iter()
+        .map(|group| {
+            let changed = group
+                .iter()
+                .copied()
+                .filter(|&i| files[i].is_changed())
+                .collect::<Vec<_>>();
+            (group, changed)
+        })
+        .filter(|(_, changed)| !changed.is_empty())
+        .collect();
+    let mut pending = groups.into_iter().peekable();
+    while pending.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut size = 0;
+        while let Some((_, changed)) = pending.peek() {
+            if size > 0 && size + changed.len() > 256 {
+                break;
             }
+            size += changed.len();
+            batch.push(pending.next().expect("peeked"));
         }
-        if let Some((culprit, err)) = failure {
-            // Dropping the staged files removes them: the group stays old.
-            drop(staged);
-            errors.push(err);
-            if changed.len() > 1 {
-                let others: Vec<&str> = changed
-                    .iter()
-                    .filter(|&&i| i != culprit)
-                    .map(|&i| files[i].source.display.as_str())
-                    .collect();
-                let all: Vec<&str> = changed
-                    .iter()
-                    .map(|&i| files[i].source.display.as_str())
-                    .collect();
-                errors.push(Error::Usage(format!(
-                    "{}: not written: fixed together with {}, which could not be written; the group ({}) is left as it was",
-                    others.join(", "),
-                    files[culprit].source.display,
-                    all.join(", ")
-                )));
-            }
-            report.refused += changed.len();
-            continue;
-        }
-        let mut all = true;
-        let mut committed: Vec<(usize, String)> = Vec::new();
-        for ((file, contents), &i) in staged.into_iter().zip(&changed) {
-            if !all {
-                // Dropped: the temporary file goes, the file stays old.
+        let mut prepared = Vec::new();
+        for (group, changed) in batch {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                interrupted += changed.len();
+                report.refused += changed.len();
                 continue;
             }
-            match file.commit() {
-                Ok(()) => {
-                    written[i] = true;
-                    committed.push((i, contents));
-                }
-                Err(err) => {
-                    all = false;
-                    errors.push(err);
-                }
-            }
+            let staged = stage_group(files, &changed, &roots);
+            prepared.push((group, changed, staged));
         }
-        if !all {
-            // A rename failed after others of the group succeeded (the folder
-            // changed under us): put those back, the same careful way.
-            for (i, contents) in committed {
-                let source = &files[i].source;
-                let restored = stage(
-                    &source.path,
-                    &source.display,
-                    &roots,
-                    contents.as_bytes(),
-                    &source.original,
-                )
-                .and_then(|file| file.commit());
-                match restored {
-                    Ok(()) => written[i] = false,
-                    Err(err) => errors.push(err),
-                }
-            }
-            let names: Vec<&str> = changed
+        let synced = {
+            let all: Vec<&crate::write::Staged> = prepared
                 .iter()
-                .map(|&i| files[i].source.display.as_str())
+                .filter_map(|(_, _, staged)| staged.as_ref().ok())
+                .flatten()
+                .map(|(file, _)| file)
                 .collect();
-            errors.push(Error::Usage(format!(
-                "{}: a rename failed, so the files of this group already written were put back as they were (any that could not be is named above)",
-                names.join(", ")
-            )));
+            crate::write::sync_all(&all)
+        };
+        let mut synced = synced.into_iter();
+        for (_, changed, staged) in &mut prepared {
+            let Ok(files_staged) = staged else {
+                continue;
+            };
+            let results: Vec<Result<(), Error>> =
+                synced.by_ref().take(files_staged.len()).collect();
+            if let Some(at) = results.iter().position(Result::is_err) {
+                let err = results
+                    .into_iter()
+                    .nth(at)
+                    .expect("found")
+                    .expect_err("an error");
+                *staged = Err((changed[at], err));
+            }
         }
-        report.files += changed.iter().filter(|&&i| written[i]).count();
-        report.refused += changed.iter().filter(|&&i| !written[i]).count();
-        if all {
-            report.fixes += group.iter().map(|&i| files[i].applied).sum::<usize>();
+        for (group, changed, staged) in prepared {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                // Dropped: the temporary files go, the group stays old.
+                interrupted += changed.len();
+                report.refused += changed.len();
+                continue;
+            }
+            write_group(
+                files,
+                &group,
+                &changed,
+                staged,
+                &roots,
+                &mut written,
+                &mut report,
+                errors,
+            );
         }
     }
     let mut json_items = Vec::new();
@@ -925,6 +888,131 @@ fn write_fixes(
     }
     report.on_disk = written;
     report
+}
+
+/// Stage the changed files of one write group, stopping at the first that
+/// cannot be: that file and why.
+fn stage_group(
+    files: &[ProjectFile],
+    changed: &[usize],
+    roots: &[PathBuf],
+) -> Result<Vec<(crate::write::Staged, String)>, (usize, Error)> {
+    let mut staged = Vec::new();
+    for &i in changed {
+        let source = &files[i].source;
+        let contents = isolate::guarded(|| files[i].contents()).unwrap_or_else(|message| {
+            Err(Error::Internal {
+                path: source.display.clone(),
+                message,
+            })
+        });
+        let result = contents.and_then(|contents| {
+            stage(
+                &source.path,
+                &source.display,
+                roots,
+                &source.original,
+                contents.as_bytes(),
+            )
+            .map(|file| (file, contents))
+        });
+        match result {
+            Ok(file) => staged.push(file),
+            // Dropping the staged files removes them: the group stays old.
+            Err(err) => return Err((i, err)),
+        }
+    }
+    Ok(staged)
+}
+
+/// Rename a write group's staged (and synced) files in place, all or none,
+/// or report why the group is left as it was.
+#[allow(clippy::too_many_arguments)]
+fn write_group(
+    files: &[ProjectFile],
+    group: &[usize],
+    changed: &[usize],
+    staged: Result<Vec<(crate::write::Staged, String)>, (usize, Error)>,
+    roots: &[PathBuf],
+    written: &mut [bool],
+    report: &mut Written,
+    errors: &mut Vec<Error>,
+) {
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err((culprit, err)) => {
+            errors.push(err);
+            if changed.len() > 1 {
+                let others: Vec<&str> = changed
+                    .iter()
+                    .filter(|&&i| i != culprit)
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                let all: Vec<&str> = changed
+                    .iter()
+                    .map(|&i| files[i].source.display.as_str())
+                    .collect();
+                errors.push(Error::Usage(format!(
+                    "{}: not written: fixed together with {}, which could not be written; the group ({}) is left as it was",
+                    others.join(", "),
+                    files[culprit].source.display,
+                    all.join(", ")
+                )));
+            }
+            report.refused += changed.len();
+            return;
+        }
+    };
+    let mut all = true;
+    let mut committed: Vec<(usize, String)> = Vec::new();
+    for ((file, contents), &i) in staged.into_iter().zip(changed) {
+        if !all {
+            // Dropped: the temporary file goes, the file stays old.
+            continue;
+        }
+        match file.commit() {
+            Ok(()) => {
+                written[i] = true;
+                committed.push((i, contents));
+            }
+            Err(err) => {
+                all = false;
+                errors.push(err);
+            }
+        }
+    }
+    if !all {
+        // A rename failed after others of the group succeeded (the folder
+        // changed under us): put those back, the same careful way.
+        for (i, contents) in committed {
+            let source = &files[i].source;
+            let restored = stage(
+                &source.path,
+                &source.display,
+                roots,
+                contents.as_bytes(),
+                &source.original,
+            )
+            .and_then(|file| file.sync().and_then(|()| file.commit()));
+            match restored {
+                Ok(()) => written[i] = false,
+                Err(err) => errors.push(err),
+            }
+        }
+        let names: Vec<&str> = changed
+            .iter()
+            .map(|&i| files[i].source.display.as_str())
+            .collect();
+        errors.push(Error::Usage(format!(
+            "{}: a rename failed, so the files of this group already written were put back as they were (any that could not be is named above)",
+            names.join(", ")
+        )));
+    }
+    report.files += changed.iter().filter(|&&i| written[i]).count();
+    report.refused += changed.iter().filter(|&&i| !written[i]).count();
+    if all {
+        report.fixes += group.iter().map(|&i| files[i].applied).sum::<usize>();
+    }
 }
 
 /// `--report` and `--summary-json`: at most one of them, and no machine

@@ -21,11 +21,32 @@ pub fn write_atomic(
     expected: &[u8],
     contents: &[u8],
 ) -> Result<(), Error> {
-    stage(path, display, roots, expected, contents)?.commit()
+    let staged = stage(path, display, roots, expected, contents)?;
+    staged.sync()?;
+    staged.commit()
 }
 
-/// A file's new contents, written and synced to a temporary file beside it,
-/// waiting to be renamed over it. Dropped without [`Staged::commit`], the
+/// Sync every staged file to disk, several at a time: one after another,
+/// each sync waits for its own journal commit (800 files took 3 s), while
+/// syncs in flight together share commits. The result for each file, in
+/// order.
+pub fn sync_all(staged: &[&Staged]) -> Vec<Result<(), Error>> {
+    const AT_ONCE: usize = 32;
+    let chunk = staged.len().div_ceil(AT_ONCE).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = staged
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|s| s.sync()).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a sync does not panic"))
+            .collect()
+    })
+}
+
+/// A file's new contents, written to a temporary file beside it, waiting to
+/// be synced and renamed over it. Dropped without [`Staged::commit`], the
 /// temporary file is removed and the file is untouched.
 pub struct Staged {
     temp: tempfile::NamedTempFile,
@@ -34,6 +55,15 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Sync the new contents to disk, before [`Staged::commit`] makes them
+    /// the file's: a crash then leaves the old file or the whole new one.
+    pub fn sync(&self) -> Result<(), Error> {
+        self.temp.as_file().sync_all().map_err(|e| Error::Write {
+            path: self.display.clone(),
+            reason: format!("cannot sync: {e}"),
+        })
+    }
+
     /// Rename the temporary file over the original.
     pub fn commit(self) -> Result<(), Error> {
         let display = self.display;
@@ -46,7 +76,8 @@ impl Staged {
 }
 
 /// Check that the file at `path` may be written and still holds `expected`,
-/// and write `contents` to a temporary file beside it, with its permissions.
+/// and write `contents` to a temporary file beside it, with its permissions
+/// (not yet synced: see [`Staged::sync`] and [`sync_all`]).
 /// A symlink is written through to its target, so the link stays a link, but
 /// only when the target lies inside one of `roots` (the paths given on the
 /// command line, resolved): a link must not carry a fix to a file the user
@@ -99,9 +130,6 @@ pub fn stage(
         .set_permissions(metadata.permissions())
         .map_err(|e| fail(format!("cannot set permissions: {e}")))?;
     keep_owner(temp.path(), &metadata);
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| fail(format!("cannot sync: {e}")))?;
     Ok(Staged {
         temp,
         target,
