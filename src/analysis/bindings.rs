@@ -77,7 +77,7 @@ impl<'t> Bindings<'t> {
         'walk: loop {
             let node = cursor.node();
             let field = cursor.field_name();
-            match node.kind() {
+            match node.kind_str() {
                 "identifier" => {
                     if let Some(kind) = binding_kind(node, field, &path, source) {
                         let scope = binding_scope(node);
@@ -91,7 +91,7 @@ impl<'t> Bindings<'t> {
                 }
                 "wildcard_import"
                     if path.last().is_some_and(|(p, _)| {
-                        p.kind() == "import_from_statement" && from_asyncio(*p, source)
+                        p.kind_str() == "import_from_statement" && from_asyncio(*p, source)
                     }) =>
                 {
                     star_scopes.push(binding_scope(node).node.id());
@@ -230,8 +230,8 @@ fn binding_kind<'t>(
 ) -> Option<Kind> {
     let bound = Some(Kind::Meaning(Meaning::Other));
     let (parent, parent_field) = *path.last()?;
-    let grandparent = path.len().checked_sub(2).map(|i| path[i].0.kind());
-    match parent.kind() {
+    let grandparent = path.len().checked_sub(2).map(|i| path[i].0.kind_str());
+    match parent.kind_str() {
         "parameters"
         | "lambda_parameters"
         | "typed_parameter"
@@ -270,7 +270,7 @@ fn binding_kind<'t>(
             let after_pattern = parent
                 .named_children(&mut cursor)
                 .take_while(|c| c.id() != identifier.id())
-                .any(|c| c.kind() == "case_pattern");
+                .any(|c| c.kind_str() == "case_pattern");
             after_pattern.then_some(Kind::Meaning(Meaning::Other))
         }
         "dotted_name" => {
@@ -304,7 +304,7 @@ fn binding_kind<'t>(
             let statement = path.len().checked_sub(2).map(|i| path[i].0)?;
             let original = parent.child_by_field_name("name")?;
             let single = original.named_child_count() == 1;
-            let meaning = match statement.kind() {
+            let meaning = match statement.kind_str() {
                 // `import asyncio as aio`
                 "import_statement" => {
                     if single && &source[original.byte_range()] == "asyncio" {
@@ -331,7 +331,7 @@ fn from_asyncio(statement: Node, source: &str) -> bool {
     statement
         .child_by_field_name("module_name")
         .is_some_and(|m| {
-            m.kind() == "dotted_name"
+            m.kind_str() == "dotted_name"
                 && m.named_child_count() == 1
                 && &source[m.byte_range()] == "asyncio"
         })
@@ -367,7 +367,9 @@ fn agree(found: &[Binding]) -> Meaning {
 /// except that a walrus binds in the nearest scope that is not a comprehension.
 fn binding_scope(node: Node<'_>) -> Scope<'_> {
     let scopes = scopes_of(node);
-    let walrus = node.up().is_some_and(|p| p.kind() == "named_expression");
+    let walrus = node
+        .up()
+        .is_some_and(|p| p.kind_str() == "named_expression");
     scopes
         .iter()
         .copied()

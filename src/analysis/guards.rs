@@ -95,7 +95,7 @@ impl<'s> Guards<'s> {
         let mut cursor = block.walk();
         let end = block
             .named_children(&mut cursor)
-            .filter(|s| s.kind() == "if_statement" && exits_early(*s))
+            .filter(|s| s.kind_str() == "if_statement" && exits_early(*s))
             .find(|s| {
                 s.child_by_field_name("condition")
                     .is_some_and(|c| is_guard_condition(c, self.source, &variables))
@@ -120,7 +120,7 @@ impl<'s> Guards<'s> {
         let source = self.source;
         let mut child = call;
         while let Some(parent) = child.up() {
-            match parent.kind() {
+            match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "except_clause" | "except_group_clause" => {
                     let body = parent.up().and_then(|t| t.child_by_field_name("body"));
@@ -129,7 +129,7 @@ impl<'s> Guards<'s> {
                     }
                 }
                 "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
-                    let condition = match parent.kind() {
+                    let condition = match parent.kind_str() {
                         "conditional_expression" => parent.named_child(1),
                         _ => parent.child_by_field_name("condition"),
                     };
@@ -167,7 +167,7 @@ impl<'s> Guards<'s> {
         }
         let mut child = call;
         while let Some(parent) = child.up() {
-            match parent.kind() {
+            match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "try_statement" if falls_back(parent, child, self.source) => return true,
                 _ => {}
@@ -190,11 +190,11 @@ fn falls_back(try_statement: Node, child: Node, source: &str) -> bool {
     let mut cursor = try_statement.walk();
     try_statement
         .named_children(&mut cursor)
-        .filter(|c| matches!(c.kind(), "except_clause" | "except_group_clause"))
+        .filter(|c| matches!(c.kind_str(), "except_clause" | "except_group_clause"))
         .any(|clause| {
             clause
                 .named_child(0)
-                .filter(|caught| caught.kind() != "block")
+                .filter(|caught| caught.kind_str() != "block")
                 .is_some_and(|caught| {
                     identifiers(caught, source).any(|name| name == "RuntimeError")
                 })
@@ -213,7 +213,7 @@ fn exits_early(if_statement: Node) -> bool {
 fn ends_in_exit(block: Node) -> bool {
     block
         .named_child(block.named_child_count().saturating_sub(1) as u32)
-        .is_some_and(|last| match last.kind() {
+        .is_some_and(|last| match last.kind_str() {
             "return_statement" | "raise_statement" => true,
             "with_statement" => last.child_by_field_name("body").is_some_and(ends_in_exit),
             _ => false,
@@ -228,7 +228,7 @@ fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool
 fn enclosing_function(node: Node) -> Option<Node> {
     let mut current = node.up();
     while let Some(n) = current {
-        if matches!(n.kind(), "function_definition" | "module") {
+        if matches!(n.kind_str(), "function_definition" | "module") {
             return Some(n);
         }
         current = n.up();
@@ -242,12 +242,12 @@ fn loop_variables_in<'s>(function: Node, source: &'s str) -> Vec<&'s str> {
     let mut names = Vec::new();
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
-        if node.kind() == "assignment"
+        if node.kind_str() == "assignment"
             && let (Some(left), Some(right)) = (
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
             )
-            && left.kind() == "identifier"
+            && left.kind_str() == "identifier"
             && mentions_guard(&source[right.byte_range()])
         {
             names.push(&source[left.byte_range()]);
@@ -262,7 +262,7 @@ fn identifiers<'s>(node: Node, source: &'s str) -> impl Iterator<Item = &'s str>
     let mut stack = vec![node];
     let mut found = Vec::new();
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" {
+        if n.kind_str() == "identifier" {
             found.push(&source[n.byte_range()]);
         }
         let mut cursor = n.walk();

@@ -30,7 +30,7 @@ pub fn runs_at_import(run: &NestedRun, checker: &Checker) -> bool {
 pub fn under_main_guard(node: Node, source: &str) -> bool {
     let mut child = node;
     while let Some(parent) = child.up() {
-        if parent.kind() == "if_statement"
+        if parent.kind_str() == "if_statement"
             && parent
                 .child_by_field_name("consequence")
                 .is_some_and(|c| c.id() == child.id())
@@ -47,26 +47,26 @@ pub fn under_main_guard(node: Node, source: &str) -> bool {
 
 /// `__name__ == "__main__"` or `"__main__" == __name__`, in parentheses or not.
 fn is_main_test(mut condition: Node, source: &str) -> bool {
-    while condition.kind() == "parenthesized_expression" && condition.named_child_count() == 1 {
+    while condition.kind_str() == "parenthesized_expression" && condition.named_child_count() == 1 {
         match condition.named_child(0) {
             Some(inner) => condition = inner,
             None => return false,
         }
     }
-    if condition.kind() != "comparison_operator" || condition.named_child_count() != 2 {
+    if condition.kind_str() != "comparison_operator" || condition.named_child_count() != 2 {
         return false;
     }
     let mut cursor = condition.walk();
     let equals = condition
         .children(&mut cursor)
         .filter(|c| !c.is_named())
-        .all(|c| c.kind() == "==");
+        .all(|c| c.kind_str() == "==");
     let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1)) else {
         return false;
     };
-    let is_name = |n: Node| n.kind() == "identifier" && &source[n.byte_range()] == "__name__";
+    let is_name = |n: Node| n.kind_str() == "identifier" && &source[n.byte_range()] == "__name__";
     let is_main = |n: Node| {
-        n.kind() == "string" && matches!(&source[n.byte_range()], "\"__main__\"" | "'__main__'")
+        n.kind_str() == "string" && matches!(&source[n.byte_range()], "\"__main__\"" | "'__main__'")
     };
     equals && ((is_name(left) && is_main(right)) || (is_main(left) && is_name(right)))
 }

@@ -36,13 +36,13 @@ impl Proof {
 /// bindings prove to be asyncio's (`asyncio.f`, `aio.f`, `f` imported from
 /// asyncio).
 pub fn asyncio_function<'s>(call: Node, checker: &Checker<'s>) -> Option<&'s str> {
-    if call.kind() != "call" {
+    if call.kind_str() != "call" {
         return None;
     }
     let source = checker.source;
     let function = call.child_by_field_name("function")?;
     let scopes = scopes_of(call);
-    match function.kind() {
+    match function.kind_str() {
         "identifier" => match checker
             .bindings
             .resolve(&source[function.byte_range()], &scopes)
@@ -53,7 +53,7 @@ pub fn asyncio_function<'s>(call: Node, checker: &Checker<'s>) -> Option<&'s str
         "attribute" => {
             let object = function.child_by_field_name("object")?;
             let attribute = function.child_by_field_name("attribute")?;
-            (object.kind() == "identifier"
+            (object.kind_str() == "identifier"
                 && checker
                     .bindings
                     .resolve(&source[object.byte_range()], &scopes)
@@ -69,7 +69,7 @@ pub fn asyncio_function<'s>(call: Node, checker: &Checker<'s>) -> Option<&'s str
 /// notebook cell), where `get_event_loop()` returns the running loop too.
 pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proof> {
     let expr = unparenthesized(expr);
-    match expr.kind() {
+    match expr.kind_str() {
         "call" => getter_proof(expr, checker, on_loop),
         "identifier" => {
             let scopes = scopes_of(expr);
@@ -88,7 +88,7 @@ pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proo
                 }
                 let parent = binding.node.up()?;
                 // `loop = ...` or `loop: T = ...`; not a tuple or a chain.
-                if parent.kind() != "assignment"
+                if parent.kind_str() != "assignment"
                     || parent
                         .child_by_field_name("left")
                         .is_none_or(|l| l.id() != binding.node.id())
@@ -123,7 +123,7 @@ fn own_scope<'t>(scopes: &[Scope<'t>]) -> Option<Scope<'t>> {
 fn getter_proof(call: Node, checker: &Checker, on_loop: bool) -> Option<Proof> {
     let no_arguments = call
         .child_by_field_name("arguments")
-        .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0);
+        .is_some_and(|a| a.kind_str() == "argument_list" && a.named_child_count() == 0);
     if !no_arguments {
         return None;
     }
@@ -135,7 +135,7 @@ fn getter_proof(call: Node, checker: &Checker, on_loop: bool) -> Option<Proof> {
 }
 
 fn unparenthesized(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression" {
+    while node.kind_str() == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) if node.named_child_count() == 1 => node = inner,
             _ => break,

@@ -165,7 +165,7 @@ pub fn is_run_call(call: Node, checker: &Checker) -> bool {
     let Some(function) = crate::edit::rewrite::callee(call) else {
         return false;
     };
-    match function.kind() {
+    match function.kind_str() {
         "attribute" => {
             let (Some(receiver), Some(method)) = (
                 function.child_by_field_name("object"),
@@ -198,11 +198,11 @@ fn run_method_kind<'t>(
     let source = checker.source;
     let scopes = scopes_of(call);
     // `[*asyncio.run(x)]` parses as `(*asyncio).run(x)`: see `rewrite::call_start`.
-    let receiver = match receiver.kind() {
+    let receiver = match receiver.kind_str() {
         "list_splat" => receiver.named_child(0)?,
         _ => receiver,
     };
-    match receiver.kind() {
+    match receiver.kind_str() {
         "identifier" => {
             let name = &source[receiver.byte_range()];
             let (meaning, found) = checker.bindings.lookup(name, &scopes);
@@ -223,7 +223,7 @@ fn run_method_kind<'t>(
 
 /// Whether `node` is a call of asyncio's `Runner`.
 fn is_runner_call(node: Node, checker: &Checker) -> bool {
-    if node.kind() != "call" {
+    if node.kind_str() != "call" {
         return false;
     }
     let Some(function) = node.child_by_field_name("function") else {
@@ -231,7 +231,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
     };
     let source = checker.source;
     let scopes = scopes_of(node);
-    match function.kind() {
+    match function.kind_str() {
         "identifier" => {
             checker
                 .bindings
@@ -243,7 +243,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
             let attribute = function.child_by_field_name("attribute");
             match (object, attribute) {
                 (Some(object), Some(attribute)) => {
-                    object.kind() == "identifier"
+                    object.kind_str() == "identifier"
                         && &source[attribute.byte_range()] == "Runner"
                         && checker
                             .bindings
@@ -260,7 +260,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
 /// The value a name is bound to by `name = value` or `with value as name`.
 fn bound_value(identifier: Node) -> Option<Node> {
     let parent = identifier.up()?;
-    match parent.kind() {
+    match parent.kind_str() {
         "assignment" => parent.child_by_field_name("right"),
         "as_pattern_target" => parent.up()?.named_child(0),
         _ => None,

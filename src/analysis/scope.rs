@@ -52,13 +52,13 @@ fn is_field(parent: Node, field: &str, child: Node) -> bool {
 pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
     let mut current = node;
     while let Some(parent) = current.up() {
-        if parent.kind() == "type" {
+        if parent.kind_str() == "type" {
             if lazy {
                 return true;
             }
             return match parent.up() {
-                Some(owner) if owner.kind() == "type_alias_statement" => true,
-                Some(owner) if owner.kind() == "assignment" => {
+                Some(owner) if owner.kind_str() == "type_alias_statement" => true,
+                Some(owner) if owner.kind_str() == "assignment" => {
                     scopes_of(owner).first().is_some_and(|s| {
                         matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)
                     })
@@ -75,7 +75,7 @@ pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
 pub fn has_lazy_annotations(root: Node, source: &str) -> bool {
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
-        .filter(|c| c.kind() == "future_import_statement")
+        .filter(|c| c.kind_str() == "future_import_statement")
         .any(|c| source[c.byte_range()].contains("annotations"))
 }
 
@@ -83,8 +83,8 @@ fn has_async_for(comprehension: Node) -> bool {
     let mut cursor = comprehension.walk();
     comprehension
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "for_in_clause")
-        .any(|clause| clause.child(0).is_some_and(|t| t.kind() == "async"))
+        .filter(|c| c.kind_str() == "for_in_clause")
+        .any(|clause| clause.child(0).is_some_and(|t| t.kind_str() == "async"))
 }
 
 /// Every node of `scope` that belongs to its own scope, `scope` first: the
@@ -96,7 +96,7 @@ pub fn own_nodes(scope: Node<'_>) -> impl Iterator<Item = Node<'_>> {
         let node = stack.pop()?;
         let nested = node.id() != scope.id()
             && matches!(
-                node.kind(),
+                node.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             );
         if !nested {
@@ -108,7 +108,8 @@ pub fn own_nodes(scope: Node<'_>) -> impl Iterator<Item = Node<'_>> {
 }
 
 pub fn is_async_def(node: Node) -> bool {
-    node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() == "async")
+    node.kind_str() == "function_definition"
+        && node.child(0).is_some_and(|c| c.kind_str() == "async")
 }
 
 /// The scopes `node` is evaluated in, innermost first; the last is the module.
@@ -121,7 +122,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
     // Set when the path went through the iterable of a comprehension's `for`.
     let mut via_iterable: Option<Node> = None;
     while let Some(parent) = child.up() {
-        match parent.kind() {
+        match parent.kind_str() {
             "default_parameter" | "typed_default_parameter" if is_field(parent, "value", child) => {
                 evaluated_outside = true;
             }
@@ -132,7 +133,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
                 let inside = is_field(parent, "body", child)
                     || (is_field(parent, "parameters", child) && !evaluated_outside);
                 if inside {
-                    let kind = if parent.kind() == "lambda" {
+                    let kind = if parent.kind_str() == "lambda" {
                         ScopeKind::Lambda
                     } else {
                         ScopeKind::Function {
@@ -160,7 +161,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
                     let mut cursor = parent.walk();
                     parent
                         .named_children(&mut cursor)
-                        .find(|c| c.kind() == "for_in_clause")
+                        .find(|c| c.kind_str() == "for_in_clause")
                 };
                 let in_first_iterable = via_iterable
                     .is_some_and(|clause| first_for.is_some_and(|first| first.id() == clause.id()))
@@ -169,7 +170,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
                     // `(x async for x in xs)` is an async generator already:
                     // `await` inside it changes nothing for its consumer.
                     let generator =
-                        parent.kind() == "generator_expression" && !has_async_for(parent);
+                        parent.kind_str() == "generator_expression" && !has_async_for(parent);
                     scopes.push(Scope {
                         node: parent,
                         kind: ScopeKind::Comprehension { generator },

@@ -73,7 +73,7 @@ const METHOD_ONLY: [&str; 1] = ["map"];
 /// The last name of what `call` calls: `b` for `a.b(...)`, `f` for `f(...)`.
 pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
     let function = crate::edit::rewrite::callee(call)?;
-    let name = match function.kind() {
+    let name = match function.kind_str() {
         "identifier" => function,
         "attribute" => function.child_by_field_name("attribute")?,
         _ => return None,
@@ -86,7 +86,7 @@ pub fn hand_off(call: Node, source: &str) -> Option<ThreadHandOff> {
     if METHOD_ONLY.contains(&name)
         && call
             .child_by_field_name("function")
-            .is_none_or(|f| f.kind() != "attribute")
+            .is_none_or(|f| f.kind_str() != "attribute")
     {
         return None;
     }
@@ -119,7 +119,7 @@ pub fn called_back_on_loop(node: Node, source: &str) -> Option<&'static str> {
     let name = callee_name(call, source)?;
     let bare = call
         .child_by_field_name("function")
-        .is_some_and(|f| f.kind() == "identifier");
+        .is_some_and(|f| f.kind_str() == "identifier");
     if bare
         && slot == Slot::Positional(0)
         && let Some(builtin) = CALLING_BUILTINS.iter().find(|b| **b == name)
@@ -151,16 +151,16 @@ impl ThreadHandOff {
 /// The call `node` is an argument of, and its slot there.
 pub fn argument_slot<'t, 's>(node: Node<'t>, source: &'s str) -> Option<(Node<'t>, Slot<'s>)> {
     let parent = node.up()?;
-    let (list, slot_node) = if parent.kind() == "keyword_argument" {
+    let (list, slot_node) = if parent.kind_str() == "keyword_argument" {
         (parent.up()?, parent)
     } else {
         (parent, node)
     };
-    if list.kind() != "argument_list" {
+    if list.kind_str() != "argument_list" {
         return None;
     }
-    let call = list.up().filter(|c| c.kind() == "call")?;
-    if slot_node.kind() == "keyword_argument" {
+    let call = list.up().filter(|c| c.kind_str() == "call")?;
+    if slot_node.kind_str() == "keyword_argument" {
         let name = slot_node.child_by_field_name("name")?;
         return Some((call, Slot::Keyword(&source[name.byte_range()])));
     }
@@ -170,7 +170,7 @@ pub fn argument_slot<'t, 's>(node: Node<'t>, source: &'s str) -> Option<(Node<'t
         if child.id() == node.id() {
             return Some((call, Slot::Positional(index)));
         }
-        match child.kind() {
+        match child.kind_str() {
             "comment" => {}
             "keyword_argument" | "dictionary_splat" => return None,
             _ => index += 1,

@@ -58,7 +58,7 @@ impl TrioDriven {
         let mut asyncio_seeds = HashSet::new();
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match node.kind_str() {
                 "function_definition" => {
                     if let Some(name) = node.child_by_field_name("name") {
                         functions
@@ -110,7 +110,7 @@ impl TrioDriven {
         }
         let mut current = node.up();
         while let Some(n) = current {
-            match n.kind() {
+            match n.kind_str() {
                 "function_definition" => return self.functions.contains(&n.id()),
                 "lambda" => return false,
                 _ => current = n.up(),
@@ -126,10 +126,10 @@ fn library_names<'s>(root: Node, source: &'s str) -> (HashSet<&'s str>, HashSet<
     let mut anyio = HashSet::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        if node.kind() == "import_statement" {
+        if node.kind_str() == "import_statement" {
             let mut cursor = node.walk();
             for imported in node.named_children(&mut cursor) {
-                let (module, bound) = match imported.kind() {
+                let (module, bound) = match imported.kind_str() {
                     "dotted_name" => (imported, imported),
                     "aliased_import" => match (
                         imported.child_by_field_name("name"),
@@ -158,7 +158,7 @@ fn library_names<'s>(root: Node, source: &'s str) -> (HashSet<&'s str>, HashSet<
 fn is_trio_entry(call: Node, source: &str, trio: &HashSet<&str>, anyio: &HashSet<&str>) -> bool {
     let Some(function) = call
         .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
+        .filter(|f| f.kind_str() == "attribute")
     else {
         return false;
     };
@@ -168,7 +168,7 @@ fn is_trio_entry(call: Node, source: &str, trio: &HashSet<&str>, anyio: &HashSet
     ) else {
         return false;
     };
-    if &source[attribute.byte_range()] != "run" || object.kind() != "identifier" {
+    if &source[attribute.byte_range()] != "run" || object.kind_str() != "identifier" {
         return false;
     }
     let object = &source[object.byte_range()];
@@ -179,7 +179,7 @@ fn is_trio_entry(call: Node, source: &str, trio: &HashSet<&str>, anyio: &HashSet
         && call.child_by_field_name("arguments").is_some_and(|list| {
             let mut cursor = list.walk();
             list.named_children(&mut cursor).any(|argument| {
-                argument.kind() == "keyword_argument"
+                argument.kind_str() == "keyword_argument"
                     && argument
                         .child_by_field_name("name")
                         .is_some_and(|n| &source[n.byte_range()] == "backend")
@@ -197,7 +197,7 @@ fn last_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
 
 /// The function a first argument names: `f` for `f`, `f(...)`, `m.f`, `m.f(...)`.
 fn callee_of<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(&source[node.byte_range()]),
         "attribute" => node
             .child_by_field_name("attribute")
@@ -214,8 +214,8 @@ fn first_argument(call: Node) -> Option<Node> {
     let list = call.child_by_field_name("arguments")?;
     let mut cursor = list.walk();
     list.named_children(&mut cursor)
-        .find(|c| c.kind() != "comment")
-        .map(|c| match c.kind() {
+        .find(|c| c.kind_str() != "comment")
+        .map(|c| match c.kind_str() {
             "keyword_argument" => c.child_by_field_name("value").unwrap_or(c),
             _ => c,
         })
@@ -225,7 +225,7 @@ fn first_argument(call: Node) -> Option<Node> {
 fn enclosing_function_name<'s>(node: Node, source: &'s str) -> Option<&'s str> {
     let mut current = node.up();
     while let Some(n) = current {
-        if n.kind() == "function_definition" {
+        if n.kind_str() == "function_definition" {
             return n
                 .child_by_field_name("name")
                 .map(|name| &source[name.byte_range()]);

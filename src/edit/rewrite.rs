@@ -38,7 +38,7 @@ const PRIMARY: [&str; 21] = [
 ];
 
 pub fn is_primary(node: Node) -> bool {
-    PRIMARY.contains(&node.kind())
+    PRIMARY.contains(&node.kind_str())
 }
 
 /// The argument to await and what else the argument list holds.
@@ -66,14 +66,14 @@ pub fn awaitable<'t>(
     keyword: &str,
     droppable: &[&str],
 ) -> Result<Awaitable<'t>, NoFix> {
-    if arguments.kind() != "argument_list" {
+    if arguments.kind_str() != "argument_list" {
         return Err("its argument is a bare generator expression".into());
     }
     let mut value = None;
     let mut dropped = Vec::new();
     let mut cursor = arguments.walk();
     for child in arguments.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "comment" => {}
             "list_splat" | "dictionary_splat" => {
                 return Err(format!(
@@ -134,7 +134,7 @@ fn is_falsy_constant(node: Node, source: &str) -> bool {
 fn has_comment(node: Node) -> bool {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
+        if n.kind_str() == "comment" {
             return true;
         }
         let mut cursor = n.walk();
@@ -150,12 +150,12 @@ fn has_comment(node: Node) -> bool {
 pub fn is_awaited(call: Node) -> bool {
     let mut node = call;
     while let Some(parent) = node.up() {
-        match parent.kind() {
+        match parent.kind_str() {
             "parenthesized_expression" => node = parent,
             "binary_operator"
                 if parent
                     .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "**")
+                    .is_some_and(|o| o.kind_str() == "**")
                     && parent
                         .child_by_field_name("left")
                         .is_some_and(|left| left.id() == node.id()) =>
@@ -175,7 +175,7 @@ fn has_trailer(call: Node) -> bool {
     let Some(parent) = call.up() else {
         return false;
     };
-    let field = match parent.kind() {
+    let field = match parent.kind_str() {
         "attribute" => "object",
         "subscript" => "value",
         "call" => "function",
@@ -191,7 +191,7 @@ fn has_trailer(call: Node) -> bool {
 /// callee is what the star wraps.
 pub fn callee(call: Node) -> Option<Node> {
     let function = call.child_by_field_name("function")?;
-    match function.kind() {
+    match function.kind_str() {
         "list_splat" => function.named_child(0),
         _ => Some(function),
     }
@@ -204,7 +204,7 @@ pub fn callee(call: Node) -> Option<Node> {
 pub fn call_start(call: Node) -> usize {
     let mut node = call;
     loop {
-        let next = match node.kind() {
+        let next = match node.kind_str() {
             "call" => node.child_by_field_name("function"),
             "attribute" => node.child_by_field_name("object"),
             "subscript" => node.child_by_field_name("value"),
@@ -260,7 +260,7 @@ pub fn await_call_around(
     if !outside_has_comment && !spans_lines && !value_is_run {
         let in_parens = call
             .up()
-            .is_some_and(|p| p.kind() == "parenthesized_expression");
+            .is_some_and(|p| p.kind_str() == "parenthesized_expression");
         let group = !(is_primary(value) || (already_awaited && in_parens));
         let (open, close) = if group { ("(", ")") } else { ("", "") };
         edits.push(Edit::replace(before, format!("{prefix}{open}")));
@@ -298,7 +298,7 @@ pub fn await_call_around(
     let children: Vec<Node> = arguments.children(&mut cursor).collect();
     for (index, child) in children.iter().enumerate() {
         let drop_item = awaitable.dropped.iter().any(|d| d.id() == child.id());
-        if drop_item || child.kind() == "," {
+        if drop_item || child.kind_str() == "," {
             let mut range = TextRange::of(*child);
             if drop_item {
                 // A dropped argument takes a comma along, and the blanks
@@ -307,8 +307,8 @@ pub fn await_call_around(
                 let previous = index.checked_sub(1).and_then(|i| children.get(i));
                 let next = children.get(index + 1);
                 match (previous, next) {
-                    (Some(comma), _) if comma.kind() == "," => range.start = comma.start_byte(),
-                    (_, Some(comma)) if comma.kind() == "," => {
+                    (Some(comma), _) if comma.kind_str() == "," => range.start = comma.start_byte(),
+                    (_, Some(comma)) if comma.kind_str() == "," => {
                         range.end = skip_blanks(source, comma.end_byte());
                     }
                     _ => {}
@@ -343,11 +343,11 @@ fn bare_tuple_parentheses(call: Node) -> Vec<Edit> {
     let starred = if call_start(call) != call.start_byte() {
         Some(call)
     } else {
-        call.up().filter(|p| p.kind() == "list_splat")
+        call.up().filter(|p| p.kind_str() == "list_splat")
     };
     match starred
         .and_then(|s| s.up())
-        .filter(|p| p.kind() == "expression_list")
+        .filter(|p| p.kind_str() == "expression_list")
     {
         Some(tuple) => vec![
             Edit::insert(tuple.start_byte(), "("),
@@ -383,14 +383,14 @@ fn has_unbracketed_line_break(node: Node, source: &str) -> bool {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if BRACKETED.contains(&n.kind()) {
+        if BRACKETED.contains(&n.kind_str()) {
             covered.push((n.start_byte(), n.end_byte()));
             continue;
         }
-        if n.kind() == "subscript" {
+        if n.kind_str() == "subscript" {
             // Only from the `[` on: `d\n[0]` breaks before the bracket.
             let mut cursor = n.walk();
-            if let Some(open) = n.children(&mut cursor).find(|c| c.kind() == "[") {
+            if let Some(open) = n.children(&mut cursor).find(|c| c.kind_str() == "[") {
                 covered.push((open.start_byte(), n.end_byte()));
             }
         }
@@ -464,7 +464,7 @@ fn comments_outside(call: Node, value: Node) -> bool {
         if node.id() == value.id() {
             continue;
         }
-        if node.kind() == "comment" {
+        if node.kind_str() == "comment" {
             return true;
         }
         let mut cursor = node.walk();
@@ -499,7 +499,7 @@ pub fn await_value_of(
         && !(already_awaited
             && call
                 .up()
-                .is_some_and(|p| p.kind() == "parenthesized_expression"));
+                .is_some_and(|p| p.kind_str() == "parenthesized_expression"));
     let (open, close) = match wrap {
         Some(wrap) => wrap,
         None if group => ("(", ")"),

@@ -9,6 +9,7 @@
 //! Only files that mention `asyncio` or `run_until_complete`, or a name the
 //! analysis found blocking so far, or that hold a possible twin, are parsed.
 
+use crate::syntax::parents::Up;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -250,7 +251,7 @@ fn parse(
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
-        if node.kind() == "function_definition"
+        if node.kind_str() == "function_definition"
             && let (Some(name), Some(parameters)) = (
                 node.child_by_field_name("name"),
                 node.child_by_field_name("parameters"),
@@ -284,11 +285,11 @@ fn signature(parameters: Node, source: &str) -> Option<Vec<Param>> {
     let mut keyword_only = false;
     let mut cursor = parameters.walk();
     for child in parameters.named_children(&mut cursor) {
-        let (name, kind, has_default) = match child.kind() {
+        let (name, kind, has_default) = match child.kind_str() {
             "identifier" => (child, None, false),
             "typed_parameter" => {
                 let inner = child.named_child(0)?;
-                match inner.kind() {
+                match inner.kind_str() {
                     "identifier" => (inner, None, false),
                     "list_splat_pattern" => {
                         (inner.named_child(0)?, Some(Kind::VarPositional), false)
@@ -320,7 +321,7 @@ fn signature(parameters: Node, source: &str) -> Option<Vec<Param>> {
             "comment" => continue,
             _ => return None,
         };
-        if name.kind() != "identifier" {
+        if name.kind_str() != "identifier" {
             return None;
         }
         let kind = match kind {

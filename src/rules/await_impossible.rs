@@ -94,14 +94,14 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
     if handed_to_thread(boundary, source).is_some() {
         return true;
     }
-    let name = match boundary.kind() {
+    let name = match boundary.kind_str() {
         "function_definition" => boundary.child_by_field_name("name"),
         // `work = lambda: ...`
         _ => boundary
             .up()
-            .filter(|p| p.kind() == "assignment")
+            .filter(|p| p.kind_str() == "assignment")
             .and_then(|p| p.child_by_field_name("left"))
-            .filter(|left| left.kind() == "identifier"),
+            .filter(|left| left.kind_str() == "identifier"),
     };
     let Some(name) = name else {
         return false;
@@ -110,13 +110,13 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
     let mut uses = Vec::new();
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
-        if node.kind() == "identifier"
+        if node.kind_str() == "identifier"
             && &source[node.byte_range()] == name_text
             && node.id() != name.id()
         {
             // `Helper.load` stands for the method `load`.
             let attribute = node.up().filter(|p| {
-                p.kind() == "attribute"
+                p.kind_str() == "attribute"
                     && p.child_by_field_name("attribute")
                         .is_some_and(|a| a.id() == node.id())
             });

@@ -125,7 +125,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
     let Some(parent) = generator.up() else {
         return Consumer::Unknown;
     };
-    let call = match parent.kind() {
+    let call = match parent.kind_str() {
         "call" => Some(parent),
         "argument_list" => parent
             .named_child(0)
@@ -137,7 +137,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
         return Consumer::Unknown;
     };
     let name = &checker.source[function.byte_range()];
-    if function.kind() != "identifier" {
+    if function.kind_str() != "identifier" {
         return Consumer::Other(name);
     }
     let builtin = EXHAUSTIVE_CONSUMERS.contains(&name)
@@ -153,7 +153,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
 /// brackets, or, when it shares the call's parentheses, brackets go inside them.
 fn list_brackets(generator: Node) -> [Edit; 2] {
     let (start, end) = (generator.start_byte(), generator.end_byte());
-    if generator.up().is_some_and(|p| p.kind() == "call") {
+    if generator.up().is_some_and(|p| p.kind_str() == "call") {
         [Edit::insert(start + 1, "["), Edit::insert(end - 1, "]")]
     } else {
         [

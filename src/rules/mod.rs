@@ -24,6 +24,7 @@ mod runner_run_in_async;
 mod traceback_proven_nested_run;
 mod unnecessary_nest_asyncio;
 
+use crate::syntax::parents::Up;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::graph::summarize::summarize;
@@ -229,7 +230,7 @@ fn thread_bridge_fix(
 
 /// `async def name` or `def name` for messages.
 fn describe_function(function: Node, source: &str) -> String {
-    if function.kind() == "module" {
+    if function.kind_str() == "module" {
         return "a notebook cell".to_owned();
     }
     let name = function
@@ -302,7 +303,7 @@ fn await_finding_saying(
     };
     let fix = match arguments.map(|a| rewrite::awaitable(a, source, keyword, droppable)) {
         Some(Ok(awaitable)) => {
-            let value_is_run = awaitable.value.kind() == "call"
+            let value_is_run = awaitable.value.kind_str() == "call"
                 && crate::analysis::runs::is_run_call(awaitable.value, checker);
             let edits = rewrite::await_call_around(run.call, &awaitable, source, value_is_run);
             let fix = Fix::new(

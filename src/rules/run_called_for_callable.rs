@@ -102,9 +102,9 @@ fn fix(
     let mut cursor = list.walk();
     let last = list
         .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_str() != "comment")
         .last()?;
-    let slot_node = match run.call.up()?.kind() {
+    let slot_node = match run.call.up()?.kind_str() {
         "keyword_argument" => run.call.up()?,
         _ => run.call,
     };
@@ -123,7 +123,7 @@ fn fix(
         let has_args = {
             let mut cursor = list.walk();
             list.named_children(&mut cursor).any(|c| {
-                c.kind() == "keyword_argument"
+                c.kind_str() == "keyword_argument"
                     && c.child_by_field_name("name")
                         .is_some_and(|n| &source[n.byte_range()] == "args")
             })

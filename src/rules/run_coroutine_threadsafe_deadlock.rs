@@ -2,6 +2,7 @@
 //! `loop` is the loop running on the calling thread: the thread waits for
 //! work that only it could run.
 
+use crate::syntax::parents::Up;
 use tree_sitter::{Node, Tree};
 
 use super::{AWAIT_DIFFERENCES, Rule, describe_function};
@@ -68,7 +69,7 @@ pub(super) fn find(tree: &Tree, checker: &Checker) -> Vec<Diagnostic> {
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
-        if node.kind() == "call"
+        if node.kind_str() == "call"
             && let Some(diagnostic) = check(node, checker)
         {
             found.push(diagnostic);
@@ -85,7 +86,7 @@ fn coro_and_loop<'t>(submit: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'
     let mut positional = 0;
     let mut cursor = arguments.walk();
     for child in arguments.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "comment" => {}
             "keyword_argument" => {
                 let name = child.child_by_field_name("name")?;
@@ -117,7 +118,7 @@ fn timeout_of<'t>(result_call: Node<'t>, source: &str) -> Result<Option<Node<'t>
     let mut timeout = None;
     let mut cursor = arguments.walk();
     for child in arguments.named_children(&mut cursor) {
-        let value = match child.kind() {
+        let value = match child.kind_str() {
             "comment" => continue,
             "keyword_argument" => {
                 let name = child.child_by_field_name("name").ok_or(())?;
@@ -139,7 +140,7 @@ fn timeout_of<'t>(result_call: Node<'t>, source: &str) -> Result<Option<Node<'t>
 fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
     let source = checker.source;
     let function = call.child_by_field_name("function")?;
-    if function.kind() != "attribute" {
+    if function.kind_str() != "attribute" {
         return None;
     }
     let method = function.child_by_field_name("attribute")?;
@@ -159,7 +160,7 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
     let submit_callee = submit
         .child_by_field_name("function")
         .map_or("run_coroutine_threadsafe", |f| &source[f.byte_range()]);
-    let origin = if the_loop.kind() == "identifier" {
+    let origin = if the_loop.kind_str() == "identifier" {
         format!("`{loop_text}` comes from `{}()`, so it is", proof.getter())
     } else {
         format!("`{loop_text}` returns")
@@ -244,7 +245,7 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
 fn asyncio_module_name<'s>(submit: Node, checker: &Checker<'s>) -> Option<&'s str> {
     let source = checker.source;
     let function = submit.child_by_field_name("function")?;
-    if function.kind() == "attribute" {
+    if function.kind_str() == "attribute" {
         return function
             .child_by_field_name("object")
             .map(|object| &source[object.byte_range()]);

@@ -1,5 +1,6 @@
 //! UNN002: `loop.run_until_complete()` inside an async function.
 
+use crate::syntax::parents::Up;
 use tree_sitter::Node;
 
 use super::{Rule, await_finding};
@@ -94,9 +95,9 @@ pub(super) fn stops_loop(function: Node, receiver: Node, source: &str) -> Option
         return None;
     }
     for node in own_nodes(body) {
-        if node.kind() == "call"
+        if node.kind_str() == "call"
             && let Some(callee) = node.child_by_field_name("function")
-            && callee.kind() == "attribute"
+            && callee.kind_str() == "attribute"
             && let (Some(object), Some(method)) = (
                 callee.child_by_field_name("object"),
                 callee.child_by_field_name("attribute"),
@@ -116,12 +117,12 @@ pub(super) fn stops_loop(function: Node, receiver: Node, source: &str) -> Option
 fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
     let mut bound = false;
     for node in own_nodes(body) {
-        if node.kind() == "assignment"
+        if node.kind_str() == "assignment"
             && let Some(left) = node.child_by_field_name("left")
             && &source[left.byte_range()] == name
         {
             let fresh = node.child_by_field_name("right").is_some_and(|right| {
-                right.kind() == "call" && callee_name(right, source) == Some("new_event_loop")
+                right.kind_str() == "call" && callee_name(right, source) == Some("new_event_loop")
             });
             if !fresh {
                 return false;
@@ -136,7 +137,7 @@ fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
 /// attribute chain, a subscript by a name or literal, or a call of asyncio's
 /// loop getters.
 fn drops_nothing(receiver: Node, source: &str) -> bool {
-    match receiver.kind() {
+    match receiver.kind_str() {
         "identifier" | "integer" | "string" => true,
         // `*loop.run_until_complete(x)` in a display parses as `(*loop).run_...`
         "list_splat" => receiver
@@ -147,7 +148,7 @@ fn drops_nothing(receiver: Node, source: &str) -> bool {
             let value = receiver.child_by_field_name("value");
             let index = receiver.child_by_field_name("subscript");
             value.is_some_and(|v| drops_nothing(v, source))
-                && index.is_some_and(|i| i.kind() != "call" && drops_nothing(i, source))
+                && index.is_some_and(|i| i.kind_str() != "call" && drops_nothing(i, source))
         }
         "attribute" => receiver
             .child_by_field_name("object")

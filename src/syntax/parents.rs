@@ -62,12 +62,36 @@ impl Drop for ParentMap<'_> {
     }
 }
 
+/// Node kinds by id, for [`Up::kind_str`].
+static LANGUAGE: std::sync::LazyLock<tree_sitter::Language> =
+    std::sync::LazyLock::new(crate::syntax::queries::language);
+static KINDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let language: &'static tree_sitter::Language = &LANGUAGE;
+    (0..language.node_kind_count())
+        .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+        .collect()
+});
+
 pub trait Up<'t> {
+    /// The node's kind, as [`Node::kind`] names it, from a table: `kind`
+    /// measures and checks the name's C string on every call, and the
+    /// analyses ask millions of times in a large file.
+    fn kind_str(&self) -> &'static str;
+
     /// The node's parent, from the installed map when there is one.
     fn up(&self) -> Option<Node<'t>>;
 }
 
 impl<'t> Up<'t> for Node<'t> {
+    fn kind_str(&self) -> &'static str {
+        // Every id of the one grammar is in the table, but for tree-sitter's
+        // own error symbol, the last id.
+        KINDS
+            .get(self.kind_id() as usize)
+            .copied()
+            .unwrap_or("ERROR")
+    }
+
     fn up(&self) -> Option<Node<'t>> {
         let id = self.id();
         let found = MAPS.with(|maps| {
@@ -90,6 +114,23 @@ impl<'t> Up<'t> for Node<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_str_is_kind() {
+        let source = "import asyncio\nasync def f(x=1):\n    return [await g(i) for i in x] if x else (yield)\nclass C(B, metaclass=M): pass\nx = (1 +\n";
+        let mut parser = crate::syntax::parse::new_parser();
+        let tree = crate::syntax::parse::parse(&mut parser, source);
+        assert!(tree.root_node().has_error());
+        let mut stack = vec![tree.root_node()];
+        let mut checked = 0;
+        while let Some(node) = stack.pop() {
+            assert_eq!(node.kind_str(), node.kind());
+            checked += 1;
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+        assert!(checked > 50);
+    }
 
     #[test]
     fn agrees_with_tree_sitter() {

@@ -1,5 +1,6 @@
 //! Parsing Python with tree-sitter.
 
+use crate::syntax::parents::Up;
 use std::borrow::Cow;
 
 use tree_sitter::{Parser, Tree};
@@ -127,11 +128,11 @@ fn double_await(tree: &Tree) -> Option<usize> {
         let node = cursor.node();
         // A comment or line continuation between the two is a named child
         // of the outer one.
-        if node.kind() == "await"
+        if node.kind_str() == "await"
             && node
                 .named_children(&mut node.walk())
                 .find(|n| !n.is_extra())
-                .is_some_and(|n| n.kind() == "await")
+                .is_some_and(|n| n.kind_str() == "await")
         {
             return Some(node.start_byte());
         }
@@ -168,7 +169,7 @@ mod tests {
                 .descendant_for_byte_range(at, at + 8)
                 .unwrap();
             (
-                node.kind().to_owned(),
+                node.kind_str().to_owned(),
                 node.byte_range(),
                 node.start_position(),
             )

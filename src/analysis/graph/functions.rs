@@ -36,11 +36,11 @@ pub(super) fn function_summary(
         .map(|s| qualname_of(s.node, source));
     let decorators = node
         .up()
-        .filter(|p| p.kind() == "decorated_definition")
+        .filter(|p| p.kind_str() == "decorated_definition")
         .map(|p| {
             let mut cursor = p.walk();
             p.named_children(&mut cursor)
-                .filter(|c| c.kind() == "decorator")
+                .filter(|c| c.kind_str() == "decorator")
                 .map(|d| {
                     source[d.byte_range()]
                         .trim_start_matches('@')
@@ -54,7 +54,7 @@ pub(super) fn function_summary(
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
-            .find(|c| c.kind() == "def")
+            .find(|c| c.kind_str() == "def")
             .map_or(node.start_byte(), |d| d.start_byte())
     };
     FunctionSummary {
@@ -86,11 +86,11 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
     let (mut yields, mut sync_only) = (false, false);
     let mut return_calls = Vec::new();
     for node in own_nodes(function) {
-        match node.kind() {
+        match node.kind_str() {
             "yield" => {
                 yields = true;
                 let mut cursor = node.walk();
-                if node.children(&mut cursor).any(|c| c.kind() == "from") {
+                if node.children(&mut cursor).any(|c| c.kind_str() == "from") {
                     sync_only = true;
                 }
             }
@@ -98,17 +98,17 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
             "return_statement" => {
                 let mut cursor = node.walk();
                 for value in node.named_children(&mut cursor) {
-                    if value.kind() == "comment" {
+                    if value.kind_str() == "comment" {
                         continue;
                     }
                     sync_only = true;
                     let mut value = value;
-                    while value.kind() == "parenthesized_expression"
+                    while value.kind_str() == "parenthesized_expression"
                         && let Some(inner) = value.named_child(0)
                     {
                         value = inner;
                     }
-                    if value.kind() == "call" {
+                    if value.kind_str() == "call" {
                         return_calls
                             .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
                     }
@@ -127,7 +127,7 @@ pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
     let mut keyword_only = false;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        let (name, default, has_default) = match child.kind() {
+        let (name, default, has_default) = match child.kind_str() {
             "identifier" => (child, None, false),
             "default_parameter" | "typed_default_parameter" => {
                 let name = child.child_by_field_name("name")?;
@@ -142,7 +142,7 @@ pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
             "positional_separator" | "comment" => continue,
             _ => return None,
         };
-        if name.kind() != "identifier" {
+        if name.kind_str() != "identifier" {
             return None;
         }
         list.push(Parameter {
@@ -159,7 +159,7 @@ pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
 /// `None`, or a string without interpolation.
 pub(super) fn constant_text(node: Node, source: &str) -> Option<String> {
     let text = &source[node.byte_range()];
-    let plain = match node.kind() {
+    let plain = match node.kind_str() {
         "string" => !text
             .chars()
             .take_while(|c| c.is_ascii_alphabetic())
@@ -176,7 +176,7 @@ pub(super) fn locals_of(function: Node, source: &str) -> HashSet<String> {
     for node in own_nodes(function) {
         if node.id() != function.id()
             && matches!(
-                node.kind(),
+                node.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             )
         {
@@ -185,7 +185,7 @@ pub(super) fn locals_of(function: Node, source: &str) -> HashSet<String> {
             }
             continue;
         }
-        if node.kind() == "identifier" && is_binding(node) {
+        if node.kind_str() == "identifier" && is_binding(node) {
             names.insert(source[node.byte_range()].to_owned());
         }
     }

@@ -4,6 +4,7 @@
 //! line (after the docstring and `__future__` imports; in a notebook, per
 //! cell).
 
+use crate::syntax::parents::Up;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -26,9 +27,9 @@ pub(super) fn import_bindings(
     let names: Vec<Node> = statement
         .children_by_field_name("name", &mut cursor)
         .collect();
-    if statement.kind() == "import_statement" {
+    if statement.kind_str() == "import_statement" {
         for name in names {
-            match name.kind() {
+            match name.kind_str() {
                 "aliased_import" => {
                     if let (Some(dotted), Some(alias)) = (
                         name.child_by_field_name("name"),
@@ -50,7 +51,7 @@ pub(super) fn import_bindings(
         return bound;
     };
     for name in names {
-        let (original, alias) = match name.kind() {
+        let (original, alias) = match name.kind_str() {
             "aliased_import" => match (
                 name.child_by_field_name("name"),
                 name.child_by_field_name("alias"),
@@ -74,7 +75,7 @@ pub(super) fn from_module(
 ) -> Option<String> {
     let text = |n: Node| source[n.byte_range()].to_owned();
     let from = statement.child_by_field_name("module_name")?;
-    if from.kind() == "relative_import" {
+    if from.kind_str() == "relative_import" {
         let dots = source[from.byte_range()]
             .chars()
             .take_while(|c| *c == '.')
@@ -82,7 +83,7 @@ pub(super) fn from_module(
         let rest = {
             let mut cursor = from.walk();
             from.named_children(&mut cursor)
-                .find(|c| c.kind() == "dotted_name")
+                .find(|c| c.kind_str() == "dotted_name")
                 .map(text)
                 .unwrap_or_default()
         };
@@ -100,18 +101,18 @@ pub(super) fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
     for statement in root.named_children(&mut cursor) {
         let mut inner = statement.walk();
         for node in statement.named_children(&mut inner) {
-            let target = match node.kind() {
+            let target = match node.kind_str() {
                 "assignment" | "augmented_assignment" => node.child_by_field_name("left"),
                 _ => None,
             };
             if target.is_none_or(|t| &source[t.byte_range()] != "__all__") {
                 continue;
             }
-            if found.is_some() || node.kind() == "augmented_assignment" {
+            if found.is_some() || node.kind_str() == "augmented_assignment" {
                 return None;
             }
             let value = node.child_by_field_name("right")?;
-            if !matches!(value.kind(), "list" | "tuple") {
+            if !matches!(value.kind_str(), "list" | "tuple") {
                 return None;
             }
             let mut names = Vec::new();
@@ -126,7 +127,7 @@ pub(super) fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
                             .strip_prefix('\'')
                             .and_then(|l| l.strip_suffix('\''))
                     })?;
-                if item.kind() != "string" || body.contains(['\\', '"', '\'']) {
+                if item.kind_str() != "string" || body.contains(['\\', '"', '\'']) {
                     return None;
                 }
                 names.push(body.to_owned());
@@ -143,7 +144,7 @@ pub(super) fn module_level_names(root: Node, source: &str) -> HashSet<String> {
     for node in own_nodes(root) {
         if node.id() != root.id()
             && matches!(
-                node.kind(),
+                node.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             )
         {
@@ -152,7 +153,7 @@ pub(super) fn module_level_names(root: Node, source: &str) -> HashSet<String> {
             }
             continue;
         }
-        if node.kind() == "identifier" {
+        if node.kind_str() == "identifier" {
             names.insert(source[node.byte_range()].to_owned());
         }
     }
@@ -198,14 +199,16 @@ pub(super) fn leading_block_end(statements: &[Node], source: &str, cell: bool) -
     let mut at = None;
     let mut seen_statement = false;
     for child in statements {
-        match child.kind() {
+        match child.kind_str() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 at = Some(child.end_byte());
             }
             "comment" => continue,
             "expression_statement"
                 if !seen_statement
-                    && child.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                    && child
+                        .named_child(0)
+                        .is_some_and(|s| s.kind_str() == "string") =>
             {
                 at = Some(child.end_byte());
             }

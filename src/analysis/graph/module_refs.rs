@@ -6,6 +6,7 @@
 //! `"uvicorn m:app"` or `"python -m uvicorn m:app"`, or the same as a list of
 //! strings (`["uvicorn", "m:app"]`).
 
+use crate::syntax::parents::Up;
 use tree_sitter::{Node, Tree};
 
 use super::imports::from_module;
@@ -42,12 +43,12 @@ pub fn module_refs(tree: &Tree, source: &str, module: &str, is_package: bool) ->
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
         let at = node.start_byte();
-        match node.kind() {
+        match node.kind_str() {
             "import_statement" => {
                 let mut cursor = node.walk();
                 let modules = node
                     .children_by_field_name("name", &mut cursor)
-                    .filter_map(|name| match name.kind() {
+                    .filter_map(|name| match name.kind_str() {
                         "dotted_name" => Some(name),
                         "aliased_import" => name.child_by_field_name("name"),
                         _ => None,
@@ -67,11 +68,11 @@ pub fn module_refs(tree: &Tree, source: &str, module: &str, is_package: bool) ->
                 let mut modules = vec![from.clone()];
                 let mut cursor = node.walk();
                 for name in node.children_by_field_name("name", &mut cursor) {
-                    let name = match name.kind() {
+                    let name = match name.kind_str() {
                         "aliased_import" => name.child_by_field_name("name"),
                         _ => Some(name),
                     };
-                    if let Some(name) = name.filter(|n| n.kind() == "dotted_name") {
+                    if let Some(name) = name.filter(|n| n.kind_str() == "dotted_name") {
                         let name = compact(&source[name.byte_range()]);
                         modules.push(if from.is_empty() {
                             name
@@ -128,7 +129,7 @@ fn call_ref(call: Node, source: &str) -> Option<ModuleRef> {
     let last = callee.rsplit('.').next().unwrap_or(callee);
     let arguments = call.child_by_field_name("arguments")?;
     let first = arguments.named_child(0)?;
-    let (first, keyword) = match first.kind() {
+    let (first, keyword) = match first.kind_str() {
         "keyword_argument" => (
             first.child_by_field_name("value")?,
             first
@@ -187,13 +188,13 @@ fn compact(text: &str) -> String {
 
 /// The value of a plain string literal (no interpolation, no escapes).
 fn string_text(node: Node, source: &str) -> Option<String> {
-    if node.kind() != "string" {
+    if node.kind_str() != "string" {
         return None;
     }
     let mut text = String::new();
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "string_start" | "string_end" => {}
             "string_content" => text.push_str(&source[child.byte_range()]),
             _ => return None,

@@ -57,7 +57,7 @@ pub fn removal(
         let ids: HashSet<usize> = removed.iter().map(|n| n.id()).collect();
         let emptied_try = removed.iter().find_map(|statement| {
             let block = statement.up()?;
-            let try_statement = block.up().filter(|t| t.kind() == "try_statement")?;
+            let try_statement = block.up().filter(|t| t.kind_str() == "try_statement")?;
             let is_body = try_statement
                 .child_by_field_name("body")
                 .is_some_and(|b| b.id() == block.id());
@@ -78,7 +78,7 @@ pub fn removal(
     let mut edits = Vec::new();
     let mut passed_blocks = HashSet::new();
     for statement in &removed {
-        let block = statement.up().filter(|b| b.kind() == "block");
+        let block = statement.up().filter(|b| b.kind_str() == "block");
         let needs_pass = block.is_some_and(|b| all_removed(b, &ids));
         match whole_lines(*statement, source) {
             // A statement sharing its line (`if x: nest_asyncio.apply()`,
@@ -113,7 +113,7 @@ fn all_removed(block: Node, removed: &HashSet<usize>) -> bool {
     let mut cursor = block.walk();
     block
         .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_str() != "comment")
         .all(|c| removed.contains(&c.id()))
 }
 
@@ -124,16 +124,16 @@ fn only_passing_handlers(try_statement: Node, source: &str) -> bool {
     try_statement
         .named_children(&mut cursor)
         .skip(1)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_str() != "comment")
         .all(|clause| {
-            matches!(clause.kind(), "except_clause" | "except_group_clause")
+            matches!(clause.kind_str(), "except_clause" | "except_group_clause")
                 && clause
                     .named_child(clause.named_child_count().saturating_sub(1) as u32)
-                    .filter(|b| b.kind() == "block")
+                    .filter(|b| b.kind_str() == "block")
                     .is_some_and(|body| {
                         let mut cursor = body.walk();
                         body.named_children(&mut cursor)
-                            .filter(|c| c.kind() != "comment")
+                            .filter(|c| c.kind_str() != "comment")
                             .all(|s| matches!(source[s.byte_range()].trim(), "pass" | "..."))
                     })
         })

@@ -14,10 +14,10 @@ pub(super) fn qualname_of(node: Node, source: &str) -> String {
     let mut current = Some(node);
     let mut first = true;
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "function_definition" | "class_definition" => {
                 if let Some(name) = n.child_by_field_name("name") {
-                    if n.kind() == "function_definition" && !first {
+                    if n.kind_str() == "function_definition" && !first {
                         parts.push("<locals>".to_owned());
                     }
                     parts.push(source[name.byte_range()].to_owned());
@@ -45,7 +45,7 @@ pub(super) fn names_in(node: Node, source: &str) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" {
+        if node.kind_str() == "identifier" {
             names.insert(source[node.byte_range()].to_owned());
         }
         let mut cursor = node.walk();
@@ -61,7 +61,7 @@ pub(super) fn is_binding(identifier: Node) -> bool {
         return false;
     };
     let is = |field: &str| is_field_node(parent, field, identifier);
-    match parent.kind() {
+    match parent.kind_str() {
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is("left"),
         "named_expression" | "default_parameter" | "typed_default_parameter" => is("name"),
         "pattern_list"
@@ -78,7 +78,7 @@ pub(super) fn is_binding(identifier: Node) -> bool {
         | "delete_statement" => true,
         "aliased_import" => is("alias"),
         "dotted_name" => parent.up().is_some_and(|p| {
-            matches!(p.kind(), "import_statement" | "import_from_statement")
+            matches!(p.kind_str(), "import_statement" | "import_from_statement")
                 && !is_field_node(p, "module_name", parent)
         }),
         _ => false,
@@ -95,11 +95,11 @@ pub(super) fn is_value_use(identifier: Node) -> bool {
         node.child_by_field_name(field)
             .is_some_and(|n| n.id() == identifier.id())
     };
-    match parent.kind() {
+    match parent.kind_str() {
         "call" if is("function", parent) => false,
         "attribute" if is("attribute", parent) => parent
             .up()
-            .is_none_or(|g| !(g.kind() == "call" && is_field_node(g, "function", parent))),
+            .is_none_or(|g| !(g.kind_str() == "call" && is_field_node(g, "function", parent))),
         "attribute" => true,
         "function_definition" | "class_definition" | "keyword_argument" if is("name", parent) => {
             false

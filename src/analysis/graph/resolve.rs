@@ -50,7 +50,7 @@ impl<'t> Resolver<'_, 't> {
         let text = &source[function.byte_range()];
         let last = text.rsplit('.').next().unwrap_or(text).trim().to_owned();
         let unknown = || Callee::Unknown(last.clone());
-        match function.kind() {
+        match function.kind_str() {
             "identifier" => self.name(text, scopes).unwrap_or_else(unknown),
             "attribute" => {
                 let (Some(object), Some(attribute)) = (
@@ -71,7 +71,7 @@ impl<'t> Resolver<'_, 't> {
     /// stands for.
     pub(super) fn callee_of_reference(&self, node: Node<'t>) -> Option<Callee> {
         let source = self.checker.source;
-        if node.kind() == "call" && callee_name(node, source) == Some("partial") {
+        if node.kind_str() == "call" && callee_name(node, source) == Some("partial") {
             let first = node.child_by_field_name("arguments")?.named_child(0)?;
             return self.callee_of_reference(first);
         }
@@ -96,7 +96,7 @@ impl<'t> Resolver<'_, 't> {
         }
         let binding = bindings[0].node;
         let parent = binding.up()?;
-        match parent.kind() {
+        match parent.kind_str() {
             "function_definition" => self.by_node.get(&parent.id()).map(|&i| Callee::Local(i)),
             _ => match self.import_target(binding)? {
                 ImportTarget::Symbol(module, name) => Some(Callee::Symbol(module, name)),
@@ -112,7 +112,7 @@ impl<'t> Resolver<'_, 't> {
         scopes: &[crate::analysis::scope::Scope<'t>],
     ) -> Option<Callee> {
         let source = self.checker.source;
-        match object.kind() {
+        match object.kind_str() {
             "identifier" => {
                 let name = &source[object.byte_range()];
                 if let Some(class) = self_class(object, scopes, source) {
@@ -127,7 +127,7 @@ impl<'t> Resolver<'_, 't> {
                 if let Some(instance) = self.instance_of(binding, attribute, scopes) {
                     return Some(instance);
                 }
-                if parent.kind() == "class_definition" {
+                if parent.kind_str() == "class_definition" {
                     return Some(Callee::Method(
                         qualname_of(parent, source),
                         attribute.to_owned(),
@@ -176,10 +176,10 @@ impl<'t> Resolver<'_, 't> {
     ) -> Option<Callee> {
         let source = self.checker.source;
         let parent = binding.up()?;
-        let class = match parent.kind() {
+        let class = match parent.kind_str() {
             "assignment" if parent.child_by_field_name("left") == Some(binding) => {
                 let right = parent.child_by_field_name("right")?;
-                if right.kind() != "call" {
+                if right.kind_str() != "call" {
                     return None;
                 }
                 right.child_by_field_name("function")?
@@ -187,14 +187,14 @@ impl<'t> Resolver<'_, 't> {
             "typed_parameter" | "typed_default_parameter" => {
                 let annotation = parent.child_by_field_name("type")?;
                 let inner = annotation.named_child(0).unwrap_or(annotation);
-                match inner.kind() {
+                match inner.kind_str() {
                     "identifier" | "attribute" => inner,
                     _ => return None,
                 }
             }
             _ => return None,
         };
-        if !matches!(class.kind(), "identifier" | "attribute") {
+        if !matches!(class.kind_str(), "identifier" | "attribute") {
             return None;
         }
         let depth = self.receivers.get();
@@ -227,7 +227,7 @@ impl<'t> Resolver<'_, 't> {
         let source = self.checker.source;
         let receiver = object.child_by_field_name("object")?;
         let field = &source[object.child_by_field_name("attribute")?.byte_range()];
-        if receiver.kind() != "identifier" || &source[receiver.byte_range()] != "self" {
+        if receiver.kind_str() != "identifier" || &source[receiver.byte_range()] != "self" {
             return None;
         }
         self_class(receiver, scopes, source)?;
@@ -253,13 +253,13 @@ impl<'t> Resolver<'_, 't> {
         let mut cursor = class.walk();
         'walk: loop {
             let node = cursor.node();
-            if node.kind() == "assignment"
+            if node.kind_str() == "assignment"
                 && let Some(left) = node.child_by_field_name("left")
                 && source[left.byte_range()] == *wanted
             {
                 let class_of = node
                     .child_by_field_name("right")
-                    .filter(|r| r.kind() == "call")
+                    .filter(|r| r.kind_str() == "call")
                     .and_then(|r| r.child_by_field_name("function"))
                     .and_then(|f| match self.callee(f, &scopes_of(f)) {
                         Callee::Symbol(m, c) => Some((m, c)),
@@ -271,7 +271,7 @@ impl<'t> Resolver<'_, 't> {
                     (Some(a), Some(b)) if *a != b => consistent = false,
                     _ => {}
                 }
-            } else if node.kind() == "augmented_assignment"
+            } else if node.kind_str() == "augmented_assignment"
                 && node
                     .child_by_field_name("left")
                     .is_some_and(|l| source[l.byte_range()] == *wanted)
@@ -297,7 +297,10 @@ impl<'t> Resolver<'_, 't> {
         let mut node = binding;
         let statement = loop {
             node = node.up()?;
-            if matches!(node.kind(), "import_statement" | "import_from_statement") {
+            if matches!(
+                node.kind_str(),
+                "import_statement" | "import_from_statement"
+            ) {
                 break node;
             }
         };
@@ -330,7 +333,7 @@ pub(super) fn self_class(
         .node
         .child_by_field_name("parameters")?
         .named_child(0)
-        .filter(|p| p.kind() == "identifier")?;
+        .filter(|p| p.kind_str() == "identifier")?;
     (source[first_parameter.byte_range()] == source[object.byte_range()])
         .then(|| qualname_of(class, source))
 }

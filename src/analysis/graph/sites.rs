@@ -28,12 +28,12 @@ pub(super) fn async_for_edit(call: Node) -> Option<Edit> {
     if !is_field_node(parent, "right", call) {
         return None;
     }
-    match parent.kind() {
+    match parent.kind_str() {
         "for_statement" => {}
         "for_in_clause"
             if parent.up().is_some_and(|c| {
                 matches!(
-                    c.kind(),
+                    c.kind_str(),
                     "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
                 )
             }) => {}
@@ -43,7 +43,7 @@ pub(super) fn async_for_edit(call: Node) -> Option<Edit> {
     let mut children = parent.children(&mut cursor);
     let first = children.next()?;
     // Already `async for`, or not the shape expected.
-    (first.kind() == "for").then(|| Edit::insert(first.start_byte(), "async "))
+    (first.kind_str() == "for").then(|| Edit::insert(first.start_byte(), "async "))
 }
 
 /// Where a node sits: directly in a function, in a generator expression in one,
@@ -97,7 +97,7 @@ pub(super) fn run_site(run: &NestedRun, place: Place, source: &str) -> RunSite {
 pub(super) fn bare_statement(call: Node, value: Node, source: &str) -> Option<BareStatement> {
     let statement = call
         .up()
-        .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)?;
+        .filter(|p| p.kind_str() == "expression_statement" && p.named_child_count() == 1)?;
     let line_start = lines::line_start(source, statement.start_byte());
     let indent = &source[line_start..statement.start_byte()];
     if !indent.chars().all(|c| c == ' ' || c == '\t') {
@@ -114,7 +114,7 @@ pub(super) fn bare_statement(call: Node, value: Node, source: &str) -> Option<Ba
     // The statement is replaced whole: a comment inside the call would be lost.
     let mut stack = vec![arguments];
     while let Some(node) = stack.pop() {
-        if node.kind() == "comment"
+        if node.kind_str() == "comment"
             && !(value.start_byte() <= node.start_byte() && node.end_byte() <= value.end_byte())
         {
             return None;
@@ -142,7 +142,7 @@ pub(super) fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
     let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
     // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
     let function = call.child_by_field_name("function")?;
-    if function.kind() != "attribute" {
+    if function.kind_str() != "attribute" {
         return None;
     }
     // `concurrent.futures` futures have `add_done_callback` too, and run the
@@ -157,7 +157,7 @@ pub(super) fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|c| !matches!(c.kind(), "comment" | "keyword_argument"))
+        .filter(|c| !matches!(c.kind_str(), "comment" | "keyword_argument"))
         .nth(position)
 }
 
@@ -179,10 +179,10 @@ pub(super) const ASYNCIO_FUTURE_MAKERS: [&str; 8] = [
 /// is one. Anything else (a parameter, an executor's future) is unknown.
 pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
     let makes_future = |node: Node| {
-        node.kind() == "call"
+        node.kind_str() == "call"
             && callee_name(node, source).is_some_and(|n| ASYNCIO_FUTURE_MAKERS.contains(&n))
     };
-    match receiver.kind() {
+    match receiver.kind_str() {
         "call" => makes_future(receiver),
         "parenthesized_expression" => receiver
             .named_child(0)
@@ -197,22 +197,22 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
             };
             let mut values = Vec::new();
             for node in own_nodes(scope.node) {
-                if matches!(node.kind(), "assignment" | "named_expression") {
-                    let (target, value) = match node.kind() {
+                if matches!(node.kind_str(), "assignment" | "named_expression") {
+                    let (target, value) = match node.kind_str() {
                         "assignment" => ("left", "right"),
                         _ => ("name", "value"),
                     };
                     if node.child_by_field_name(target).is_some_and(|t| {
-                        t.kind() == "identifier" && &source[t.byte_range()] == name
+                        t.kind_str() == "identifier" && &source[t.byte_range()] == name
                     }) {
                         values.push(node.child_by_field_name(value));
                     }
-                } else if node.kind() == "identifier"
+                } else if node.kind_str() == "identifier"
                     && &source[node.byte_range()] == name
                     && is_binding(node)
                     && !node
                         .up()
-                        .is_some_and(|p| matches!(p.kind(), "assignment" | "named_expression"))
+                        .is_some_and(|p| matches!(p.kind_str(), "assignment" | "named_expression"))
                 {
                     // Bound some other way: a parameter, a loop target.
                     return false;
@@ -226,13 +226,13 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
 
 pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
     let arguments = call.child_by_field_name("arguments")?;
-    if arguments.kind() != "argument_list" {
+    if arguments.kind_str() != "argument_list" {
         return None;
     }
     let mut plain = Arguments::default();
     let mut cursor = arguments.walk();
     for child in arguments.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => return None,
             "keyword_argument" => {
                 let name = child.child_by_field_name("name")?;
@@ -252,7 +252,7 @@ pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
 pub(super) fn fstring_quote(node: Node, source: &str) -> Option<char> {
     let mut current = node;
     while let Some(parent) = current.up() {
-        if parent.kind() == "interpolation" {
+        if parent.kind_str() == "interpolation" {
             let string = parent.up()?;
             return source[string.byte_range()]
                 .chars()

@@ -51,7 +51,7 @@ pub fn summarize<'t>(
     let mut cursor = root.walk();
     'walk: loop {
         let node = cursor.node();
-        match node.kind() {
+        match node.kind_str() {
             "function_definition" => function_nodes.push(node),
             "class_definition" => class_nodes.push(node),
             "call" => call_nodes.push(node),
@@ -125,7 +125,7 @@ pub fn summarize<'t>(
             .map(|list| {
                 let mut cursor = list.walk();
                 list.named_children(&mut cursor)
-                    .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
+                    .filter(|b| matches!(b.kind_str(), "identifier" | "attribute"))
                     .map(|b| {
                         let text = &source[b.byte_range()];
                         text.rsplit('.').next().unwrap_or(text).to_owned()
@@ -141,15 +141,15 @@ pub fn summarize<'t>(
     }
     summary.dict_values = module_dicts(root, source);
     for node in &import_nodes {
-        if node.up().is_some_and(|p| p.kind() == "module") {
+        if node.up().is_some_and(|p| p.kind_str() == "module") {
             for (name, target) in import_bindings(*node, source, module, is_package) {
                 summary.imports.insert(name, target);
             }
             let mut cursor = node.walk();
-            if node.kind() == "import_from_statement"
+            if node.kind_str() == "import_from_statement"
                 && node
                     .named_children(&mut cursor)
-                    .any(|c| c.kind() == "wildcard_import")
+                    .any(|c| c.kind_str() == "wildcard_import")
                 && let Some(from) = from_module(*node, source, module, is_package)
             {
                 summary.star_imports.push(from);
@@ -176,7 +176,7 @@ pub fn summarize<'t>(
         let scopes = scopes_of(call);
         let place = place_of(call, &by_node);
         if let Some(registered) = loop_callback(call, source) {
-            let callback = match registered.kind() {
+            let callback = match registered.kind_str() {
                 "lambda" => Some(Callback::Lambda(registered.start_byte())),
                 _ => resolver
                     .callee_of_reference(registered)
@@ -220,7 +220,7 @@ pub fn summarize<'t>(
         if source[function.byte_range()] == *"nest_asyncio.apply" {
             let statement = call
                 .up()
-                .filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+                .filter(|p| p.kind_str() == "expression_statement" && p.named_child_count() == 1);
             apply_statements.push(statement);
             summary.nest_asyncio.applies.push((
                 TextRange::of(call),
@@ -229,7 +229,7 @@ pub fn summarize<'t>(
         }
     }
     for node in &import_nodes {
-        if node.kind() == "import_statement"
+        if node.kind_str() == "import_statement"
             && source[node.byte_range()]
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -281,14 +281,14 @@ fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
     let mut found = Vec::new();
     let Some(arguments) = call
         .child_by_field_name("arguments")
-        .filter(|a| a.kind() == "argument_list")
+        .filter(|a| a.kind_str() == "argument_list")
     else {
         return found;
     };
     let mut cursor = arguments.walk();
     let mut position = 0;
     for child in arguments.named_children(&mut cursor) {
-        let (slot, value) = match child.kind() {
+        let (slot, value) = match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => continue,
             "keyword_argument" => {
                 let (Some(name), Some(value)) = (
@@ -304,13 +304,13 @@ fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
                 (Slot::Positional(position - 1), child)
             }
         };
-        let items: Vec<Node> = match value.kind() {
+        let items: Vec<Node> = match value.kind_str() {
             "identifier" | "attribute" => vec![value],
             "list" | "tuple" => {
                 let mut inner = value.walk();
                 value
                     .named_children(&mut inner)
-                    .filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+                    .filter(|n| matches!(n.kind_str(), "identifier" | "attribute"))
                     .collect()
             }
             _ => Vec::new(),
@@ -351,15 +351,15 @@ fn module_dicts(root: Node, source: &str) -> Vec<(String, Vec<String>)> {
         let Some((name, value)) = plain_assignment(statement, source) else {
             continue;
         };
-        if value.kind() != "dictionary" {
+        if value.kind_str() != "dictionary" {
             continue;
         }
         let mut inner = value.walk();
         let values = value
             .named_children(&mut inner)
-            .filter(|pair| pair.kind() == "pair")
+            .filter(|pair| pair.kind_str() == "pair")
             .filter_map(|pair| pair.child_by_field_name("value"))
-            .filter(|v| matches!(v.kind(), "identifier" | "attribute"))
+            .filter(|v| matches!(v.kind_str(), "identifier" | "attribute"))
             .map(|v| source[v.byte_range()].to_owned())
             .collect();
         found.push((name, values));
@@ -369,15 +369,15 @@ fn module_dicts(root: Node, source: &str) -> Vec<(String, Vec<String>)> {
 
 /// `name = value` as a whole statement: the name and the value.
 fn plain_assignment<'t>(statement: Node<'t>, source: &str) -> Option<(String, Node<'t>)> {
-    if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+    if statement.kind_str() != "expression_statement" || statement.named_child_count() != 1 {
         return None;
     }
     let assignment = statement
         .named_child(0)
-        .filter(|a| a.kind() == "assignment")?;
+        .filter(|a| a.kind_str() == "assignment")?;
     let left = assignment
         .child_by_field_name("left")
-        .filter(|l| l.kind() == "identifier")?;
+        .filter(|l| l.kind_str() == "identifier")?;
     let right = assignment.child_by_field_name("right")?;
     Some((source[left.byte_range()].to_owned(), right))
 }
@@ -385,7 +385,7 @@ fn plain_assignment<'t>(statement: Node<'t>, source: &str) -> Option<(String, No
 /// The text of a plain string literal (no prefix but `u`, no interpolation,
 /// no escapes).
 fn plain_string(node: Node, source: &str) -> Option<String> {
-    if node.kind() != "string" {
+    if node.kind_str() != "string" {
         return None;
     }
     let text = &source[node.byte_range()];

@@ -3,6 +3,7 @@
 //! straight through. Its callers on the loop can await `co(...)` directly
 //! instead, without making the wrapper async.
 
+use crate::syntax::parents::Up;
 use tree_sitter::Node;
 
 use super::resolve::Resolver;
@@ -27,22 +28,22 @@ pub(super) fn thin_wrapper<'t>(
     let mut cursor = body.walk();
     let statements: Vec<Node> = body
         .named_children(&mut cursor)
-        .filter(|s| s.kind() != "comment")
+        .filter(|s| s.kind_str() != "comment")
         .collect();
     let last = match statements.as_slice() {
         [only] => *only,
         [doc, last]
-            if doc.kind() == "expression_statement"
-                && doc.named_child(0).is_some_and(|s| s.kind() == "string") =>
+            if doc.kind_str() == "expression_statement"
+                && doc.named_child(0).is_some_and(|s| s.kind_str() == "string") =>
         {
             *last
         }
         _ => return None,
     };
-    if last.kind() != "return_statement" {
+    if last.kind_str() != "return_statement" {
         return None;
     }
-    let run_call = last.named_child(0).filter(|c| c.kind() == "call")?;
+    let run_call = last.named_child(0).filter(|c| c.kind_str() == "call")?;
     let run = &summary.runs[0];
     if run.range != TextRange::new(rewrite::call_start(run_call), run_call.end_byte())
         || !run.callee_text.ends_with("run")
@@ -53,18 +54,18 @@ pub(super) fn thin_wrapper<'t>(
     let run_arguments = run_call.child_by_field_name("arguments")?;
     let awaitable = rewrite::awaitable(run_arguments, source, "main", &["debug"]).ok()?;
     let target = awaitable.value;
-    if target.kind() != "call" {
+    if target.kind_str() != "call" {
         return None;
     }
     let function = target.child_by_field_name("function")?;
     let target_arguments = target.child_by_field_name("arguments")?;
-    if target_arguments.kind() != "argument_list" {
+    if target_arguments.kind_str() != "argument_list" {
         return None;
     }
     let mut arguments = Vec::new();
     let mut cursor = target_arguments.walk();
     for child in target_arguments.named_children(&mut cursor) {
-        let (keyword, value) = match child.kind() {
+        let (keyword, value) = match child.kind_str() {
             "keyword_argument" => (
                 Some(source[child.child_by_field_name("name")?.byte_range()].to_owned()),
                 child.child_by_field_name("value")?,
@@ -72,7 +73,7 @@ pub(super) fn thin_wrapper<'t>(
             "identifier" => (None, child),
             _ => return None,
         };
-        if value.kind() != "identifier" {
+        if value.kind_str() != "identifier" {
             return None;
         }
         let index = parameters
