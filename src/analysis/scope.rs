@@ -92,6 +92,8 @@ fn has_async_for(comprehension: Node) -> bool {
 /// yielded themselves, so their names can be read) but not into them.
 pub fn own_nodes(scope: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     let mut stack = vec![scope];
+    // One cursor for the whole walk: `named_children` moves it to each node.
+    let mut cursor = scope.walk();
     std::iter::from_fn(move || {
         let node = stack.pop()?;
         let nested = node.id() != scope.id()
@@ -100,7 +102,6 @@ pub fn own_nodes(scope: Node<'_>) -> impl Iterator<Item = Node<'_>> {
                 "function_definition" | "class_definition" | "lambda"
             );
         if !nested {
-            let mut cursor = node.walk();
             stack.extend(node.named_children(&mut cursor));
         }
         Some(node)
