@@ -318,10 +318,19 @@ pub fn load_with(
                 })
                 .collect()
         };
-        let fresh: Vec<Facts> = rerun
-            .par_iter()
-            .map(|&index| triage::facts(&pending[index].outlined, &table))
-            .collect();
+        // A round of a long chain reruns a file or two: waking the thread
+        // pool for them costs more than the work.
+        let fresh: Vec<Facts> = if rerun.len() < 8 {
+            rerun
+                .iter()
+                .map(|&index| triage::facts(&pending[index].outlined, &table))
+                .collect()
+        } else {
+            rerun
+                .par_iter()
+                .map(|&index| triage::facts(&pending[index].outlined, &table))
+                .collect()
+        };
         for (index, found) in rerun.iter().zip(fresh) {
             if *index < facts.len() {
                 facts[*index] = found;
@@ -350,6 +359,19 @@ pub fn load_with(
         );
         if new_pairs.is_empty() {
             break facts;
+        }
+        // When few files are left aside, a plain search of their import
+        // lines for the new modules tells most rounds of a chain that none
+        // of them can be concerned, without building an automaton.
+        let few = skipped.len().saturating_mul(new_pairs.len()) <= 256;
+        if few
+            && !skipped.iter().any(|s| {
+                new_pairs.iter().any(|(_, module)| {
+                    memchr::memmem::find(s.imports.as_bytes(), module.as_bytes()).is_some()
+                })
+            })
+        {
+            continue;
         }
         let filter = NameFilter::new(new_pairs.iter());
         let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) = std::mem::take(&mut skipped)

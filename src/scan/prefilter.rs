@@ -119,16 +119,22 @@ impl NameFilter {
     {
         let mut name_patterns: Vec<&str> = Vec::new();
         let mut module_patterns: Vec<&str> = Vec::new();
-        let index_of = |word: &'a str, patterns: &mut Vec<&'a str>| {
-            patterns.iter().position(|p| *p == word).unwrap_or_else(|| {
-                patterns.push(word);
-                patterns.len() - 1
-            })
-        };
+        // Indexed, not searched: a long chain has a name per module.
+        let mut indexes: [std::collections::HashMap<&'a str, usize>; 2] = Default::default();
+        let index_of =
+            |word: &'a str,
+             patterns: &mut Vec<&'a str>,
+             index: &mut std::collections::HashMap<&'a str, usize>| {
+                *index.entry(word).or_insert_with(|| {
+                    patterns.push(word);
+                    patterns.len() - 1
+                })
+            };
         let mut pairs: Vec<Vec<usize>> = Vec::new();
         for (name, module) in names {
-            let n = index_of(name, &mut name_patterns);
-            let m = index_of(module, &mut module_patterns);
+            let [name_index, module_index] = &mut indexes;
+            let n = index_of(name, &mut name_patterns, name_index);
+            let m = index_of(module, &mut module_patterns, module_index);
             if pairs.len() <= n {
                 pairs.resize(n + 1, Vec::new());
             }
