@@ -3,26 +3,40 @@
 //! the depth times the breadth of the tree each time; in large files that
 //! dominated the run. [`ParentMap::install`] records every node's parent once,
 //! in one walk, for the trees being analysed on this thread, and
-//! [`Up::up`] answers from that record.
+//! [`Up::up`] answers from that record. A large module's functions are
+//! summarised on several threads: [`ParentMap::enter`] lends the record to
+//! another thread for as long as the tree lives.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree, ffi::TSNode};
 
 thread_local! {
     /// The parent maps of the trees being analysed on this thread (a stack:
     /// analyses may nest).
-    static MAPS: RefCell<Vec<Map>> = const { RefCell::new(Vec::new()) };
+    static MAPS: RefCell<Vec<Arc<Map>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Node ids (addresses) to parents. The keys are trusted, so the hash need
 /// not resist attacks: a fast one halves the cost of a lookup.
-type Map = HashMap<usize, TSNode, foldhash::fast::FixedState>;
+type Map = HashMap<usize, Parent, foldhash::fast::FixedState>;
 
-/// Keeps a tree's parent map installed while it lives.
+/// A parent node as tree-sitter's raw value.
+#[derive(Clone, Copy)]
+struct Parent(TSNode);
+
+// SAFETY: a `TSNode` is a read-only view into a tree that tree-sitter's own
+// `Node` (the same value) declares `Send` and `Sync`; the map is read only
+// while its tree lives (see `ParentMap`).
+unsafe impl Send for Parent {}
+unsafe impl Sync for Parent {}
+
+/// Keeps a tree's parent map installed on this thread while it lives.
 pub struct ParentMap<'t> {
     _tree: &'t Tree,
+    map: Arc<Map>,
 }
 
 impl<'t> ParentMap<'t> {
@@ -36,7 +50,7 @@ impl<'t> ParentMap<'t> {
         loop {
             let node = cursor.node();
             if let Some(&parent) = stack.last() {
-                map.insert(node.id(), parent.into_raw());
+                map.insert(node.id(), Parent(parent.into_raw()));
             }
             if cursor.goto_first_child() {
                 stack.push(node);
@@ -47,11 +61,40 @@ impl<'t> ParentMap<'t> {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    MAPS.with(|maps| maps.borrow_mut().push(map));
-                    return Self { _tree: tree };
+                    let map = Arc::new(map);
+                    MAPS.with(|maps| maps.borrow_mut().push(map.clone()));
+                    return Self { _tree: tree, map };
                 }
                 stack.pop();
             }
+        }
+    }
+}
+
+impl<'t> ParentMap<'t> {
+    /// The map installed on this thread for `tree`, installed once more
+    /// (to [`ParentMap::enter`] on other threads), or `None` when there is
+    /// none.
+    pub fn installed(tree: &'t Tree) -> Option<Self> {
+        let first = tree.root_node().child(0)?.id();
+        let map = MAPS.with(|maps| {
+            maps.borrow()
+                .iter()
+                .rev()
+                .find(|map| map.contains_key(&first))
+                .cloned()
+        })?;
+        MAPS.with(|maps| maps.borrow_mut().push(map.clone()));
+        Some(Self { _tree: tree, map })
+    }
+
+    /// Install the same map on the current thread (another one, in a
+    /// parallel loop), until the returned guard is dropped.
+    pub fn enter(&self) -> ParentMap<'t> {
+        MAPS.with(|maps| maps.borrow_mut().push(self.map.clone()));
+        ParentMap {
+            _tree: self._tree,
+            map: self.map.clone(),
         }
     }
 }
@@ -98,7 +141,7 @@ impl<'t> Up<'t> for Node<'t> {
             maps.borrow()
                 .iter()
                 .rev()
-                .find_map(|map| map.get(&id).copied())
+                .find_map(|map| map.get(&id).map(|parent| parent.0))
         });
         match found {
             // SAFETY: the map holds only nodes of trees whose guard is alive on

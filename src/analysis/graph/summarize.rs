@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
+use rayon::prelude::*;
+
 use super::functions::function_summary;
 use super::imports::{
     all_names, cell_import_points, from_module, import_bindings, import_insertion_point,
@@ -28,10 +30,14 @@ use crate::analysis::runs::{Checker, NestedRun};
 use crate::analysis::scope::scopes_of;
 use crate::edit::TextRange;
 use crate::edit::rewrite;
+use crate::syntax::parents::ParentMap;
 
 /// The summary of one file: its functions, calls, imports and runs, from
 /// one parse, one set of bindings and one search for runs (the same runs the
 /// per-file rules check, see `crate::rules::check_file`).
+/// From this many functions on, a module's are summarised in parallel.
+const PARALLEL_FUNCTIONS: usize = 256;
+
 pub fn summarize<'t>(
     tree: &'t Tree,
     checker: &Checker<'t>,
@@ -114,11 +120,23 @@ pub fn summarize<'t>(
             "\n"
         },
     };
-    for node in &function_nodes {
-        summary
-            .functions
-            .push(function_summary(*node, &by_node, source));
-    }
+    // A large module's functions are summarised on several threads, each
+    // with the tree's parent map; a small one's on this thread, which is
+    // cheaper than handing them out.
+    summary.functions = match ParentMap::installed(tree) {
+        Some(parents) if function_nodes.len() >= PARALLEL_FUNCTIONS => function_nodes
+            .par_iter()
+            .with_min_len(PARALLEL_FUNCTIONS / 4)
+            .map_init(
+                || parents.enter(),
+                |_, node| function_summary(*node, &by_node, source),
+            )
+            .collect(),
+        _ => function_nodes
+            .iter()
+            .map(|node| function_summary(*node, &by_node, source))
+            .collect(),
+    };
     for node in &class_nodes {
         let bases = node
             .child_by_field_name("superclasses")
