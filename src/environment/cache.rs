@@ -17,7 +17,7 @@ use super::packages::Package;
 use crate::analysis::graph::library::LibraryIndex;
 
 /// Bumped when what an entry holds, or how it is computed, changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {

@@ -609,11 +609,46 @@ fn twin_of(
             return None;
         }
         let twin = parsed.signatures.get(&candidate.name_range.start)?;
+        let constructor_accepts = other != file
+            && function
+                .class
+                .as_deref()
+                .is_some_and(|class| constructor_accepts(files[file], parsed, class));
         accepts_same_arguments(sync, twin).then(|| Twin {
             module: parsed.summary.module.clone(),
             qualname,
+            constructor_accepts,
         })
     })
+}
+
+/// Whether class `class` of `twin` is built by every call that builds class
+/// `class` of `sync`: both `__init__`s accept the same arguments, or neither
+/// class defines one and both have the same bases.
+fn constructor_accepts(sync: &Parsed, twin: &Parsed, class: &str) -> bool {
+    fn init<'p>(parsed: &'p Parsed, class: &str) -> Option<Option<&'p Vec<Param>>> {
+        let qualname = format!("{class}.__init__");
+        parsed
+            .summary
+            .functions
+            .iter()
+            .rev()
+            .find(|f| f.qualname == qualname)
+            .map(|f| parsed.signatures.get(&f.name_range.start))
+    }
+    let bases = |parsed: &Parsed| {
+        parsed
+            .summary
+            .classes
+            .iter()
+            .find(|(c, _)| c == class)
+            .map(|(_, bases)| bases.clone())
+    };
+    match (init(sync, class), init(twin, class)) {
+        (Some(Some(a)), Some(Some(b))) => accepts_same_arguments(a, b),
+        (None, None) => bases(sync).is_some() && bases(sync) == bases(twin),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
