@@ -1126,3 +1126,104 @@ async def shared():
     );
     assert!(!out.contains("[fix"), "{out}");
 }
+
+/// `alib 1.0`, whose public `fetch()` runs its loop through a call into
+/// another installed package, `bhelp 2.0` (`bhelp.helpers.run_sync`).
+const CROSS: &[(&str, &str)] = &[
+    ("alib/__init__.py", "from .api import fetch, fetch_async\n"),
+    (
+        "alib/api.py",
+        r#"from bhelp.helpers import run_sync
+
+
+async def fetch_async(x):
+    return x * 10
+
+
+def fetch(x):
+    return run_sync(fetch_async(x))
+"#,
+    ),
+    (
+        "alib-1.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: alib\nVersion: 1.0\n",
+    ),
+    ("bhelp/__init__.py", ""),
+    (
+        "bhelp/helpers.py",
+        "import asyncio\n\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n",
+    ),
+    (
+        "bhelp-2.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: bhelp\nVersion: 2.0\n",
+    ),
+];
+
+#[test]
+fn a_run_one_package_away_counts_and_its_change_rebuilds_the_cache() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, CROSS);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let source = "import asyncio\n\nimport alib\n\n\nasync def main():\n    print(alib.fetch(4))\n\n\nasyncio.run(main())\n";
+    std::fs::write(project.join("app.py"), source).unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+    let python = env.to_str().unwrap();
+    let args = ["--check", "--verbose", "--python", python, "."];
+    let first = run(&project, &args);
+    let out = stdout(&first);
+    assert_eq!(out.matches("UNN012").count(), 1, "{out}");
+    assert!(
+        out.contains("calls `alib.api.fetch()` (alib 1.0, ")
+            && out.contains("which calls `bhelp.helpers.run_sync()` (bhelp 2.0, ")
+            && out.contains("which calls `asyncio.run()` (")
+            && out.contains("await its async twin `alib.api.fetch_async()` instead"),
+        "{out}"
+    );
+    assert!(
+        stderr(&first).contains("library bhelp 2.0: read 2 files")
+            && stderr(&first).contains("(imported by a library)"),
+        "{}",
+        stderr(&first)
+    );
+    let second = run(&project, &args);
+    assert_eq!(stdout(&second), out);
+    assert!(
+        stderr(&second).contains("library alib 1.0: from the cache"),
+        "{}",
+        stderr(&second)
+    );
+    // Fixed, it runs.
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(fixed.contains("print(await fetch_async(4))"), "{fixed}");
+    common::assert_compile(&[("app.py".to_owned(), fixed.clone())]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
+    assert_eq!(stdout(&after), "40\n");
+
+    // The other package no longer runs a loop: alib's entry is rebuilt.
+    std::fs::write(project.join("app.py"), source).unwrap();
+    std::fs::write(
+        site.join("bhelp/helpers.py"),
+        "def run_sync(coro):\n    return coro  # no loop any more\n",
+    )
+    .unwrap();
+    let third = run(&project, &args);
+    assert!(
+        stderr(&third).contains("library alib 1.0: read 2 files"),
+        "{}",
+        stderr(&third)
+    );
+    assert!(!stdout(&third).contains("UNN012"), "{}", stdout(&third));
+}

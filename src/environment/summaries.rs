@@ -49,23 +49,32 @@ struct Param {
     has_default: bool,
 }
 
-/// The summary of `package`; also how many of its files were read, and how
-/// many parsed.
-pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex, usize, usize) {
-    let (name, version) = package
-        .distribution
-        .as_ref()
-        .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
-            (d.name.clone(), d.version.clone())
-        });
-    let texts: Vec<(PathBuf, String)> = files
+/// The texts of `files` of `package` (those that are UTF-8).
+fn read_texts(package: &Package, files: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    files
         .par_iter()
         .filter_map(|relative| {
             let bytes = std::fs::read(package.search_path.join(relative)).ok()?;
             let text = String::from_utf8(bytes).ok()?;
             Some((relative.clone(), text))
         })
-        .collect();
+        .collect()
+}
+
+/// The summary of `package` from the texts of its files, where calls into
+/// other installed packages resolve in `deps` (their loop-running
+/// functions); also how many files were read, and how many parsed.
+pub fn summarize_package(
+    package: &Package,
+    texts: &[(PathBuf, String)],
+    deps: &LibraryIndex,
+) -> (LibraryIndex, usize, usize) {
+    let (name, version) = package
+        .distribution
+        .as_ref()
+        .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
+            (d.name.clone(), d.version.clone())
+        });
     let read = texts.len();
     let modules: HashMap<String, usize> = texts
         .iter()
@@ -85,6 +94,9 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
         })
         .collect();
     let mut words_seen: HashSet<String> = HashSet::new();
+    // A file that calls another package's loop-running function names the
+    // function and its module's (or class's) last name.
+    let mut dep_pairs = dependency_pairs(deps);
     loop {
         let results: Vec<(usize, Option<Parsed>)> = wanted
             .par_iter()
@@ -103,7 +115,8 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
             }
         }
         let done: HashSet<usize> = wanted.iter().copied().collect();
-        let (blocking_modules, pairs) = blocking_names(&parsed);
+        let (blocking_modules, mut pairs) = blocking_names(&parsed, deps);
+        pairs.append(&mut dep_pairs);
         let mut next: Vec<usize> = Vec::new();
         // Possible twins in parallel modules.
         for module in &blocking_modules {
@@ -152,13 +165,87 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
         wanted = next;
     }
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
-    (index_of(&files, &name, &version), read, files.len())
+    (index_of(&files, &name, &version, deps), read, files.len())
+}
+
+/// The pairs of words a file that calls one of `deps` holds: the function
+/// (or method) and its module's last name (or class).
+fn dependency_pairs(deps: &LibraryIndex) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = deps
+        .names
+        .iter()
+        .map(|(module, name, _)| match name.rsplit_once('.') {
+            Some((class, method)) => (method.to_owned(), class.to_owned()),
+            None => (
+                name.clone(),
+                module.rsplit('.').next().unwrap_or(module).to_owned(),
+            ),
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
+/// The top-level modules the import statements of `text` name, other than
+/// relative ones (`a` for `import a.b as c` and `from a.b import x`).
+fn imported_tops(text: &str, out: &mut std::collections::BTreeSet<String>) {
+    let imports = crate::scan::prefilter::import_lines(text.as_bytes());
+    let statements = imports.replace(['(', ')', '\\'], " ");
+    for line in statements.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let modules: Vec<&str> = match words.first() {
+            Some(&"from") => words.get(1).copied().into_iter().collect(),
+            Some(&"import") => words[1..]
+                .join(" ")
+                .split(',')
+                .filter_map(|part| part.split_whitespace().next())
+                .map(|m| {
+                    // Borrowed from `line`, where the same text stands.
+                    let at = line.find(m).unwrap_or(0);
+                    &line[at..at + m.len()]
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for module in modules {
+            let top = module.split('.').next().unwrap_or("");
+            if !top.is_empty() && top.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.insert(top.to_owned());
+            }
+        }
+    }
+}
+
+/// A package on its way to a summary.
+enum Stage {
+    /// From the cache: its index, and the stamps its entry was valid for.
+    Cached(LibraryIndex, super::cache::Stamps, String),
+    /// Read: its files and folders, their texts, and the other installed
+    /// packages its files import.
+    Read {
+        package: Package,
+        files: Vec<PathBuf>,
+        folders: Vec<PathBuf>,
+        texts: Vec<(PathBuf, String)>,
+        deps: Vec<String>,
+        what: String,
+    },
+}
+
+/// A package's summary, with the stamps it stays valid for.
+struct Summarized {
+    index: LibraryIndex,
+    stamps: super::cache::Stamps,
 }
 
 /// The loop-running functions of the packages of `environment` that `tops`
 /// name (the top-level modules a project imports), from the cache in
 /// `cache` when it holds them; and one line per package on what was done,
-/// for `--verbose`.
+/// for `--verbose`. A package whose function reaches a loop through a call
+/// into another installed package (its public `fetch()` calls
+/// `other.helpers.run_sync(coro)`) runs a loop too: the packages a package
+/// imports are summarized first, as far as the imports go.
 pub fn libraries(
     environment: &super::Environment,
     tops: &std::collections::BTreeSet<String>,
@@ -166,53 +253,163 @@ pub fn libraries(
 ) -> (LibraryIndex, Vec<String>) {
     let started = std::time::Instant::now();
     let infos = super::packages::dist_infos(&environment.search_paths);
-    let tops: Vec<&String> = tops
-        .iter()
-        // What Python never looks up in site-packages.
-        .filter(|top| *top != "__future__" && *top != "asyncio")
-        .collect();
-    let done: Vec<(LibraryIndex, String, bool)> = tops
-        .par_iter()
-        .filter_map(|top| {
-            let package = super::packages::locate(top, &environment.search_paths, &infos)?;
-            let what = package.distribution.as_ref().map_or_else(
-                || format!("{top} (no dist-info)"),
-                |d| format!("{} {}", d.name, d.version),
-            );
-            if let Some(index) = cache.and_then(|folder| super::cache::load(folder, &package)) {
-                let note = format!(
-                    "library {what}: from the cache, no file read ({} functions run a loop)",
-                    index.functions.len()
+    let wanted = |top: &String| top != "__future__" && top != "asyncio";
+    // Read every package the project imports, then every installed package
+    // those import, and so on.
+    let mut stages: HashMap<String, Stage> = HashMap::new();
+    let mut frontier: Vec<String> = tops.iter().filter(|t| wanted(t)).cloned().collect();
+    while !frontier.is_empty() {
+        let found: Vec<(String, Stage)> = frontier
+            .par_iter()
+            .filter_map(|top| {
+                let package = super::packages::locate(top, &environment.search_paths, &infos)?;
+                let what = package.distribution.as_ref().map_or_else(
+                    || format!("{top} (no dist-info)"),
+                    |d| format!("{} {}", d.name, d.version),
                 );
-                return Some((index, note, true));
+                if let Some((index, stamps)) =
+                    cache.and_then(|folder| super::cache::load(folder, &package))
+                {
+                    let stamps = stamps.absolute(&package.search_path);
+                    return Some((top.clone(), Stage::Cached(index, stamps, what)));
+                }
+                let (files, folders) = package.files();
+                let texts = read_texts(&package, &files);
+                let mut imported = std::collections::BTreeSet::new();
+                for (_, text) in &texts {
+                    imported_tops(text, &mut imported);
+                }
+                imported.remove(top);
+                let deps = imported.into_iter().filter(wanted).collect();
+                Some((
+                    top.clone(),
+                    Stage::Read {
+                        package,
+                        files,
+                        folders,
+                        texts,
+                        deps,
+                        what,
+                    },
+                ))
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (top, stage) in found {
+            if let Stage::Read { deps, .. } = &stage {
+                next.extend(deps.iter().cloned());
             }
-            let started = std::time::Instant::now();
-            let (files, folders) = package.files();
-            let (index, read, parsed) = summarize_package(&package, &files);
-            let note = format!(
-                "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
-                index.functions.len(),
-                started.elapsed()
-            );
-            if let Some(folder) = cache {
-                super::cache::store(folder, &package, &files, &folders, &index);
-            }
-            Some((index, note, false))
-        })
-        .collect();
-    let cached = done.iter().filter(|(_, _, cached)| *cached).count();
-    let mut notes = Vec::new();
-    let mut parts = Vec::new();
-    for (index, note, _) in done {
-        notes.push(note);
-        parts.push(index);
+            stages.insert(top, stage);
+        }
+        next.sort();
+        next.dedup();
+        // A name that is no installed package is looked for once.
+        next.retain(|top| !stages.contains_key(top) && !frontier.contains(top));
+        frontier = next;
     }
-    notes.push(format!(
+    // Summarize in waves: a package once the packages it imports are done
+    // (a cycle is cut: its packages go together, each without the others).
+    let mut done: HashMap<String, Summarized> = HashMap::new();
+    let mut notes: HashMap<String, String> = HashMap::new();
+    let mut waiting: Vec<(String, Stage)> = Vec::new();
+    for (top, stage) in stages {
+        match stage {
+            Stage::Cached(index, stamps, what) => {
+                notes.insert(
+                    top.clone(),
+                    format!(
+                        "library {what}: from the cache, no file read ({} functions run a loop)",
+                        index.functions.len()
+                    ),
+                );
+                done.insert(top, Summarized { index, stamps });
+            }
+            read => waiting.push((top, read)),
+        }
+    }
+    waiting.sort_by(|a, b| a.0.cmp(&b.0));
+    let known: HashSet<String> = waiting.iter().map(|(t, _)| t.clone()).collect();
+    while !waiting.is_empty() {
+        let ready = |stage: &Stage| match stage {
+            Stage::Read { deps, .. } => deps
+                .iter()
+                .all(|d| done.contains_key(d) || !known.contains(d)),
+            Stage::Cached(..) => true,
+        };
+        let (mut wave, rest): (Vec<_>, Vec<_>) =
+            waiting.into_iter().partition(|(_, stage)| ready(stage));
+        waiting = rest;
+        if wave.is_empty() {
+            wave = std::mem::take(&mut waiting);
+        }
+        let results: Vec<(String, Summarized, String)> = wave
+            .into_par_iter()
+            .filter_map(|(top, stage)| {
+                let Stage::Read {
+                    package,
+                    files,
+                    folders,
+                    texts,
+                    deps,
+                    what,
+                } = stage
+                else {
+                    return None;
+                };
+                let started = std::time::Instant::now();
+                let used: Vec<&Summarized> = deps.iter().filter_map(|d| done.get(d)).collect();
+                let dep_index = LibraryIndex::merge(used.iter().map(|s| s.index.clone()));
+                let (index, read, parsed) = summarize_package(&package, &texts, &dep_index);
+                let note = format!(
+                    "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
+                    index.functions.len(),
+                    started.elapsed()
+                );
+                let mut stamps = super::cache::Stamps::of(&package.search_path, &files, &folders, false)
+                    .unwrap_or_default();
+                for dep in &used {
+                    stamps.extend(&dep.stamps);
+                }
+                if let Some(folder) = cache {
+                    super::cache::store(folder, &package, &stamps, &index);
+                }
+                let absolute = super::cache::Stamps::of(&package.search_path, &files, &folders, true)
+                    .unwrap_or_default();
+                let mut all = absolute;
+                for dep in &used {
+                    all.extend(&dep.stamps);
+                }
+                Some((top, Summarized { index, stamps: all }, note))
+            })
+            .collect();
+        for (top, summarized, note) in results {
+            notes.insert(top.clone(), note);
+            done.insert(top, summarized);
+        }
+    }
+    // What the project imports; the packages only they import helped.
+    let mut parts = Vec::new();
+    let mut lines = Vec::new();
+    let mut cached = 0;
+    for top in tops.iter().filter(|t| wanted(t)) {
+        if let Some(summarized) = done.remove(top) {
+            let note = notes.remove(top).unwrap_or_default();
+            cached += usize::from(note.contains("from the cache"));
+            lines.push(note);
+            parts.push(summarized.index);
+        }
+    }
+    let mut others: Vec<(String, String)> = notes.into_iter().collect();
+    others.sort();
+    for (_, note) in others {
+        lines.push(format!("{note} (imported by a library)"));
+    }
+    lines.push(format!(
         "libraries: {} packages ({cached} from the cache) in {:.1?}",
         parts.len(),
         started.elapsed()
     ));
-    (LibraryIndex::merge(parts), notes)
+    (LibraryIndex::merge(parts), lines)
 }
 
 /// The patterns of `matcher` that `bytes` holds as whole words.
@@ -407,10 +604,13 @@ fn parallel_modules(module: &str) -> Vec<String> {
 /// modules, and pairs of words a file that calls one must hold (the function
 /// and its module's last name; a method and its class; the class and its
 /// module's last name).
-fn blocking_names(parsed: &[Option<Parsed>]) -> (Vec<String>, Vec<(String, String)>) {
+fn blocking_names(
+    parsed: &[Option<Parsed>],
+    deps: &LibraryIndex,
+) -> (Vec<String>, Vec<(String, String)>) {
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
     let views = views_of(&files);
-    let graph = Graph::build_library(&views);
+    let graph = Graph::build_library_with(&views, deps);
     let mut modules = Vec::new();
     let mut pairs = Vec::new();
     for f in graph.blocking.keys() {
@@ -448,9 +648,9 @@ fn views_of<'a>(files: &[&'a Parsed]) -> Vec<FileView<'a>> {
 }
 
 /// The index of what the parsed files of one package expose.
-fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
+fn index_of(files: &[&Parsed], package: &str, version: &str, deps: &LibraryIndex) -> LibraryIndex {
     let views = views_of(files);
-    let graph = Graph::build_library(&views);
+    let graph = Graph::build_library_with(&views, deps);
     let by_module: HashMap<&str, usize> = views
         .iter()
         .enumerate()
@@ -485,9 +685,14 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
                 continue;
             }
             let chain = graph.chain(f);
-            let runs = chain
+            let mut runs = chain
                 .split_once(", which calls ")
                 .map_or(chain.clone(), |(_, rest)| rest.to_owned());
+            // Through another package: what that package's function runs.
+            if let Some(other) = library_at_end(&graph, f) {
+                runs.push_str(", which calls ");
+                runs.push_str(&deps.function(other).runs);
+            }
             let twin = twin_of(files, &by_module, file, index);
             names.push((
                 summary.module.clone(),
@@ -564,6 +769,20 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
         names.extend(added);
     }
     LibraryIndex::new(functions, names)
+}
+
+/// The other package's function that the chain making `f` blocking ends in.
+fn library_at_end(graph: &Graph, f: FnRef) -> Option<usize> {
+    let mut current = f;
+    let mut seen = HashSet::new();
+    while seen.insert(current) {
+        match graph.blocking.get(&current)? {
+            crate::analysis::graph::Reason::Calls(next, _) => current = *next,
+            crate::analysis::graph::Reason::Library(_, function) => return Some(*function),
+            crate::analysis::graph::Reason::Runs(_) => return None,
+        }
+    }
+    None
 }
 
 /// The async twin of function `index` of file `file`: a coroutine function of
