@@ -23,6 +23,18 @@ use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::input::source::LineIndex;
 use crate::scan::prefilter::{has_whole_word, may_hold_finding};
 
+/// What summarizing a package has parsed so far: kept between its
+/// summaries (with other packages' summaries, see [`libraries`]), since a
+/// file's summary does not depend on them.
+#[derive(Default)]
+pub struct ParseState {
+    parsed: Vec<Option<Parsed>>,
+    /// Files parsed or tried (one that does not parse stays out).
+    tried: HashSet<usize>,
+    /// The pairs of words already looked for in the files.
+    words_seen: HashSet<String>,
+}
+
 /// One parsed library file.
 struct Parsed {
     display: String,
@@ -68,6 +80,8 @@ pub fn summarize_package(
     package: &Package,
     texts: &[(PathBuf, String)],
     deps: &LibraryIndex,
+    dep_files: &[usize],
+    state: &mut ParseState,
 ) -> (LibraryIndex, usize, usize) {
     let (name, version) = package
         .distribution
@@ -81,7 +95,14 @@ pub fn summarize_package(
         .enumerate()
         .map(|(i, (relative, _))| (module_of(relative).0, i))
         .collect();
-    let mut parsed: Vec<Option<Parsed>> = (0..texts.len()).map(|_| None).collect();
+    let ParseState {
+        parsed,
+        tried,
+        words_seen,
+    } = state;
+    if parsed.len() != texts.len() {
+        *parsed = (0..texts.len()).map(|_| None).collect();
+    }
     // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
     // `from asyncio import run`, `Runner().run`): a file that names neither
     // runs no loop itself.
@@ -92,11 +113,19 @@ pub fn summarize_package(
             memchr::memmem::find(bytes, b"run_until_complete").is_some()
                 || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
         })
+        .filter(|i| !tried.contains(i))
         .collect();
-    let mut words_seen: HashSet<String> = HashSet::new();
-    // A file that calls another package's loop-running function names the
-    // function and its module's (or class's) last name.
-    let mut dep_pairs = dependency_pairs(deps);
+    // A file that calls another package's loop-running function imports
+    // that package (`dep_files`) and names the function and its module's
+    // (or class's) last name.
+    let dep_pairs = dependency_pairs(deps);
+    if !dep_pairs.is_empty() {
+        wanted.extend(dep_files.iter().copied().filter(|i| {
+            !tried.contains(i) && names_any(std::iter::once(texts[*i].1.as_str()), &dep_pairs)
+        }));
+        wanted.sort_unstable();
+        wanted.dedup();
+    }
     loop {
         let results: Vec<(usize, Option<Parsed>)> = wanted
             .par_iter()
@@ -110,13 +139,11 @@ pub fn summarize_package(
         for (i, result) in results {
             // A file that does not parse stays out, as if absent.
             parsed[i] = result;
-            if parsed[i].is_none() {
-                parsed[i] = None;
-            }
+            tried.insert(i);
         }
-        let done: HashSet<usize> = wanted.iter().copied().collect();
-        let (blocking_modules, mut pairs) = blocking_names(&parsed, deps);
-        pairs.append(&mut dep_pairs);
+        let parsed: &Vec<Option<Parsed>> = parsed;
+        let done: &HashSet<usize> = tried;
+        let (blocking_modules, pairs) = blocking_names(parsed, deps);
         let mut next: Vec<usize> = Vec::new();
         // Possible twins in parallel modules.
         for module in &blocking_modules {
@@ -143,7 +170,13 @@ pub fn summarize_package(
             }
             patterns.sort_unstable();
             patterns.dedup();
-            let matcher = AhoCorasick::new(&patterns).expect("names form a valid automaton");
+            // Identifiers: a match that a longer one starting at the same
+            // place or before hides is inside a word, so the leftmost-longest
+            // search finds every whole word the overlapping one would.
+            let matcher = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("names form a valid automaton");
             let pulled: Vec<usize> = (0..texts.len())
                 .into_par_iter()
                 .filter(|&i| parsed[i].is_none() && !done.contains(&i))
@@ -158,7 +191,7 @@ pub fn summarize_package(
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|i| parsed[*i].is_none());
+        next.retain(|i| !done.contains(i));
         if next.is_empty() {
             break;
         }
@@ -229,9 +262,55 @@ enum Stage {
         folders: Vec<PathBuf>,
         texts: Vec<(PathBuf, String)>,
         deps: Vec<String>,
+        importers: HashMap<String, Vec<usize>>,
         what: String,
     },
 }
+
+/// A package read, on its way to a summary: what [`Stage::Read`] holds, and
+/// the packages whose summaries its last summary used, with their sizes.
+struct Read {
+    top: String,
+    package: Package,
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+    texts: Vec<(PathBuf, String)>,
+    deps: Vec<String>,
+    /// The files that import each of `deps`.
+    importers: HashMap<String, Vec<usize>>,
+    what: String,
+    used: Vec<(String, usize)>,
+    elapsed: std::time::Duration,
+    counts: (usize, usize),
+    state: ParseState,
+}
+
+/// Whether a file of `texts` names both words of one of `pairs`.
+fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
+    if pairs.is_empty() {
+        return false;
+    }
+    let mut patterns: Vec<&str> = pairs
+        .iter()
+        .flat_map(|(n, q)| [n.as_str(), q.as_str()])
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let matcher = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("names form a valid automaton");
+    texts.any(|text| {
+        let present = whole_words(&matcher, &patterns, text.as_bytes());
+        pairs
+            .iter()
+            .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
+    })
+}
+
+/// What a package is summarized with: the packages it imports whose
+/// summaries have functions, with their sizes, and those summaries merged.
+type Inputs = (Vec<(String, usize)>, LibraryIndex);
 
 /// A package's summary, with the stamps it stays valid for.
 struct Summarized {
@@ -275,12 +354,19 @@ pub fn libraries(
                 }
                 let (files, folders) = package.files();
                 let texts = read_texts(&package, &files);
-                let mut imported = std::collections::BTreeSet::new();
-                for (_, text) in &texts {
+                // Which files import each other package.
+                let mut importers: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, (_, text)) in texts.iter().enumerate() {
+                    let mut imported = std::collections::BTreeSet::new();
                     imported_tops(text, &mut imported);
+                    for other in imported {
+                        if other != *top && wanted(&other) {
+                            importers.entry(other).or_default().push(i);
+                        }
+                    }
                 }
-                imported.remove(top);
-                let deps = imported.into_iter().filter(wanted).collect();
+                let mut deps: Vec<String> = importers.keys().cloned().collect();
+                deps.sort();
                 Some((
                     top.clone(),
                     Stage::Read {
@@ -289,6 +375,7 @@ pub fn libraries(
                         folders,
                         texts,
                         deps,
+                        importers,
                         what,
                     },
                 ))
@@ -307,11 +394,23 @@ pub fn libraries(
         next.retain(|top| !stages.contains_key(top) && !frontier.contains(top));
         frontier = next;
     }
-    // Summarize in waves: a package once the packages it imports are done
-    // (a cycle is cut: its packages go together, each without the others).
+    let trace = std::env::var_os("UNNEST_TRACE").is_some();
+    if trace {
+        eprintln!(
+            "libraries: {} read in {:.1?}",
+            stages.len(),
+            started.elapsed()
+        );
+    }
+    // Every package is summarized at once without the others (most call
+    // none of the others' loop-running functions); then, round after round,
+    // a package is summarized again with the packages it imports when their
+    // summaries changed and one of its files names one of their functions
+    // with its module or class. A cycle settles as the summaries stop
+    // changing (bounded, in case they never do).
     let mut done: HashMap<String, Summarized> = HashMap::new();
     let mut notes: HashMap<String, String> = HashMap::new();
-    let mut waiting: Vec<(String, Stage)> = Vec::new();
+    let mut reads: Vec<Read> = Vec::new();
     for (top, stage) in stages {
         match stage {
             Stage::Cached(index, stamps, what) => {
@@ -324,68 +423,209 @@ pub fn libraries(
                 );
                 done.insert(top, Summarized { index, stamps });
             }
-            read => waiting.push((top, read)),
+            Stage::Read {
+                package,
+                files,
+                folders,
+                texts,
+                deps,
+                importers,
+                what,
+            } => reads.push(Read {
+                top,
+                package,
+                files,
+                folders,
+                texts,
+                deps,
+                importers,
+                what,
+                used: Vec::new(),
+                elapsed: std::time::Duration::ZERO,
+                counts: (0, 0),
+                state: ParseState::default(),
+            }),
         }
     }
-    waiting.sort_by(|a, b| a.0.cmp(&b.0));
-    let known: HashSet<String> = waiting.iter().map(|(t, _)| t.clone()).collect();
-    while !waiting.is_empty() {
-        let ready = |stage: &Stage| match stage {
-            Stage::Read { deps, .. } => deps
-                .iter()
-                .all(|d| done.contains_key(d) || !known.contains(d)),
-            Stage::Cached(..) => true,
-        };
-        let (mut wave, rest): (Vec<_>, Vec<_>) =
-            waiting.into_iter().partition(|(_, stage)| ready(stage));
-        waiting = rest;
-        if wave.is_empty() {
-            wave = std::mem::take(&mut waiting);
+    reads.sort_by(|a, b| a.top.cmp(&b.top));
+    let mut todo: Vec<usize> = (0..reads.len()).collect();
+    for round in 0..8 {
+        if todo.is_empty() {
+            break;
         }
-        let results: Vec<(String, Summarized, String)> = wave
-            .into_par_iter()
-            .filter_map(|(top, stage)| {
-                let Stage::Read {
-                    package,
-                    files,
-                    folders,
-                    texts,
-                    deps,
-                    what,
-                } = stage
-                else {
-                    return None;
-                };
-                let started = std::time::Instant::now();
-                let used: Vec<&Summarized> = deps.iter().filter_map(|d| done.get(d)).collect();
-                let dep_index = LibraryIndex::merge(used.iter().map(|s| s.index.clone()));
-                let (index, read, parsed) = summarize_package(&package, &texts, &dep_index);
-                let note = format!(
-                    "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
-                    index.functions.len(),
-                    started.elapsed()
-                );
-                let mut stamps = super::cache::Stamps::of(&package.search_path, &files, &folders, false)
-                    .unwrap_or_default();
-                for dep in &used {
-                    stamps.extend(&dep.stamps);
-                }
-                if let Some(folder) = cache {
-                    super::cache::store(folder, &package, &stamps, &index);
-                }
-                let absolute = super::cache::Stamps::of(&package.search_path, &files, &folders, true)
-                    .unwrap_or_default();
-                let mut all = absolute;
-                for dep in &used {
-                    all.extend(&dep.stamps);
-                }
-                Some((top, Summarized { index, stamps: all }, note))
+        // What each package of the round gets: the other packages'
+        // summaries that have functions (with their sizes), merged.
+        let mut inputs: HashMap<usize, Inputs> = todo
+            .iter()
+            .map(|&r| {
+                let used: Vec<(String, usize)> = reads[r]
+                    .deps
+                    .iter()
+                    .filter_map(|d| {
+                        let s = done.get(d)?;
+                        (!s.index.is_empty()).then(|| (d.clone(), s.index.functions.len()))
+                    })
+                    .collect();
+                let index = LibraryIndex::merge(used.iter().map(|(d, _)| done[d].index.clone()));
+                (r, (used, index))
             })
             .collect();
-        for (top, summarized, note) in results {
-            notes.insert(top.clone(), note);
-            done.insert(top, summarized);
+        let mut work: Vec<(usize, &mut Read, Inputs)> = reads
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(r, read)| Some((r, read, inputs.remove(&r)?)))
+            .collect();
+        let results: Vec<(usize, LibraryIndex, usize, usize)> = work
+            .par_iter_mut()
+            .map(|(r, read, (used, deps))| {
+                let started = std::time::Instant::now();
+                let mut dep_files: Vec<usize> = read
+                    .importers
+                    .iter()
+                    .filter(|(d, _)| used.iter().any(|(u, _)| u == *d))
+                    .flat_map(|(_, files)| files.iter().copied())
+                    .collect();
+                dep_files.sort_unstable();
+                dep_files.dedup();
+                let (index, files_read, parsed) = summarize_package(
+                    &read.package,
+                    &read.texts,
+                    deps,
+                    &dep_files,
+                    &mut read.state,
+                );
+                read.used = std::mem::take(used);
+                read.elapsed += started.elapsed();
+
+                (*r, index, files_read, parsed)
+            })
+            .collect();
+        drop(work);
+        let mut changed: HashSet<String> = HashSet::new();
+        for (r, index, files_read, parsed) in results {
+            let read = &mut reads[r];
+            read.counts = (files_read, parsed);
+            let before = done.get(&read.top).map(|s| &s.index.functions);
+            if before != Some(&index.functions) {
+                changed.insert(read.top.clone());
+            }
+            done.insert(
+                read.top.clone(),
+                Summarized {
+                    index,
+                    stamps: super::cache::Stamps::default(),
+                },
+            );
         }
+        if trace {
+            eprintln!(
+                "libraries: round {round}: {} summarized, {} changed at {:.1?}",
+                todo.len(),
+                changed.len(),
+                started.elapsed()
+            );
+        }
+        // Again: the packages that import a changed one and name one of its
+        // functions (with what its summary used last time differing).
+        todo = (0..reads.len())
+            .into_par_iter()
+            .filter(|&r| {
+                let read = &reads[r];
+                if !read.deps.iter().any(|d| changed.contains(d)) {
+                    return false;
+                }
+                let now: Vec<(String, usize)> = read
+                    .deps
+                    .iter()
+                    .filter_map(|d| {
+                        let s = done.get(d)?;
+                        (!s.index.is_empty()).then(|| (d.clone(), s.index.functions.len()))
+                    })
+                    .collect();
+                if now.is_empty() && read.used.is_empty() {
+                    return false;
+                }
+                if !read.used.is_empty() {
+                    return true;
+                }
+                // Only a file that imports one of them can call one.
+                let index = LibraryIndex::merge(now.iter().map(|(d, _)| done[d].index.clone()));
+                let mut files: Vec<usize> = now
+                    .iter()
+                    .flat_map(|(d, _)| read.importers.get(d).into_iter().flatten().copied())
+                    .collect();
+                files.sort_unstable();
+                files.dedup();
+                names_any(
+                    files.iter().map(|&i| read.texts[i].1.as_str()),
+                    &dependency_pairs(&index),
+                )
+            })
+            .collect();
+    }
+    // Each package's entry holds its own files' stamps and those of every
+    // installed package it imports, transitively: a change there may change
+    // what it does.
+    let own: HashMap<String, super::cache::Stamps> = reads
+        .par_iter()
+        .map(|read| {
+            (
+                read.top.clone(),
+                super::cache::Stamps::of(
+                    &read.package.search_path,
+                    &read.files,
+                    &read.folders,
+                    true,
+                )
+                .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let stamps_of = |top: &str| -> Option<super::cache::Stamps> {
+        own.get(top)
+            .cloned()
+            .or_else(|| done.get(top).map(|s| s.stamps.clone()))
+    };
+    let deps_of: HashMap<&str, &Vec<String>> =
+        reads.iter().map(|r| (r.top.as_str(), &r.deps)).collect();
+    let entries: Vec<(String, super::cache::Stamps, String)> = reads
+        .par_iter()
+        .map(|read| {
+            let mut stamps = super::cache::Stamps::of(
+                &read.package.search_path,
+                &read.files,
+                &read.folders,
+                false,
+            )
+            .unwrap_or_default();
+            let mut seen: HashSet<&str> = HashSet::from([read.top.as_str()]);
+            let mut stack: Vec<&str> = read.deps.iter().map(String::as_str).collect();
+            while let Some(dep) = stack.pop() {
+                if !seen.insert(dep) {
+                    continue;
+                }
+                if let Some(dep_stamps) = stamps_of(dep) {
+                    stamps.extend(&dep_stamps);
+                }
+                stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
+            }
+            let (files_read, parsed) = read.counts;
+            let functions = done[&read.top].index.functions.len();
+            let note = format!(
+                "library {}: read {files_read} files, parsed {parsed} ({functions} functions run a loop; {:.0?})",
+                read.what, read.elapsed
+            );
+            (read.top.clone(), stamps, note)
+        })
+        .collect();
+    for (top, stamps, note) in entries {
+        if let (Some(folder), Some(read)) = (cache, reads.iter().find(|r| r.top == top)) {
+            super::cache::store(folder, &read.package, &stamps, &done[&top].index);
+        }
+        notes.insert(top, note);
+    }
+    if trace {
+        eprintln!("libraries: summarized at {:.1?}", started.elapsed());
     }
     // What the project imports; the packages only they import helped.
     let mut parts = Vec::new();
@@ -415,7 +655,7 @@ pub fn libraries(
 /// The patterns of `matcher` that `bytes` holds as whole words.
 fn whole_words<'p>(matcher: &AhoCorasick, patterns: &[&'p str], bytes: &[u8]) -> HashSet<&'p str> {
     let mut found = HashSet::new();
-    for m in matcher.find_overlapping_iter(bytes) {
+    for m in matcher.find_iter(bytes) {
         let before = m.start().checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(m.end()).copied();
         if !before.is_some_and(crate::syntax::lexer::is_word_byte)
@@ -443,26 +683,20 @@ fn parse(
     let runs = crate::analysis::runs::find_runs(&tree, &checker);
     let summary =
         crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);
+    // Every function's parameters, from the node at its name (a walk of the
+    // whole tree would cost as much as the summary).
     let mut signatures = HashMap::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.kind() == "function_definition"
-            && let (Some(name), Some(parameters)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("parameters"),
-            )
+    let root = tree.root_node();
+    for function in &summary.functions {
+        let range = function.name_range;
+        if let Some(name) = root.descendant_for_byte_range(range.start, range.end)
+            && let Some(node) = name.parent()
+            && node.kind() == "function_definition"
+            && node.child_by_field_name("name") == Some(name)
+            && let Some(parameters) = node.child_by_field_name("parameters")
             && let Some(list) = signature(parameters, text)
         {
             signatures.insert(name.start_byte(), list);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
         }
     }
     Some(Parsed {
