@@ -609,6 +609,11 @@ pub fn libraries(
                 }
                 stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
             }
+            // A cached package's stamps already hold its own imports'.
+            stamps.files.sort();
+            stamps.files.dedup();
+            stamps.folders.sort();
+            stamps.folders.dedup();
             let (files_read, parsed) = read.counts;
             let functions = done[&read.top].index.functions.len();
             let note = format!(
