@@ -1227,3 +1227,43 @@ fn a_run_one_package_away_counts_and_its_change_rebuilds_the_cache() {
     );
     assert!(!stdout(&third).contains("UNN012"), "{}", stdout(&third));
 }
+
+/// A helper in another file of the project: the fix spans both files.
+#[test]
+fn a_helper_in_another_file_becomes_async_in_one_fix() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("util.py"),
+        "from fakelib import fetch\n\n\ndef helper(x):\n    return fetch(x)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "import asyncio\n\nfrom util import helper\n\n\nasync def main():\n    print(helper(2))\n\n\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(!before.status.success(), "{}", stderr(&before));
+    let python = env.to_str().unwrap();
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let util = std::fs::read_to_string(project.join("util.py")).unwrap();
+    let app = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(
+        util.contains("from fakelib.client import fetch_async\n")
+            && util.contains("async def helper(x):\n    return await fetch_async(x)"),
+        "{util}"
+    );
+    assert!(app.contains("print(await helper(2))"), "{app}");
+    common::assert_compile(&[("util.py".to_owned(), util), ("app.py".to_owned(), app)]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}", stderr(&after));
+    assert_eq!(stdout(&after), "4\n");
+}
