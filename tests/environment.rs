@@ -237,7 +237,7 @@ fn library_wrappers_called_on_the_loop_fail_today_and_run_once_fixed() {
 }
 
 #[test]
-fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
+fn without_a_twin_or_in_a_callback_it_is_reported_without_a_fix() {
     let temp = tempfile::tempdir().unwrap();
     let env = temp.path().join("env");
     make_venv(&env, FAKELIB);
@@ -270,8 +270,10 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
             && out.contains("no automatic fix: the library has no async twin of it"),
         "{out}"
     );
+    // The helper has a twin to await and only async callers: fixed.
     assert!(
-        out.contains("calls `helper()` (app.py:6), which calls `fakelib.client.fetch()`"),
+        out.contains("calls `helper()` (app.py:6), which calls `fakelib.client.fetch()`")
+            && out.contains("make the helper async and await the library's async twin"),
         "{out}"
     );
     let write = run(
@@ -285,6 +287,150 @@ fn without_a_twin_or_through_a_helper_it_is_reported_without_a_fix() {
         ],
     );
     assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(
+        fixed.contains("async def helper(x):\n    return await fetch_async(x)"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("    await helper(2)\n"), "{fixed}");
+    assert!(fixed.contains("    compute(1)\n"), "{fixed}");
+    common::assert_compile(&[("app.py".to_owned(), fixed)]);
+}
+
+/// The project's helpers between an `async def` and a library wrapper become
+/// async, await the library's twin, and are awaited (issue: "directly or
+/// through project helpers").
+const THROUGH_HELPERS: &str = r#"import asyncio
+
+from fakelib import Client
+from fakelib.client import fetch
+
+
+def double(x):
+    return fetch(x, retries=2)
+
+
+def total(x):
+    first = double(x)
+    return first + double(x + 1)
+
+
+class Repo:
+    def __init__(self):
+        self.client = Client("http://r")
+
+    def _load(self, key):
+        return self.client.get(key)
+
+    def load(self, key):
+        return self._load(key).upper()
+
+    async def show(self):
+        return [self.load("k")]
+
+
+async def main():
+    print(total(1), await asyncio.gather(asyncio.sleep(0)), await Repo().show())
+
+
+asyncio.run(main())
+"#;
+
+#[test]
+fn through_project_helpers_the_helpers_become_async_and_await_the_twin() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("app.py"), THROUGH_HELPERS).unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+    let python = env.to_str().unwrap();
+    let check = run(
+        &project,
+        &["--check", "--unsafe-fixes", "--python", python, "."],
+    );
+    let out = stdout(&check);
+    assert_eq!(out.matches("UNN012").count(), 2, "{out}");
+    assert!(
+        out.contains("calls `total()` (app.py:11), which calls `double()` (app.py:7), which calls `fakelib.client.fetch()`"),
+        "{out}"
+    );
+    assert_eq!(out.matches("[fix: unsafe]").count(), 2, "{out}");
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(
+        write.status.success(),
+        "{}\n{}",
+        stdout(&write),
+        stderr(&write)
+    );
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    for expected in [
+        "from fakelib.client import fetch_async\n",
+        "async def double(x):\n    return await fetch_async(x, retries=2)",
+        "async def total(x):\n    first = await double(x)\n    return first + await double(x + 1)",
+        "    async def _load(self, key):\n        return await self.client.aget(key)",
+        "    async def load(self, key):\n        return (await self._load(key)).upper()",
+        "        return [await self.load(\"k\")]",
+        "print(await total(1), await asyncio.gather(asyncio.sleep(0)), await Repo().show())",
+    ] {
+        assert!(fixed.contains(expected), "{expected}\n{fixed}");
+    }
+    common::assert_compile(&[("app.py".to_owned(), fixed.clone())]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
+    assert_eq!(stdout(&after), "6 [None] ['HTTP://R/K']\n");
+    // Nothing left to fix.
+    let again = run(&project, &["--check", "--python", python, "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}
+
+#[test]
+fn a_helper_that_cannot_become_async_is_reported_with_the_reason() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "import asyncio\nimport functools\n\nfrom fakelib import fetch\n\n\ndef helper(x):\n    return fetch(x)\n\n\ndef sync_main():\n    return helper(1)\n\n\n@functools.lru_cache\ndef cached(x):\n    return fetch(x)\n\n\nasync def main():\n    helper(2)\n    cached(3)\n\n\nif __name__ == \"__main__\":\n    asyncio.run(main())\n",
+    )
+    .unwrap();
+    let python = env.to_str().unwrap();
+    let check = run(
+        &project,
+        &["--check", "--unsafe-fixes", "--python", python, "."],
+    );
+    let out = stdout(&check);
+    assert_eq!(out.matches("UNN012").count(), 2, "{out}");
+    assert!(
+        out.contains("(no automatic fix: `helper()` is also called from sync code that cannot become async (app.py:12))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(no automatic fix: `cached()` cannot become async: it is decorated"),
+        "{out}"
+    );
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
+    assert!(
+        !std::fs::read_to_string(project.join("app.py"))
+            .unwrap()
+            .contains("await"),
+        "nothing is fixed"
+    );
 }
 
 #[test]
@@ -713,4 +859,411 @@ fn an_interpreter_that_never_answers_does_not_hang_the_run() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `twinlib 0.1`: one loop-running function or method per naming scheme of
+/// its async twin.
+const TWINLIB: &[(&str, &str)] = &[
+    ("twinlib/__init__.py", ""),
+    (
+        "twinlib/core.py",
+        r#"import asyncio
+
+
+async def get_async(x):
+    return f"get_async:{x}"
+
+
+def get(x):
+    return asyncio.run(get_async(x))
+
+
+async def async_put(x):
+    return f"async_put:{x}"
+
+
+def put(x):
+    return asyncio.run(async_put(x))
+
+
+async def adelete(x):
+    return f"adelete:{x}"
+
+
+def delete(x):
+    return asyncio.run(adelete(x))
+"#,
+    ),
+    (
+        "twinlib/tasks.py",
+        "import asyncio\n\nfrom .asyncio.tasks import submit as _submit\n\n\ndef submit(x):\n    return asyncio.run(_submit(x))\n",
+    ),
+    ("twinlib/asyncio/__init__.py", ""),
+    (
+        "twinlib/asyncio/tasks.py",
+        "async def submit(x):\n    return f\"asyncio.submit:{x}\"\n",
+    ),
+    (
+        "twinlib/jobs.py",
+        "import asyncio\n\nfrom .aio.jobs import queue as _queue\n\n\ndef queue(x):\n    return asyncio.run(_queue(x))\n",
+    ),
+    ("twinlib/aio/__init__.py", ""),
+    (
+        "twinlib/aio/jobs.py",
+        "async def queue(x):\n    return f\"aio.queue:{x}\"\n",
+    ),
+    (
+        "twinlib/store.py",
+        "import asyncio\n\nfrom .store_async import save as _save\n\n\ndef save(x):\n    return asyncio.run(_save(x))\n",
+    ),
+    (
+        "twinlib/store_async.py",
+        "async def save(x):\n    return f\"store_async.save:{x}\"\n",
+    ),
+    (
+        "twinlib/client.py",
+        r#"import asyncio
+
+from .aio.client import Client as _Client
+
+
+class Client:
+    def __init__(self, base, timeout=1):
+        self.base = base
+
+    def get(self, key):
+        return asyncio.run(_Client(self.base).get(key))
+"#,
+    ),
+    (
+        "twinlib/aio/client.py",
+        r#"class Client:
+    def __init__(self, base, timeout=1):
+        self.base = base
+
+    async def get(self, key):
+        return f"aio.Client({self.base}).get:{key}"
+"#,
+    ),
+    (
+        "twinlib/session.py",
+        r#"import asyncio
+
+from .asyncio.session import Session as _Session
+
+
+class Session:
+    def __init__(self, name):
+        self.name = name
+
+    def get(self, key):
+        return asyncio.run(_Session(self.name).get(key))
+"#,
+    ),
+    (
+        "twinlib/asyncio/session.py",
+        r#"class Session:
+    def __init__(self, name):
+        self.name = name
+
+    async def get(self, key):
+        return f"asyncio.Session({self.name}).get:{key}"
+"#,
+    ),
+    (
+        "twinlib-0.1.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: twinlib\nVersion: 0.1\n",
+    ),
+];
+
+const EVERY_SCHEME: &str = r#"import asyncio
+
+from twinlib.client import Client
+from twinlib.core import delete, get, put
+from twinlib.jobs import queue
+from twinlib.session import Session
+from twinlib.store import save
+from twinlib.tasks import submit
+
+
+async def main():
+    client = Client("c")
+    session = Session("s")
+    print(get(1))
+    print(put(2))
+    print(delete(3))
+    print(submit(4))
+    print(queue(5))
+    print(save(6))
+    print(client.get("k"))
+    print(session.get("k"))
+
+
+asyncio.run(main())
+"#;
+
+/// One twin per naming scheme: `name_async`, `async_name`, `aname` in the
+/// same module; the same name in `pkg.asyncio.x`, `pkg.aio.x` and
+/// `pkg.x_async`; and a method whose twin is the same method of the same
+/// class in `pkg.aio.x` or `pkg.asyncio.x`, whose receiver is then built from
+/// the twin class.
+#[test]
+fn every_naming_scheme_of_twins_is_found_and_awaited() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, TWINLIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("app.py"), EVERY_SCHEME).unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+    let python = env.to_str().unwrap();
+    let check = run(
+        &project,
+        &["--check", "--unsafe-fixes", "--python", python, "."],
+    );
+    let out = stdout(&check);
+    assert_eq!(out.matches("UNN012").count(), 8, "{out}");
+    assert_eq!(out.matches("[fix: unsafe]").count(), 8, "{out}");
+    for twin in [
+        "`twinlib.core.get_async()`",
+        "`twinlib.core.async_put()`",
+        "`twinlib.core.adelete()`",
+        "`twinlib.asyncio.tasks.submit()`",
+        "`twinlib.aio.jobs.queue()`",
+        "`twinlib.store_async.save()`",
+        "`twinlib.aio.client.Client.get()`",
+        "`twinlib.asyncio.session.Session.get()`",
+    ] {
+        assert!(
+            out.contains(&format!("await its async twin {twin} instead")),
+            "{twin}\n{out}"
+        );
+    }
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(
+        write.status.success(),
+        "{}\n{}",
+        stdout(&write),
+        stderr(&write)
+    );
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    for expected in [
+        "from twinlib.core import get_async\n",
+        "from twinlib.core import async_put\n",
+        "from twinlib.core import adelete\n",
+        "from twinlib.asyncio.tasks import submit as submit_async\n",
+        "from twinlib.aio.jobs import queue as queue_async\n",
+        "from twinlib.store_async import save as save_async\n",
+        "from twinlib.aio.client import Client as AsyncClient\n",
+        "from twinlib.asyncio.session import Session as AsyncSession\n",
+        "    client = AsyncClient(\"c\")\n    session = AsyncSession(\"s\")\n",
+        "print(await client.get(\"k\"))",
+        "print(await session.get(\"k\"))",
+        "print(await submit_async(4))",
+    ] {
+        assert!(fixed.contains(expected), "{expected}\n{fixed}");
+    }
+    common::assert_compile(&[("app.py".to_owned(), fixed.clone())]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
+    assert_eq!(
+        stdout(&after),
+        "get_async:1\nasync_put:2\nadelete:3\nasyncio.submit:4\naio.queue:5\nstore_async.save:6\naio.Client(c).get:k\nasyncio.Session(s).get:k\n"
+    );
+}
+
+/// A method whose twin belongs to a class of a parallel module, on a
+/// receiver that cannot simply be built from that class: reported, naming
+/// the twin, without a fix.
+#[test]
+fn a_class_twin_on_a_receiver_not_built_in_place_is_reported_only() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, TWINLIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let source = r#"from twinlib.client import Client
+
+
+async def given(client: Client):
+    return client.get("a")
+
+
+async def shared():
+    client = Client("x")
+    value = client.get("b")
+    return value, client.base
+"#;
+    std::fs::write(project.join("app.py"), source).unwrap();
+    let python = env.to_str().unwrap();
+    let check = run(
+        &project,
+        &["--check", "--unsafe-fixes", "--python", python, "."],
+    );
+    let out = stdout(&check);
+    assert_eq!(out.matches("UNN012").count(), 2, "{out}");
+    assert_eq!(
+        out.matches("await its async twin `twinlib.aio.client.Client.get()` instead")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("(no automatic fix: its twin is a method of another class, and the receiver is not built in the same function)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(no automatic fix: its twin is a method of another class, and the receiver is used elsewhere too"),
+        "{out}"
+    );
+    assert!(!out.contains("[fix"), "{out}");
+}
+
+/// `alib 1.0`, whose public `fetch()` runs its loop through a call into
+/// another installed package, `bhelp 2.0` (`bhelp.helpers.run_sync`).
+const CROSS: &[(&str, &str)] = &[
+    ("alib/__init__.py", "from .api import fetch, fetch_async\n"),
+    (
+        "alib/api.py",
+        r#"from bhelp.helpers import run_sync
+
+
+async def fetch_async(x):
+    return x * 10
+
+
+def fetch(x):
+    return run_sync(fetch_async(x))
+"#,
+    ),
+    (
+        "alib-1.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: alib\nVersion: 1.0\n",
+    ),
+    ("bhelp/__init__.py", ""),
+    (
+        "bhelp/helpers.py",
+        "import asyncio\n\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n",
+    ),
+    (
+        "bhelp-2.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: bhelp\nVersion: 2.0\n",
+    ),
+];
+
+#[test]
+fn a_run_one_package_away_counts_and_its_change_rebuilds_the_cache() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, CROSS);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let source = "import asyncio\n\nimport alib\n\n\nasync def main():\n    print(alib.fetch(4))\n\n\nasyncio.run(main())\n";
+    std::fs::write(project.join("app.py"), source).unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+    let python = env.to_str().unwrap();
+    let args = ["--check", "--verbose", "--python", python, "."];
+    let first = run(&project, &args);
+    let out = stdout(&first);
+    assert_eq!(out.matches("UNN012").count(), 1, "{out}");
+    assert!(
+        out.contains("calls `alib.api.fetch()` (alib 1.0, ")
+            && out.contains("which calls `bhelp.helpers.run_sync()` (bhelp 2.0, ")
+            && out.contains("which calls `asyncio.run()` (")
+            && out.contains("await its async twin `alib.api.fetch_async()` instead"),
+        "{out}"
+    );
+    assert!(
+        stderr(&first).contains("library bhelp 2.0: read 2 files")
+            && stderr(&first).contains("(imported by a library)"),
+        "{}",
+        stderr(&first)
+    );
+    let second = run(&project, &args);
+    assert_eq!(stdout(&second), out);
+    assert!(
+        stderr(&second).contains("library alib 1.0: from the cache"),
+        "{}",
+        stderr(&second)
+    );
+    // Fixed, it runs.
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let fixed = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(fixed.contains("print(await fetch_async(4))"), "{fixed}");
+    common::assert_compile(&[("app.py".to_owned(), fixed.clone())]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}\n{fixed}", stderr(&after));
+    assert_eq!(stdout(&after), "40\n");
+
+    // The other package no longer runs a loop: alib's entry is rebuilt.
+    std::fs::write(project.join("app.py"), source).unwrap();
+    std::fs::write(
+        site.join("bhelp/helpers.py"),
+        "def run_sync(coro):\n    return coro  # no loop any more\n",
+    )
+    .unwrap();
+    let third = run(&project, &args);
+    assert!(
+        stderr(&third).contains("library alib 1.0: read 2 files"),
+        "{}",
+        stderr(&third)
+    );
+    assert!(!stdout(&third).contains("UNN012"), "{}", stdout(&third));
+}
+
+/// A helper in another file of the project: the fix spans both files.
+#[test]
+fn a_helper_in_another_file_becomes_async_in_one_fix() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("util.py"),
+        "from fakelib import fetch\n\n\ndef helper(x):\n    return fetch(x)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "import asyncio\n\nfrom util import helper\n\n\nasync def main():\n    print(helper(2))\n\n\nasyncio.run(main())\n",
+    )
+    .unwrap();
+    let before = python_with(&project, &site, "app.py");
+    assert!(!before.status.success(), "{}", stderr(&before));
+    let python = env.to_str().unwrap();
+    let write = run(
+        &project,
+        &["--write", "--unsafe-fixes", "--python", python, "."],
+    );
+    assert!(write.status.success(), "{}", stderr(&write));
+    let util = std::fs::read_to_string(project.join("util.py")).unwrap();
+    let app = std::fs::read_to_string(project.join("app.py")).unwrap();
+    assert!(
+        util.contains("from fakelib.client import fetch_async\n")
+            && util.contains("async def helper(x):\n    return await fetch_async(x)"),
+        "{util}"
+    );
+    assert!(app.contains("print(await helper(2))"), "{app}");
+    common::assert_compile(&[("util.py".to_owned(), util), ("app.py".to_owned(), app)]);
+    let after = python_with(&project, &site, "app.py");
+    assert!(after.status.success(), "{}", stderr(&after));
+    assert_eq!(stdout(&after), "4\n");
 }

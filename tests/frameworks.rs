@@ -784,3 +784,92 @@ fn a_sync_caller_of_an_entry_point_in_a_file_without_asyncio_keeps_it_sync() {
         );
     }
 }
+
+// A host that, like ComfyUI, awaits a node method that is a coroutine
+// function and calls any other on its loop; it then drains a generator the
+// call returned (an async generator, not being a coroutine function, is
+// called and never run).
+const GENERATOR_HOST: &str = r#"import asyncio
+import inspect
+
+import mynodes
+
+
+async def execute(name, inputs):
+    obj = mynodes.NODE_CLASS_MAPPINGS[name]()
+    f = getattr(obj, obj.FUNCTION)
+    if inspect.iscoroutinefunction(f):
+        return await asyncio.create_task(f(**inputs))
+    result = f(**inputs)
+    if inspect.isgenerator(result):
+        return tuple(result)
+    return result
+
+
+async def execute_all():
+    print(await execute("Stream", {"x": 3}))
+
+
+def main():
+    asyncio.run(execute_all())
+"#;
+
+const GENERATOR_NODE: &str = r#"import asyncio
+
+
+async def double(x):
+    await asyncio.sleep(0)
+    return x * 2
+
+
+class Stream:
+    @classmethod
+    def INPUT_TYPES(cls):
+        return {"required": {"x": ("INT",)}}
+
+    FUNCTION = "stream"
+
+    def stream(self, x):
+        yield asyncio.run(double(x))
+        yield x
+
+
+NODE_CLASS_MAPPINGS = {"Stream": Stream}
+"#;
+
+/// A ComfyUI node method that is a generator is not made `async def` (it
+/// would become an async generator, which ComfyUI calls without awaiting
+/// and never runs): its run gets the thread bridge instead.
+#[test]
+fn comfyui_a_generator_node_method_stays_sync_and_gets_the_thread_bridge() {
+    let temp = tempfile::tempdir().unwrap();
+    write(
+        temp.path(),
+        &[
+            ("run.py", RUN),
+            ("fw/host.py", GENERATOR_HOST),
+            ("proj/mynodes/__init__.py", GENERATOR_NODE),
+        ],
+    );
+    let check = run_in(temp.path(), &["--check", "proj"]);
+    let out = report(&check);
+    assert_eq!(out.matches("UNN016").count(), 1, "{out}");
+    assert!(
+        out.contains("proj/mynodes/__init__.py:17:15: UNN016 `stream()`"),
+        "{out}"
+    );
+    assert!(out.contains("[fix: unsafe, use --unsafe-fixes]"), "{out}");
+    let diff = run_in(temp.path(), &["--unsafe-fixes", "proj"]);
+    assert!(
+        !stdout(&diff).contains("async def stream"),
+        "{}",
+        stdout(&diff)
+    );
+    assert_fixed_and_runs(temp.path(), "(6, 3)\n");
+    let node = std::fs::read_to_string(temp.path().join("proj/mynodes/__init__.py")).unwrap();
+    assert!(node.contains("    def stream(self, x):\n"), "{node}");
+    assert!(
+        node.contains("yield _run_in_worker_thread(lambda: asyncio.run(double(x)))"),
+        "{node}"
+    );
+}

@@ -17,7 +17,7 @@ use super::packages::Package;
 use crate::analysis::graph::library::LibraryIndex;
 
 /// Bumped when what an entry holds, or how it is computed, changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -97,9 +97,60 @@ fn entry_path(folder: &Path, package: &Package) -> PathBuf {
     ))
 }
 
+/// The files and folders an entry was valid for, with their stamps: a
+/// package's own (relative to its search path) and, after them, those of the
+/// packages its summary depends on (absolute), so that a dependent's entry is
+/// rebuilt when a dependency changes.
+#[derive(Debug, Clone, Default)]
+pub struct Stamps {
+    pub files: Vec<(String, u64, u128)>,
+    pub folders: Vec<(String, u128)>,
+}
+
+impl Stamps {
+    /// The stamps of `files` and `folders` relative to `base`, written with
+    /// absolute paths when `absolute`; `None` when one cannot be looked at.
+    pub fn of(base: &Path, files: &[PathBuf], folders: &[PathBuf], absolute: bool) -> Option<Self> {
+        let name = |f: &Path| {
+            if absolute {
+                base.join(f).to_string_lossy().into_owned()
+            } else {
+                f.to_string_lossy().into_owned()
+            }
+        };
+        let files = files
+            .iter()
+            .map(|f| stamp(&base.join(f)).map(|(size, m)| (name(f), size, m)))
+            .collect::<Option<Vec<_>>>()?;
+        let folders = folders
+            .iter()
+            .map(|f| stamp(&base.join(f)).map(|(_, m)| (name(f), m)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Stamps { files, folders })
+    }
+
+    /// The same stamps with paths made absolute from `base`.
+    pub fn absolute(&self, base: &Path) -> Self {
+        let name = |f: &str| base.join(f).to_string_lossy().into_owned();
+        Stamps {
+            files: self
+                .files
+                .iter()
+                .map(|(f, size, m)| (name(f), *size, *m))
+                .collect(),
+            folders: self.folders.iter().map(|(f, m)| (name(f), *m)).collect(),
+        }
+    }
+
+    pub fn extend(&mut self, other: &Stamps) {
+        self.files.extend(other.files.iter().cloned());
+        self.folders.extend(other.folders.iter().cloned());
+    }
+}
+
 /// The cached summary of `package`, when its entry matches every file and
-/// folder.
-pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
+/// folder, with the stamps it was valid for.
+pub fn load(folder: &Path, package: &Package) -> Option<(LibraryIndex, Stamps)> {
     let text = std::fs::read_to_string(entry_path(folder, package)).ok()?;
     let entry: Entry = serde_json::from_str(&text).ok()?;
     if entry.format != FORMAT || entry.tool != env!("CARGO_PKG_VERSION") {
@@ -126,34 +177,19 @@ pub fn load(folder: &Path, package: &Package) -> Option<LibraryIndex> {
     }
     let mut index = entry.index;
     index.reindex();
-    Some(index)
+    Some((
+        index,
+        Stamps {
+            files: entry.files,
+            folders: entry.folders,
+        },
+    ))
 }
 
-/// Store the summary of `package`, whose files and folders are `files` and
-/// `folders` (see [`Package::files`]). A failure costs the next run a
-/// re-read, never this one.
-pub fn store(
-    folder: &Path,
-    package: &Package,
-    files: &[PathBuf],
-    folders: &[PathBuf],
-    index: &LibraryIndex,
-) {
-    let base = &package.search_path;
-    let Some(files) = files
-        .iter()
-        .map(|f| stamp(&base.join(f)).map(|(size, m)| (f.to_string_lossy().into_owned(), size, m)))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return;
-    };
-    let Some(folders) = folders
-        .iter()
-        .map(|f| stamp(&base.join(f)).map(|(_, m)| (f.to_string_lossy().into_owned(), m)))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return;
-    };
+/// Store the summary of `package`, valid while `stamps` hold. A failure
+/// costs the next run a re-read, never this one.
+pub fn store(folder: &Path, package: &Package, stamps: &Stamps, index: &LibraryIndex) {
+    let Stamps { files, folders } = stamps.clone();
     let entry = Entry {
         format: FORMAT,
         tool: env!("CARGO_PKG_VERSION").to_owned(),

@@ -24,6 +24,18 @@ use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::input::source::LineIndex;
 use crate::scan::prefilter::{has_whole_word, may_hold_finding};
 
+/// What summarizing a package has parsed so far: kept between its
+/// summaries (with other packages' summaries, see [`libraries`]), since a
+/// file's summary does not depend on them.
+#[derive(Default)]
+pub struct ParseState {
+    parsed: Vec<Option<Parsed>>,
+    /// Files parsed or tried (one that does not parse stays out).
+    tried: HashSet<usize>,
+    /// The pairs of words already looked for in the files.
+    words_seen: HashSet<String>,
+}
+
 /// One parsed library file.
 struct Parsed {
     display: String,
@@ -50,30 +62,48 @@ struct Param {
     has_default: bool,
 }
 
-/// The summary of `package`; also how many of its files were read, and how
-/// many parsed.
-pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex, usize, usize) {
-    let (name, version) = package
-        .distribution
-        .as_ref()
-        .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
-            (d.name.clone(), d.version.clone())
-        });
-    let texts: Vec<(PathBuf, String)> = files
+/// The texts of `files` of `package` (those that are UTF-8).
+fn read_texts(package: &Package, files: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    files
         .par_iter()
         .filter_map(|relative| {
             let bytes = std::fs::read(package.search_path.join(relative)).ok()?;
             let text = String::from_utf8(bytes).ok()?;
             Some((relative.clone(), text))
         })
-        .collect();
+        .collect()
+}
+
+/// The summary of `package` from the texts of its files, where calls into
+/// other installed packages resolve in `deps` (their loop-running
+/// functions); also how many files were read, and how many parsed.
+pub fn summarize_package(
+    package: &Package,
+    texts: &[(PathBuf, String)],
+    deps: &LibraryIndex,
+    dep_files: &[usize],
+    state: &mut ParseState,
+) -> (LibraryIndex, usize, usize) {
+    let (name, version) = package
+        .distribution
+        .as_ref()
+        .map_or((package.top.clone(), "unknown version".to_owned()), |d| {
+            (d.name.clone(), d.version.clone())
+        });
     let read = texts.len();
     let modules: HashMap<String, usize> = texts
         .iter()
         .enumerate()
         .map(|(i, (relative, _))| (module_of(relative).0, i))
         .collect();
-    let mut parsed: Vec<Option<Parsed>> = (0..texts.len()).map(|_| None).collect();
+    let ParseState {
+        parsed,
+        tried,
+        words_seen,
+    } = state;
+    if parsed.len() != texts.len() {
+        *parsed = (0..texts.len()).map(|_| None).collect();
+    }
     // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
     // `from asyncio import run`, `Runner().run`): a file that names neither
     // runs no loop itself.
@@ -84,8 +114,19 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
             memchr::memmem::find(bytes, b"run_until_complete").is_some()
                 || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
         })
+        .filter(|i| !tried.contains(i))
         .collect();
-    let mut words_seen: HashSet<String> = HashSet::new();
+    // A file that calls another package's loop-running function imports
+    // that package (`dep_files`) and names the function and its module's
+    // (or class's) last name.
+    let dep_pairs = dependency_pairs(deps);
+    if !dep_pairs.is_empty() {
+        wanted.extend(dep_files.iter().copied().filter(|i| {
+            !tried.contains(i) && names_any(std::iter::once(texts[*i].1.as_str()), &dep_pairs)
+        }));
+        wanted.sort_unstable();
+        wanted.dedup();
+    }
     loop {
         let results: Vec<(usize, Option<Parsed>)> = wanted
             .par_iter()
@@ -99,12 +140,11 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
         for (i, result) in results {
             // A file that does not parse stays out, as if absent.
             parsed[i] = result;
-            if parsed[i].is_none() {
-                parsed[i] = None;
-            }
+            tried.insert(i);
         }
-        let done: HashSet<usize> = wanted.iter().copied().collect();
-        let (blocking_modules, pairs) = blocking_names(&parsed);
+        let parsed: &Vec<Option<Parsed>> = parsed;
+        let done: &HashSet<usize> = tried;
+        let (blocking_modules, pairs) = blocking_names(parsed, deps);
         let mut next: Vec<usize> = Vec::new();
         // Possible twins in parallel modules.
         for module in &blocking_modules {
@@ -131,7 +171,13 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
             }
             patterns.sort_unstable();
             patterns.dedup();
-            let matcher = AhoCorasick::new(&patterns).expect("names form a valid automaton");
+            // Identifiers: a match that a longer one starting at the same
+            // place or before hides is inside a word, so the leftmost-longest
+            // search finds every whole word the overlapping one would.
+            let matcher = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("names form a valid automaton");
             let pulled: Vec<usize> = (0..texts.len())
                 .into_par_iter()
                 .filter(|&i| parsed[i].is_none() && !done.contains(&i))
@@ -146,20 +192,140 @@ pub fn summarize_package(package: &Package, files: &[PathBuf]) -> (LibraryIndex,
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|i| parsed[*i].is_none());
+        next.retain(|i| !done.contains(i));
         if next.is_empty() {
             break;
         }
         wanted = next;
     }
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
-    (index_of(&files, &name, &version), read, files.len())
+    (index_of(&files, &name, &version, deps), read, files.len())
+}
+
+/// The pairs of words a file that calls one of `deps` holds: the function
+/// (or method) and its module's last name (or class).
+fn dependency_pairs(deps: &LibraryIndex) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = deps
+        .names
+        .iter()
+        .map(|(module, name, _)| match name.rsplit_once('.') {
+            Some((class, method)) => (method.to_owned(), class.to_owned()),
+            None => (
+                name.clone(),
+                module.rsplit('.').next().unwrap_or(module).to_owned(),
+            ),
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
+/// The top-level modules the import statements of `text` name, other than
+/// relative ones (`a` for `import a.b as c` and `from a.b import x`).
+fn imported_tops(text: &str, out: &mut std::collections::BTreeSet<String>) {
+    let imports = crate::scan::prefilter::import_lines(text.as_bytes());
+    let statements = imports.replace(['(', ')', '\\'], " ");
+    for line in statements.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let modules: Vec<&str> = match words.first() {
+            Some(&"from") => words.get(1).copied().into_iter().collect(),
+            Some(&"import") => words[1..]
+                .join(" ")
+                .split(',')
+                .filter_map(|part| part.split_whitespace().next())
+                .map(|m| {
+                    // Borrowed from `line`, where the same text stands.
+                    let at = line.find(m).unwrap_or(0);
+                    &line[at..at + m.len()]
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for module in modules {
+            let top = module.split('.').next().unwrap_or("");
+            if !top.is_empty() && top.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.insert(top.to_owned());
+            }
+        }
+    }
+}
+
+/// A package on its way to a summary.
+enum Stage {
+    /// From the cache: its index, and the stamps its entry was valid for.
+    Cached(LibraryIndex, super::cache::Stamps, String),
+    /// Read: its files and folders, their texts, and the other installed
+    /// packages its files import.
+    Read {
+        package: Package,
+        files: Vec<PathBuf>,
+        folders: Vec<PathBuf>,
+        texts: Vec<(PathBuf, String)>,
+        deps: Vec<String>,
+        importers: HashMap<String, Vec<usize>>,
+        what: String,
+    },
+}
+
+/// A package read, on its way to a summary: what [`Stage::Read`] holds, and
+/// the packages whose summaries its last summary used, with their sizes.
+struct Read {
+    top: String,
+    package: Package,
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+    texts: Vec<(PathBuf, String)>,
+    deps: Vec<String>,
+    /// The files that import each of `deps`.
+    importers: HashMap<String, Vec<usize>>,
+    what: String,
+    used: Vec<(String, usize)>,
+    elapsed: std::time::Duration,
+    counts: (usize, usize),
+    state: ParseState,
+}
+
+/// Whether a file of `texts` names both words of one of `pairs`.
+fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
+    if pairs.is_empty() {
+        return false;
+    }
+    let mut patterns: Vec<&str> = pairs
+        .iter()
+        .flat_map(|(n, q)| [n.as_str(), q.as_str()])
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let matcher = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("names form a valid automaton");
+    texts.any(|text| {
+        let present = whole_words(&matcher, &patterns, text.as_bytes());
+        pairs
+            .iter()
+            .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
+    })
+}
+
+/// What a package is summarized with: the packages it imports whose
+/// summaries have functions, with their sizes, and those summaries merged.
+type Inputs = (Vec<(String, usize)>, LibraryIndex);
+
+/// A package's summary, with the stamps it stays valid for.
+struct Summarized {
+    index: LibraryIndex,
+    stamps: super::cache::Stamps,
 }
 
 /// The loop-running functions of the packages of `environment` that `tops`
 /// name (the top-level modules a project imports), from the cache in
 /// `cache` when it holds them; and one line per package on what was done,
-/// for `--verbose`.
+/// for `--verbose`. A package whose function reaches a loop through a call
+/// into another installed package (its public `fetch()` calls
+/// `other.helpers.run_sync(coro)`) runs a loop too: the packages a package
+/// imports are summarized first, as far as the imports go.
 pub fn libraries(
     environment: &super::Environment,
     tops: &std::collections::BTreeSet<String>,
@@ -167,59 +333,335 @@ pub fn libraries(
 ) -> (LibraryIndex, Vec<String>) {
     let started = std::time::Instant::now();
     let infos = super::packages::dist_infos(&environment.search_paths);
-    let tops: Vec<&String> = tops
-        .iter()
-        // What Python never looks up in site-packages.
-        .filter(|top| *top != "__future__" && *top != "asyncio")
-        .collect();
-    let done: Vec<(LibraryIndex, String, bool)> = tops
-        .par_iter()
-        .filter_map(|top| {
-            let package = super::packages::locate(top, &environment.search_paths, &infos)?;
-            let what = package.distribution.as_ref().map_or_else(
-                || format!("{top} (no dist-info)"),
-                |d| format!("{} {}", d.name, d.version),
-            );
-            if let Some(index) = cache.and_then(|folder| super::cache::load(folder, &package)) {
-                let note = format!(
-                    "library {what}: from the cache, no file read ({} functions run a loop)",
-                    index.functions.len()
+    let wanted = |top: &String| top != "__future__" && top != "asyncio";
+    // Read every package the project imports, then every installed package
+    // those import, and so on.
+    let mut stages: HashMap<String, Stage> = HashMap::new();
+    let mut frontier: Vec<String> = tops.iter().filter(|t| wanted(t)).cloned().collect();
+    while !frontier.is_empty() {
+        let found: Vec<(String, Stage)> = frontier
+            .par_iter()
+            .filter_map(|top| {
+                let package = super::packages::locate(top, &environment.search_paths, &infos)?;
+                let what = package.distribution.as_ref().map_or_else(
+                    || format!("{top} (no dist-info)"),
+                    |d| format!("{} {}", d.name, d.version),
                 );
-                return Some((index, note, true));
+                if let Some((index, stamps)) =
+                    cache.and_then(|folder| super::cache::load(folder, &package))
+                {
+                    let stamps = stamps.absolute(&package.search_path);
+                    return Some((top.clone(), Stage::Cached(index, stamps, what)));
+                }
+                let (files, folders) = package.files();
+                let texts = read_texts(&package, &files);
+                // Which files import each other package.
+                let mut importers: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, (_, text)) in texts.iter().enumerate() {
+                    let mut imported = std::collections::BTreeSet::new();
+                    imported_tops(text, &mut imported);
+                    for other in imported {
+                        if other != *top && wanted(&other) {
+                            importers.entry(other).or_default().push(i);
+                        }
+                    }
+                }
+                let mut deps: Vec<String> = importers.keys().cloned().collect();
+                deps.sort();
+                Some((
+                    top.clone(),
+                    Stage::Read {
+                        package,
+                        files,
+                        folders,
+                        texts,
+                        deps,
+                        importers,
+                        what,
+                    },
+                ))
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (top, stage) in found {
+            if let Stage::Read { deps, .. } = &stage {
+                next.extend(deps.iter().cloned());
             }
-            let started = std::time::Instant::now();
-            let (files, folders) = package.files();
-            let (index, read, parsed) = summarize_package(&package, &files);
-            let note = format!(
-                "library {what}: read {read} files, parsed {parsed} ({} functions run a loop; {:.0?})",
-                index.functions.len(),
+            stages.insert(top, stage);
+        }
+        next.sort();
+        next.dedup();
+        // A name that is no installed package is looked for once.
+        next.retain(|top| !stages.contains_key(top) && !frontier.contains(top));
+        frontier = next;
+    }
+    let trace = std::env::var_os("UNNEST_TRACE").is_some();
+    if trace {
+        eprintln!(
+            "libraries: {} read in {:.1?}",
+            stages.len(),
+            started.elapsed()
+        );
+    }
+    // Every package is summarized at once without the others (most call
+    // none of the others' loop-running functions); then, round after round,
+    // a package is summarized again with the packages it imports when their
+    // summaries changed and one of its files names one of their functions
+    // with its module or class. A cycle settles as the summaries stop
+    // changing (bounded, in case they never do).
+    let mut done: HashMap<String, Summarized> = HashMap::new();
+    let mut notes: HashMap<String, String> = HashMap::new();
+    let mut reads: Vec<Read> = Vec::new();
+    for (top, stage) in stages {
+        match stage {
+            Stage::Cached(index, stamps, what) => {
+                notes.insert(
+                    top.clone(),
+                    format!(
+                        "library {what}: from the cache, no file read ({} functions run a loop)",
+                        index.functions.len()
+                    ),
+                );
+                done.insert(top, Summarized { index, stamps });
+            }
+            Stage::Read {
+                package,
+                files,
+                folders,
+                texts,
+                deps,
+                importers,
+                what,
+            } => reads.push(Read {
+                top,
+                package,
+                files,
+                folders,
+                texts,
+                deps,
+                importers,
+                what,
+                used: Vec::new(),
+                elapsed: std::time::Duration::ZERO,
+                counts: (0, 0),
+                state: ParseState::default(),
+            }),
+        }
+    }
+    reads.sort_by(|a, b| a.top.cmp(&b.top));
+    let mut todo: Vec<usize> = (0..reads.len()).collect();
+    for round in 0..8 {
+        if todo.is_empty() {
+            break;
+        }
+        // What each package of the round gets: the other packages'
+        // summaries that have functions (with their sizes), merged.
+        let mut inputs: HashMap<usize, Inputs> = todo
+            .iter()
+            .map(|&r| {
+                let used: Vec<(String, usize)> = reads[r]
+                    .deps
+                    .iter()
+                    .filter_map(|d| {
+                        let s = done.get(d)?;
+                        (!s.index.is_empty()).then(|| (d.clone(), s.index.functions.len()))
+                    })
+                    .collect();
+                let index = LibraryIndex::merge(used.iter().map(|(d, _)| done[d].index.clone()));
+                (r, (used, index))
+            })
+            .collect();
+        let mut work: Vec<(usize, &mut Read, Inputs)> = reads
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(r, read)| Some((r, read, inputs.remove(&r)?)))
+            .collect();
+        let results: Vec<(usize, LibraryIndex, usize, usize)> = work
+            .par_iter_mut()
+            .map(|(r, read, (used, deps))| {
+                let started = std::time::Instant::now();
+                let mut dep_files: Vec<usize> = read
+                    .importers
+                    .iter()
+                    .filter(|(d, _)| used.iter().any(|(u, _)| u == *d))
+                    .flat_map(|(_, files)| files.iter().copied())
+                    .collect();
+                dep_files.sort_unstable();
+                dep_files.dedup();
+                let (index, files_read, parsed) = summarize_package(
+                    &read.package,
+                    &read.texts,
+                    deps,
+                    &dep_files,
+                    &mut read.state,
+                );
+                read.used = std::mem::take(used);
+                read.elapsed += started.elapsed();
+
+                (*r, index, files_read, parsed)
+            })
+            .collect();
+        drop(work);
+        let mut changed: HashSet<String> = HashSet::new();
+        for (r, index, files_read, parsed) in results {
+            let read = &mut reads[r];
+            read.counts = (files_read, parsed);
+            let before = done.get(&read.top).map(|s| &s.index.functions);
+            if before != Some(&index.functions) {
+                changed.insert(read.top.clone());
+            }
+            done.insert(
+                read.top.clone(),
+                Summarized {
+                    index,
+                    stamps: super::cache::Stamps::default(),
+                },
+            );
+        }
+        if trace {
+            eprintln!(
+                "libraries: round {round}: {} summarized, {} changed at {:.1?}",
+                todo.len(),
+                changed.len(),
                 started.elapsed()
             );
-            if let Some(folder) = cache {
-                super::cache::store(folder, &package, &files, &folders, &index);
-            }
-            Some((index, note, false))
+        }
+        // Again: the packages that import a changed one and name one of its
+        // functions (with what its summary used last time differing).
+        todo = (0..reads.len())
+            .into_par_iter()
+            .filter(|&r| {
+                let read = &reads[r];
+                if !read.deps.iter().any(|d| changed.contains(d)) {
+                    return false;
+                }
+                let now: Vec<(String, usize)> = read
+                    .deps
+                    .iter()
+                    .filter_map(|d| {
+                        let s = done.get(d)?;
+                        (!s.index.is_empty()).then(|| (d.clone(), s.index.functions.len()))
+                    })
+                    .collect();
+                if now.is_empty() && read.used.is_empty() {
+                    return false;
+                }
+                if !read.used.is_empty() {
+                    return true;
+                }
+                // Only a file that imports one of them can call one.
+                let index = LibraryIndex::merge(now.iter().map(|(d, _)| done[d].index.clone()));
+                let mut files: Vec<usize> = now
+                    .iter()
+                    .flat_map(|(d, _)| read.importers.get(d).into_iter().flatten().copied())
+                    .collect();
+                files.sort_unstable();
+                files.dedup();
+                names_any(
+                    files.iter().map(|&i| read.texts[i].1.as_str()),
+                    &dependency_pairs(&index),
+                )
+            })
+            .collect();
+    }
+    // Each package's entry holds its own files' stamps and those of every
+    // installed package it imports, transitively: a change there may change
+    // what it does.
+    let own: HashMap<String, super::cache::Stamps> = reads
+        .par_iter()
+        .map(|read| {
+            (
+                read.top.clone(),
+                super::cache::Stamps::of(
+                    &read.package.search_path,
+                    &read.files,
+                    &read.folders,
+                    true,
+                )
+                .unwrap_or_default(),
+            )
         })
         .collect();
-    let cached = done.iter().filter(|(_, _, cached)| *cached).count();
-    let mut notes = Vec::new();
-    let mut parts = Vec::new();
-    for (index, note, _) in done {
-        notes.push(note);
-        parts.push(index);
+    let stamps_of = |top: &str| -> Option<super::cache::Stamps> {
+        own.get(top)
+            .cloned()
+            .or_else(|| done.get(top).map(|s| s.stamps.clone()))
+    };
+    let deps_of: HashMap<&str, &Vec<String>> =
+        reads.iter().map(|r| (r.top.as_str(), &r.deps)).collect();
+    let entries: Vec<(String, super::cache::Stamps, String)> = reads
+        .par_iter()
+        .map(|read| {
+            let mut stamps = super::cache::Stamps::of(
+                &read.package.search_path,
+                &read.files,
+                &read.folders,
+                false,
+            )
+            .unwrap_or_default();
+            let mut seen: HashSet<&str> = HashSet::from([read.top.as_str()]);
+            let mut stack: Vec<&str> = read.deps.iter().map(String::as_str).collect();
+            while let Some(dep) = stack.pop() {
+                if !seen.insert(dep) {
+                    continue;
+                }
+                if let Some(dep_stamps) = stamps_of(dep) {
+                    stamps.extend(&dep_stamps);
+                }
+                stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
+            }
+            // A cached package's stamps already hold its own imports'.
+            stamps.files.sort();
+            stamps.files.dedup();
+            stamps.folders.sort();
+            stamps.folders.dedup();
+            let (files_read, parsed) = read.counts;
+            let functions = done[&read.top].index.functions.len();
+            let note = format!(
+                "library {}: read {files_read} files, parsed {parsed} ({functions} functions run a loop; {:.0?})",
+                read.what, read.elapsed
+            );
+            (read.top.clone(), stamps, note)
+        })
+        .collect();
+    for (top, stamps, note) in entries {
+        if let (Some(folder), Some(read)) = (cache, reads.iter().find(|r| r.top == top)) {
+            super::cache::store(folder, &read.package, &stamps, &done[&top].index);
+        }
+        notes.insert(top, note);
     }
-    notes.push(format!(
+    if trace {
+        eprintln!("libraries: summarized at {:.1?}", started.elapsed());
+    }
+    // What the project imports; the packages only they import helped.
+    let mut parts = Vec::new();
+    let mut lines = Vec::new();
+    let mut cached = 0;
+    for top in tops.iter().filter(|t| wanted(t)) {
+        if let Some(summarized) = done.remove(top) {
+            let note = notes.remove(top).unwrap_or_default();
+            cached += usize::from(note.contains("from the cache"));
+            lines.push(note);
+            parts.push(summarized.index);
+        }
+    }
+    let mut others: Vec<(String, String)> = notes.into_iter().collect();
+    others.sort();
+    for (_, note) in others {
+        lines.push(format!("{note} (imported by a library)"));
+    }
+    lines.push(format!(
         "libraries: {} packages ({cached} from the cache) in {:.1?}",
         parts.len(),
         started.elapsed()
     ));
-    (LibraryIndex::merge(parts), notes)
+    (LibraryIndex::merge(parts), lines)
 }
 
 /// The patterns of `matcher` that `bytes` holds as whole words.
 fn whole_words<'p>(matcher: &AhoCorasick, patterns: &[&'p str], bytes: &[u8]) -> HashSet<&'p str> {
     let mut found = HashSet::new();
-    for m in matcher.find_overlapping_iter(bytes) {
+    for m in matcher.find_iter(bytes) {
         let before = m.start().checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(m.end()).copied();
         if !before.is_some_and(crate::syntax::lexer::is_word_byte)
@@ -247,26 +689,20 @@ fn parse(
     let runs = crate::analysis::runs::find_runs(&tree, &checker);
     let summary =
         crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);
+    // Every function's parameters, from the node at its name (a walk of the
+    // whole tree would cost as much as the summary).
     let mut signatures = HashMap::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.kind_str() == "function_definition"
-            && let (Some(name), Some(parameters)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("parameters"),
-            )
+    let root = tree.root_node();
+    for function in &summary.functions {
+        let range = function.name_range;
+        if let Some(name) = root.descendant_for_byte_range(range.start, range.end)
+            && let Some(node) = name.parent()
+            && node.kind_str() == "function_definition"
+            && node.child_by_field_name("name") == Some(name)
+            && let Some(parameters) = node.child_by_field_name("parameters")
             && let Some(list) = signature(parameters, text)
         {
             signatures.insert(name.start_byte(), list);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
         }
     }
     Some(Parsed {
@@ -408,10 +844,13 @@ fn parallel_modules(module: &str) -> Vec<String> {
 /// modules, and pairs of words a file that calls one must hold (the function
 /// and its module's last name; a method and its class; the class and its
 /// module's last name).
-fn blocking_names(parsed: &[Option<Parsed>]) -> (Vec<String>, Vec<(String, String)>) {
+fn blocking_names(
+    parsed: &[Option<Parsed>],
+    deps: &LibraryIndex,
+) -> (Vec<String>, Vec<(String, String)>) {
     let files: Vec<&Parsed> = parsed.iter().flatten().collect();
     let views = views_of(&files);
-    let graph = Graph::build_library(&views);
+    let graph = Graph::build_library_with(&views, deps);
     let mut modules = Vec::new();
     let mut pairs = Vec::new();
     for f in graph.blocking.keys() {
@@ -449,9 +888,9 @@ fn views_of<'a>(files: &[&'a Parsed]) -> Vec<FileView<'a>> {
 }
 
 /// The index of what the parsed files of one package expose.
-fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
+fn index_of(files: &[&Parsed], package: &str, version: &str, deps: &LibraryIndex) -> LibraryIndex {
     let views = views_of(files);
-    let graph = Graph::build_library(&views);
+    let graph = Graph::build_library_with(&views, deps);
     let by_module: HashMap<&str, usize> = views
         .iter()
         .enumerate()
@@ -486,9 +925,14 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
                 continue;
             }
             let chain = graph.chain(f);
-            let runs = chain
+            let mut runs = chain
                 .split_once(", which calls ")
                 .map_or(chain.clone(), |(_, rest)| rest.to_owned());
+            // Through another package: what that package's function runs.
+            if let Some(other) = library_at_end(&graph, f) {
+                runs.push_str(", which calls ");
+                runs.push_str(&deps.function(other).runs);
+            }
             let twin = twin_of(files, &by_module, file, index);
             names.push((
                 summary.module.clone(),
@@ -567,6 +1011,20 @@ fn index_of(files: &[&Parsed], package: &str, version: &str) -> LibraryIndex {
     LibraryIndex::new(functions, names)
 }
 
+/// The other package's function that the chain making `f` blocking ends in.
+fn library_at_end(graph: &Graph, f: FnRef) -> Option<usize> {
+    let mut current = f;
+    let mut seen = HashSet::new();
+    while seen.insert(current) {
+        match graph.blocking.get(&current)? {
+            crate::analysis::graph::Reason::Calls(next, _) => current = *next,
+            crate::analysis::graph::Reason::Library(_, function) => return Some(*function),
+            crate::analysis::graph::Reason::Runs(_) => return None,
+        }
+    }
+    None
+}
+
 /// The async twin of function `index` of file `file`: a coroutine function of
 /// the same module and class named `name_async`, `async_name` or `aname`, or
 /// of the same qualified name in a parallel module, that accepts the same
@@ -610,11 +1068,46 @@ fn twin_of(
             return None;
         }
         let twin = parsed.signatures.get(&candidate.name_range.start)?;
+        let constructor_accepts = other != file
+            && function
+                .class
+                .as_deref()
+                .is_some_and(|class| constructor_accepts(files[file], parsed, class));
         accepts_same_arguments(sync, twin).then(|| Twin {
             module: parsed.summary.module.clone(),
             qualname,
+            constructor_accepts,
         })
     })
+}
+
+/// Whether class `class` of `twin` is built by every call that builds class
+/// `class` of `sync`: both `__init__`s accept the same arguments, or neither
+/// class defines one and both have the same bases.
+fn constructor_accepts(sync: &Parsed, twin: &Parsed, class: &str) -> bool {
+    fn init<'p>(parsed: &'p Parsed, class: &str) -> Option<Option<&'p Vec<Param>>> {
+        let qualname = format!("{class}.__init__");
+        parsed
+            .summary
+            .functions
+            .iter()
+            .rev()
+            .find(|f| f.qualname == qualname)
+            .map(|f| parsed.signatures.get(&f.name_range.start))
+    }
+    let bases = |parsed: &Parsed| {
+        parsed
+            .summary
+            .classes
+            .iter()
+            .find(|(c, _)| c == class)
+            .map(|(_, bases)| bases.clone())
+    };
+    match (init(sync, class), init(twin, class)) {
+        (Some(Some(a)), Some(Some(b))) => accepts_same_arguments(a, b),
+        (None, None) => bases(sync).is_some() && bases(sync) == bases(twin),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

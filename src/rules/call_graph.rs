@@ -111,7 +111,7 @@ pub fn findings_with(
             }
             if graph.ends_in_library(target) {
                 diagnostics[file].push(super::library_run_in_async::through_helper(
-                    graph, file, index, context, target,
+                    graph, &planner, file, index, context, target,
                 ));
                 continue;
             }

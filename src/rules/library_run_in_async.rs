@@ -39,8 +39,15 @@ module or class named `name_async`, `async_name` or `aname`, or the same name
 in a parallel module (`pkg.asyncio.x`, `pkg.aio.x`, `pkg.x_async`), whose
 parameters accept every argument the sync one does. A function twin is
 imported (`from pkg.x import name_async`); a method twin is called on the same
-receiver. Unsafe: the library's sync and async paths may differ. No fix
-without a twin, in a loop callback, or through a helper of the project.
+receiver, or, for a method of a class of a parallel module, on a receiver
+built from that class (`c = Client(...)` becomes `c = AsyncClient(...)`) when
+it is built in the same function, used there for that call only, and takes
+the same constructor arguments (else no fix, the twin named). Through the project's sync helpers, the helpers become `async def`
+as UNN007's fix makes them (every caller awaits them, or there is no fix),
+and their library call awaits the twin; the message says which helper cannot
+follow when one cannot (called from sync code, decorated, used as a value,
+overridden). Unsafe: the library's sync and async paths may differ. No fix
+without a twin, or in a loop callback.
 "#;
 
 /// A direct call of library function `function` at (`file`, `index`).
@@ -95,24 +102,49 @@ pub fn direct(
 }
 
 /// A call of the project's helper `target`, whose chain ends in a library
-/// function.
+/// function: the helpers become async and await the library's twin, when
+/// they all can.
 pub fn through_helper(
     graph: &Graph,
+    planner: &Planner,
     file: usize,
     index: usize,
     context: LoopContext,
     target: FnRef,
 ) -> Diagnostic {
     let call = graph.call(file, index);
+    let mut message = format!(
+        "{} calls {}: that raises RuntimeError, because a loop already runs there",
+        who(graph, context),
+        graph.chain(target)
+    );
+    let fix = match context {
+        LoopContext::Callback(_) => {
+            message.push_str(" (no automatic fix in a loop callback)");
+            None
+        }
+        LoopContext::Entry(_) => {
+            message.push_str(
+                " (no automatic fix: the function a framework calls is sync; make it and the helper async where the framework awaits coroutine functions)",
+            );
+            None
+        }
+        _ => match planner.library_helper_fix(file, target) {
+            Ok(fix) => {
+                message.push_str("; make the helper async and await the library's async twin");
+                Some(fix)
+            }
+            Err(reason) => {
+                message.push_str(&format!(" (no automatic fix: {reason})"));
+                None
+            }
+        },
+    };
     Diagnostic {
         rule: Rule::LibraryRunInAsync,
-        message: format!(
-            "{} calls {}: that raises RuntimeError, because a loop already runs there (no automatic fix: make the helper async and await the library's async API)",
-            who(graph, context),
-            graph.chain(target)
-        ),
+        message,
         range: call.range,
-        fix: None,
+        fix,
     }
 }
 

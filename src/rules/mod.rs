@@ -118,7 +118,7 @@ impl Rule {
             ),
             Rule::LibraryRunInAsync => (
                 "an `async def`, a notebook cell or a loop callback calls an installed library's sync function that runs a loop (directly or through the project's helpers; see [Installed libraries](#installed-libraries))",
-                "`await twin(...)`, the library's async twin with the same arguments, imported where needed (unsafe); none without a twin",
+                "`await twin(...)`, the library's async twin with the same arguments, imported where needed; through the project's helpers, the helpers made `async def` and awaited as UNN007 does (unsafe); none without a twin, or when a helper cannot become async (the message says why)",
             ),
             Rule::RunUntilCompleteOnRunningLoop => (
                 "`asyncio.get_running_loop().run_until_complete(X)`, or `loop.run_until_complete(X)` where the same function binds `loop` only to `get_running_loop()`: it always raises",

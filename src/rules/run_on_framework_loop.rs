@@ -58,7 +58,9 @@ nested runs become `await`, and the sync helpers on the chain become
 `async def` and are awaited, as UNN007 does. Unsafe: an older version of the
 framework, or a caller outside the files given, would call it without
 awaiting. Otherwise (a sync generator `lifespan`, a declared entry without
-`async-ok`) the caller cannot await, so the entry stays sync and the unsafe
+`async-ok`, or an entry that is a generator, such as a ComfyUI node method
+that yields: made `async def` it would be an async generator, which the
+framework calls without awaiting and never runs) the caller cannot await, so the entry stays sync and the unsafe
 fix is the thread bridge: the run the chain ends in starts its loop on a
 worker thread, and the loop thread waits for it (it blocks meanwhile, and
 objects bound to the running loop must not be used from the worker). An

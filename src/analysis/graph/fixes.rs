@@ -71,6 +71,8 @@ struct GroupEdits {
     by_file: crate::edit::FileEdits,
     call_sites: usize,
     falls_back: bool,
+    /// The library twins its members' calls now await.
+    twins: Vec<String>,
 }
 
 /// A group's edits as built for one finding and kept for the others: `None`
@@ -105,6 +107,9 @@ pub struct Planner<'g, 'a> {
     /// The last group each function was found in (see
     /// [`Planner::make_async`]).
     member_of: RefCell<HashMap<FnRef, Rc<KnownGroup>, Fast>>,
+    /// Blocking functions that may not become async by themselves, and why
+    /// (for UNN012's message).
+    refused: HashMap<FnRef, &'static str>,
 }
 
 /// A group member's neighbours, or `None` when the member cannot be in a
@@ -131,17 +136,28 @@ impl<'g, 'a> Planner<'g, 'a> {
         // class) is called through `self.m()` on objects the index cannot tell
         // apart: such methods stay sync.
         let hierarchy = Hierarchy::new(graph);
+        let mut refused = HashMap::new();
         let mut convertible: HashSet<FnRef> = graph
             .blocking
             .keys()
             .copied()
             .filter(|&f| {
                 let function = graph.function(f);
-                may_become_async(function, names, graph.entry(f))
-                    && !hierarchy.is_overridden(function)
-                    // Made async, it would still call the library's sync
-                    // function: a finding left behind.
-                    && !graph.ends_in_library(f)
+                let reason = if !may_become_async(function, names, graph.entry(f)) {
+                    Some(refusal(function, names))
+                } else if hierarchy.is_overridden(function) {
+                    Some("a subclass or base class defines a method of its name")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    refused.insert(f, reason);
+                    return false;
+                }
+                // Made async, it would still call a library's sync function
+                // that has no twin to await: a finding left behind.
+                library_calls(graph, f)
+                    .all(|(index, library)| twin_edits(graph, f.file, index, library).is_ok())
             })
             .collect();
         // A helper that returns what a call gives (other than its nested
@@ -214,6 +230,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             groups: RefCell::default(),
             neighbours: RefCell::default(),
             member_of: RefCell::default(),
+            refused,
         }
     }
 
@@ -546,6 +563,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             by_file,
             call_sites,
             falls_back,
+            twins,
         } = &*edits;
         let (call_sites, falls_back) = (*call_sites, *falls_back);
         let entry_note = group
@@ -560,6 +578,9 @@ impl<'g, 'a> Planner<'g, 'a> {
             |i| format!("`{}()`", graph.function(group[i]).name),
             ", ",
         );
+        // A library twin's path may differ from the sync one: never safe.
+        let helpers_private = private;
+        let private = private && twins.is_empty();
         let applicability = if private {
             Applicability::Safe
         } else {
@@ -578,11 +599,28 @@ impl<'g, 'a> Planner<'g, 'a> {
         } else {
             "await it"
         };
-        let message = format!(
-            "Make {names} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
-            call_sites,
-            if call_sites == 1 { "" } else { "s" }
-        );
+        let message = if twins.is_empty() {
+            format!(
+                "Make {names} `async def`, await the coroutines its nested runs were given, and {how} at {} call site{}{note}",
+                call_sites,
+                if call_sites == 1 { "" } else { "s" }
+            )
+        } else {
+            let mut twins = twins.clone();
+            twins.sort();
+            twins.dedup();
+            let twins = super::elide(twins.len(), |i| format!("`{}()`", twins[i]), ", ");
+            format!(
+                "Make {names} `async def`, await the library's async twin {twins} there with the same arguments, and {how} at {} call site{} (unsafe: the library's sync and async paths may differ{})",
+                call_sites,
+                if call_sites == 1 { "" } else { "s" },
+                match &entry_note {
+                    Some(note) => note.clone(),
+                    None if helpers_private => String::new(),
+                    None => "; callers outside the files given cannot be seen".to_owned(),
+                }
+            )
+        };
         let mut fix = Fix::new(Vec::new(), applicability, message).spanning_sorted(file, by_file);
         if falls_back {
             unsafe_for_fallback(&mut fix);
@@ -597,12 +635,18 @@ impl<'g, 'a> Planner<'g, 'a> {
         let graph = self.graph;
         let mut by_file: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
         let mut call_sites = 0;
+        let mut twins = Vec::new();
         for &member in group {
             let function = graph.function(member);
             by_file
                 .entry(member.file)
                 .or_default()
                 .push(Edit::insert(function.def_start, "async "));
+            for (index, library) in library_calls(graph, member) {
+                let (edits, twin) = twin_edits(graph, member.file, index, library).ok()?;
+                by_file.entry(member.file).or_default().extend(edits);
+                twins.push(twin);
+            }
             for run in &function.runs {
                 by_file
                     .entry(member.file)
@@ -649,6 +693,7 @@ impl<'g, 'a> Planner<'g, 'a> {
                 .collect(),
             call_sites,
             falls_back,
+            twins,
         })
     }
 
@@ -827,6 +872,30 @@ impl<'a> Hierarchy<'a> {
     }
 }
 
+/// Why [`may_become_async`] refuses `function`.
+fn refusal(function: &FunctionSummary, names: &NameUses) -> &'static str {
+    if function.is_async {
+        "it is async"
+    } else if function.is_protocol_method() {
+        "it is a special method, which Python calls sync"
+    } else if function.sync_generator_only {
+        "it is used where only a sync generator works"
+    } else if !function.decorators.is_empty()
+        && function
+            .decorators
+            .iter()
+            .any(|d| !PLAIN_DECORATORS.contains(&d.as_str()))
+    {
+        "it is decorated, and the decorator may not take a coroutine function"
+    } else if names.as_values.contains(&function.name) {
+        "its name is used as a value (passed, stored or returned), so a caller may be missed"
+    } else if names.unresolved_calls.contains(&function.name) {
+        "a call the project cannot follow has its name, so a caller may be missed"
+    } else {
+        "one of its nested runs cannot be awaited where it stands"
+    }
+}
+
 fn may_become_async(
     function: &FunctionSummary,
     names: &NameUses,
@@ -874,94 +943,306 @@ impl Planner<'_, '_> {
         index: usize,
         function: usize,
     ) -> Result<Fix, &'static str> {
-        let graph = self.graph;
-        let library = graph.library.function(function);
-        let twin = library
-            .twin
-            .as_ref()
-            .ok_or("the library has no async twin of it")?;
-        let call = graph.call(file, index);
-        if matches!(call.place, Place::Generator(_)) {
-            return Err("the call sits in a generator expression");
-        }
-        let name = library.name();
-        let written = call.callee_text.as_str();
-        if !written.ends_with(name) {
-            return Err("the call is not written with the function's name");
-        }
-        let (prefix, suffix) = if call.awaited {
-            ("", "")
-        } else {
-            await_wrapping(call).ok_or("the call cannot be awaited where it stands")?
-        };
-        let start = call.range.start;
-        let name_at = start + written.len() - name.len();
-        let mut edits = Vec::new();
-        if twin.is_method() {
-            if !written.contains('.') {
-                return Err("the method is not called on a receiver");
-            }
-            if !prefix.is_empty() {
-                edits.push(Edit::insert(start, prefix));
-            }
-            edits.push(Edit::replace(
-                TextRange::new(name_at, name_at + name.len()),
-                twin.name(),
-            ));
-        } else {
-            let summary = graph.files[file].summary;
-            let mut locals = Vec::new();
-            let mut scope = match call.place {
-                Place::Function(f) | Place::Generator(f) => Some(f),
-                _ => None,
-            };
-            while let Some(f) = scope {
-                locals.push(&summary.functions[f].locals);
-                scope = summary.functions[f].parent;
-            }
-            let is_twin = |local: &str| {
-                matches!(summary.imports.get(local),
-                    Some(ImportTarget::Symbol(m, n)) if *m == twin.module && n == twin.name())
-            };
-            let free = |local: &str| {
-                !summary.imports.contains_key(local)
-                    && !summary.module_names.contains(local)
-                    && locals.iter().all(|l| !l.contains(local))
-            };
-            // The twin's own name, else `name_async` (a twin of the same name
-            // in a parallel module).
-            let alias = format!("{}_async", twin.name());
-            let local = [twin.name(), alias.as_str()]
-                .into_iter()
-                .find(|local| {
-                    (is_twin(local) || free(local)) && locals.iter().all(|l| !l.contains(*local))
-                })
-                .ok_or("the twin's name is bound to something else in this module")?;
-            if !is_twin(local) {
-                let line = if local == twin.name() {
-                    format!("from {} import {}", twin.module, twin.name())
-                } else {
-                    format!("from {} import {} as {local}", twin.module, twin.name())
-                };
-                edits.push(import_edit(summary, graph.files[file].text, &line, start));
-            }
-            edits.push(Edit::replace(
-                TextRange::new(start, start + written.len()),
-                format!("{prefix}{local}"),
-            ));
-        }
-        if !suffix.is_empty() {
-            edits.push(Edit::insert(call.range.end, suffix));
-        }
+        let (edits, twin) = twin_edits(self.graph, file, index, function)?;
         Ok(Fix::new(
             edits,
             Applicability::Unsafe,
             format!(
-                "Await the library's async twin `{}()` with the same arguments (unsafe: it runs in the caller's task and loop, and the library's sync and async paths may differ)",
-                twin.name()
+                "Await the library's async twin `{twin}()` with the same arguments (unsafe: it runs in the caller's task and loop, and the library's sync and async paths may differ)"
             ),
         ))
     }
+
+    /// UNN012's fix for a call of the project's sync helper `target` whose
+    /// chain ends in a library function: the helpers become `async def` with
+    /// the planner's group (as UNN007's fix makes them), their calls of the
+    /// library become `await twin(...)`, and their call sites are awaited.
+    /// The reason when there is none, naming the helper that cannot follow.
+    pub fn library_helper_fix(&self, file: usize, target: FnRef) -> Result<Fix, String> {
+        if let Some(fix) = self.make_async(file, target) {
+            return Ok(fix);
+        }
+        Err(self.why_not_async(target))
+    }
+
+    /// Why the group of `target` cannot become async: the first helper of
+    /// its chain that cannot, and why; else a caller that cannot await.
+    fn why_not_async(&self, target: FnRef) -> String {
+        let graph = self.graph;
+        let mut current = target;
+        let mut seen = HashSet::new();
+        let mut chain = Vec::new();
+        while seen.insert(current) {
+            chain.push(current);
+            match graph.blocking.get(&current) {
+                Some(super::Reason::Calls(next, _)) => current = *next,
+                _ => break,
+            }
+        }
+        for &f in &chain {
+            let function = graph.function(f);
+            let name = &function.name;
+            for (index, library) in library_calls(graph, f) {
+                if let Err(reason) = twin_edits(graph, f.file, index, library) {
+                    return format!(
+                        "`{name}()` calls `{}()`, and {reason}",
+                        graph.library.function(library).name()
+                    );
+                }
+            }
+            if let Some(reason) = self.refused.get(&f) {
+                return format!("`{name}()` cannot become async: {reason}");
+            }
+            if !self.convertible.contains(&f) {
+                let callers = graph.callers(f);
+                if callers.is_empty() {
+                    return format!("`{name}()` is also called from code outside the files given");
+                }
+                for &(caller_file, index) in callers {
+                    let call = graph.call(caller_file, index);
+                    let place = graph.place(caller_file, call.range.start);
+                    let sync_caller = match call.place {
+                        Place::Function(caller) => {
+                            let caller = FnRef {
+                                file: caller_file,
+                                function: caller,
+                            };
+                            !graph.function(caller).is_async && !self.convertible.contains(&caller)
+                        }
+                        Place::Module => !graph.files[caller_file].summary.top_level_await,
+                        _ => true,
+                    };
+                    if call.guarded {
+                        return format!("`{name}()` is called in a guarded bridge ({place})");
+                    }
+                    if sync_caller {
+                        return format!(
+                            "`{name}()` is also called from sync code that cannot become async ({place})"
+                        );
+                    }
+                }
+                return format!("`{name}()` is called where an `await` cannot go");
+            }
+        }
+        "the edits that make the helpers async collide".to_owned()
+    }
+}
+
+/// The calls of installed libraries' loop-running functions in `f`'s body
+/// that run (unguarded, not awaited): (call index, library function).
+fn library_calls<'g>(graph: &'g Graph, f: FnRef) -> impl Iterator<Item = (usize, usize)> + 'g {
+    graph.calls_in(f).iter().filter_map(move |&index| {
+        let call = graph.call(f.file, index);
+        let library = graph.library_target(f.file, index)?;
+        (!call.guarded && !call.awaited).then_some((index, library))
+    })
+}
+
+/// The edits that make the library call at (`file`, `index`)
+/// `await twin(...)`, and the twin's name; the reason when there is none.
+fn twin_edits(
+    graph: &Graph,
+    file: usize,
+    index: usize,
+    function: usize,
+) -> Result<(Vec<Edit>, String), &'static str> {
+    let library = graph.library.function(function);
+    let twin = library
+        .twin
+        .as_ref()
+        .ok_or("the library has no async twin of it")?;
+    let call = graph.call(file, index);
+    if matches!(call.place, Place::Generator(_)) {
+        return Err("the call sits in a generator expression");
+    }
+    let name = library.name();
+    let written = call.callee_text.as_str();
+    if !written.ends_with(name) {
+        return Err("the call is not written with the function's name");
+    }
+    let (prefix, suffix) = if call.awaited {
+        ("", "")
+    } else {
+        await_wrapping(call).ok_or("the call cannot be awaited where it stands")?
+    };
+    let start = call.range.start;
+    let name_at = start + written.len() - name.len();
+    let mut edits = Vec::new();
+    if twin.is_method() {
+        if !written.contains('.') {
+            return Err("the method is not called on a receiver");
+        }
+        if let Some(class) = twin.other_class(&library.module) {
+            edits.extend(class_swap_edits(graph, file, call, twin, class)?);
+        }
+        if !prefix.is_empty() {
+            edits.push(Edit::insert(start, prefix));
+        }
+        edits.push(Edit::replace(
+            TextRange::new(name_at, name_at + name.len()),
+            twin.name(),
+        ));
+    } else {
+        // The twin's own name, else `name_async` (a twin of the same name
+        // in a parallel module).
+        let alias = format!("{}_async", twin.name());
+        let (local, import) = bind_import(graph, file, call, &twin.module, twin.name(), &alias)?;
+        edits.extend(import);
+        edits.push(Edit::replace(
+            TextRange::new(start, start + written.len()),
+            format!("{prefix}{local}"),
+        ));
+    }
+    if !suffix.is_empty() {
+        edits.push(Edit::insert(call.range.end, suffix));
+    }
+    Ok((edits, twin.name().to_owned()))
+}
+
+/// The name by which `name` of `module` is called at `call`: the name
+/// itself or `alias`, whichever is already imported from there or free in
+/// the call's scopes, with the import to add when it is not imported yet.
+fn bind_import(
+    graph: &Graph,
+    file: usize,
+    call: &CallSite,
+    module: &str,
+    name: &str,
+    alias: &str,
+) -> Result<(String, Option<Edit>), &'static str> {
+    let summary = graph.files[file].summary;
+    let mut locals = Vec::new();
+    let mut scope = match call.place {
+        Place::Function(f) | Place::Generator(f) => Some(f),
+        _ => None,
+    };
+    while let Some(f) = scope {
+        locals.push(&summary.functions[f].locals);
+        scope = summary.functions[f].parent;
+    }
+    let is_it = |local: &str| {
+        matches!(summary.imports.get(local),
+            Some(ImportTarget::Symbol(m, n)) if m == module && n == name)
+    };
+    let free = |local: &str| {
+        !summary.imports.contains_key(local)
+            && !summary.module_names.contains(local)
+            && locals.iter().all(|l| !l.contains(local))
+    };
+    let local = [name, alias]
+        .into_iter()
+        .find(|local| (is_it(local) || free(local)) && locals.iter().all(|l| !l.contains(*local)))
+        .ok_or("the twin's name is bound to something else in this module")?;
+    let import = (!is_it(local)).then(|| {
+        let line = if local == name {
+            format!("from {module} import {name}")
+        } else {
+            format!("from {module} import {name} as {local}")
+        };
+        import_edit(summary, graph.files[file].text, &line, call.range.start)
+    });
+    Ok((local.to_owned(), import))
+}
+
+/// For a method twin of a class of a parallel module: the edits that build
+/// the receiver from that class (`c = Client(...)` becomes
+/// `c = AsyncClient(...)`, imported). Only when the receiver is a name built
+/// once, in the same function, before the call, and named nowhere else there
+/// (another use would meet an object of the other class), and the twin class
+/// is built with the same arguments.
+fn class_swap_edits(
+    graph: &Graph,
+    file: usize,
+    call: &CallSite,
+    twin: &super::library::Twin,
+    class: &str,
+) -> Result<Vec<Edit>, &'static str> {
+    const NOT_BUILT_HERE: &str =
+        "its twin is a method of another class, and the receiver is not built in the same function";
+    if !twin.constructor_accepts {
+        return Err(
+            "its twin is a method of another class, which is not built with the same arguments",
+        );
+    }
+    let view = &graph.files[file];
+    let (text, summary) = (view.text, view.summary);
+    let receiver = call
+        .callee_text
+        .rsplit_once('.')
+        .map(|(r, _)| r)
+        .filter(|r| !r.is_empty() && r.bytes().all(crate::syntax::lexer::is_word_byte))
+        .ok_or(NOT_BUILT_HERE)?;
+    let super::summary::Callee::Instance(module, sync_class, _) = &call.callee else {
+        return Err(NOT_BUILT_HERE);
+    };
+    let built = super::summary::Callee::Symbol(module.clone(), sync_class.clone());
+    // `receiver = Class(...)`, alone on its line's start.
+    let assigned = |c: &CallSite| {
+        let line_start = text[..c.range.start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
+        let head = text[line_start..c.range.start].trim();
+        head.strip_suffix('=')
+            .is_some_and(|left| left.trim_end() == receiver)
+    };
+    let constructions: Vec<&CallSite> = summary
+        .calls
+        .iter()
+        .filter(|c| {
+            c.place == call.place
+                && c.callee == built
+                && c.range.end <= call.range.start
+                && assigned(c)
+        })
+        .collect();
+    let [construction] = constructions.as_slice() else {
+        return Err(NOT_BUILT_HERE);
+    };
+    // Where the receiver's name may be used: from the function's `def` to
+    // the next `def` indented as much or less (a superset of its body).
+    let (from, to) = match call.place {
+        Place::Function(f) => {
+            let start = summary.functions[f].def_start;
+            let indent = |at: usize| at - text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let end = summary
+                .functions
+                .iter()
+                .map(|g| g.def_start)
+                .filter(|&s| s > start && indent(s) <= indent(start))
+                .min()
+                .unwrap_or(text.len());
+            (start, end)
+        }
+        Place::Module => (0, text.len()),
+        _ => return Err(NOT_BUILT_HERE),
+    };
+    let uses = memchr::memmem::find_iter(&text.as_bytes()[from..to], receiver.as_bytes())
+        .filter(|&at| {
+            let (at, bytes) = (from + at, text.as_bytes());
+            !at.checked_sub(1)
+                .is_some_and(|b| crate::syntax::lexer::is_word_byte(bytes[b]) || bytes[b] == b'.')
+                && !bytes
+                    .get(at + receiver.len())
+                    .is_some_and(|&b| crate::syntax::lexer::is_word_byte(b))
+        })
+        .count();
+    if uses != 2 {
+        return Err(
+            "its twin is a method of another class, and the receiver is used elsewhere too, where an object of that class would behave differently",
+        );
+    }
+    let alias = format!("Async{class}");
+    let (local, import) = bind_import(graph, file, call, &twin.module, class, &alias)?;
+    let mut edits: Vec<Edit> = import.into_iter().collect();
+    let callee_end = construction.range.start + construction.callee_text.len();
+    if text.get(construction.range.start..callee_end) != Some(construction.callee_text.as_str()) {
+        return Err(NOT_BUILT_HERE);
+    }
+    edits.push(Edit::replace(
+        TextRange::new(construction.range.start, callee_end),
+        local,
+    ));
+    Ok(edits)
 }
 
 fn await_wrapping(call: &CallSite) -> Option<(&'static str, &'static str)> {

@@ -385,6 +385,14 @@ pub fn entries(
         }
     }
     found.retain(|f, _| !files[f.file].summary.functions[f.function].is_async);
+    // A sync generator made `async def` is an async generator, not a
+    // coroutine function: a framework that awaits coroutine functions would
+    // call it and never run its body. It stays sync.
+    for (f, entry) in &mut found {
+        if files[f.file].summary.functions[f.function].is_generator {
+            entry.async_ok = false;
+        }
+    }
     found
 }
 

@@ -32,6 +32,12 @@ pub struct LibraryFunction {
 pub struct Twin {
     pub module: String,
     pub qualname: String,
+    /// For a method of a class of a parallel module (`Client.get` of
+    /// `pkg.aio.client` for `Client.get` of `pkg.client`): whether that
+    /// class's constructor accepts every argument the sync class's does, so
+    /// that a receiver built in place can be built from it instead.
+    #[serde(default)]
+    pub constructor_accepts: bool,
 }
 
 impl Twin {
@@ -40,9 +46,19 @@ impl Twin {
         self.qualname.rsplit('.').next().unwrap_or(&self.qualname)
     }
 
-    /// A method twin is reached through the same receiver.
+    /// A method twin is reached through the same receiver (or, for a class
+    /// twin, one of its class).
     pub fn is_method(&self) -> bool {
         self.qualname.contains('.')
+    }
+
+    /// The class whose instance the twin needs, when it is not the sync
+    /// method's own: `Client` of `pkg.aio.client` for a method of `pkg.client`.
+    pub fn other_class(&self, sync_module: &str) -> Option<&str> {
+        if self.module == sync_module {
+            return None;
+        }
+        self.qualname.rsplit_once('.').map(|(class, _)| class)
     }
 }
 

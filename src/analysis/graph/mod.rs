@@ -109,6 +109,12 @@ impl<'a> Graph<'a> {
         Self::build_inner(files, &[], &[], &NO_LIBRARY, true)
     }
 
+    /// [`Graph::build_library`], with calls into the other installed
+    /// packages `deps` that the library imports.
+    pub fn build_library_with(files: &'a [FileView<'a>], deps: &'a library::LibraryIndex) -> Self {
+        Self::build_inner(files, &[], &[], deps, true)
+    }
+
     /// The graph, with the configuration's declared loop entry points
     /// besides the built-in ones; with calls whose callee only a run of the
     /// program showed (a traceback): `((file, call index), callee)`, which
