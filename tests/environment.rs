@@ -1267,3 +1267,31 @@ fn a_helper_in_another_file_becomes_async_in_one_fix() {
     assert!(after.status.success(), "{}", stderr(&after));
     assert_eq!(stdout(&after), "4\n");
 }
+
+/// An `async def` that nothing else names, calling a project helper that
+/// calls a library's loop-running function: triage, which knows no library,
+/// must still parse the `async def` (the result is the same as parsing
+/// every file whole).
+#[test]
+fn an_async_def_reaching_a_library_through_a_helper_is_found_as_with_every_file_parsed() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    make_venv(&env, FAKELIB);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "from fakelib import fetch\n\n\ndef helper(x):\n    return fetch(x)\n\n\nasync def main():\n    helper(2)\n",
+    )
+    .unwrap();
+    let python = env.to_str().unwrap();
+    let check = run(&project, &["--check", "--python", python, "."]);
+    let all = unnest()
+        .current_dir(&project)
+        .env("UNNEST_PARSE_ALL", "1")
+        .args(["--check", "--python", python, "."])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&check), stdout(&all));
+    assert!(stdout(&check).contains("UNN012"), "{}", stdout(&check));
+}

@@ -638,9 +638,16 @@ fn fix_words(
         }
         for (function, summary) in view.summary.functions.iter().enumerate() {
             let f = FnRef { file, function };
-            // An entry point that reaches a run may itself become async.
+            // An entry point that reaches a run may itself become async; a
+            // function that calls a library's loop-running function is
+            // blocking though triage saw no run in it (the outline knows no
+            // library), so the async code that calls it is found this way.
             if (!summary.runs.is_empty() && graph.is_callback(f))
                 || (graph.entry(f).is_some() && graph.blocking.contains_key(&f))
+                || matches!(
+                    graph.blocking.get(&f),
+                    Some(crate::analysis::graph::Reason::Library(..))
+                )
             {
                 group.push(f);
             }
