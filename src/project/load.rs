@@ -9,7 +9,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::analysis::graph::frameworks::mentions_builtin;
@@ -23,7 +22,7 @@ use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
 use crate::project::importers::Unparsed;
 use crate::scan::prefilter::{
-    NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes,
+    NameFilter, Occurrences, import_lines, may_hold_finding, python_bytes,
 };
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
@@ -36,9 +35,16 @@ fn declares_entry(path: &Path, entries: &[DeclaredEntry]) -> bool {
     }
 }
 
-/// A file read and outlined, not parsed (yet).
+/// A file read and outlined, not parsed (yet). It holds one copy of its
+/// text, the outline's: a module's bytes are that text with its BOM and lone
+/// CRs put back, so its [`SourceFile`] is rebuilt when it is parsed (most
+/// pending files never are). A notebook keeps its JSON text as well.
 struct Pending {
-    source: SourceFile,
+    path: PathBuf,
+    display: String,
+    bom: bool,
+    cr_only: bool,
+    notebook: Option<SourceFile>,
     outlined: Outlined,
 }
 
@@ -46,16 +52,51 @@ impl Pending {
     fn new(source: SourceFile, may_run: bool, parse_all: bool) -> Self {
         let module = crate::analysis::graph::modules::module_name(&source.path);
         let is_notebook = source.path.extension().is_some_and(|e| e == "ipynb");
-        let text = if is_notebook {
+        let (path, display, bom, cr_only, text, notebook) = if is_notebook {
             // A notebook that does not load is parsed to report why.
-            Notebook::parse(&source.text)
+            let module = Notebook::parse(&source.text)
                 .map(|n| n.module)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            let (path, display) = (source.path.clone(), source.display.clone());
+            (path, display, source.bom, source.cr_only, module, Some(source))
         } else {
-            source.text.clone()
+            // The bytes as read go here; the text is all that is kept.
+            let SourceFile {
+                path,
+                display,
+                bom,
+                cr_only,
+                text,
+                ..
+            } = source;
+            (path, display, bom, cr_only, text, None)
         };
         let outlined = Outlined::new(text, &module, may_run, is_notebook || parse_all);
-        Self { source, outlined }
+        Self {
+            path,
+            display,
+            bom,
+            cr_only,
+            notebook,
+            outlined,
+        }
+    }
+
+    /// The file as read: for a module, its bytes from the text.
+    fn source(&self) -> SourceFile {
+        if let Some(notebook) = &self.notebook {
+            return notebook.clone();
+        }
+        let mut source = SourceFile {
+            path: self.path.clone(),
+            display: self.display.clone(),
+            original: Vec::new(),
+            bom: self.bom,
+            text: self.outlined.text.clone(),
+            cr_only: self.cr_only,
+        };
+        source.original = source.with_bom(&source.text).into_bytes();
+        source
     }
 }
 
@@ -101,11 +142,25 @@ fn read(
         Ok(source) => {
             let mut pending = Pending::new(source, may_run, all);
             pending.outlined.entry_points =
-                mentions_builtin(pending.outlined.text.as_bytes()) || declares_entry(path, entries);
+                names_builtin(&pending.outlined) || declares_entry(path, entries);
             Read::Pending(Box::new(pending))
         }
         Err(err) => Read::Failed(err),
     }
+}
+
+/// Whether a built-in row's word stands in the file's code, not only in a
+/// string or a comment (`THIS FUNCTION IS UNSAFE` in a docstring): each row
+/// matches code (an attribute, a keyword argument, a method name), and the
+/// file is then parsed whole. The bytes are searched first, which rules most
+/// files out at memory speed; an outline the lexer could not follow holds
+/// the words of strings and comments too, so it stays conservative.
+fn names_builtin(outlined: &Outlined) -> bool {
+    mentions_builtin(outlined.text.as_bytes())
+        && crate::analysis::graph::frameworks::FRAMEWORKS
+            .iter()
+            .flat_map(|f| f.words)
+            .any(|w| !outlined.outline.occurrences(w).is_empty())
 }
 
 /// The files left aside read again, kept when they name one of `words` as a
@@ -116,7 +171,7 @@ fn read_naming(
     cwd: &Path,
     entries: &[DeclaredEntry],
 ) -> Vec<Read> {
-    let matcher = AhoCorasick::new(words).expect("names form a valid automaton");
+    let matcher = Occurrences::new(words);
     skipped
         .par_iter()
         .with_max_len(8)
@@ -124,7 +179,7 @@ fn read_naming(
             read(
                 &s.path,
                 cwd,
-                |b| has_whole_word(&matcher, b),
+                |b| matcher.as_ref().is_some_and(|m| m.has_whole_word(b)),
                 false,
                 false,
                 entries,
@@ -356,6 +411,7 @@ pub fn load_with(
             .into_iter()
             .partition(|s| filter.may_import(&s.imports));
         skipped = rest;
+        let reread = maybe.len();
         let more: Vec<Read> = maybe
             .par_iter()
             .with_max_len(8)
@@ -372,7 +428,15 @@ pub fn load_with(
                 )
             })
             .collect();
+        let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
+        trace(
+            &started,
+            &format!(
+                "re-read {reread} files whose imports name a module; {} outlined",
+                pending.len() - before
+            ),
+        );
     };
     let mut facts = facts;
     // Parse what is needed, then add what the fixes of the findings need (the
@@ -415,7 +479,7 @@ pub fn load_with(
             .into_par_iter()
             .with_max_len(1)
             .map_init(new_parser, |parser, (index, plan)| {
-                let file = ProjectFile::with_plan(parser, pending[index].source.clone(), &plan);
+                let file = ProjectFile::with_plan(parser, pending[index].source(), &plan);
                 (index, plan, file)
             })
             .collect();
@@ -476,8 +540,8 @@ pub fn load_with(
     for (index, p) in pending.iter().enumerate() {
         if parsed[index].is_none() && !failed[index] {
             others.push(Unparsed::new(
-                p.source.path.clone(),
-                p.source.display.clone(),
+                p.path.clone(),
+                p.display.clone(),
                 p.outlined.text.as_bytes(),
             ));
         }
@@ -540,7 +604,7 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
         started,
         &format!(
             "parse {} ({why}; {} of {} bytes left out)",
-            p.source.display,
+            p.display,
             left_out,
             p.outlined.text.len()
         ),
@@ -554,11 +618,20 @@ fn trace(started: &std::time::Instant, what: &str) {
         let _ = std::io::Write::write_fmt(
             &mut std::io::stderr(),
             format_args!(
-                "{:>8.1} ms  {what}\n",
-                started.elapsed().as_secs_f64() * 1e3
+                "{:>8.1} ms {:>6} MiB  {what}\n",
+                started.elapsed().as_secs_f64() * 1e3,
+                resident_mib()
             ),
         );
     }
+}
+
+/// The process's resident memory now (Linux; 0 elsewhere), for the trace.
+fn resident_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096 >> 20)
 }
 
 fn tracing() -> bool {
