@@ -142,25 +142,38 @@ fn read(
         Ok(source) => {
             let mut pending = Pending::new(source, may_run, all);
             pending.outlined.entry_points =
-                names_builtin(&pending.outlined) || declares_entry(path, entries);
+                names_builtin(&pending.outlined, path) || declares_entry(path, entries);
             Read::Pending(Box::new(pending))
         }
         Err(err) => Read::Failed(err),
     }
 }
 
-/// Whether a built-in row's word stands in the file's code, not only in a
-/// string or a comment (`THIS FUNCTION IS UNSAFE` in a docstring): each row
-/// matches code (an attribute, a keyword argument, a method name), and the
-/// file is then parsed whole. The bytes are searched first, which rules most
-/// files out at memory speed; an outline the lexer could not follow holds
-/// the words of strings and comments too, so it stays conservative.
-fn names_builtin(outlined: &Outlined) -> bool {
-    mentions_builtin(outlined.text.as_bytes())
-        && crate::analysis::graph::frameworks::FRAMEWORKS
-            .iter()
-            .flat_map(|f| f.words)
-            .any(|w| !outlined.outline.occurrences(w).is_empty())
+/// Whether a built-in row may match the file: one of its words stands in
+/// the file's code, not only in a string or a comment (`THIS FUNCTION IS
+/// UNSAFE` in a docstring), since each row matches code (an attribute, a
+/// keyword argument, a method name); and, for a row of a framework's
+/// packages, the file may import one of them (it names the package, or lies
+/// inside it, where a relative import reaches it). The file is then parsed
+/// whole. The bytes are searched first, which rules most files out at memory
+/// speed; an outline the lexer could not follow holds the words of strings
+/// and comments too, so it stays conservative.
+fn names_builtin(outlined: &Outlined, path: &Path) -> bool {
+    if !mentions_builtin(outlined.text.as_bytes()) {
+        return false;
+    }
+    let module = crate::analysis::graph::modules::module_name(path);
+    let names = |word: &str| {
+        !outlined.outline.occurrences(word).is_empty() || module.split('.').any(|m| m == word)
+    };
+    crate::analysis::graph::frameworks::FRAMEWORKS
+        .iter()
+        .any(|row| {
+            row.words
+                .iter()
+                .any(|w| !outlined.outline.occurrences(w).is_empty())
+                && (row.packages.is_empty() || row.packages.iter().any(|p| names(p)))
+        })
 }
 
 /// The files left aside read again, kept when they name one of `words` as a
