@@ -14,7 +14,7 @@ use crate::analysis::graph::modules::{is_package, module_name};
 use crate::input::notebook::Notebook;
 use crate::input::source::LineIndex;
 use crate::project::ProjectFile;
-use crate::scan::prefilter::import_lines;
+use crate::scan::prefilter::{ImportWords, import_lines};
 use crate::syntax::parse::{new_parser, parse};
 
 /// Words that mark a file that may import a module without an import
@@ -27,8 +27,9 @@ const LOADERS: [&str; 3] = ["uvicorn", "import_module", "__import__"];
 pub struct Unparsed {
     pub path: PathBuf,
     pub display: String,
-    /// Its import statements (see `crate::scan::prefilter::import_lines`).
-    pub imports: String,
+    /// The words of its import statements (see
+    /// `crate::scan::prefilter::import_lines`).
+    pub imports: ImportWords,
     /// It names a loader (uvicorn, `import_module`, `__import__`).
     pub names_loader: bool,
 }
@@ -36,13 +37,18 @@ pub struct Unparsed {
 impl Unparsed {
     /// What to keep of the Python bytes `python` of the file at `path`.
     pub fn new(path: PathBuf, display: String, python: &[u8]) -> Self {
+        Self::with_imports(path, display, python, &import_lines(python))
+    }
+
+    /// [`Unparsed::new`], given the import statements of `python`.
+    pub fn with_imports(path: PathBuf, display: String, python: &[u8], imports: &str) -> Self {
         let names_loader = LOADERS
             .iter()
             .any(|w| memchr::memmem::find(python, w.as_bytes()).is_some());
         Self {
             path,
             display,
-            imports: import_lines(python),
+            imports: ImportWords::new(imports.as_bytes()),
             names_loader,
         }
     }
@@ -88,7 +94,8 @@ pub fn importers(
         }
     }
     for other in others {
-        if may_import(&other.imports, other.names_loader) {
+        // A loader named in the import lines is named in the file.
+        if other.names_loader || lasts.iter().any(|last| other.imports.has_word(last)) {
             candidates.push((other.display.clone(), other.path.clone(), None));
         }
     }

@@ -110,7 +110,35 @@ enum Read {
 /// [`crate::scan::prefilter::import_lines`]).
 type Skipped = Unparsed;
 
-/// Read `path`; keep it when `keep` says its bytes may matter.
+/// Read the file at `path` into the start of `buffer`, growing it as
+/// needed, and say how many bytes it has: open, read to the end, close.
+/// `std::fs::read` asks the file's size first (a `statx` per file) and
+/// allocates for each file; most files are dropped after a look at their
+/// bytes, so each thread reuses one buffer, which keeps its length (zeroed
+/// once).
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            buffer.resize((filled * 2).max(64 << 10), 0);
+        }
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => return Ok(filled),
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Read `path`; keep it when `keep` says its bytes may matter. With `tops`,
+/// add the top-level modules its import statements name.
 fn read(
     path: &Path,
     cwd: &Path,
@@ -118,10 +146,32 @@ fn read(
     may_run: bool,
     all: bool,
     entries: &[DeclaredEntry],
+    tops: Option<&mut BTreeSet<String>>,
 ) -> Read {
     let display = display_path(path, cwd);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let looked = BUFFER.with_borrow_mut(|buffer| {
+        let size = read_into(path, buffer)?;
+        let bytes = &buffer[..size];
+        let looked = match look(path, &display, bytes, &keep, all) {
+            Looked::Keep => (Looked::Keep, Some(bytes.to_vec())),
+            other => (other, None),
+        };
+        if buffer.len() > 4 << 20 {
+            // A rare large file does not keep its memory for the rest.
+            *buffer = Vec::new();
+        }
+        Ok(looked)
+    });
+    let bytes = match looked {
+        Ok((Looked::Keep, Some(bytes))) => bytes,
+        Ok((Looked::Skip(imports, skipped), _)) => {
+            if let Some(tops) = tops {
+                imported_tops(&imports, tops);
+            }
+            return Read::Skipped(skipped);
+        }
+        Ok((Looked::Failed(err), _)) => return Read::Failed(err),
+        Ok((Looked::Keep, None)) => unreachable!("kept bytes are copied"),
         Err(source) => {
             return Read::Failed(Error::Read {
                 path: display,
@@ -129,15 +179,51 @@ fn read(
             });
         }
     };
+    let read = decode(path, display, bytes, may_run, all, entries);
+    if let (Some(tops), Read::Pending(p)) = (tops, &read) {
+        imported_tops(&import_lines(p.outlined.text.as_bytes()), tops);
+    }
+    read
+}
+
+/// What a first look at a file's bytes says.
+enum Looked {
+    Keep,
+    /// Left aside, with its import statements.
+    Skip(String, Skipped),
+    Failed(Error),
+}
+
+fn look(
+    path: &Path,
+    display: &str,
+    bytes: &[u8],
+    keep: &impl Fn(&[u8]) -> bool,
+    all: bool,
+) -> Looked {
     if !all
-        && let Some(python) = python_bytes(path, &bytes)
+        && let Some(python) = python_bytes(path, bytes)
         && !keep(&python)
     {
-        if let Err(err) = crate::input::source::check_text(&display, &bytes) {
-            return Read::Failed(err);
+        if let Err(err) = crate::input::source::check_text(display, bytes) {
+            return Looked::Failed(err);
         }
-        return Read::Skipped(Unparsed::new(path.to_owned(), display, &python));
+        let imports = import_lines(&python);
+        let skipped = Unparsed::with_imports(path.to_owned(), display.to_owned(), &python, &imports);
+        return Looked::Skip(imports, skipped);
     }
+    Looked::Keep
+}
+
+/// A file kept: decoded and outlined.
+fn decode(
+    path: &Path,
+    display: String,
+    bytes: Vec<u8>,
+    may_run: bool,
+    all: bool,
+    entries: &[DeclaredEntry],
+) -> Read {
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => {
             let mut pending = Pending::new(source, may_run, all);
@@ -196,6 +282,7 @@ fn read_naming(
                 false,
                 false,
                 entries,
+                None,
             )
         })
         .collect()
@@ -299,34 +386,40 @@ pub fn load_with(
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
-    let first: Vec<Read> = paths
+    // The top-level modules imported are gathered as the files are read,
+    // while their import statements are at hand.
+    let (first, tops): (Vec<Read>, BTreeSet<String>) = paths
         .par_iter()
         .with_max_len(8)
-        .map(|path| {
-            // A loop entry point's file is read whatever it mentions: the
-            // runs it reaches may all be in other files.
-            let entry_file = declares_entry(path, entries);
-            let read = read(
-                path,
-                cwd,
-                |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
-                true,
-                all,
-                entries,
-            );
-            tick();
-            read
-        })
-        .collect();
+        .fold(
+            || (Vec::new(), BTreeSet::new()),
+            |(mut reads, mut tops), path| {
+                // A loop entry point's file is read whatever it mentions: the
+                // runs it reaches may all be in other files.
+                let entry_file = declares_entry(path, entries);
+                reads.push(read(
+                    path,
+                    cwd,
+                    |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
+                    true,
+                    all,
+                    entries,
+                    Some(&mut tops),
+                ));
+                tick();
+                (reads, tops)
+            },
+        )
+        .reduce(
+            || (Vec::new(), BTreeSet::new()),
+            |(mut reads, mut tops), (more, more_tops)| {
+                reads.extend(more);
+                tops.extend(more_tops);
+                (reads, tops)
+            },
+        );
     sort_reads(first, &mut pending, &mut skipped, &mut errors);
     trace(&started, &format!("read: {} outlined", pending.len()));
-    let mut tops = BTreeSet::new();
-    for p in &pending {
-        imported_tops(&import_lines(p.outlined.text.as_bytes()), &mut tops);
-    }
-    for s in &skipped {
-        imported_tops(&s.imports, &mut tops);
-    }
     let library = libraries(&tops);
     let library_words = library.words();
     if !library_words.is_empty() {
@@ -430,7 +523,7 @@ pub fn load_with(
             .with_max_len(8)
             .map(|s| {
                 // `from m import *` names none of the names it re-exports.
-                let star = s.imports.contains('*');
+                let star = s.imports.star();
                 read(
                     &s.path,
                     cwd,
@@ -438,6 +531,7 @@ pub fn load_with(
                     false,
                     false,
                     entries,
+                    None,
                 )
             })
             .collect();

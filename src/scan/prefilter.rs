@@ -98,6 +98,56 @@ pub fn import_lines(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What a file left aside keeps of its import statements (from
+/// [`import_lines`]): the hash of each word in them, and whether one holds a
+/// `*`. A few dozen bytes instead of the lines: a large tree leaves most of
+/// its files aside. A word is a longest run of ASCII letters, digits and `_`;
+/// a plain name stands as a whole word in the lines, by that or by the
+/// lexer's definition (which counts non-ASCII bytes in), only if it is one of
+/// those runs, so a name is never missed; a hash that collides only reads a
+/// file again.
+#[derive(Debug, Clone, Default)]
+pub struct ImportWords {
+    hashes: Box<[u32]>,
+    star: bool,
+}
+
+impl ImportWords {
+    pub fn new(imports: &[u8]) -> Self {
+        let mut hashes: Vec<u32> = imports
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .filter(|w| !w.is_empty())
+            .map(Self::hash)
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self {
+            hashes: hashes.into_boxed_slice(),
+            star: memchr::memchr(b'*', imports).is_some(),
+        }
+    }
+
+    fn hash(word: &[u8]) -> u32 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one(word) as u32
+    }
+
+    /// Whether `word` may stand in the import lines as a whole word (always
+    /// for a word that is not plain ASCII, which the hashes cannot tell).
+    pub fn has_word(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        if bytes.is_empty() || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+            return true;
+        }
+        self.hashes.binary_search(&Self::hash(bytes)).is_ok()
+    }
+
+    /// Whether an import line holds a `*` (`from m import *`).
+    pub fn star(&self) -> bool {
+        self.star
+    }
+}
+
 /// Patterns searched for every occurrence, fast. An overlapping search
 /// visits every byte; this one is leftmost-longest, which skips ahead with the
 /// vectorised prefilter, restarted one byte after each match's start. That
@@ -182,6 +232,7 @@ pub struct NameFilter {
     /// The module names, searched first: they are rarer than function names
     /// (`run`, `load`), and a file that names none of them is done with.
     modules: Option<Occurrences>,
+    module_words: Vec<String>,
     names: Option<Occurrences>,
     /// For each name pattern, the module patterns it pairs with.
     pairs: Vec<Vec<usize>>,
@@ -211,6 +262,7 @@ impl NameFilter {
         }
         Self {
             modules: Occurrences::new(&module_patterns),
+            module_words: module_patterns.iter().map(|m| (*m).to_owned()).collect(),
             names: Occurrences::new(&name_patterns),
             pairs,
         }
@@ -218,11 +270,9 @@ impl NameFilter {
 
     /// Whether the import statements `imports` (from [`import_lines`]) name
     /// one of the modules: without that, no pair can match as an import.
-    pub fn may_import(&self, imports: &str) -> bool {
+    pub fn may_import(&self, imports: &ImportWords) -> bool {
         // As a whole word: `_run` is not named by `test_run`.
-        self.modules
-            .as_ref()
-            .is_some_and(|modules| modules.has_whole_word(imports.as_bytes()))
+        self.module_words.iter().any(|m| imports.has_word(m))
     }
 
     /// Whether `bytes` name a function and its module, anywhere.
@@ -263,9 +313,15 @@ mod tests {
             "import os\nfrom .users import (\n    get_user,\n)\nfrom a import \\\n  b\n"
         );
         let filter = NameFilter::new(&[("get_user".to_owned(), "users".to_owned())]);
-        assert!(filter.may_import(&import_lines(text)));
-        assert!(!filter.may_import(&import_lines(b"import os\nusers = 1\n")));
-        assert!(!filter.may_import("from app import all_users\n"));
+        let words = |text: &[u8]| ImportWords::new(import_lines(text).as_bytes());
+        assert!(filter.may_import(&words(text)));
+        assert!(!filter.may_import(&words(b"import os\nusers = 1\n")));
+        assert!(!filter.may_import(&words(b"from app import all_users\n")));
+        assert!(!words(text).star());
+        assert!(words(b"from m import *\n").star());
+        // A word that is not plain ASCII may always be there.
+        assert!(words(b"import os\n").has_word("caf\u{e9}"));
+        assert!(words(b"import caf\xc3\xa9\n").has_word("caf"));
     }
 
     #[test]
