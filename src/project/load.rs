@@ -22,7 +22,7 @@ use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
 use crate::project::importers::Unparsed;
 use crate::scan::prefilter::{
-    NameFilter, Occurrences, import_lines, may_hold_finding, python_bytes,
+    NameFilter, Occurrences, import_lines, may_hold_finding, python_bytes, word_hash,
 };
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
@@ -39,13 +39,61 @@ fn declares_entry(path: &Path, entries: &[DeclaredEntry]) -> bool {
 /// text, the outline's: a module's bytes are that text with its BOM and lone
 /// CRs put back, so its [`SourceFile`] is rebuilt when it is parsed (most
 /// pending files never are). A notebook keeps its JSON text as well.
+///
+/// On a large tree the outlines of the pending files are most of the
+/// memory. So once the texts held pass [`KEPT_TEXT`], a module whose facts
+/// show no seed is set aside: it keeps what triage asks of every file (the
+/// hashes of its words, whether every round reruns it) and is read and
+/// outlined again only when a round reruns it or it needs a parse.
 struct Pending {
     path: PathBuf,
     display: String,
     bom: bool,
     cr_only: bool,
     notebook: Option<SourceFile>,
-    outlined: Outlined,
+    /// `None` while set aside.
+    outlined: Option<Outlined>,
+    module_last: String,
+    /// The hashes of the words of its outline, sorted (see [`word_hash`]).
+    words: Box<[u32]>,
+    rerun_always: bool,
+    /// How the outline was made, to make it again.
+    may_run: bool,
+    always: bool,
+    entry_points: bool,
+    /// The text's length and hash, to tell that a second read gives it.
+    text_len: usize,
+    text_hash: u64,
+    /// Its facts, found as it was read, for the next triage round.
+    early: Option<Facts>,
+    /// What is kept of it, once set aside, for the files not parsed.
+    unparsed: Option<Unparsed>,
+}
+
+/// The text that pending files may hold, outlined, before those without a
+/// seed are set aside (their outlines take about twice as much again).
+const KEPT_TEXT: usize = 8 << 20;
+
+/// The text held by outlined pending files, against [`KEPT_TEXT`].
+#[derive(Default)]
+struct Budget(std::sync::atomic::AtomicUsize);
+
+impl Budget {
+    /// Whether `bytes` more fit; if so they are counted.
+    fn admit(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let before = self.0.fetch_add(bytes, Relaxed);
+        if before + bytes > KEPT_TEXT {
+            self.0.fetch_sub(bytes, Relaxed);
+            return false;
+        }
+        true
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0).hash_one(text)
 }
 
 impl Pending {
@@ -58,7 +106,14 @@ impl Pending {
                 .map(|n| n.module)
                 .unwrap_or_default();
             let (path, display) = (source.path.clone(), source.display.clone());
-            (path, display, source.bom, source.cr_only, module, Some(source))
+            (
+                path,
+                display,
+                source.bom,
+                source.cr_only,
+                module,
+                Some(source),
+            )
         } else {
             // The bytes as read go here; the text is all that is kept.
             let SourceFile {
@@ -71,28 +126,119 @@ impl Pending {
             } = source;
             (path, display, bom, cr_only, text, None)
         };
-        let outlined = Outlined::new(text, &module, may_run, is_notebook || parse_all);
+        let always = is_notebook || parse_all;
+        let outlined = Outlined::new(text, &module, may_run, always);
+        let mut words: Vec<u32> = outlined
+            .outline
+            .words
+            .keys()
+            .map(|w| word_hash(w.as_bytes()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
         Self {
             path,
             display,
             bom,
             cr_only,
             notebook,
-            outlined,
+            module_last: outlined.module_last.clone(),
+            words: words.into_boxed_slice(),
+            rerun_always: has_star_import(&outlined) || !outlined.outline.followed,
+            may_run,
+            always,
+            entry_points: false,
+            text_len: outlined.text.len(),
+            text_hash: text_hash(&outlined.text),
+            outlined: Some(outlined),
+            early: None,
+            unparsed: None,
         }
     }
 
-    /// The file as read: for a module, its bytes from the text.
+    /// Whether the file's code names `word` (or, set aside, a word of the
+    /// same hash: it is then asked about more than it needs).
+    fn mentions(&self, word: &str) -> bool {
+        match &self.outlined {
+            Some(outlined) => !outlined.outline.occurrences(word).is_empty(),
+            None => self
+                .words
+                .binary_search(&word_hash(word.as_bytes()))
+                .is_ok(),
+        }
+    }
+
+    /// Whether it may be set aside: a module whose facts show no seed (a
+    /// notebook is parsed in any case).
+    fn may_set_aside(&self, facts: &Facts) -> bool {
+        self.outlined.is_some()
+            && self.notebook.is_none()
+            && !self.always
+            && facts.seeds.is_empty()
+            && !facts.whole
+    }
+
+    /// Drop the text and outline, keeping what the files not parsed keep.
+    fn set_aside(&mut self) {
+        if let Some(outlined) = self.outlined.take() {
+            self.unparsed = Some(Unparsed::new(
+                self.path.clone(),
+                self.display.clone(),
+                outlined.text.as_bytes(),
+            ));
+        }
+    }
+
+    /// `f` of the outline, read and made again when the file was set aside;
+    /// an error when the file no longer holds the text first read.
+    fn with_outlined<R>(&self, f: impl FnOnce(&Outlined) -> R) -> Result<R, Error> {
+        if let Some(outlined) = &self.outlined {
+            return Ok(f(outlined));
+        }
+        Ok(f(&self.outline_again()?))
+    }
+
+    fn outline_again(&self) -> Result<Outlined, Error> {
+        let changed = || Error::Read {
+            path: self.display.clone(),
+            source: std::io::Error::other("the file changed while it was being read"),
+        };
+        let bytes = std::fs::read(&self.path).map_err(|source| Error::Read {
+            path: self.display.clone(),
+            source,
+        })?;
+        let source = SourceFile::decode(self.path.clone(), self.display.clone(), bytes)
+            .map_err(|_| changed())?;
+        if source.text.len() != self.text_len || text_hash(&source.text) != self.text_hash {
+            return Err(changed());
+        }
+        let module = crate::analysis::graph::modules::module_name(&self.path);
+        let mut outlined = Outlined::new(source.text, &module, self.may_run, self.always);
+        outlined.entry_points = self.entry_points;
+        Ok(outlined)
+    }
+
+    /// Its facts against `table`.
+    fn facts(&self, table: &ExportTable) -> Result<Facts, Error> {
+        self.with_outlined(|o| triage::facts(o, table))
+    }
+
+    /// The file as read: for a module, its bytes from the text. (Only for a
+    /// file whose outline is held.)
     fn source(&self) -> SourceFile {
         if let Some(notebook) = &self.notebook {
             return notebook.clone();
         }
+        let text = self
+            .outlined
+            .as_ref()
+            .map_or_else(String::new, |o| o.text.clone());
         let mut source = SourceFile {
             path: self.path.clone(),
             display: self.display.clone(),
             original: Vec::new(),
             bom: self.bom,
-            text: self.outlined.text.clone(),
+            text,
             cr_only: self.cr_only,
         };
         source.original = source.with_bom(&source.text).into_bytes();
@@ -137,17 +283,31 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// What every read of a run shares.
+struct Reader<'a> {
+    cwd: &'a Path,
+    entries: &'a [DeclaredEntry],
+    /// Every file is parsed whole.
+    all: bool,
+    budget: &'a Budget,
+}
+
 /// Read `path`; keep it when `keep` says its bytes may matter. With `tops`,
-/// add the top-level modules its import statements name.
+/// add the top-level modules its import statements name. With `early` (the
+/// table the next triage round uses), find its facts at once, and set it
+/// aside when they show no seed and the texts held are over budget: a round
+/// that reads many files never holds all their outlines.
 fn read(
+    reader: &Reader,
     path: &Path,
-    cwd: &Path,
     keep: impl Fn(&[u8]) -> bool,
     may_run: bool,
-    all: bool,
-    entries: &[DeclaredEntry],
+    early: Option<&ExportTable>,
     tops: Option<&mut BTreeSet<String>>,
 ) -> Read {
+    let Reader {
+        cwd, entries, all, ..
+    } = *reader;
     let display = display_path(path, cwd);
     let looked = BUFFER.with_borrow_mut(|buffer| {
         let size = read_into(path, buffer)?;
@@ -179,9 +339,20 @@ fn read(
             });
         }
     };
-    let read = decode(path, display, bytes, may_run, all, entries);
-    if let (Some(tops), Read::Pending(p)) = (tops, &read) {
-        imported_tops(&import_lines(p.outlined.text.as_bytes()), tops);
+    let mut read = decode(path, display, bytes, may_run, all, entries);
+    if let Read::Pending(p) = &mut read
+        && let Some(outlined) = &p.outlined
+    {
+        if let Some(tops) = tops {
+            imported_tops(&import_lines(outlined.text.as_bytes()), tops);
+        }
+        if let Some(table) = early {
+            let facts = triage::facts(outlined, table);
+            if p.may_set_aside(&facts) && !reader.budget.admit(p.text_len) {
+                p.set_aside();
+            }
+            p.early = Some(facts);
+        }
     }
     read
 }
@@ -209,7 +380,8 @@ fn look(
             return Looked::Failed(err);
         }
         let imports = import_lines(&python);
-        let skipped = Unparsed::with_imports(path.to_owned(), display.to_owned(), &python, &imports);
+        let skipped =
+            Unparsed::with_imports(path.to_owned(), display.to_owned(), &python, &imports);
         return Looked::Skip(imports, skipped);
     }
     Looked::Keep
@@ -227,8 +399,11 @@ fn decode(
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => {
             let mut pending = Pending::new(source, may_run, all);
-            pending.outlined.entry_points =
-                names_builtin(&pending.outlined, path) || declares_entry(path, entries);
+            if let Some(outlined) = &mut pending.outlined {
+                outlined.entry_points =
+                    names_builtin(outlined, path) || declares_entry(path, entries);
+                pending.entry_points = outlined.entry_points;
+            }
             Read::Pending(Box::new(pending))
         }
         Err(err) => Read::Failed(err),
@@ -265,10 +440,10 @@ fn names_builtin(outlined: &Outlined, path: &Path) -> bool {
 /// The files left aside read again, kept when they name one of `words` as a
 /// whole word (a library function, a name a fix changes).
 fn read_naming(
+    reader: &Reader,
     skipped: Vec<Skipped>,
     words: &[impl AsRef<[u8]>],
-    cwd: &Path,
-    entries: &[DeclaredEntry],
+    early: Option<&ExportTable>,
 ) -> Vec<Read> {
     let matcher = Occurrences::new(words);
     skipped
@@ -276,12 +451,11 @@ fn read_naming(
         .with_max_len(8)
         .map(|s| {
             read(
+                reader,
                 &s.path,
-                cwd,
                 |b| matcher.as_ref().is_some_and(|m| m.has_whole_word(b)),
                 false,
-                false,
-                entries,
+                early,
                 None,
             )
         })
@@ -324,41 +498,33 @@ pub fn load(
 /// [`WordIndex`] is built.
 const INDEX_AFTER_ROUNDS: usize = 4;
 
-/// Whether a triage round reruns a file whatever names are new.
-fn rerun_always(outlined: &Outlined) -> bool {
-    has_star_import(outlined) || !outlined.outline.followed
-}
-
 /// The files that mention each word, by the word's hash, and the files every
 /// triage round reruns.
 #[derive(Default)]
 struct WordIndex {
-    files: HashMap<u64, Vec<usize>, foldhash::fast::FixedState>,
+    files: HashMap<u32, Vec<usize>, foldhash::fast::FixedState>,
     always: Vec<usize>,
     /// Files indexed so far (a prefix of the pending files).
     indexed: usize,
 }
 
 impl WordIndex {
-    fn hash(word: &str) -> u64 {
-        use std::hash::BuildHasher;
-        foldhash::fast::FixedState::with_seed(0).hash_one(word)
-    }
-
     fn extend(&mut self, pending: &[Pending]) {
         for (index, p) in pending.iter().enumerate().skip(self.indexed) {
-            if rerun_always(&p.outlined) {
+            if p.rerun_always {
                 self.always.push(index);
             }
-            for word in p.outlined.outline.words.keys() {
-                self.files.entry(Self::hash(word)).or_default().push(index);
+            for &word in &p.words {
+                self.files.entry(word).or_default().push(index);
             }
         }
         self.indexed = self.indexed.max(pending.len());
     }
 
     fn files(&self, word: &str) -> &[usize] {
-        self.files.get(&Self::hash(word)).map_or(&[], Vec::as_slice)
+        self.files
+            .get(&word_hash(word.as_bytes()))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -386,6 +552,14 @@ pub fn load_with(
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
+    let budget = Budget::default();
+    let empty = ExportTable::new();
+    let reader = Reader {
+        cwd,
+        entries,
+        all,
+        budget: &budget,
+    };
     // The top-level modules imported are gathered as the files are read,
     // while their import statements are at hand.
     let (first, tops): (Vec<Read>, BTreeSet<String>) = paths
@@ -398,12 +572,11 @@ pub fn load_with(
                 // runs it reaches may all be in other files.
                 let entry_file = declares_entry(path, entries);
                 reads.push(read(
+                    &reader,
                     path,
-                    cwd,
                     |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
                     true,
-                    all,
-                    entries,
+                    Some(&empty),
                     Some(&mut tops),
                 ));
                 tick();
@@ -424,7 +597,12 @@ pub fn load_with(
     let library_words = library.words();
     if !library_words.is_empty() {
         // Files that name a library function may call it on the loop.
-        let more = read_naming(std::mem::take(&mut skipped), &library_words, cwd, entries);
+        let more = read_naming(
+            &reader,
+            std::mem::take(&mut skipped),
+            &library_words,
+            Some(&empty),
+        );
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         trace(
             &started,
@@ -470,24 +648,43 @@ pub fn load_with(
             (0..pending.len())
                 .filter(|&index| {
                     index >= facts.len() || {
-                        let outlined = &pending[index].outlined;
-                        rerun_always(outlined)
-                            || new_names
-                                .iter()
-                                .any(|name| !outlined.outline.occurrences(name).is_empty())
+                        let p = &pending[index];
+                        p.rerun_always || new_names.iter().any(|name| p.mentions(name))
                     }
                 })
                 .collect()
         };
-        let fresh: Vec<Facts> = rerun
-            .par_iter()
-            .map(|&index| triage::facts(&pending[index].outlined, &table))
+        // The facts of the files read since the last round were found as
+        // they were read, against the same table.
+        let early: Vec<Option<Facts>> = rerun
+            .iter()
+            .map(|&index| pending[index].early.take())
             .collect();
-        for (index, found) in rerun.iter().zip(fresh) {
-            if *index < facts.len() {
-                facts[*index] = found;
+        let fresh: Vec<Result<Facts, Error>> = rerun
+            .par_iter()
+            .zip(early)
+            .with_max_len(8)
+            .map(|(&index, early)| match early {
+                Some(facts) => Ok(facts),
+                None => pending[index].facts(&table),
+            })
+            .collect();
+        for (&index, found) in rerun.iter().zip(fresh) {
+            let found = found.unwrap_or_else(|err| {
+                // The file changed since it was read: reported, and left out.
+                errors.push(err);
+                Facts::default()
+            });
+            if index < facts.len() {
+                facts[index] = found;
             } else {
                 facts.push(found);
+            }
+            // Files read in later rounds are set aside here, once their
+            // facts are known.
+            let p = &mut pending[index];
+            if p.may_set_aside(&facts[index]) && !budget.admit(p.text_len) {
+                p.set_aside();
             }
         }
         new_pairs.clear();
@@ -525,12 +722,11 @@ pub fn load_with(
                 // `from m import *` names none of the names it re-exports.
                 let star = s.imports.star();
                 read(
+                    &reader,
                     &s.path,
-                    cwd,
                     |b| star || filter.matches(b),
                     false,
-                    false,
-                    entries,
+                    Some(&table),
                     None,
                 )
             })
@@ -551,28 +747,46 @@ pub fn load_with(
     // in its hierarchy), until nothing more is.
     let mut roots: Vec<bool> = pending
         .iter()
-        .map(|p| {
-            library_words
-                .iter()
-                .any(|w| !p.outlined.outline.occurrences(w).is_empty())
-        })
+        .map(|p| library_words.iter().any(|w| p.mentions(w)))
         .collect();
     let mut failed = vec![false; pending.len()];
     let mut words: Vec<String> = library_words.clone();
     let mut scanned: HashSet<String> = HashSet::new();
     let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
-        let lasts: Vec<&str> = pending
-            .iter()
-            .map(|p| p.outlined.module_last.as_str())
-            .collect();
+        let lasts: Vec<&str> = pending.iter().map(|p| p.module_last.as_str()).collect();
         let (needed, demanded) = triage::needed(&facts, &lasts, &roots);
+        // The files set aside that need a parse are outlined again.
+        let restore: Vec<usize> = (0..pending.len())
+            .filter(|&index| needed[index] && !failed[index] && pending[index].outlined.is_none())
+            .collect();
+        let restored: Vec<Result<Outlined, Error>> = restore
+            .par_iter()
+            .map(|&index| pending[index].outline_again())
+            .collect();
+        for (&index, outlined) in restore.iter().zip(restored) {
+            match outlined {
+                Ok(outlined) => {
+                    pending[index].outlined = Some(outlined);
+                    pending[index].unparsed = None;
+                }
+                Err(err) => {
+                    errors.push(err);
+                    failed[index] = true;
+                    roots[index] = false;
+                    facts[index] = Facts::default();
+                }
+            }
+        }
         let mut to_parse = Vec::new();
         for (index, p) in pending.iter().enumerate() {
             if !needed[index] || failed[index] {
                 continue;
             }
-            let plan = triage::plan(&p.outlined, &facts[index], &demanded[index], &words);
+            let Some(outlined) = &p.outlined else {
+                continue;
+            };
+            let plan = triage::plan(outlined, &facts[index], &demanded[index], &words);
             if parsed[index].as_ref().is_some_and(|(_, old)| *old == plan) {
                 continue;
             }
@@ -616,12 +830,7 @@ pub fn load_with(
         }
         // Files not parsed yet that name one of the words join as roots.
         for (index, p) in pending.iter().enumerate() {
-            if parsed[index].is_none()
-                && !failed[index]
-                && words
-                    .iter()
-                    .any(|w| !p.outlined.outline.occurrences(w).is_empty())
-            {
+            if parsed[index].is_none() && !failed[index] && words.iter().any(|w| p.mentions(w)) {
                 roots[index] = true;
             }
         }
@@ -632,25 +841,28 @@ pub fn load_with(
         let more: Vec<Read> = if new_words.is_empty() {
             Vec::new()
         } else {
-            read_naming(std::mem::take(&mut skipped), &new_words, cwd, entries)
+            read_naming(&reader, std::mem::take(&mut skipped), &new_words, None)
         };
         let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         for p in &pending[before..] {
-            facts.push(triage::facts(&p.outlined, &table));
+            facts.push(p.facts(&table).unwrap_or_else(|err| {
+                errors.push(err);
+                Facts::default()
+            }));
             roots.push(true);
             failed.push(false);
             parsed.push(None);
         }
     }
     let mut others: Vec<Unparsed> = skipped;
-    for (index, p) in pending.iter().enumerate() {
+    for (index, p) in pending.into_iter().enumerate() {
         if parsed[index].is_none() && !failed[index] {
-            others.push(Unparsed::new(
-                p.path.clone(),
-                p.display.clone(),
-                p.outlined.text.as_bytes(),
-            ));
+            others.push(match (p.outlined, p.unparsed) {
+                (Some(outlined), _) => Unparsed::new(p.path, p.display, outlined.text.as_bytes()),
+                (None, Some(unparsed)) => unparsed,
+                (None, None) => unreachable!("a file set aside keeps what is kept of it"),
+            });
         }
     }
     let mut files: Vec<ProjectFile> = parsed.into_iter().flatten().map(|(f, _)| f).collect();
@@ -698,7 +910,7 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
     }
     let why = match facts.seed {
         Some((at, what)) => {
-            let text = &p.outlined.text;
+            let text = p.outlined.as_ref().map_or("", |o| o.text.as_str());
             let at = crate::input::source::LineIndex::new(text).location(text, at as usize);
             format!("{what} at line {}", at.row)
         }
@@ -711,9 +923,7 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
         started,
         &format!(
             "parse {} ({why}; {} of {} bytes left out)",
-            p.display,
-            left_out,
-            p.outlined.text.len()
+            p.display, left_out, p.text_len
         ),
     );
 }

@@ -98,6 +98,13 @@ pub fn import_lines(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A word's hash, as files set aside keep their words: two words that
+/// collide only make a file be looked at again.
+pub fn word_hash(word: &[u8]) -> u32 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(word) as u32
+}
+
 /// What a file left aside keeps of its import statements (from
 /// [`import_lines`]): the hash of each word in them, and whether one holds a
 /// `*`. A few dozen bytes instead of the lines: a large tree leaves most of
@@ -117,7 +124,7 @@ impl ImportWords {
         let mut hashes: Vec<u32> = imports
             .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
             .filter(|w| !w.is_empty())
-            .map(Self::hash)
+            .map(word_hash)
             .collect();
         hashes.sort_unstable();
         hashes.dedup();
@@ -127,19 +134,18 @@ impl ImportWords {
         }
     }
 
-    fn hash(word: &[u8]) -> u32 {
-        use std::hash::BuildHasher;
-        foldhash::fast::FixedState::with_seed(0).hash_one(word) as u32
-    }
-
     /// Whether `word` may stand in the import lines as a whole word (always
     /// for a word that is not plain ASCII, which the hashes cannot tell).
     pub fn has_word(&self, word: &str) -> bool {
         let bytes = word.as_bytes();
-        if bytes.is_empty() || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+        if bytes.is_empty()
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
             return true;
         }
-        self.hashes.binary_search(&Self::hash(bytes)).is_ok()
+        self.hashes.binary_search(&word_hash(bytes)).is_ok()
     }
 
     /// Whether an import line holds a `*` (`from m import *`).
@@ -287,7 +293,9 @@ impl NameFilter {
             any = true;
             false
         });
-        any && names.any(bytes, |_, pattern| self.pairs[pattern].iter().any(|&m| seen[m]))
+        any && names.any(bytes, |_, pattern| {
+            self.pairs[pattern].iter().any(|&m| seen[m])
+        })
     }
 }
 
