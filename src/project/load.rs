@@ -41,7 +41,7 @@ fn declares_entry(path: &Path, entries: &[DeclaredEntry]) -> bool {
 /// pending files never are). A notebook keeps its JSON text as well.
 ///
 /// On a large tree the outlines of the pending files are most of the
-/// memory. So once the texts held pass [`KEPT_TEXT`], a module whose facts
+/// memory. So once the texts held pass [`kept_text`], a module whose facts
 /// show no seed is set aside: it keeps what triage asks of every file (the
 /// hashes of its words, whether every round reruns it) and is read and
 /// outlined again only when a round reruns it or it needs a parse.
@@ -72,9 +72,19 @@ struct Pending {
 
 /// The text that pending files may hold, outlined, before those without a
 /// seed are set aside (their outlines take about twice as much again).
-const KEPT_TEXT: usize = 8 << 20;
+/// `UNNEST_KEPT_TEXT` (bytes) sets another: `0` sets every such file aside,
+/// which the tests use to run that path on small trees.
+fn kept_text() -> usize {
+    static KEPT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *KEPT.get_or_init(|| {
+        std::env::var("UNNEST_KEPT_TEXT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8 << 20)
+    })
+}
 
-/// The text held by outlined pending files, against [`KEPT_TEXT`].
+/// The text held by outlined pending files, against [`kept_text`].
 #[derive(Default)]
 struct Budget(std::sync::atomic::AtomicUsize);
 
@@ -83,7 +93,7 @@ impl Budget {
     fn admit(&self, bytes: usize) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
         let before = self.0.fetch_add(bytes, Relaxed);
-        if before + bytes > KEPT_TEXT {
+        if before + bytes > kept_text() {
             self.0.fetch_sub(bytes, Relaxed);
             return false;
         }
