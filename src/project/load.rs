@@ -68,6 +68,9 @@ struct Pending {
     early: Option<Facts>,
     /// What is kept of it, once set aside, for the files not parsed.
     unparsed: Option<Unparsed>,
+    /// Whether it was weighed against the budget (once, with its first
+    /// facts).
+    weighed: bool,
 }
 
 /// The text that pending files may hold, outlined, before those without a
@@ -163,6 +166,7 @@ impl Pending {
             outlined: Some(outlined),
             early: None,
             unparsed: None,
+            weighed: false,
         }
     }
 
@@ -186,6 +190,17 @@ impl Pending {
             && !self.always
             && facts.seeds.is_empty()
             && !facts.whole
+    }
+
+    /// Hold the outline while the budget allows, else set the file aside
+    /// (a file with a seed is parsed, and held in any case).
+    fn weigh(&mut self, facts: &Facts, budget: &Budget) {
+        if !self.weighed {
+            self.weighed = true;
+            if self.may_set_aside(facts) && !budget.admit(self.text_len) {
+                self.set_aside();
+            }
+        }
     }
 
     /// Drop the text and outline, keeping what the files not parsed keep.
@@ -358,9 +373,7 @@ fn read(
         }
         if let Some(table) = early {
             let facts = triage::facts(outlined, table);
-            if p.may_set_aside(&facts) && !reader.budget.admit(p.text_len) {
-                p.set_aside();
-            }
+            p.weigh(&facts, reader.budget);
             p.early = Some(facts);
         }
     }
@@ -571,38 +584,57 @@ pub fn load_with(
         budget: &budget,
     };
     // The top-level modules imported are gathered as the files are read,
-    // while their import statements are at hand.
-    let (first, tops): (Vec<Read>, BTreeSet<String>) = paths
+    // while their import statements are at hand; the reads are sorted as
+    // they come (a list of every read would be a large tree's peak).
+    #[derive(Default)]
+    struct First {
+        pending: Vec<Pending>,
+        skipped: Vec<Skipped>,
+        errors: Vec<Error>,
+        tops: BTreeSet<String>,
+    }
+    let first = paths
         .par_iter()
         .with_max_len(8)
-        .fold(
-            || (Vec::new(), BTreeSet::new()),
-            |(mut reads, mut tops), path| {
-                // A loop entry point's file is read whatever it mentions: the
-                // runs it reaches may all be in other files.
-                let entry_file = declares_entry(path, entries);
-                reads.push(read(
-                    &reader,
-                    path,
-                    |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
-                    true,
-                    Some(&empty),
-                    Some(&mut tops),
-                ));
-                tick();
-                (reads, tops)
-            },
-        )
-        .reduce(
-            || (Vec::new(), BTreeSet::new()),
-            |(mut reads, mut tops), (more, more_tops)| {
-                reads.extend(more);
-                tops.extend(more_tops);
-                (reads, tops)
-            },
-        );
-    sort_reads(first, &mut pending, &mut skipped, &mut errors);
-    trace(&started, &format!("read: {} outlined", pending.len()));
+        .fold(First::default, |mut first, path| {
+            // A loop entry point's file is read whatever it mentions: the
+            // runs it reaches may all be in other files.
+            let entry_file = declares_entry(path, entries);
+            let read = read(
+                &reader,
+                path,
+                |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
+                true,
+                Some(&empty),
+                Some(&mut first.tops),
+            );
+            match read {
+                Read::Pending(p) => first.pending.push(*p),
+                Read::Skipped(s) => first.skipped.push(s),
+                Read::Failed(err) => first.errors.push(err),
+            }
+            tick();
+            first
+        })
+        .map(|first| std::collections::LinkedList::from([first]))
+        .reduce(std::collections::LinkedList::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        });
+    // Joined once, in order, into lists of the right size.
+    pending.reserve_exact(first.iter().map(|f| f.pending.len()).sum());
+    skipped.reserve_exact(first.iter().map(|f| f.skipped.len()).sum());
+    let mut tops = BTreeSet::new();
+    for part in first {
+        pending.extend(part.pending);
+        skipped.extend(part.skipped);
+        errors.extend(part.errors);
+        tops.extend(part.tops);
+    }
+    trace(
+        &started,
+        &format!("read: {} outlined, {}", pending.len(), held(&pending)),
+    );
     let library = libraries(&tops);
     let library_words = library.words();
     if !library_words.is_empty() {
@@ -692,10 +724,7 @@ pub fn load_with(
             }
             // Files read in later rounds are set aside here, once their
             // facts are known.
-            let p = &mut pending[index];
-            if p.may_set_aside(&facts[index]) && !budget.admit(p.text_len) {
-                p.set_aside();
-            }
+            pending[index].weigh(&facts[index], &budget);
         }
         new_pairs.clear();
         let changed: Vec<&Facts> = rerun.iter().map(|&index| &facts[index]).collect();
@@ -709,8 +738,9 @@ pub fn load_with(
         trace(
             &started,
             &format!(
-                "triage round: {} pending, {} rerun, {} skipped, {} new exports",
+                "triage round: {} pending ({}), {} rerun, {} skipped, {} new exports",
                 pending.len(),
+                held(&pending),
                 rerun.len(),
                 skipped.len(),
                 new_pairs.len()
@@ -936,6 +966,20 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
             p.display, left_out, p.text_len
         ),
     );
+}
+
+/// For the trace: how many pending files hold their outline, and their text.
+fn held(pending: &[Pending]) -> String {
+    let held: Vec<usize> = pending
+        .iter()
+        .filter(|p| p.outlined.is_some())
+        .map(|p| p.text_len)
+        .collect();
+    format!(
+        "{} held ({} KiB of text)",
+        held.len(),
+        held.iter().sum::<usize>() >> 10
+    )
 }
 
 /// With `UNNEST_TRACE` set, how long each stage took, on stderr.
