@@ -83,7 +83,7 @@ fn kept_text() -> usize {
         std::env::var("UNNEST_KEPT_TEXT")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(8 << 20)
+            .unwrap_or(4 << 20)
     })
 }
 
