@@ -1,9 +1,9 @@
 //! One file of a run as the project holds it: its source, its notebook
-//! cells when it is one, its parse, its summary for the call graph and the
-//! findings of the per-file rules; and, as fixes apply, its text now and
-//! whether it may still be written.
+//! cells when it is one, its summary for the call graph (its tree is dropped
+//! once summarized) and the findings of the per-file rules; and, as fixes
+//! apply, its text now and whether it may still be written.
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Parser;
 
 #[cfg(debug_assertions)]
 use super::debug_panic;
@@ -30,7 +30,6 @@ pub struct ProjectFile {
     pub original: String,
     /// The Python text now, after the fixes applied so far.
     pub text: String,
-    pub tree: Tree,
     pub index: LineIndex,
     pub summary: ModuleSummary,
     /// The findings of the per-file rules in `text`.
@@ -97,6 +96,10 @@ impl ProjectFile {
         let module = module_name(&source.path);
         let package = is_package(&source.path);
         let (mut summary, local) = check_file(&tree, &text, &module, package, notebook.is_some());
+        // The summary holds what the project needs of the tree; a fix pass
+        // parses the text it makes. Trees are the largest part of a parsed
+        // file, and a large tree parses hundreds.
+        drop(tree);
         summary.module_names.extend(plan.hole_names.iter().cloned());
         Ok(Self {
             local,
@@ -105,7 +108,6 @@ impl ProjectFile {
             notebook,
             module,
             is_package: package,
-            tree,
             index,
             summary,
             source,

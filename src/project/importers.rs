@@ -14,7 +14,7 @@ use crate::analysis::graph::modules::{is_package, module_name};
 use crate::input::notebook::Notebook;
 use crate::input::source::LineIndex;
 use crate::project::ProjectFile;
-use crate::scan::prefilter::import_lines;
+use crate::scan::prefilter::{ImportWords, import_lines};
 use crate::syntax::parse::{new_parser, parse};
 
 /// Words that mark a file that may import a module without an import
@@ -26,9 +26,12 @@ const LOADERS: [&str; 3] = ["uvicorn", "import_module", "__import__"];
 #[derive(Debug, Clone)]
 pub struct Unparsed {
     pub path: PathBuf,
-    pub display: String,
-    /// Its import statements (see `crate::scan::prefilter::import_lines`).
-    pub imports: String,
+    /// The path as printed: the end of `path` from this byte on, or, when
+    /// it is not one (a path that is not UTF-8), its own text.
+    display: Display,
+    /// The words of its import statements (see
+    /// `crate::scan::prefilter::import_lines`).
+    pub imports: ImportWords,
     /// It names a loader (uvicorn, `import_module`, `__import__`).
     pub names_loader: bool,
 }
@@ -36,14 +39,43 @@ pub struct Unparsed {
 impl Unparsed {
     /// What to keep of the Python bytes `python` of the file at `path`.
     pub fn new(path: PathBuf, display: String, python: &[u8]) -> Self {
+        Self::with_imports(path, display, python, &import_lines(python))
+    }
+
+    /// [`Unparsed::new`], given the import statements of `python`.
+    pub fn with_imports(path: PathBuf, display: String, python: &[u8], imports: &str) -> Self {
+        // A large tree leaves most of its files aside: the printed path is
+        // nearly always the end of the path, so only where it starts is kept.
+        let display = match path.to_str() {
+            Some(full) if full.ends_with(display.as_str()) => {
+                Display::From(full.len() - display.len())
+            }
+            _ => Display::Own(display.into_boxed_str()),
+        };
         let names_loader = LOADERS
             .iter()
             .any(|w| memchr::memmem::find(python, w.as_bytes()).is_some());
         Self {
             path,
             display,
-            imports: import_lines(python),
+            imports: ImportWords::new(imports.as_bytes()),
             names_loader,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Display {
+    From(usize),
+    Own(Box<str>),
+}
+
+impl Unparsed {
+    /// The path as printed.
+    pub fn display(&self) -> &str {
+        match &self.display {
+            Display::From(at) => self.path.to_str().map_or("", |p| &p[*at..]),
+            Display::Own(display) => display,
         }
     }
 }
@@ -88,8 +120,9 @@ pub fn importers(
         }
     }
     for other in others {
-        if may_import(&other.imports, other.names_loader) {
-            candidates.push((other.display.clone(), other.path.clone(), None));
+        // A loader named in the import lines is named in the file.
+        if other.names_loader || lasts.iter().any(|last| other.imports.has_word(last)) {
+            candidates.push((other.display().to_owned(), other.path.clone(), None));
         }
     }
     // Each file's module, and its references with their places.

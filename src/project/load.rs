@@ -9,7 +9,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::analysis::graph::frameworks::mentions_builtin;
@@ -23,7 +22,7 @@ use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
 use crate::project::importers::Unparsed;
 use crate::scan::prefilter::{
-    NameFilter, has_whole_word, import_lines, may_hold_finding, python_bytes,
+    NameFilter, Occurrences, import_lines, may_hold_finding, python_bytes, word_hash,
 };
 use crate::scan::triage::{self, ExportTable, Facts, Outlined, Plan};
 use crate::syntax::parse::new_parser;
@@ -36,26 +35,239 @@ fn declares_entry(path: &Path, entries: &[DeclaredEntry]) -> bool {
     }
 }
 
-/// A file read and outlined, not parsed (yet).
+/// A file read and outlined, not parsed (yet). It holds one copy of its
+/// text, the outline's: a module's bytes are that text with its BOM and lone
+/// CRs put back, so its [`SourceFile`] is rebuilt when it is parsed (most
+/// pending files never are). A notebook keeps its JSON text as well.
+///
+/// On a large tree the outlines of the pending files are most of the
+/// memory. So once the texts held pass [`kept_text`], a module whose facts
+/// show no seed is set aside: it keeps what triage asks of every file (the
+/// hashes of its words, whether every round reruns it) and is read and
+/// outlined again only when a round reruns it or it needs a parse.
 struct Pending {
-    source: SourceFile,
-    outlined: Outlined,
+    path: PathBuf,
+    display: String,
+    bom: bool,
+    cr_only: bool,
+    notebook: Option<SourceFile>,
+    /// `None` while set aside.
+    outlined: Option<Outlined>,
+    module_last: String,
+    /// The hashes of the words of its outline, sorted (see [`word_hash`]).
+    words: Box<[u32]>,
+    rerun_always: bool,
+    /// How the outline was made, to make it again.
+    may_run: bool,
+    always: bool,
+    entry_points: bool,
+    /// The text's length and hash, to tell that a second read gives it.
+    text_len: usize,
+    text_hash: u64,
+    /// Its facts, found as it was read, for the next triage round.
+    early: Option<Facts>,
+    /// What is kept of it, once set aside, for the files not parsed.
+    unparsed: Option<Unparsed>,
+    /// Whether it was weighed against the budget (once, with its first
+    /// facts).
+    weighed: bool,
+}
+
+/// The text that pending files may hold, outlined, before those without a
+/// seed are set aside (their outlines take about twice as much again).
+/// `UNNEST_KEPT_TEXT` (bytes) sets another: `0` sets every such file aside,
+/// which the tests use to run that path on small trees.
+fn kept_text() -> usize {
+    static KEPT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *KEPT.get_or_init(|| {
+        std::env::var("UNNEST_KEPT_TEXT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(4 << 20)
+    })
+}
+
+/// The text held by outlined pending files, against [`kept_text`].
+#[derive(Default)]
+struct Budget(std::sync::atomic::AtomicUsize);
+
+impl Budget {
+    /// Whether `bytes` more fit; if so they are counted.
+    fn admit(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let before = self.0.fetch_add(bytes, Relaxed);
+        if before + bytes > kept_text() {
+            self.0.fetch_sub(bytes, Relaxed);
+            return false;
+        }
+        true
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0).hash_one(text)
 }
 
 impl Pending {
     fn new(source: SourceFile, may_run: bool, parse_all: bool) -> Self {
         let module = crate::analysis::graph::modules::module_name(&source.path);
         let is_notebook = source.path.extension().is_some_and(|e| e == "ipynb");
-        let text = if is_notebook {
+        let (path, display, bom, cr_only, text, notebook) = if is_notebook {
             // A notebook that does not load is parsed to report why.
-            Notebook::parse(&source.text)
+            let module = Notebook::parse(&source.text)
                 .map(|n| n.module)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            let (path, display) = (source.path.clone(), source.display.clone());
+            (
+                path,
+                display,
+                source.bom,
+                source.cr_only,
+                module,
+                Some(source),
+            )
         } else {
-            source.text.clone()
+            // The bytes as read go here; the text is all that is kept.
+            let SourceFile {
+                path,
+                display,
+                bom,
+                cr_only,
+                text,
+                ..
+            } = source;
+            (path, display, bom, cr_only, text, None)
         };
-        let outlined = Outlined::new(text, &module, may_run, is_notebook || parse_all);
-        Self { source, outlined }
+        let always = is_notebook || parse_all;
+        let outlined = Outlined::new(text, &module, may_run, always);
+        let mut words: Vec<u32> = outlined
+            .outline
+            .words
+            .keys()
+            .map(|w| word_hash(w.as_bytes()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        Self {
+            path,
+            display,
+            bom,
+            cr_only,
+            notebook,
+            module_last: outlined.module_last.clone(),
+            words: words.into_boxed_slice(),
+            rerun_always: has_star_import(&outlined) || !outlined.outline.followed,
+            may_run,
+            always,
+            entry_points: false,
+            text_len: outlined.text.len(),
+            text_hash: text_hash(&outlined.text),
+            outlined: Some(outlined),
+            early: None,
+            unparsed: None,
+            weighed: false,
+        }
+    }
+
+    /// Whether the file's code names `word` (or, set aside, a word of the
+    /// same hash: it is then asked about more than it needs).
+    fn mentions(&self, word: &str) -> bool {
+        match &self.outlined {
+            Some(outlined) => !outlined.outline.occurrences(word).is_empty(),
+            None => self
+                .words
+                .binary_search(&word_hash(word.as_bytes()))
+                .is_ok(),
+        }
+    }
+
+    /// Whether it may be set aside: a module whose facts show no seed (a
+    /// notebook is parsed in any case).
+    fn may_set_aside(&self, facts: &Facts) -> bool {
+        self.outlined.is_some()
+            && self.notebook.is_none()
+            && !self.always
+            && facts.seeds.is_empty()
+            && !facts.whole
+    }
+
+    /// Hold the outline while the budget allows, else set the file aside
+    /// (a file with a seed is parsed, and held in any case).
+    fn weigh(&mut self, facts: &Facts, budget: &Budget) {
+        if !self.weighed {
+            self.weighed = true;
+            if self.may_set_aside(facts) && !budget.admit(self.text_len) {
+                self.set_aside();
+            }
+        }
+    }
+
+    /// Drop the text and outline, keeping what the files not parsed keep.
+    fn set_aside(&mut self) {
+        if let Some(outlined) = self.outlined.take() {
+            self.unparsed = Some(Unparsed::new(
+                self.path.clone(),
+                self.display.clone(),
+                outlined.text.as_bytes(),
+            ));
+        }
+    }
+
+    /// `f` of the outline, read and made again when the file was set aside;
+    /// an error when the file no longer holds the text first read.
+    fn with_outlined<R>(&self, f: impl FnOnce(&Outlined) -> R) -> Result<R, Error> {
+        if let Some(outlined) = &self.outlined {
+            return Ok(f(outlined));
+        }
+        Ok(f(&self.outline_again()?))
+    }
+
+    fn outline_again(&self) -> Result<Outlined, Error> {
+        let changed = || Error::Read {
+            path: self.display.clone(),
+            source: std::io::Error::other("the file changed while it was being read"),
+        };
+        let bytes = std::fs::read(&self.path).map_err(|source| Error::Read {
+            path: self.display.clone(),
+            source,
+        })?;
+        let source = SourceFile::decode(self.path.clone(), self.display.clone(), bytes)
+            .map_err(|_| changed())?;
+        if source.text.len() != self.text_len || text_hash(&source.text) != self.text_hash {
+            return Err(changed());
+        }
+        let module = crate::analysis::graph::modules::module_name(&self.path);
+        let mut outlined = Outlined::new(source.text, &module, self.may_run, self.always);
+        outlined.entry_points = self.entry_points;
+        Ok(outlined)
+    }
+
+    /// Its facts against `table`.
+    fn facts(&self, table: &ExportTable) -> Result<Facts, Error> {
+        self.with_outlined(|o| triage::facts(o, table))
+    }
+
+    /// The file as read: for a module, its bytes from the text. (Only for a
+    /// file whose outline is held.)
+    fn source(&self) -> SourceFile {
+        if let Some(notebook) = &self.notebook {
+            return notebook.clone();
+        }
+        let text = self
+            .outlined
+            .as_ref()
+            .map_or_else(String::new, |o| o.text.clone());
+        let mut source = SourceFile {
+            path: self.path.clone(),
+            display: self.display.clone(),
+            original: Vec::new(),
+            bom: self.bom,
+            text,
+            cr_only: self.cr_only,
+        };
+        source.original = source.with_bom(&source.text).into_bytes();
+        source
     }
 }
 
@@ -69,18 +281,82 @@ enum Read {
 /// [`crate::scan::prefilter::import_lines`]).
 type Skipped = Unparsed;
 
-/// Read `path`; keep it when `keep` says its bytes may matter.
+/// Read the file at `path` into the start of `buffer`, growing it as
+/// needed, and say how many bytes it has: open, read to the end, close.
+/// `std::fs::read` asks the file's size first (a `statx` per file) and
+/// allocates for each file; most files are dropped after a look at their
+/// bytes, so each thread reuses one buffer, which keeps its length (zeroed
+/// once).
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            buffer.resize((filled * 2).max(64 << 10), 0);
+        }
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => return Ok(filled),
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What every read of a run shares.
+struct Reader<'a> {
+    cwd: &'a Path,
+    entries: &'a [DeclaredEntry],
+    /// Every file is parsed whole.
+    all: bool,
+    budget: &'a Budget,
+}
+
+/// Read `path`; keep it when `keep` says its bytes may matter. With `tops`,
+/// add the top-level modules its import statements name. With `early` (the
+/// table the next triage round uses), find its facts at once, and set it
+/// aside when they show no seed and the texts held are over budget: a round
+/// that reads many files never holds all their outlines.
 fn read(
+    reader: &Reader,
     path: &Path,
-    cwd: &Path,
     keep: impl Fn(&[u8]) -> bool,
     may_run: bool,
-    all: bool,
-    entries: &[DeclaredEntry],
+    early: Option<&ExportTable>,
+    tops: Option<&mut BTreeSet<String>>,
 ) -> Read {
+    let Reader {
+        cwd, entries, all, ..
+    } = *reader;
     let display = display_path(path, cwd);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let looked = BUFFER.with_borrow_mut(|buffer| {
+        let size = read_into(path, buffer)?;
+        let bytes = &buffer[..size];
+        let looked = match look(path, &display, bytes, &keep, all) {
+            Looked::Keep => (Looked::Keep, Some(bytes.to_vec())),
+            other => (other, None),
+        };
+        if buffer.len() > 4 << 20 {
+            // A rare large file does not keep its memory for the rest.
+            *buffer = Vec::new();
+        }
+        Ok(looked)
+    });
+    let bytes = match looked {
+        Ok((Looked::Keep, Some(bytes))) => bytes,
+        Ok((Looked::Skip(imports, skipped), _)) => {
+            if let Some(tops) = tops {
+                imported_tops(&imports, tops);
+            }
+            return Read::Skipped(skipped);
+        }
+        Ok((Looked::Failed(err), _)) => return Read::Failed(err),
+        Ok((Looked::Keep, None)) => unreachable!("kept bytes are copied"),
         Err(source) => {
             return Read::Failed(Error::Read {
                 path: display,
@@ -88,46 +364,122 @@ fn read(
             });
         }
     };
+    let mut read = decode(path, display, bytes, may_run, all, entries);
+    if let Read::Pending(p) = &mut read
+        && let Some(outlined) = &p.outlined
+    {
+        if let Some(tops) = tops {
+            imported_tops(&import_lines(outlined.text.as_bytes()), tops);
+        }
+        if let Some(table) = early {
+            let facts = triage::facts(outlined, table);
+            p.weigh(&facts, reader.budget);
+            p.early = Some(facts);
+        }
+    }
+    read
+}
+
+/// What a first look at a file's bytes says.
+enum Looked {
+    Keep,
+    /// Left aside, with its import statements.
+    Skip(String, Skipped),
+    Failed(Error),
+}
+
+fn look(
+    path: &Path,
+    display: &str,
+    bytes: &[u8],
+    keep: &impl Fn(&[u8]) -> bool,
+    all: bool,
+) -> Looked {
     if !all
-        && let Some(python) = python_bytes(path, &bytes)
+        && let Some(python) = python_bytes(path, bytes)
         && !keep(&python)
     {
-        if let Err(err) = crate::input::source::check_text(&display, &bytes) {
-            return Read::Failed(err);
+        if let Err(err) = crate::input::source::check_text(display, bytes) {
+            return Looked::Failed(err);
         }
-        return Read::Skipped(Unparsed::new(path.to_owned(), display, &python));
+        let imports = import_lines(&python);
+        let skipped =
+            Unparsed::with_imports(path.to_owned(), display.to_owned(), &python, &imports);
+        return Looked::Skip(imports, skipped);
     }
+    Looked::Keep
+}
+
+/// A file kept: decoded and outlined.
+fn decode(
+    path: &Path,
+    display: String,
+    bytes: Vec<u8>,
+    may_run: bool,
+    all: bool,
+    entries: &[DeclaredEntry],
+) -> Read {
     match SourceFile::decode(path.to_owned(), display, bytes) {
         Ok(source) => {
             let mut pending = Pending::new(source, may_run, all);
-            pending.outlined.entry_points =
-                mentions_builtin(pending.outlined.text.as_bytes()) || declares_entry(path, entries);
+            if let Some(outlined) = &mut pending.outlined {
+                outlined.entry_points =
+                    names_builtin(outlined, path) || declares_entry(path, entries);
+                pending.entry_points = outlined.entry_points;
+            }
             Read::Pending(Box::new(pending))
         }
         Err(err) => Read::Failed(err),
     }
 }
 
+/// Whether a built-in row may match the file: one of its words stands in
+/// the file's code, not only in a string or a comment (`THIS FUNCTION IS
+/// UNSAFE` in a docstring), since each row matches code (an attribute, a
+/// keyword argument, a method name); and, for a row of a framework's
+/// packages, the file may import one of them (it names the package, or lies
+/// inside it, where a relative import reaches it). The file is then parsed
+/// whole. The bytes are searched first, which rules most files out at memory
+/// speed; an outline the lexer could not follow holds the words of strings
+/// and comments too, so it stays conservative.
+fn names_builtin(outlined: &Outlined, path: &Path) -> bool {
+    if !mentions_builtin(outlined.text.as_bytes()) {
+        return false;
+    }
+    let module = crate::analysis::graph::modules::module_name(path);
+    let names = |word: &str| {
+        !outlined.outline.occurrences(word).is_empty() || module.split('.').any(|m| m == word)
+    };
+    crate::analysis::graph::frameworks::FRAMEWORKS
+        .iter()
+        .any(|row| {
+            row.words
+                .iter()
+                .any(|w| !outlined.outline.occurrences(w).is_empty())
+                && (row.packages.is_empty() || row.packages.iter().any(|p| names(p)))
+        })
+}
+
 /// The files left aside read again, kept when they name one of `words` as a
 /// whole word (a library function, a name a fix changes).
 fn read_naming(
+    reader: &Reader,
     skipped: Vec<Skipped>,
     words: &[impl AsRef<[u8]>],
-    cwd: &Path,
-    entries: &[DeclaredEntry],
+    early: Option<&ExportTable>,
 ) -> Vec<Read> {
-    let matcher = AhoCorasick::new(words).expect("names form a valid automaton");
+    let matcher = Occurrences::new(words);
     skipped
         .par_iter()
         .with_max_len(8)
         .map(|s| {
             read(
+                reader,
                 &s.path,
-                cwd,
-                |b| has_whole_word(&matcher, b),
+                |b| matcher.as_ref().is_some_and(|m| m.has_whole_word(b)),
                 false,
-                false,
-                entries,
+                early,
+                None,
             )
         })
         .collect()
@@ -169,41 +521,33 @@ pub fn load(
 /// [`WordIndex`] is built.
 const INDEX_AFTER_ROUNDS: usize = 4;
 
-/// Whether a triage round reruns a file whatever names are new.
-fn rerun_always(outlined: &Outlined) -> bool {
-    has_star_import(outlined) || !outlined.outline.followed
-}
-
 /// The files that mention each word, by the word's hash, and the files every
 /// triage round reruns.
 #[derive(Default)]
 struct WordIndex {
-    files: HashMap<u64, Vec<usize>, foldhash::fast::FixedState>,
+    files: HashMap<u32, Vec<usize>, foldhash::fast::FixedState>,
     always: Vec<usize>,
     /// Files indexed so far (a prefix of the pending files).
     indexed: usize,
 }
 
 impl WordIndex {
-    fn hash(word: &str) -> u64 {
-        use std::hash::BuildHasher;
-        foldhash::fast::FixedState::with_seed(0).hash_one(word)
-    }
-
     fn extend(&mut self, pending: &[Pending]) {
         for (index, p) in pending.iter().enumerate().skip(self.indexed) {
-            if rerun_always(&p.outlined) {
+            if p.rerun_always {
                 self.always.push(index);
             }
-            for word in p.outlined.outline.words.keys() {
-                self.files.entry(Self::hash(word)).or_default().push(index);
+            for &word in &p.words {
+                self.files.entry(word).or_default().push(index);
             }
         }
         self.indexed = self.indexed.max(pending.len());
     }
 
     fn files(&self, word: &str) -> &[usize] {
-        self.files.get(&Self::hash(word)).map_or(&[], Vec::as_slice)
+        self.files
+            .get(&word_hash(word.as_bytes()))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -231,39 +575,76 @@ pub fn load_with(
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
-    let first: Vec<Read> = paths
+    let budget = Budget::default();
+    let empty = ExportTable::new();
+    let reader = Reader {
+        cwd,
+        entries,
+        all,
+        budget: &budget,
+    };
+    // The top-level modules imported are gathered as the files are read,
+    // while their import statements are at hand; the reads are sorted as
+    // they come (a list of every read would be a large tree's peak).
+    #[derive(Default)]
+    struct First {
+        pending: Vec<Pending>,
+        skipped: Vec<Skipped>,
+        errors: Vec<Error>,
+        tops: BTreeSet<String>,
+    }
+    let first = paths
         .par_iter()
         .with_max_len(8)
-        .map(|path| {
+        .fold(First::default, |mut first, path| {
             // A loop entry point's file is read whatever it mentions: the
             // runs it reaches may all be in other files.
             let entry_file = declares_entry(path, entries);
             let read = read(
+                &reader,
                 path,
-                cwd,
                 |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
                 true,
-                all,
-                entries,
+                Some(&empty),
+                Some(&mut first.tops),
             );
+            match read {
+                Read::Pending(p) => first.pending.push(*p),
+                Read::Skipped(s) => first.skipped.push(s),
+                Read::Failed(err) => first.errors.push(err),
+            }
             tick();
-            read
+            first
         })
-        .collect();
-    sort_reads(first, &mut pending, &mut skipped, &mut errors);
-    trace(&started, &format!("read: {} outlined", pending.len()));
+        .map(|first| std::collections::LinkedList::from([first]))
+        .reduce(std::collections::LinkedList::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        });
+    // Joined once, in order, into lists of the right size.
+    pending.reserve_exact(first.iter().map(|f| f.pending.len()).sum());
+    skipped.reserve_exact(first.iter().map(|f| f.skipped.len()).sum());
     let mut tops = BTreeSet::new();
-    for p in &pending {
-        imported_tops(&import_lines(p.outlined.text.as_bytes()), &mut tops);
+    for part in first {
+        pending.extend(part.pending);
+        skipped.extend(part.skipped);
+        errors.extend(part.errors);
+        tops.extend(part.tops);
     }
-    for s in &skipped {
-        imported_tops(&s.imports, &mut tops);
-    }
+    trace(
+        &started,
+        &format!("read: {} outlined, {}", pending.len(), held(&pending)),
+    );
     let library = libraries(&tops);
     let library_words = library.words();
     if !library_words.is_empty() {
         // Files that name a library function may call it on the loop.
-        let more = read_naming(std::mem::take(&mut skipped), &library_words, cwd, entries);
+        let more = read_naming(
+            &reader,
+            std::mem::take(&mut skipped),
+            &library_words,
+            Some(&empty),
+        );
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         trace(
             &started,
@@ -309,34 +690,48 @@ pub fn load_with(
             (0..pending.len())
                 .filter(|&index| {
                     index >= facts.len() || {
-                        let outlined = &pending[index].outlined;
-                        rerun_always(outlined)
-                            || new_names
-                                .iter()
-                                .any(|name| !outlined.outline.occurrences(name).is_empty())
+                        let p = &pending[index];
+                        p.rerun_always || new_names.iter().any(|name| p.mentions(name))
                     }
                 })
                 .collect()
         };
+        // The facts of the files read since the last round were found as
+        // they were read, against the same table.
+        let early: Vec<Option<Facts>> = rerun
+            .iter()
+            .map(|&index| pending[index].early.take())
+            .collect();
+        let facts_of = |(&index, early): (&usize, Option<Facts>)| match early {
+            Some(facts) => Ok(facts),
+            None => pending[index].facts(&table),
+        };
         // A round of a long chain reruns a file or two: waking the thread
         // pool for them costs more than the work.
-        let fresh: Vec<Facts> = if rerun.len() < 8 {
-            rerun
-                .iter()
-                .map(|&index| triage::facts(&pending[index].outlined, &table))
-                .collect()
+        let fresh: Vec<Result<Facts, Error>> = if rerun.len() < 8 {
+            rerun.iter().zip(early).map(facts_of).collect()
         } else {
             rerun
                 .par_iter()
-                .map(|&index| triage::facts(&pending[index].outlined, &table))
+                .zip(early)
+                .with_max_len(8)
+                .map(facts_of)
                 .collect()
         };
-        for (index, found) in rerun.iter().zip(fresh) {
-            if *index < facts.len() {
-                facts[*index] = found;
+        for (&index, found) in rerun.iter().zip(fresh) {
+            let found = found.unwrap_or_else(|err| {
+                // The file changed since it was read: reported, and left out.
+                errors.push(err);
+                Facts::default()
+            });
+            if index < facts.len() {
+                facts[index] = found;
             } else {
                 facts.push(found);
             }
+            // Files read in later rounds are set aside here, once their
+            // facts are known.
+            pending[index].weigh(&facts[index], &budget);
         }
         new_pairs.clear();
         let changed: Vec<&Facts> = rerun.iter().map(|&index| &facts[index]).collect();
@@ -350,8 +745,9 @@ pub fn load_with(
         trace(
             &started,
             &format!(
-                "triage round: {} pending, {} rerun, {} skipped, {} new exports",
+                "triage round: {} pending ({}), {} rerun, {} skipped, {} new exports",
                 pending.len(),
+                held(&pending),
                 rerun.len(),
                 skipped.len(),
                 new_pairs.len()
@@ -360,41 +756,45 @@ pub fn load_with(
         if new_pairs.is_empty() {
             break facts;
         }
-        // When few files are left aside, a plain search of their import
-        // lines for the new modules tells most rounds of a chain that none
-        // of them can be concerned, without building an automaton.
-        let few = skipped.len().saturating_mul(new_pairs.len()) <= 256;
-        if few
-            && !skipped.iter().any(|s| {
-                new_pairs.iter().any(|(_, module)| {
-                    memchr::memmem::find(s.imports.as_bytes(), module.as_bytes()).is_some()
-                })
-            })
-        {
+        // Most rounds of a long chain concern no file left aside: the
+        // automata of the name filter are built only for a round that does.
+        let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) =
+            std::mem::take(&mut skipped).into_iter().partition(|s| {
+                new_pairs
+                    .iter()
+                    .any(|(_, module)| s.imports.has_word(module))
+            });
+        skipped = rest;
+        if maybe.is_empty() {
             continue;
         }
         let filter = NameFilter::new(new_pairs.iter());
-        let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) = std::mem::take(&mut skipped)
-            .into_iter()
-            .partition(|s| filter.may_import(&s.imports));
-        skipped = rest;
+        let reread = maybe.len();
         let more: Vec<Read> = maybe
             .par_iter()
             .with_max_len(8)
             .map(|s| {
                 // `from m import *` names none of the names it re-exports.
-                let star = s.imports.contains('*');
+                let star = s.imports.star();
                 read(
+                    &reader,
                     &s.path,
-                    cwd,
                     |b| star || filter.matches(b),
                     false,
-                    false,
-                    entries,
+                    Some(&table),
+                    None,
                 )
             })
             .collect();
+        let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
+        trace(
+            &started,
+            &format!(
+                "re-read {reread} files whose imports name a module; {} outlined",
+                pending.len() - before
+            ),
+        );
     };
     let mut facts = facts;
     // Parse what is needed, then add what the fixes of the findings need (the
@@ -402,28 +802,46 @@ pub fn load_with(
     // in its hierarchy), until nothing more is.
     let mut roots: Vec<bool> = pending
         .iter()
-        .map(|p| {
-            library_words
-                .iter()
-                .any(|w| !p.outlined.outline.occurrences(w).is_empty())
-        })
+        .map(|p| library_words.iter().any(|w| p.mentions(w)))
         .collect();
     let mut failed = vec![false; pending.len()];
     let mut words: Vec<String> = library_words.clone();
     let mut scanned: HashSet<String> = HashSet::new();
     let mut parsed: Vec<Option<(ProjectFile, Plan)>> = (0..pending.len()).map(|_| None).collect();
     loop {
-        let lasts: Vec<&str> = pending
-            .iter()
-            .map(|p| p.outlined.module_last.as_str())
-            .collect();
+        let lasts: Vec<&str> = pending.iter().map(|p| p.module_last.as_str()).collect();
         let (needed, demanded) = triage::needed(&facts, &lasts, &roots);
+        // The files set aside that need a parse are outlined again.
+        let restore: Vec<usize> = (0..pending.len())
+            .filter(|&index| needed[index] && !failed[index] && pending[index].outlined.is_none())
+            .collect();
+        let restored: Vec<Result<Outlined, Error>> = restore
+            .par_iter()
+            .map(|&index| pending[index].outline_again())
+            .collect();
+        for (&index, outlined) in restore.iter().zip(restored) {
+            match outlined {
+                Ok(outlined) => {
+                    pending[index].outlined = Some(outlined);
+                    pending[index].unparsed = None;
+                }
+                Err(err) => {
+                    errors.push(err);
+                    failed[index] = true;
+                    roots[index] = false;
+                    facts[index] = Facts::default();
+                }
+            }
+        }
         let mut to_parse = Vec::new();
         for (index, p) in pending.iter().enumerate() {
             if !needed[index] || failed[index] {
                 continue;
             }
-            let plan = triage::plan(&p.outlined, &facts[index], &demanded[index], &words);
+            let Some(outlined) = &p.outlined else {
+                continue;
+            };
+            let plan = triage::plan(outlined, &facts[index], &demanded[index], &words);
             if parsed[index].as_ref().is_some_and(|(_, old)| *old == plan) {
                 continue;
             }
@@ -437,7 +855,7 @@ pub fn load_with(
             .into_par_iter()
             .with_max_len(1)
             .map_init(new_parser, |parser, (index, plan)| {
-                let file = ProjectFile::with_plan(parser, pending[index].source.clone(), &plan);
+                let file = ProjectFile::with_plan(parser, pending[index].source(), &plan);
                 (index, plan, file)
             })
             .collect();
@@ -467,12 +885,7 @@ pub fn load_with(
         }
         // Files not parsed yet that name one of the words join as roots.
         for (index, p) in pending.iter().enumerate() {
-            if parsed[index].is_none()
-                && !failed[index]
-                && words
-                    .iter()
-                    .any(|w| !p.outlined.outline.occurrences(w).is_empty())
-            {
+            if parsed[index].is_none() && !failed[index] && words.iter().any(|w| p.mentions(w)) {
                 roots[index] = true;
             }
         }
@@ -483,25 +896,28 @@ pub fn load_with(
         let more: Vec<Read> = if new_words.is_empty() {
             Vec::new()
         } else {
-            read_naming(std::mem::take(&mut skipped), &new_words, cwd, entries)
+            read_naming(&reader, std::mem::take(&mut skipped), &new_words, None)
         };
         let before = pending.len();
         sort_reads(more, &mut pending, &mut skipped, &mut errors);
         for p in &pending[before..] {
-            facts.push(triage::facts(&p.outlined, &table));
+            facts.push(p.facts(&table).unwrap_or_else(|err| {
+                errors.push(err);
+                Facts::default()
+            }));
             roots.push(true);
             failed.push(false);
             parsed.push(None);
         }
     }
     let mut others: Vec<Unparsed> = skipped;
-    for (index, p) in pending.iter().enumerate() {
+    for (index, p) in pending.into_iter().enumerate() {
         if parsed[index].is_none() && !failed[index] {
-            others.push(Unparsed::new(
-                p.source.path.clone(),
-                p.source.display.clone(),
-                p.outlined.text.as_bytes(),
-            ));
+            others.push(match (p.outlined, p.unparsed) {
+                (Some(outlined), _) => Unparsed::new(p.path, p.display, outlined.text.as_bytes()),
+                (None, Some(unparsed)) => unparsed,
+                (None, None) => unreachable!("a file set aside keeps what is kept of it"),
+            });
         }
     }
     let mut files: Vec<ProjectFile> = parsed.into_iter().flatten().map(|(f, _)| f).collect();
@@ -549,7 +965,7 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
     }
     let why = match facts.seed {
         Some((at, what)) => {
-            let text = &p.outlined.text;
+            let text = p.outlined.as_ref().map_or("", |o| o.text.as_str());
             let at = crate::input::source::LineIndex::new(text).location(text, at as usize);
             format!("{what} at line {}", at.row)
         }
@@ -562,11 +978,23 @@ fn trace_need(started: &std::time::Instant, p: &Pending, facts: &Facts, plan: &P
         started,
         &format!(
             "parse {} ({why}; {} of {} bytes left out)",
-            p.source.display,
-            left_out,
-            p.outlined.text.len()
+            p.display, left_out, p.text_len
         ),
     );
+}
+
+/// For the trace: how many pending files hold their outline, and their text.
+fn held(pending: &[Pending]) -> String {
+    let held: Vec<usize> = pending
+        .iter()
+        .filter(|p| p.outlined.is_some())
+        .map(|p| p.text_len)
+        .collect();
+    format!(
+        "{} held ({} KiB of text)",
+        held.len(),
+        held.iter().sum::<usize>() >> 10
+    )
 }
 
 /// With `UNNEST_TRACE` set, how long each stage took, on stderr.
@@ -576,11 +1004,20 @@ fn trace(started: &std::time::Instant, what: &str) {
         let _ = std::io::Write::write_fmt(
             &mut std::io::stderr(),
             format_args!(
-                "{:>8.1} ms  {what}\n",
-                started.elapsed().as_secs_f64() * 1e3
+                "{:>8.1} ms {:>6} MiB  {what}\n",
+                started.elapsed().as_secs_f64() * 1e3,
+                resident_mib()
             ),
         );
     }
+}
+
+/// The process's resident memory now (Linux; 0 elsewhere), for the trace.
+fn resident_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| (pages * 4096) >> 20)
 }
 
 fn tracing() -> bool {

@@ -711,7 +711,6 @@ impl Project {
                     target.is_package,
                     target.notebook.is_some(),
                 );
-                target.tree = tree;
                 target.text = text;
             }
             return Some(applied);

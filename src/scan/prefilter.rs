@@ -98,6 +98,137 @@ pub fn import_lines(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A word's hash, as files set aside keep their words: two words that
+/// collide only make a file be looked at again.
+pub fn word_hash(word: &[u8]) -> u32 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(word) as u32
+}
+
+/// What a file left aside keeps of its import statements (from
+/// [`import_lines`]): the hash of each word in them, and whether one holds a
+/// `*`. A few dozen bytes instead of the lines: a large tree leaves most of
+/// its files aside. A word is a longest run of ASCII letters, digits and `_`;
+/// a plain name stands as a whole word in the lines, by that or by the
+/// lexer's definition (which counts non-ASCII bytes in), only if it is one of
+/// those runs, so a name is never missed; a hash that collides only reads a
+/// file again.
+#[derive(Debug, Clone, Default)]
+pub struct ImportWords {
+    hashes: Box<[u32]>,
+    star: bool,
+}
+
+impl ImportWords {
+    pub fn new(imports: &[u8]) -> Self {
+        let mut hashes: Vec<u32> = imports
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .filter(|w| !w.is_empty())
+            .map(word_hash)
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self {
+            hashes: hashes.into_boxed_slice(),
+            star: memchr::memchr(b'*', imports).is_some(),
+        }
+    }
+
+    /// Whether `word` may stand in the import lines as a whole word (always
+    /// for a word that is not plain ASCII, which the hashes cannot tell).
+    pub fn has_word(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        if bytes.is_empty()
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            return true;
+        }
+        self.hashes.binary_search(&word_hash(bytes)).is_ok()
+    }
+
+    /// Whether an import line holds a `*` (`from m import *`).
+    pub fn star(&self) -> bool {
+        self.star
+    }
+}
+
+/// Patterns searched for every occurrence, fast. An overlapping search
+/// visits every byte; this one is leftmost-longest, which skips ahead with the
+/// vectorised prefilter, restarted one byte after each match's start. That
+/// finds every position where some pattern starts, with the longest one there;
+/// the others that start there are its prefixes, which are listed ahead, so
+/// every occurrence of every pattern is seen (as the overlapping search sees
+/// them), at a cost that grows with the matches, not the bytes.
+pub struct Occurrences {
+    matcher: AhoCorasick,
+    /// For each pattern, the patterns that are a prefix of it (itself
+    /// included, and any pattern listed twice).
+    prefixes: Vec<Vec<usize>>,
+    lengths: Vec<usize>,
+}
+
+impl Occurrences {
+    /// `None` when there are no patterns.
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Option<Self> {
+        if patterns.is_empty() {
+            return None;
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(patterns)
+            .expect("names form a valid automaton");
+        let bytes: Vec<&[u8]> = patterns.iter().map(AsRef::as_ref).collect();
+        let prefixes = bytes
+            .iter()
+            .map(|long| {
+                (0..bytes.len())
+                    .filter(|&short| long.starts_with(bytes[short]))
+                    .collect()
+            })
+            .collect();
+        Some(Self {
+            matcher,
+            prefixes,
+            lengths: bytes.iter().map(|b| b.len()).collect(),
+        })
+    }
+
+    pub fn patterns_len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// Calls `found(start, pattern)` for every occurrence of every pattern,
+    /// until it returns true; says whether it did.
+    pub fn any(&self, bytes: &[u8], mut found: impl FnMut(usize, usize) -> bool) -> bool {
+        let mut at = 0;
+        while at <= bytes.len() {
+            let input = aho_corasick::Input::new(bytes).span(at..bytes.len());
+            let Some(m) = self.matcher.find(input) else {
+                return false;
+            };
+            for &pattern in &self.prefixes[m.pattern().as_usize()] {
+                if found(m.start(), pattern) {
+                    return true;
+                }
+            }
+            at = m.start() + 1;
+        }
+        false
+    }
+
+    /// Whether one of the patterns occurs in `bytes` as a whole word.
+    pub fn has_whole_word(&self, bytes: &[u8]) -> bool {
+        self.any(bytes, |start, pattern| {
+            let before = start.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(start + self.lengths[pattern]).copied();
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
+    }
+}
+
 /// Matches files that mention a function's name together with its module's
 /// name: a file that calls a function of another module has to import it, so
 /// it names both (`from app.users import get_user`, `users.get_user(...)`).
@@ -106,8 +237,9 @@ pub fn import_lines(bytes: &[u8]) -> String {
 pub struct NameFilter {
     /// The module names, searched first: they are rarer than function names
     /// (`run`, `load`), and a file that names none of them is done with.
-    modules: Option<AhoCorasick>,
-    names: Option<AhoCorasick>,
+    modules: Option<Occurrences>,
+    module_words: Vec<String>,
+    names: Option<Occurrences>,
     /// For each name pattern, the module patterns it pairs with.
     pairs: Vec<Vec<usize>>,
 }
@@ -140,45 +272,35 @@ impl NameFilter {
             }
             pairs[n].push(m);
         }
-        let build = |patterns: &[&str]| {
-            (!patterns.is_empty()).then(|| {
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(patterns)
-                    .expect("names form a valid automaton")
-            })
-        };
         Self {
-            modules: build(&module_patterns),
-            names: build(&name_patterns),
+            modules: Occurrences::new(&module_patterns),
+            module_words: module_patterns.iter().map(|m| (*m).to_owned()).collect(),
+            names: Occurrences::new(&name_patterns),
             pairs,
         }
     }
 
     /// Whether the import statements `imports` (from [`import_lines`]) name
     /// one of the modules: without that, no pair can match as an import.
-    pub fn may_import(&self, imports: &str) -> bool {
-        let Some(modules) = &self.modules else {
-            return false;
-        };
+    pub fn may_import(&self, imports: &ImportWords) -> bool {
         // As a whole word: `_run` is not named by `test_run`.
-        has_whole_word(modules, imports.as_bytes())
+        self.module_words.iter().any(|m| imports.has_word(m))
     }
 
+    /// Whether `bytes` name a function and its module, anywhere.
     pub fn matches(&self, bytes: &[u8]) -> bool {
         let (Some(modules), Some(names)) = (&self.modules, &self.names) else {
             return false;
         };
         let mut seen = vec![false; modules.patterns_len()];
         let mut any = false;
-        for found in modules.find_overlapping_iter(bytes) {
-            seen[found.pattern().as_usize()] = true;
+        modules.any(bytes, |_, pattern| {
+            seen[pattern] = true;
             any = true;
-        }
-        any && names.find_overlapping_iter(bytes).any(|found| {
-            self.pairs[found.pattern().as_usize()]
-                .iter()
-                .any(|&m| seen[m])
+            false
+        });
+        any && names.any(bytes, |_, pattern| {
+            self.pairs[pattern].iter().any(|&m| seen[m])
         })
     }
 }
@@ -205,9 +327,48 @@ mod tests {
             "import os\nfrom .users import (\n    get_user,\n)\nfrom a import \\\n  b\n"
         );
         let filter = NameFilter::new(&[("get_user".to_owned(), "users".to_owned())]);
-        assert!(filter.may_import(&import_lines(text)));
-        assert!(!filter.may_import(&import_lines(b"import os\nusers = 1\n")));
-        assert!(!filter.may_import("from app import all_users\n"));
+        let words = |text: &[u8]| ImportWords::new(import_lines(text).as_bytes());
+        assert!(filter.may_import(&words(text)));
+        assert!(!filter.may_import(&words(b"import os\nusers = 1\n")));
+        assert!(!filter.may_import(&words(b"from app import all_users\n")));
+        assert!(!words(text).star());
+        assert!(words(b"from m import *\n").star());
+        // A word that is not plain ASCII may always be there.
+        assert!(words(b"import os\n").has_word("caf\u{e9}"));
+        assert!(words(b"import caf\xc3\xa9\n").has_word("caf"));
+    }
+
+    #[test]
+    fn every_occurrence_as_the_overlapping_search_finds_them() {
+        let patterns = ["run", "run_until", "until", "unt", "run"];
+        let found = Occurrences::new(&patterns).unwrap();
+        let overlapping = AhoCorasick::new(patterns).unwrap();
+        for text in [
+            &b"x.run_until_complete(run())"[..],
+            b"rununtil_run_untilrun",
+            b"",
+            b"nothing here",
+        ] {
+            let mut got = Vec::new();
+            found.any(text, |start, pattern| {
+                got.push((start, patterns[pattern]));
+                false
+            });
+            let mut want: Vec<(usize, &str)> = overlapping
+                .find_overlapping_iter(text)
+                .map(|m| (m.start(), patterns[m.pattern().as_usize()]))
+                .collect();
+            // A pattern listed twice: each search may name either copy.
+            for list in [&mut got, &mut want] {
+                list.sort();
+                list.dedup();
+            }
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(text));
+        }
+        let words = Occurrences::new(&["FUNCTION", "on_event"]).unwrap();
+        assert!(!words.has_whole_word(b"MAKE_FUNCTION _on_event on_events"));
+        assert!(words.has_whole_word(b"x = 1\n    FUNCTION = 'run'"));
+        assert!(words.has_whole_word(b"@app.on_event('startup')"));
     }
 
     #[test]
