@@ -253,8 +253,8 @@ fn imported_tops(text: &str, out: &mut std::collections::BTreeSet<String>) {
 
 /// A package on its way to a summary.
 enum Stage {
-    /// From the cache: its index, and the stamps its entry was valid for.
-    Cached(LibraryIndex, super::cache::Stamps, String),
+    /// From the cache: its index, and what its entry was valid for.
+    Cached(LibraryIndex, super::cache::Key, String),
     /// Read: its files and folders, their texts, and the other installed
     /// packages its files import.
     Read {
@@ -313,10 +313,11 @@ fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, Str
 /// summaries have functions, with their sizes, and those summaries merged.
 type Inputs = (Vec<(String, usize)>, LibraryIndex);
 
-/// A package's summary, with the stamps it stays valid for.
+/// A package's summary, with what it stays valid for when it came from the
+/// cache.
 struct Summarized {
     index: LibraryIndex,
-    stamps: super::cache::Stamps,
+    key: super::cache::Key,
 }
 
 /// The loop-running functions of the packages of `environment` that `tops`
@@ -333,6 +334,7 @@ pub fn libraries(
 ) -> (LibraryIndex, Vec<String>) {
     let started = std::time::Instant::now();
     let infos = super::packages::dist_infos(&environment.search_paths);
+    let loader = cache.map(super::cache::Loader::new);
     let wanted = |top: &String| top != "__future__" && top != "asyncio";
     // Read every package the project imports, then every installed package
     // those import, and so on.
@@ -347,11 +349,8 @@ pub fn libraries(
                     || format!("{top} (no dist-info)"),
                     |d| format!("{} {}", d.name, d.version),
                 );
-                if let Some((index, stamps)) =
-                    cache.and_then(|folder| super::cache::load(folder, &package))
-                {
-                    let stamps = stamps.absolute(&package.search_path);
-                    return Some((top.clone(), Stage::Cached(index, stamps, what)));
+                if let Some((index, key)) = loader.as_ref().and_then(|l| l.load(&package)) {
+                    return Some((top.clone(), Stage::Cached(index, key, what)));
                 }
                 let (files, folders) = package.files();
                 let texts = read_texts(&package, &files);
@@ -414,7 +413,7 @@ pub fn libraries(
     let mut reads: Vec<Read> = Vec::new();
     for (top, stage) in stages {
         match stage {
-            Stage::Cached(index, stamps, what) => {
+            Stage::Cached(index, key, what) => {
                 notes.insert(
                     top.clone(),
                     format!(
@@ -422,7 +421,7 @@ pub fn libraries(
                         index.functions.len()
                     ),
                 );
-                done.insert(top, Summarized { index, stamps });
+                done.insert(top, Summarized { index, key });
             }
             Stage::Read {
                 package,
@@ -514,7 +513,7 @@ pub fn libraries(
                 read.top.clone(),
                 Summarized {
                     index,
-                    stamps: super::cache::Stamps::default(),
+                    key: super::cache::Key::default(),
                 },
             );
         }
@@ -564,69 +563,63 @@ pub fn libraries(
             })
             .collect();
     }
-    // Each package's entry holds its own files' stamps and those of every
-    // installed package it imports, transitively: a change there may change
-    // what it does.
-    let own: HashMap<String, super::cache::Stamps> = reads
-        .par_iter()
+    // Each package's entry holds its own files' stamps, and the entry names
+    // and fingerprints of every installed package it imports, transitively:
+    // a change there may change what it does.
+    let own: HashMap<String, (super::cache::Stamps, u64)> = reads
+        .iter()
         .map(|read| {
-            (
-                read.top.clone(),
-                super::cache::Stamps::of(
-                    &read.package.search_path,
-                    &read.files,
-                    &read.folders,
-                    true,
-                )
-                .unwrap_or_default(),
-            )
+            let stamps =
+                super::cache::Stamps::of(&read.package.search_path, &read.files, &read.folders)
+                    .unwrap_or_default();
+            let fingerprint = stamps.fingerprint();
+            (read.top.clone(), (stamps, fingerprint))
         })
         .collect();
-    let stamps_of = |top: &str| -> Option<super::cache::Stamps> {
-        own.get(top)
-            .cloned()
-            .or_else(|| done.get(top).map(|s| s.stamps.clone()))
-    };
+    let names: HashMap<&str, String> = reads
+        .iter()
+        .map(|r| (r.top.as_str(), super::cache::entry_name(&r.package)))
+        .collect();
     let deps_of: HashMap<&str, &Vec<String>> =
         reads.iter().map(|r| (r.top.as_str(), &r.deps)).collect();
-    let entries: Vec<(String, super::cache::Stamps, String)> = reads
+    let entries: Vec<(String, Vec<(String, u64)>, String)> = reads
         .par_iter()
         .map(|read| {
-            let mut stamps = super::cache::Stamps::of(
-                &read.package.search_path,
-                &read.files,
-                &read.folders,
-                false,
-            )
-            .unwrap_or_default();
+            let mut deps: Vec<(String, u64)> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::from([read.top.as_str()]);
             let mut stack: Vec<&str> = read.deps.iter().map(String::as_str).collect();
             while let Some(dep) = stack.pop() {
                 if !seen.insert(dep) {
                     continue;
                 }
-                if let Some(dep_stamps) = stamps_of(dep) {
-                    stamps.extend(&dep_stamps);
+                if let (Some((_, fingerprint)), Some(name)) = (own.get(dep), names.get(dep)) {
+                    deps.push((name.clone(), *fingerprint));
+                    stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
+                } else if let Some(summarized) = done.get(dep) {
+                    // A cached package's key already holds its own imports'.
+                    deps.extend(summarized.key.all().cloned());
                 }
-                stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
             }
-            // A cached package's stamps already hold its own imports'.
-            stamps.files.sort();
-            stamps.files.dedup();
-            stamps.folders.sort();
-            stamps.folders.dedup();
+            deps.sort();
+            deps.dedup();
             let (files_read, parsed) = read.counts;
             let functions = done[&read.top].index.functions.len();
             let note = format!(
                 "library {}: read {files_read} files, parsed {parsed} ({functions} functions run a loop; {:.0?})",
                 read.what, read.elapsed
             );
-            (read.top.clone(), stamps, note)
+            (read.top.clone(), deps, note)
         })
         .collect();
-    for (top, stamps, note) in entries {
+    for (top, deps, note) in entries {
         if let (Some(folder), Some(read)) = (cache, reads.iter().find(|r| r.top == top)) {
-            super::cache::store(folder, &read.package, &stamps, &done[&top].index);
+            super::cache::store(
+                folder,
+                &read.package,
+                &own[&top].0,
+                &deps,
+                &done[&top].index,
+            );
         }
         notes.insert(top, note);
     }
