@@ -34,6 +34,8 @@ pub struct ParseState {
     tried: HashSet<usize>,
     /// The pairs of words already looked for in the files.
     words_seen: HashSet<String>,
+    /// The files that name a run, found once for every summary.
+    runs: Option<Vec<usize>>,
 }
 
 /// One parsed library file.
@@ -100,6 +102,7 @@ pub fn summarize_package(
         parsed,
         tried,
         words_seen,
+        runs,
     } = state;
     if parsed.len() != texts.len() {
         *parsed = (0..texts.len()).map(|_| None).collect();
@@ -107,23 +110,32 @@ pub fn summarize_package(
     // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
     // `from asyncio import run`, `Runner().run`): a file that names neither
     // runs no loop itself.
-    let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
-    let mut wanted: Vec<usize> = (0..texts.len())
-        .filter(|&i| {
-            let bytes = texts[i].1.as_bytes();
-            memchr::memmem::find(bytes, b"run_until_complete").is_some()
-                || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
-        })
+    let runs = runs.get_or_insert_with(|| {
+        let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
+        (0..texts.len())
+            .filter(|&i| {
+                let bytes = texts[i].1.as_bytes();
+                memchr::memmem::find(bytes, b"run_until_complete").is_some()
+                    || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
+            })
+            .collect()
+    });
+    let mut wanted: Vec<usize> = runs
+        .iter()
+        .copied()
         .filter(|i| !tried.contains(i))
         .collect();
     // A file that calls another package's loop-running function imports
     // that package (`dep_files`) and names the function and its module's
     // (or class's) last name.
     let dep_pairs = dependency_pairs(deps);
-    if !dep_pairs.is_empty() {
-        wanted.extend(dep_files.iter().copied().filter(|i| {
-            !tried.contains(i) && names_any(std::iter::once(texts[*i].1.as_str()), &dep_pairs)
-        }));
+    if let Some(finder) = PairFinder::new(&dep_pairs) {
+        wanted.extend(
+            dep_files
+                .iter()
+                .copied()
+                .filter(|i| !tried.contains(i) && finder.holds(texts[*i].1.as_bytes())),
+        );
         wanted.sort_unstable();
         wanted.dedup();
     }
@@ -163,30 +175,11 @@ pub fn summarize_package(
             .into_iter()
             .filter(|(n, q)| words_seen.insert(format!("{n}:{q}")))
             .collect();
-        if !new_pairs.is_empty() {
-            let mut patterns: Vec<&str> = Vec::new();
-            for (name, qualifier) in &new_pairs {
-                patterns.push(name);
-                patterns.push(qualifier);
-            }
-            patterns.sort_unstable();
-            patterns.dedup();
-            // Identifiers: a match that a longer one starting at the same
-            // place or before hides is inside a word, so the leftmost-longest
-            // search finds every whole word the overlapping one would.
-            let matcher = AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("names form a valid automaton");
+        if let Some(finder) = PairFinder::new(&new_pairs) {
             let pulled: Vec<usize> = (0..texts.len())
                 .into_par_iter()
                 .filter(|&i| parsed[i].is_none() && !done.contains(&i))
-                .filter(|&i| {
-                    let present = whole_words(&matcher, &patterns, texts[i].1.as_bytes());
-                    new_pairs
-                        .iter()
-                        .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
-                })
+                .filter(|&i| finder.holds(texts[i].1.as_bytes()))
                 .collect();
             next.extend(pulled);
         }
@@ -286,27 +279,69 @@ struct Read {
     state: ParseState,
 }
 
-/// Whether a file of `texts` names both words of one of `pairs`.
-fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
-    if pairs.is_empty() {
-        return false;
+/// Finds the files that name both words of one of some pairs (a function
+/// and its module's or class's last name), built once for many files.
+struct PairFinder<'p> {
+    pairs: &'p [(String, String)],
+    /// The first words alone: a text that holds none of them (most) is
+    /// ruled out without looking for the second words, which are common
+    /// (`client`, `utils`).
+    first: AhoCorasick,
+    first_patterns: Vec<&'p str>,
+    all: AhoCorasick,
+    all_patterns: Vec<&'p str>,
+}
+
+impl<'p> PairFinder<'p> {
+    fn new(pairs: &'p [(String, String)]) -> Option<Self> {
+        if pairs.is_empty() {
+            return None;
+        }
+        // Identifiers: a match that a longer one starting at the same place
+        // or before hides is inside a word, so the leftmost-longest search
+        // finds every whole word the overlapping one would, with any set of
+        // identifiers.
+        let build = |mut patterns: Vec<&'p str>| {
+            patterns.sort_unstable();
+            patterns.dedup();
+            let matcher = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("names form a valid automaton");
+            (matcher, patterns)
+        };
+        let (first, first_patterns) = build(pairs.iter().map(|(n, _)| n.as_str()).collect());
+        let (all, all_patterns) = build(
+            pairs
+                .iter()
+                .flat_map(|(n, q)| [n.as_str(), q.as_str()])
+                .collect(),
+        );
+        Some(PairFinder {
+            pairs,
+            first,
+            first_patterns,
+            all,
+            all_patterns,
+        })
     }
-    let mut patterns: Vec<&str> = pairs
-        .iter()
-        .flat_map(|(n, q)| [n.as_str(), q.as_str()])
-        .collect();
-    patterns.sort_unstable();
-    patterns.dedup();
-    let matcher = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&patterns)
-        .expect("names form a valid automaton");
-    texts.any(|text| {
-        let present = whole_words(&matcher, &patterns, text.as_bytes());
-        pairs
+
+    /// Whether `bytes` holds both words of one of the pairs as whole words.
+    fn holds(&self, bytes: &[u8]) -> bool {
+        let firsts = whole_words(&self.first, &self.first_patterns, bytes);
+        if firsts.is_empty() {
+            return false;
+        }
+        let present = whole_words(&self.all, &self.all_patterns, bytes);
+        self.pairs
             .iter()
             .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
-    })
+    }
+}
+
+/// Whether a file of `texts` names both words of one of `pairs`.
+fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
+    PairFinder::new(pairs).is_some_and(|finder| texts.any(|text| finder.holds(text.as_bytes())))
 }
 
 /// What a package is summarized with: the packages it imports whose
