@@ -22,7 +22,7 @@ use crate::analysis::graph::library::{LibraryFunction, LibraryIndex, Twin};
 use crate::analysis::graph::summary::{ImportTarget, ModuleSummary};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::input::source::LineIndex;
-use crate::scan::prefilter::{has_whole_word, may_hold_finding};
+use crate::scan::prefilter::has_whole_word;
 
 /// What summarizing a package has parsed so far: kept between its
 /// summaries (with other packages' summaries, see [`libraries`]), since a
@@ -115,8 +115,11 @@ pub fn summarize_package(
         (0..texts.len())
             .filter(|&i| {
                 let bytes = texts[i].1.as_bytes();
+                // `asyncio` rather than `may_hold_finding`, which would look
+                // for `run_until_complete` a second time.
                 memchr::memmem::find(bytes, b"run_until_complete").is_some()
-                    || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
+                    || (memchr::memmem::find(bytes, b"asyncio").is_some()
+                        && has_whole_word(&run_word, bytes))
             })
             .collect()
     });
@@ -617,7 +620,10 @@ pub fn libraries(
         .collect();
     let deps_of: HashMap<&str, &Vec<String>> =
         reads.iter().map(|r| (r.top.as_str(), &r.deps)).collect();
-    let entries: Vec<(String, Vec<(String, u64)>, String)> = reads
+    // Each package's top, the entries it used with their fingerprints, and
+    // its note.
+    type Used = Vec<(String, u64)>;
+    let entries: Vec<(String, Used, String)> = reads
         .par_iter()
         .map(|read| {
             let mut deps: Vec<(String, u64)> = Vec::new();
