@@ -37,4 +37,13 @@ env -u VIRTUAL_ENV hyperfine --runs "$runs" --warmup 1 \
     --prepare "true" --prepare "rm -rf .unnest_cache" --prepare "true" \
     --command-name "no environment" "$unnest --check --quiet ." \
     --command-name "first run (no cache)" "$unnest --check --quiet --python $work/venv ." \
-    --command-name "warm run (cache)" "$unnest --check --quiet --python $work/venv ."
+    --command-name "warm run (cache)" "$unnest --check --quiet --python $work/venv ." \
+    --export-json "$work/libraries.json"
+# Medians, which a loaded machine's outliers move less than means.
+python3 - "$work/libraries.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']}: median {r['median'] * 1000:.1f} ms wall, "
+          f"CPU {r['user'] * 1000:.1f} + {r['system'] * 1000:.1f} ms (mean user + sys)")
+PY
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1228,6 +1228,84 @@ fn a_run_one_package_away_counts_and_its_change_rebuilds_the_cache() {
     assert!(!stdout(&third).contains("UNN012"), "{}", stdout(&third));
 }
 
+/// An entry records the entries of the packages its summary used, with a
+/// fingerprint of their files: a file added to one of them, its upgrade, or
+/// its entry gone from the cache rebuilds the entry of the package using it;
+/// nothing changed, it is read from the cache.
+#[test]
+fn a_new_file_upgrade_or_lost_entry_of_a_used_package_rebuilds_the_cache() {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, CROSS);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "import alib\n\n\nasync def main():\n    print(alib.fetch(4))\n",
+    )
+    .unwrap();
+    let python = env.to_str().unwrap();
+    let args = ["--check", "--verbose", "--python", python, "."];
+    let rebuilt = |what: &str| {
+        let out = run(&project, &args);
+        assert!(
+            stderr(&out).contains("library alib 1.0: read 2 files"),
+            "{what}: {}",
+            stderr(&out)
+        );
+        out
+    };
+    let cached = |what: &str| {
+        let out = run(&project, &args);
+        assert!(
+            stderr(&out).contains("library alib 1.0: from the cache"),
+            "{what}: {}",
+            stderr(&out)
+        );
+        out
+    };
+    let first = rebuilt("first run");
+    assert!(
+        stdout(&first).contains("(bhelp 2.0, "),
+        "{}",
+        stdout(&first)
+    );
+    cached("second run");
+
+    std::fs::write(site.join("bhelp/extra.py"), "X = 1\n").unwrap();
+    rebuilt("a file added to bhelp");
+    cached("after the rebuild");
+
+    let cache = project.join(".unnest_cache");
+    for entry in std::fs::read_dir(&cache).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("bhelp-") {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    rebuilt("bhelp's entry removed");
+    cached("after the rebuild");
+
+    std::fs::remove_dir_all(site.join("bhelp-2.0.dist-info")).unwrap();
+    std::fs::create_dir_all(site.join("bhelp-3.0.dist-info")).unwrap();
+    std::fs::write(
+        site.join("bhelp-3.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: bhelp\nVersion: 3.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("bhelp/helpers.py"),
+        "import asyncio\n\n\ndef run_sync(coro):\n    loop = asyncio.new_event_loop()\n    return loop.run_until_complete(coro)\n",
+    )
+    .unwrap();
+    let upgraded = rebuilt("bhelp upgraded");
+    assert!(
+        stdout(&upgraded).contains("(bhelp 3.0, "),
+        "{}",
+        stdout(&upgraded)
+    );
+    cached("after the upgrade");
+}
+
 /// A helper in another file of the project: the fix spans both files.
 #[test]
 fn a_helper_in_another_file_becomes_async_in_one_fix() {

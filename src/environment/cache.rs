@@ -1,11 +1,17 @@
 //! The cache of library summaries: one JSON file per package in
 //! `.unnest_cache/` at the project root (or the user's cache folder when that
 //! cannot be written), named by the distribution's name and version and the
-//! folder it is installed in, and valid while every file of the package has
-//! the size and modification time it had when it was read. An upgrade changes
-//! the version (a new entry); an edited file changes its metadata (the entry
-//! is rebuilt). Entries are written to a temporary file and renamed, so
-//! concurrent runs never read half an entry.
+//! folder it is installed in. An entry holds the size and modification time
+//! of every file and folder of its package, and, for every installed package
+//! its summary used (transitively), that package's entry name and a
+//! fingerprint of its files' stamps. It is valid while its own stamps hold
+//! and each of those packages' entries is valid for its own files with the
+//! same fingerprint: an upgrade changes the version (a new entry, and the
+//! dependents' recorded entry names no longer match); an edited, added or
+//! removed file changes its stamp or its folder's (the entry, and every
+//! entry that used it, is rebuilt). Each file is looked at once per run, however
+//! many entries depend on it. Entries are written to a temporary file and
+//! renamed, so concurrent runs never read half an entry.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,14 +23,19 @@ use super::packages::Package;
 use crate::analysis::graph::library::LibraryIndex;
 
 /// Bumped when what an entry holds, or how it is computed, changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
     format: u32,
     tool: String,
+    /// The search path the package's files are relative to.
+    base: String,
     folders: Vec<(String, u128)>,
     files: Vec<(String, u64, u128)>,
+    /// The entries of the packages the summary used, with the fingerprint
+    /// of their own stamps.
+    deps: Vec<(String, u64)>,
     index: LibraryIndex,
 }
 
@@ -67,7 +78,8 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), modified))
 }
 
-fn entry_path(folder: &Path, package: &Package) -> PathBuf {
+/// The file name of the entry of `package`.
+pub fn entry_name(package: &Package) -> String {
     let (name, version) = package
         .distribution
         .as_ref()
@@ -89,18 +101,16 @@ fn entry_path(folder: &Path, package: &Package) -> PathBuf {
             })
             .collect::<String>()
     };
-    folder.join(format!(
+    format!(
         "{}-{}-{}-{hash:016x}.json",
         clean(name),
         clean(version),
         clean(&package.top)
-    ))
+    )
 }
 
-/// The files and folders an entry was valid for, with their stamps: a
-/// package's own (relative to its search path) and, after them, those of the
-/// packages its summary depends on (absolute), so that a dependent's entry is
-/// rebuilt when a dependency changes.
+/// The files and folders of one package (relative to its search path) with
+/// their stamps.
 #[derive(Debug, Clone, Default)]
 pub struct Stamps {
     pub files: Vec<(String, u64, u128)>,
@@ -108,63 +118,136 @@ pub struct Stamps {
 }
 
 impl Stamps {
-    /// The stamps of `files` and `folders` relative to `base`, written with
-    /// absolute paths when `absolute`; `None` when one cannot be looked at.
-    pub fn of(base: &Path, files: &[PathBuf], folders: &[PathBuf], absolute: bool) -> Option<Self> {
-        let name = |f: &Path| {
-            if absolute {
-                base.join(f).to_string_lossy().into_owned()
-            } else {
-                f.to_string_lossy().into_owned()
-            }
-        };
+    /// The stamps of `files` and `folders` relative to `base`; `None` when
+    /// one cannot be looked at.
+    pub fn of(base: &Path, files: &[PathBuf], folders: &[PathBuf]) -> Option<Self> {
+        use rayon::prelude::*;
         let files = files
-            .iter()
-            .map(|f| stamp(&base.join(f)).map(|(size, m)| (name(f), size, m)))
+            .par_iter()
+            .map(|f| {
+                stamp(&base.join(f)).map(|(size, m)| (f.to_string_lossy().into_owned(), size, m))
+            })
             .collect::<Option<Vec<_>>>()?;
         let folders = folders
-            .iter()
-            .map(|f| stamp(&base.join(f)).map(|(_, m)| (name(f), m)))
+            .par_iter()
+            .map(|f| stamp(&base.join(f)).map(|(_, m)| (f.to_string_lossy().into_owned(), m)))
             .collect::<Option<Vec<_>>>()?;
         Some(Stamps { files, folders })
     }
 
-    /// The same stamps with paths made absolute from `base`.
-    pub fn absolute(&self, base: &Path) -> Self {
-        let name = |f: &str| base.join(f).to_string_lossy().into_owned();
-        Stamps {
-            files: self
-                .files
-                .iter()
-                .map(|(f, size, m)| (name(f), *size, *m))
-                .collect(),
-            folders: self.folders.iter().map(|(f, m)| (name(f), *m)).collect(),
+    /// A fingerprint of every path and stamp (FNV-1a), which the entries of
+    /// the packages that use this one record.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash: u64 = 0xcbf29ce484222325;
+        let mut feed = |bytes: &[u8]| {
+            for byte in bytes {
+                hash = (hash ^ *byte as u64).wrapping_mul(0x100000001b3);
+            }
+        };
+        for (path, size, modified) in &self.files {
+            feed(path.as_bytes());
+            feed(&[0]);
+            feed(&size.to_le_bytes());
+            feed(&modified.to_le_bytes());
         }
-    }
-
-    pub fn extend(&mut self, other: &Stamps) {
-        self.files.extend(other.files.iter().cloned());
-        self.folders.extend(other.folders.iter().cloned());
+        feed(&[1]);
+        for (path, modified) in &self.folders {
+            feed(path.as_bytes());
+            feed(&[0]);
+            feed(&modified.to_le_bytes());
+        }
+        hash
     }
 }
 
-/// The cached summary of `package`, when its entry matches every file and
-/// folder, with the stamps it was valid for.
-pub fn load(folder: &Path, package: &Package) -> Option<(LibraryIndex, Stamps)> {
-    let text = std::fs::read_to_string(entry_path(folder, package)).ok()?;
-    let entry: Entry = serde_json::from_str(&text).ok()?;
+/// What a summary was valid for: the package's entry name and the
+/// fingerprint of its own stamps, then the same for each package it used
+/// (transitively). A package that uses this one records all of them.
+#[derive(Debug, Clone, Default)]
+pub struct Key {
+    pub own: (String, u64),
+    pub deps: Vec<(String, u64)>,
+}
+
+impl Key {
+    /// The pairs a package that uses this one records.
+    pub fn all(&self) -> impl Iterator<Item = &(String, u64)> {
+        std::iter::once(&self.own).chain(self.deps.iter())
+    }
+}
+
+/// An entry read and checked against its own package's files.
+struct Loaded {
+    index: LibraryIndex,
+    own: u64,
+    deps: Vec<(String, u64)>,
+}
+
+/// Reads entries, each at most once a run however many entries use it.
+pub struct Loader<'a> {
+    folder: &'a Path,
+    memo: std::sync::Mutex<std::collections::HashMap<String, Option<std::sync::Arc<Loaded>>>>,
+}
+
+impl<'a> Loader<'a> {
+    pub fn new(folder: &'a Path) -> Self {
+        Loader {
+            folder,
+            memo: Default::default(),
+        }
+    }
+
+    /// The entry `name`, when its own package's files and folders have the
+    /// stamps it recorded.
+    fn entry(&self, name: &str) -> Option<std::sync::Arc<Loaded>> {
+        if let Some(known) = self.memo.lock().ok()?.get(name) {
+            return known.clone();
+        }
+        let loaded = read_entry(&self.folder.join(name)).map(std::sync::Arc::new);
+        self.memo
+            .lock()
+            .ok()?
+            .insert(name.to_owned(), loaded.clone());
+        loaded
+    }
+
+    /// The cached summary of `package`, when its entry matches every file and
+    /// folder of the package and every package it used has the fingerprint
+    /// it had; with the key a package using it records.
+    pub fn load(&self, package: &Package) -> Option<(LibraryIndex, Key)> {
+        let name = entry_name(package);
+        let loaded = self.entry(&name)?;
+        for (dep, fingerprint) in &loaded.deps {
+            if self.entry(dep)?.own != *fingerprint {
+                return None;
+            }
+        }
+        Some((
+            loaded.index.clone(),
+            Key {
+                own: (name, loaded.own),
+                deps: loaded.deps.clone(),
+            },
+        ))
+    }
+}
+
+fn read_entry(path: &Path) -> Option<Loaded> {
+    use rayon::prelude::*;
+    let text = std::fs::read(path).ok()?;
+    let entry: Entry = serde_json::from_slice(&text).ok()?;
     if entry.format != FORMAT || entry.tool != env!("CARGO_PKG_VERSION") {
         return None;
     }
-    let base = &package.search_path;
+    let base = Path::new(&entry.base);
     let folders_same = entry
         .folders
-        .iter()
+        .par_iter()
         .all(|(path, modified)| stamp(&base.join(path)).is_some_and(|(_, m)| m == *modified));
     let files_same = folders_same
         && entry
             .files
-            .iter()
+            .par_iter()
             .all(|(path, size, modified)| stamp(&base.join(path)) == Some((*size, *modified)));
     if !files_same {
         return None;
@@ -175,32 +258,44 @@ pub fn load(folder: &Path, package: &Package) -> Option<(LibraryIndex, Stamps)> 
     if entry.index.names.iter().any(|(_, _, i)| *i >= count) {
         return None;
     }
+    let own = Stamps {
+        files: entry.files,
+        folders: entry.folders,
+    }
+    .fingerprint();
     let mut index = entry.index;
     index.reindex();
-    Some((
+    Some(Loaded {
         index,
-        Stamps {
-            files: entry.files,
-            folders: entry.folders,
-        },
-    ))
+        own,
+        deps: entry.deps,
+    })
 }
 
-/// Store the summary of `package`, valid while `stamps` hold. A failure
-/// costs the next run a re-read, never this one.
-pub fn store(folder: &Path, package: &Package, stamps: &Stamps, index: &LibraryIndex) {
+/// Store the summary of `package`, valid while its own `stamps` hold and
+/// each of `deps` (entry name, fingerprint) does. A failure costs the next
+/// run a re-read, never this one.
+pub fn store(
+    folder: &Path,
+    package: &Package,
+    stamps: &Stamps,
+    deps: &[(String, u64)],
+    index: &LibraryIndex,
+) {
     let Stamps { files, folders } = stamps.clone();
     let entry = Entry {
         format: FORMAT,
         tool: env!("CARGO_PKG_VERSION").to_owned(),
+        base: package.search_path.to_string_lossy().into_owned(),
         folders,
         files,
+        deps: deps.to_vec(),
         index: index.clone(),
     };
     let Ok(text) = serde_json::to_string(&entry) else {
         return;
     };
-    let target = entry_path(folder, package);
+    let target = folder.join(entry_name(package));
     let Ok(mut temporary) = tempfile::NamedTempFile::new_in(folder) else {
         return;
     };

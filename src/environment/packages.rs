@@ -22,9 +22,63 @@ pub struct Distribution {
     pub version: String,
 }
 
+/// A `*.dist-info` folder, with the top-level modules it names (its
+/// `top_level.txt`, else its `RECORD`), read the first time a package is
+/// looked for there and then shared by every package of the run.
+#[derive(Debug)]
+pub struct DistInfo {
+    pub path: PathBuf,
+    tops: std::sync::OnceLock<Tops>,
+}
+
+/// What a dist-info names: the lines of `top_level.txt`, or the paths of
+/// `RECORD` (first folder of each path in a folder, and `x.py` files), or
+/// nothing readable.
+#[derive(Debug)]
+enum Tops {
+    TopLevel(Vec<String>),
+    Record {
+        folders: Vec<String>,
+        files: Vec<String>,
+    },
+    None,
+}
+
+impl DistInfo {
+    /// Whether it installed `top`.
+    fn names(&self, top: &str) -> bool {
+        let tops = self.tops.get_or_init(|| {
+            if let Ok(text) = std::fs::read_to_string(self.path.join("top_level.txt")) {
+                return Tops::TopLevel(text.lines().map(|l| l.trim().to_owned()).collect());
+            }
+            let Ok(text) = std::fs::read_to_string(self.path.join("RECORD")) else {
+                return Tops::None;
+            };
+            let (mut folders, mut files) = (Vec::new(), Vec::new());
+            for line in text.lines() {
+                let path = line.split(',').next().unwrap_or("");
+                match path.split_once('/') {
+                    Some((first, _)) => folders.push(first.to_owned()),
+                    None => files.push(path.to_owned()),
+                }
+            }
+            folders.sort();
+            folders.dedup();
+            Tops::Record { folders, files }
+        });
+        match tops {
+            Tops::TopLevel(lines) => lines.iter().any(|l| l == top),
+            Tops::Record { folders, files } => {
+                folders.iter().any(|f| f == top) || files.iter().any(|f| *f == format!("{top}.py"))
+            }
+            Tops::None => false,
+        }
+    }
+}
+
 /// The `*.dist-info` folders of each search path, listed once for all the
 /// packages of a run.
-pub fn dist_infos(search_paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+pub fn dist_infos(search_paths: &[PathBuf]) -> Vec<Vec<DistInfo>> {
     search_paths
         .iter()
         .map(|search_path| {
@@ -37,6 +91,12 @@ pub fn dist_infos(search_paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
                 .collect();
             infos.sort();
             infos
+                .into_iter()
+                .map(|path| DistInfo {
+                    path,
+                    tops: std::sync::OnceLock::new(),
+                })
+                .collect()
         })
         .collect()
 }
@@ -44,7 +104,7 @@ pub fn dist_infos(search_paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
 /// Where `top` is in `search_paths` (the first that has it, as Python's
 /// import system would find it): a package folder or a `top.py` file.
 /// `infos` is [`dist_infos`] of the same paths.
-pub fn locate(top: &str, search_paths: &[PathBuf], infos: &[Vec<PathBuf>]) -> Option<Package> {
+pub fn locate(top: &str, search_paths: &[PathBuf], infos: &[Vec<DistInfo>]) -> Option<Package> {
     for (search_path, infos) in search_paths.iter().zip(infos) {
         let is_folder = search_path.join(top).is_dir();
         if !is_folder && !search_path.join(format!("{top}.py")).is_file() {
@@ -137,30 +197,17 @@ pub fn module_of(relative: &Path) -> (String, bool) {
 /// search path's `*.dist-info` folders (`infos`), the one named after it
 /// (`gql-4.4.0.dist-info`), else the one whose `top_level.txt` or `RECORD`
 /// names it.
-pub fn distribution(top: &str, infos: &[PathBuf]) -> Option<Distribution> {
+pub fn distribution(top: &str, infos: &[DistInfo]) -> Option<Distribution> {
     let normalize = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
     let by_name = infos.iter().find(|info| {
-        info.file_name()
+        info.path
+            .file_name()
             .and_then(|n| n.to_string_lossy().split('-').next().map(normalize))
             .is_some_and(|name| name == normalize(top))
     });
-    let info = by_name.cloned().or_else(|| {
-        infos
-            .iter()
-            .find(|info| {
-                if let Ok(text) = std::fs::read_to_string(info.join("top_level.txt")) {
-                    return text.lines().any(|l| l.trim() == top);
-                }
-                std::fs::read_to_string(info.join("RECORD")).is_ok_and(|text| {
-                    text.lines().any(|l| {
-                        let path = l.split(',').next().unwrap_or("");
-                        path.split('/').next() == Some(top) && path.contains('/')
-                            || path == format!("{top}.py")
-                    })
-                })
-            })
-            .cloned()
-    })?;
+    let info = &by_name
+        .or_else(|| infos.iter().find(|info| info.names(top)))?
+        .path;
     let metadata = std::fs::read_to_string(info.join("METADATA")).ok()?;
     let header = |key: &str| {
         metadata

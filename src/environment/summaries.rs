@@ -22,7 +22,7 @@ use crate::analysis::graph::library::{LibraryFunction, LibraryIndex, Twin};
 use crate::analysis::graph::summary::{ImportTarget, ModuleSummary};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::input::source::LineIndex;
-use crate::scan::prefilter::{has_whole_word, may_hold_finding};
+use crate::scan::prefilter::has_whole_word;
 
 /// What summarizing a package has parsed so far: kept between its
 /// summaries (with other packages' summaries, see [`libraries`]), since a
@@ -34,6 +34,8 @@ pub struct ParseState {
     tried: HashSet<usize>,
     /// The pairs of words already looked for in the files.
     words_seen: HashSet<String>,
+    /// The files that name a run, found once for every summary.
+    runs: Option<Vec<usize>>,
 }
 
 /// One parsed library file.
@@ -100,6 +102,7 @@ pub fn summarize_package(
         parsed,
         tried,
         words_seen,
+        runs,
     } = state;
     if parsed.len() != texts.len() {
         *parsed = (0..texts.len()).map(|_| None).collect();
@@ -107,23 +110,35 @@ pub fn summarize_package(
     // A run is `run_until_complete(...)`, or asyncio's `run` (`asyncio.run`,
     // `from asyncio import run`, `Runner().run`): a file that names neither
     // runs no loop itself.
-    let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
-    let mut wanted: Vec<usize> = (0..texts.len())
-        .filter(|&i| {
-            let bytes = texts[i].1.as_bytes();
-            memchr::memmem::find(bytes, b"run_until_complete").is_some()
-                || (may_hold_finding(bytes) && has_whole_word(&run_word, bytes))
-        })
+    let runs = runs.get_or_insert_with(|| {
+        let run_word = AhoCorasick::new(["run"]).expect("a valid automaton");
+        (0..texts.len())
+            .filter(|&i| {
+                let bytes = texts[i].1.as_bytes();
+                // `asyncio` rather than `may_hold_finding`, which would look
+                // for `run_until_complete` a second time.
+                memchr::memmem::find(bytes, b"run_until_complete").is_some()
+                    || (memchr::memmem::find(bytes, b"asyncio").is_some()
+                        && has_whole_word(&run_word, bytes))
+            })
+            .collect()
+    });
+    let mut wanted: Vec<usize> = runs
+        .iter()
+        .copied()
         .filter(|i| !tried.contains(i))
         .collect();
     // A file that calls another package's loop-running function imports
     // that package (`dep_files`) and names the function and its module's
     // (or class's) last name.
     let dep_pairs = dependency_pairs(deps);
-    if !dep_pairs.is_empty() {
-        wanted.extend(dep_files.iter().copied().filter(|i| {
-            !tried.contains(i) && names_any(std::iter::once(texts[*i].1.as_str()), &dep_pairs)
-        }));
+    if let Some(finder) = PairFinder::new(&dep_pairs) {
+        wanted.extend(
+            dep_files
+                .iter()
+                .copied()
+                .filter(|i| !tried.contains(i) && finder.holds(texts[*i].1.as_bytes())),
+        );
         wanted.sort_unstable();
         wanted.dedup();
     }
@@ -163,30 +178,11 @@ pub fn summarize_package(
             .into_iter()
             .filter(|(n, q)| words_seen.insert(format!("{n}:{q}")))
             .collect();
-        if !new_pairs.is_empty() {
-            let mut patterns: Vec<&str> = Vec::new();
-            for (name, qualifier) in &new_pairs {
-                patterns.push(name);
-                patterns.push(qualifier);
-            }
-            patterns.sort_unstable();
-            patterns.dedup();
-            // Identifiers: a match that a longer one starting at the same
-            // place or before hides is inside a word, so the leftmost-longest
-            // search finds every whole word the overlapping one would.
-            let matcher = AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("names form a valid automaton");
+        if let Some(finder) = PairFinder::new(&new_pairs) {
             let pulled: Vec<usize> = (0..texts.len())
                 .into_par_iter()
                 .filter(|&i| parsed[i].is_none() && !done.contains(&i))
-                .filter(|&i| {
-                    let present = whole_words(&matcher, &patterns, texts[i].1.as_bytes());
-                    new_pairs
-                        .iter()
-                        .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
-                })
+                .filter(|&i| finder.holds(texts[i].1.as_bytes()))
                 .collect();
             next.extend(pulled);
         }
@@ -253,8 +249,8 @@ fn imported_tops(text: &str, out: &mut std::collections::BTreeSet<String>) {
 
 /// A package on its way to a summary.
 enum Stage {
-    /// From the cache: its index, and the stamps its entry was valid for.
-    Cached(LibraryIndex, super::cache::Stamps, String),
+    /// From the cache: its index, and what its entry was valid for.
+    Cached(LibraryIndex, super::cache::Key, String),
     /// Read: its files and folders, their texts, and the other installed
     /// packages its files import.
     Read {
@@ -286,37 +282,80 @@ struct Read {
     state: ParseState,
 }
 
-/// Whether a file of `texts` names both words of one of `pairs`.
-fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
-    if pairs.is_empty() {
-        return false;
+/// Finds the files that name both words of one of some pairs (a function
+/// and its module's or class's last name), built once for many files.
+struct PairFinder<'p> {
+    pairs: &'p [(String, String)],
+    /// The first words alone: a text that holds none of them (most) is
+    /// ruled out without looking for the second words, which are common
+    /// (`client`, `utils`).
+    first: AhoCorasick,
+    first_patterns: Vec<&'p str>,
+    all: AhoCorasick,
+    all_patterns: Vec<&'p str>,
+}
+
+impl<'p> PairFinder<'p> {
+    fn new(pairs: &'p [(String, String)]) -> Option<Self> {
+        if pairs.is_empty() {
+            return None;
+        }
+        // Identifiers: a match that a longer one starting at the same place
+        // or before hides is inside a word, so the leftmost-longest search
+        // finds every whole word the overlapping one would, with any set of
+        // identifiers.
+        let build = |mut patterns: Vec<&'p str>| {
+            patterns.sort_unstable();
+            patterns.dedup();
+            let matcher = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("names form a valid automaton");
+            (matcher, patterns)
+        };
+        let (first, first_patterns) = build(pairs.iter().map(|(n, _)| n.as_str()).collect());
+        let (all, all_patterns) = build(
+            pairs
+                .iter()
+                .flat_map(|(n, q)| [n.as_str(), q.as_str()])
+                .collect(),
+        );
+        Some(PairFinder {
+            pairs,
+            first,
+            first_patterns,
+            all,
+            all_patterns,
+        })
     }
-    let mut patterns: Vec<&str> = pairs
-        .iter()
-        .flat_map(|(n, q)| [n.as_str(), q.as_str()])
-        .collect();
-    patterns.sort_unstable();
-    patterns.dedup();
-    let matcher = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&patterns)
-        .expect("names form a valid automaton");
-    texts.any(|text| {
-        let present = whole_words(&matcher, &patterns, text.as_bytes());
-        pairs
+
+    /// Whether `bytes` holds both words of one of the pairs as whole words.
+    fn holds(&self, bytes: &[u8]) -> bool {
+        let firsts = whole_words(&self.first, &self.first_patterns, bytes);
+        if firsts.is_empty() {
+            return false;
+        }
+        let present = whole_words(&self.all, &self.all_patterns, bytes);
+        self.pairs
             .iter()
             .any(|(n, q)| present.contains(n.as_str()) && present.contains(q.as_str()))
-    })
+    }
+}
+
+/// Whether a file of `texts` names both words of one of `pairs`.
+fn names_any<'t>(mut texts: impl Iterator<Item = &'t str>, pairs: &[(String, String)]) -> bool {
+    PairFinder::new(pairs).is_some_and(|finder| texts.any(|text| finder.holds(text.as_bytes())))
 }
 
 /// What a package is summarized with: the packages it imports whose
 /// summaries have functions, with their sizes, and those summaries merged.
 type Inputs = (Vec<(String, usize)>, LibraryIndex);
 
-/// A package's summary, with the stamps it stays valid for.
+/// A package's summary, with what it stays valid for when it came from the
+/// cache.
 struct Summarized {
     index: LibraryIndex,
-    stamps: super::cache::Stamps,
+    key: super::cache::Key,
 }
 
 /// The loop-running functions of the packages of `environment` that `tops`
@@ -333,6 +372,7 @@ pub fn libraries(
 ) -> (LibraryIndex, Vec<String>) {
     let started = std::time::Instant::now();
     let infos = super::packages::dist_infos(&environment.search_paths);
+    let loader = cache.map(super::cache::Loader::new);
     let wanted = |top: &String| top != "__future__" && top != "asyncio";
     // Read every package the project imports, then every installed package
     // those import, and so on.
@@ -347,11 +387,8 @@ pub fn libraries(
                     || format!("{top} (no dist-info)"),
                     |d| format!("{} {}", d.name, d.version),
                 );
-                if let Some((index, stamps)) =
-                    cache.and_then(|folder| super::cache::load(folder, &package))
-                {
-                    let stamps = stamps.absolute(&package.search_path);
-                    return Some((top.clone(), Stage::Cached(index, stamps, what)));
+                if let Some((index, key)) = loader.as_ref().and_then(|l| l.load(&package)) {
+                    return Some((top.clone(), Stage::Cached(index, key, what)));
                 }
                 let (files, folders) = package.files();
                 let texts = read_texts(&package, &files);
@@ -414,7 +451,7 @@ pub fn libraries(
     let mut reads: Vec<Read> = Vec::new();
     for (top, stage) in stages {
         match stage {
-            Stage::Cached(index, stamps, what) => {
+            Stage::Cached(index, key, what) => {
                 notes.insert(
                     top.clone(),
                     format!(
@@ -422,7 +459,7 @@ pub fn libraries(
                         index.functions.len()
                     ),
                 );
-                done.insert(top, Summarized { index, stamps });
+                done.insert(top, Summarized { index, key });
             }
             Stage::Read {
                 package,
@@ -514,7 +551,7 @@ pub fn libraries(
                 read.top.clone(),
                 Summarized {
                     index,
-                    stamps: super::cache::Stamps::default(),
+                    key: super::cache::Key::default(),
                 },
             );
         }
@@ -564,69 +601,66 @@ pub fn libraries(
             })
             .collect();
     }
-    // Each package's entry holds its own files' stamps and those of every
-    // installed package it imports, transitively: a change there may change
-    // what it does.
-    let own: HashMap<String, super::cache::Stamps> = reads
-        .par_iter()
+    // Each package's entry holds its own files' stamps, and the entry names
+    // and fingerprints of every installed package it imports, transitively:
+    // a change there may change what it does.
+    let own: HashMap<String, (super::cache::Stamps, u64)> = reads
+        .iter()
         .map(|read| {
-            (
-                read.top.clone(),
-                super::cache::Stamps::of(
-                    &read.package.search_path,
-                    &read.files,
-                    &read.folders,
-                    true,
-                )
-                .unwrap_or_default(),
-            )
+            let stamps =
+                super::cache::Stamps::of(&read.package.search_path, &read.files, &read.folders)
+                    .unwrap_or_default();
+            let fingerprint = stamps.fingerprint();
+            (read.top.clone(), (stamps, fingerprint))
         })
         .collect();
-    let stamps_of = |top: &str| -> Option<super::cache::Stamps> {
-        own.get(top)
-            .cloned()
-            .or_else(|| done.get(top).map(|s| s.stamps.clone()))
-    };
+    let names: HashMap<&str, String> = reads
+        .iter()
+        .map(|r| (r.top.as_str(), super::cache::entry_name(&r.package)))
+        .collect();
     let deps_of: HashMap<&str, &Vec<String>> =
         reads.iter().map(|r| (r.top.as_str(), &r.deps)).collect();
-    let entries: Vec<(String, super::cache::Stamps, String)> = reads
+    // Each package's top, the entries it used with their fingerprints, and
+    // its note.
+    type Used = Vec<(String, u64)>;
+    let entries: Vec<(String, Used, String)> = reads
         .par_iter()
         .map(|read| {
-            let mut stamps = super::cache::Stamps::of(
-                &read.package.search_path,
-                &read.files,
-                &read.folders,
-                false,
-            )
-            .unwrap_or_default();
+            let mut deps: Vec<(String, u64)> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::from([read.top.as_str()]);
             let mut stack: Vec<&str> = read.deps.iter().map(String::as_str).collect();
             while let Some(dep) = stack.pop() {
                 if !seen.insert(dep) {
                     continue;
                 }
-                if let Some(dep_stamps) = stamps_of(dep) {
-                    stamps.extend(&dep_stamps);
+                if let (Some((_, fingerprint)), Some(name)) = (own.get(dep), names.get(dep)) {
+                    deps.push((name.clone(), *fingerprint));
+                    stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
+                } else if let Some(summarized) = done.get(dep) {
+                    // A cached package's key already holds its own imports'.
+                    deps.extend(summarized.key.all().cloned());
                 }
-                stack.extend(deps_of.get(dep).into_iter().flat_map(|d| d.iter().map(String::as_str)));
             }
-            // A cached package's stamps already hold its own imports'.
-            stamps.files.sort();
-            stamps.files.dedup();
-            stamps.folders.sort();
-            stamps.folders.dedup();
+            deps.sort();
+            deps.dedup();
             let (files_read, parsed) = read.counts;
             let functions = done[&read.top].index.functions.len();
             let note = format!(
                 "library {}: read {files_read} files, parsed {parsed} ({functions} functions run a loop; {:.0?})",
                 read.what, read.elapsed
             );
-            (read.top.clone(), stamps, note)
+            (read.top.clone(), deps, note)
         })
         .collect();
-    for (top, stamps, note) in entries {
+    for (top, deps, note) in entries {
         if let (Some(folder), Some(read)) = (cache, reads.iter().find(|r| r.top == top)) {
-            super::cache::store(folder, &read.package, &stamps, &done[&top].index);
+            super::cache::store(
+                folder,
+                &read.package,
+                &own[&top].0,
+                &deps,
+                &done[&top].index,
+            );
         }
         notes.insert(top, note);
     }
