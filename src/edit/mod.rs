@@ -225,6 +225,15 @@ impl Fix {
         self
     }
 
+    /// What the fixes of one group's findings share, which makes them the
+    /// same edits ([`Fix::spanning_sorted`] gives each the group's list of
+    /// every file's edits): `None` for a fix of its own.
+    pub fn group_key(&self) -> Option<usize> {
+        let files = &self.elsewhere.files;
+        (self.elsewhere.own.is_some() && !files.is_empty())
+            .then_some(Arc::as_ptr(files) as *const () as usize)
+    }
+
     /// Every edit of the fix with the index of its file.
     pub fn all_edits(&self, own: usize) -> impl Iterator<Item = (usize, &Edit)> {
         self.edits.iter().map(move |e| (own, e)).chain(

@@ -466,6 +466,7 @@ impl Project {
             // is then asked about them top-down, as the file reads.
             let mut chosen: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
             let mut chosen_set: HashSet<(usize, &Edit)> = HashSet::new();
+            let mut chosen_groups: HashSet<usize> = HashSet::new();
             // Findings whose fix is edits already chosen for another (the
             // findings of one chain share one group's fix): fixed by them
             // too, and counted, as Ruff counts an identical fix.
@@ -496,19 +497,24 @@ impl Project {
                     } else {
                         taken_ranges.iter().any(|r| r.touches(diagnostic.range))
                     };
+                    // A group's findings are known by their shared list, in
+                    // one lookup, before their edits are even listed: a group
+                    // of N files has N findings with N files of edits each.
+                    // (The report groups files through the fix first chosen,
+                    // so an echo names only its own file.)
+                    let echo = reviewing.is_none() && !waits;
+                    if echo && fix.group_key().is_some_and(|k| chosen_groups.contains(&k)) {
+                        echoes.push((file, diagnostic, vec![file]));
+                        continue;
+                    }
                     let edits: Vec<(usize, &Edit)> = fix.all_edits(file).collect();
-                    if reviewing.is_none()
-                        && !waits
+                    // Other fixes are compared edit by edit, when short.
+                    if echo
                         && !edits.is_empty()
+                        && edits.len() <= 64
                         && edits.iter().all(|&(f, e)| chosen_set.contains(&(f, e)))
                     {
-                        let mut touched = vec![file];
-                        for &(f, _) in &edits {
-                            if !touched.contains(&f) {
-                                touched.push(f);
-                            }
-                        }
-                        echoes.push((file, diagnostic, touched));
+                        echoes.push((file, diagnostic, vec![file]));
                         continue;
                     }
                     // An enclosing fix does not depend on the text inside it:
@@ -548,6 +554,7 @@ impl Project {
                         chosen.entry(f).or_default().push(edit);
                         chosen_set.insert((f, edit));
                     }
+                    chosen_groups.extend(fix.group_key());
                     candidates.push((file, diagnostic, fix, edits, key));
                 }
             }
@@ -605,12 +612,13 @@ impl Project {
                 for (f, edit) in edits {
                     if f != file {
                         links.push((file, f));
-                    }
-                    if !touched.contains(&f) {
                         touched.push(f);
                     }
                     taken.entry(f).or_default().push(edit);
                 }
+                // The finding's own file first, then the others once each.
+                touched[1..].sort_unstable();
+                touched.dedup();
                 count_by_file[file] += 1;
                 applied_here.push((file, diagnostic, touched));
             }

@@ -879,7 +879,11 @@ fn write_fixes(
     if interrupted > 0 {
         errors.push(Error::Usage(format!(
             "interrupted: {} not written; every file is either as it was or fully fixed",
-            plural(interrupted, "fixed file was")
+            if interrupted == 1 {
+                "1 fixed file was".to_owned()
+            } else {
+                format!("{interrupted} fixed files were")
+            }
         )));
     } else if untouched {
         errors.push(Error::Usage(
