@@ -103,6 +103,33 @@ fn make_venv(root: &Path, files: &[(&str, &str)]) -> PathBuf {
     }
     site
 }
+/// A temporary folder with a virtual environment holding `library` and a
+/// project folder holding `files`: (the folder, the environment, its
+/// site-packages, the project).
+fn venv_project(
+    library: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let env = temp.path().join("env");
+    let site = make_venv(&env, library);
+    let project = temp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    for (name, text) in files {
+        std::fs::write(project.join(name), text).unwrap();
+    }
+    (temp, env, site, project)
+}
+
+/// `file` fails under python3 today with the nested-run RuntimeError.
+fn fails_on_the_running_loop(project: &Path, site: &Path, file: &str) {
+    let before = python_with(project, site, file);
+    assert!(
+        stderr(&before).contains("cannot be called from a running event loop"),
+        "{}",
+        stderr(&before)
+    );
+}
 
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -338,18 +365,8 @@ asyncio.run(main())
 
 #[test]
 fn through_project_helpers_the_helpers_become_async_and_await_the_twin() {
-    let temp = tempfile::tempdir().unwrap();
-    let env = temp.path().join("env");
-    let site = make_venv(&env, FAKELIB);
-    let project = temp.path().join("project");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::write(project.join("app.py"), THROUGH_HELPERS).unwrap();
-    let before = python_with(&project, &site, "app.py");
-    assert!(
-        stderr(&before).contains("cannot be called from a running event loop"),
-        "{}",
-        stderr(&before)
-    );
+    let (_temp, env, site, project) = venv_project(FAKELIB, &[("app.py", THROUGH_HELPERS)]);
+    fails_on_the_running_loop(&project, &site, "app.py");
     let python = env.to_str().unwrap();
     let check = run(
         &project,
@@ -1009,18 +1026,8 @@ asyncio.run(main())
 /// the twin class.
 #[test]
 fn every_naming_scheme_of_twins_is_found_and_awaited() {
-    let temp = tempfile::tempdir().unwrap();
-    let env = temp.path().join("env");
-    let site = make_venv(&env, TWINLIB);
-    let project = temp.path().join("project");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::write(project.join("app.py"), EVERY_SCHEME).unwrap();
-    let before = python_with(&project, &site, "app.py");
-    assert!(
-        stderr(&before).contains("cannot be called from a running event loop"),
-        "{}",
-        stderr(&before)
-    );
+    let (_temp, env, site, project) = venv_project(TWINLIB, &[("app.py", EVERY_SCHEME)]);
+    fails_on_the_running_loop(&project, &site, "app.py");
     let python = env.to_str().unwrap();
     let check = run(
         &project,
@@ -1168,12 +1175,7 @@ fn a_run_one_package_away_counts_and_its_change_rebuilds_the_cache() {
     std::fs::create_dir_all(&project).unwrap();
     let source = "import asyncio\n\nimport alib\n\n\nasync def main():\n    print(alib.fetch(4))\n\n\nasyncio.run(main())\n";
     std::fs::write(project.join("app.py"), source).unwrap();
-    let before = python_with(&project, &site, "app.py");
-    assert!(
-        stderr(&before).contains("cannot be called from a running event loop"),
-        "{}",
-        stderr(&before)
-    );
+    fails_on_the_running_loop(&project, &site, "app.py");
     let python = env.to_str().unwrap();
     let args = ["--check", "--verbose", "--python", python, "."];
     let first = run(&project, &args);
