@@ -760,9 +760,8 @@ pub fn load_with(
         // automata of the name filter are built only for a round that does.
         let (maybe, rest): (Vec<Skipped>, Vec<Skipped>) =
             std::mem::take(&mut skipped).into_iter().partition(|s| {
-                new_pairs
-                    .iter()
-                    .any(|(_, module)| s.imports.has_word(module))
+                s.imports
+                    .name_any(new_pairs.iter().map(|(_, m)| m.as_str()))
             });
         skipped = rest;
         if maybe.is_empty() {

@@ -148,6 +148,13 @@ impl ImportWords {
         self.hashes.binary_search(&word_hash(bytes)).is_ok()
     }
 
+    /// Whether one of `modules` stands in the import lines as a whole word
+    /// (`_run` is not named by `test_run`): without that, no file's function
+    /// of those modules can be imported by them.
+    pub fn name_any<'m>(&self, mut modules: impl Iterator<Item = &'m str>) -> bool {
+        modules.any(|m| self.has_word(m))
+    }
+
     /// Whether an import line holds a `*` (`from m import *`).
     pub fn star(&self) -> bool {
         self.star
@@ -283,8 +290,7 @@ impl NameFilter {
     /// Whether the import statements `imports` (from [`import_lines`]) name
     /// one of the modules: without that, no pair can match as an import.
     pub fn may_import(&self, imports: &ImportWords) -> bool {
-        // As a whole word: `_run` is not named by `test_run`.
-        self.module_words.iter().any(|m| imports.has_word(m))
+        imports.name_any(self.module_words.iter().map(String::as_str))
     }
 
     /// Whether `bytes` name a function and its module, anywhere.
