@@ -15,8 +15,6 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path as printed: relative to the working directory where possible.
     pub display: String,
-    /// The bytes as read, to compare against before a write.
-    pub original: Vec<u8>,
     /// Whether the file starts with a UTF-8 byte order mark.
     pub bom: bool,
     /// The text after the BOM: what is parsed and edited. In a file whose
@@ -32,26 +30,33 @@ impl SourceFile {
     /// edited safely: NUL bytes, invalid UTF-8, or a coding cookie that names
     /// another encoding in a file that is not plain ASCII.
     pub fn decode(path: PathBuf, display: String, bytes: Vec<u8>) -> Result<Self, Error> {
-        let text = check_text(&display, &bytes)?;
-        let (bom, text) = match text.strip_prefix(BOM) {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        check_text(&display, &bytes)?;
+        // SAFETY: `check_text` accepts only valid UTF-8. The bytes become the
+        // text without a copy.
+        let mut text = unsafe { String::from_utf8_unchecked(bytes) };
+        let bom = text.starts_with(BOM);
+        if bom {
+            text.drain(..BOM.len());
+        }
         // CR and LF are one byte each, so the swap keeps every offset.
         let cr_only = text.contains('\r') && !text.contains('\n');
-        let text = if cr_only {
-            text.replace('\r', "\n")
-        } else {
-            text.to_owned()
-        };
+        if cr_only {
+            text = text.replace('\r', "\n");
+        }
         Ok(Self {
             path,
             display,
-            original: bytes,
             bom,
             text,
             cr_only,
         })
+    }
+
+    /// The bytes as read, to compare against before a write: the text with
+    /// its BOM and lone CRs put back gives them exactly (a file whose lines
+    /// end in a lone CR holds no LF), so they are not kept beside it.
+    pub fn original(&self) -> Vec<u8> {
+        self.with_bom(&self.text).into_bytes()
     }
 
     /// The full file contents for `text`, with the BOM and CR line endings

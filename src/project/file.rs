@@ -25,9 +25,6 @@ pub struct ProjectFile {
     pub notebook: Option<Notebook>,
     pub module: String,
     pub is_package: bool,
-    /// The Python text as first analysed: the file's text, or a notebook's
-    /// module text. Diagnostics of the first pass point into it.
-    pub original: String,
     /// The Python text now, after the fixes applied so far.
     pub text: String,
     pub index: LineIndex,
@@ -103,7 +100,6 @@ impl ProjectFile {
         summary.module_names.extend(plan.hole_names.iter().cloned());
         Ok(Self {
             local,
-            original: text.clone(),
             text,
             notebook,
             module,
@@ -117,9 +113,18 @@ impl ProjectFile {
         })
     }
 
+    /// The Python text as first analysed: the file's text, or a notebook's
+    /// module text. Diagnostics of the first pass point into it. (Read from
+    /// the source, not kept again: a large tree parses hundreds of files.)
+    pub fn original(&self) -> &str {
+        self.notebook
+            .as_ref()
+            .map_or(&self.source.text, |notebook| &notebook.module)
+    }
+
     /// Whether fixes changed the text.
     pub fn is_changed(&self) -> bool {
-        self.text != self.original
+        self.text != self.original()
     }
 
     /// The file's new contents: the fixed text, or for a notebook its JSON with

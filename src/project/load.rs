@@ -258,16 +258,13 @@ impl Pending {
             .outlined
             .as_ref()
             .map_or_else(String::new, |o| o.text.clone());
-        let mut source = SourceFile {
+        SourceFile {
             path: self.path.clone(),
             display: self.display.clone(),
-            original: Vec::new(),
             bom: self.bom,
             text,
             cr_only: self.cr_only,
-        };
-        source.original = source.with_bom(&source.text).into_bytes();
-        source
+        }
     }
 }
 

@@ -624,7 +624,7 @@ fn print_findings(
         let display = &file.source.display;
         findings += diagnostics.len();
         if args.format != Format::Text {
-            let place = json::Place::new(file, &file.original);
+            let place = json::Place::new(file, &file.original());
             json_items.extend(
                 diagnostics
                     .iter()
@@ -633,7 +633,7 @@ fn print_findings(
             continue;
         }
         // Diagnostics of the first pass point into the text first analysed.
-        let positions = Positions::new(file, &file.original);
+        let positions = Positions::new(file, &file.original());
         match mode {
             Mode::Check => {
                 for d in diagnostics {
@@ -686,7 +686,10 @@ fn print_findings(
 fn file_diff(file: &ProjectFile, color: bool) -> Result<String, Error> {
     let source = &file.source;
     let (old, new) = match &file.notebook {
-        None => (source.with_bom(&file.original), source.with_bom(&file.text)),
+        None => (
+            source.with_bom(&file.original()),
+            source.with_bom(&file.text),
+        ),
         Some(_) => (source.with_bom(&source.text), file.contents()?),
     };
     Ok(diff::unified_diff(&source.display, &old, &new, color))
@@ -858,9 +861,9 @@ fn write_fixes(
     for (i, file) in files.iter().enumerate() {
         // A file that was not written still holds what was first found.
         let (diagnostics, text) = if (untouched || file.is_changed()) && !written[i] {
-            (&first[i], &file.original)
+            (&first[i], file.original())
         } else {
-            (&remaining[i], &file.text)
+            (&remaining[i], file.text.as_str())
         };
         report.left += diagnostics.len();
         let positions = Positions::new(file, text);
@@ -915,7 +918,7 @@ fn stage_group(
                 &source.path,
                 &source.display,
                 roots,
-                &source.original,
+                &source.original(),
                 contents.as_bytes(),
             )
             .map(|file| (file, contents))
@@ -995,7 +998,7 @@ fn write_group(
                 &source.display,
                 roots,
                 contents.as_bytes(),
-                &source.original,
+                &source.original(),
             )
             .and_then(|file| file.sync().and_then(|()| file.commit()));
             match restored {
