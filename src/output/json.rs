@@ -240,7 +240,7 @@ pub fn diagnostic<'a>(
                 let other = &files[*other];
                 // Edits of other files point into the same version of them as
                 // the finding does: the text first analysed.
-                let other_place = Place::new(other, &other.original());
+                let other_place = Place::new(other, other.original());
                 let other_positions = &other_place.positions;
                 edits.extend(other_edits.iter().map(|edit| JsonEdit {
                     filename: Some(&other.source.display),

@@ -131,7 +131,7 @@ impl Outcome {
         let mut left = Vec::new();
         if run.mode == Mode::Check {
             for (i, (file, diagnostics)) in files.iter().zip(run.first).enumerate() {
-                let positions = Positions::new(file, &file.original());
+                let positions = Positions::new(file, file.original());
                 for d in diagnostics {
                     match d.fix.as_ref().filter(|f| f.is_applicable(run.unsafe_fixes)) {
                         Some(fix) => {
@@ -151,7 +151,7 @@ impl Outcome {
                 let file = &files[fix.file];
                 let (cell, at) = places
                     .entry(fix.file)
-                    .or_insert_with(|| Positions::new(file, &file.original()))
+                    .or_insert_with(|| Positions::new(file, file.original()))
                     .at(fix.start);
                 fixes.push((
                     fix.file,
@@ -488,7 +488,7 @@ fn chain(rule: Rule, message: &str) -> Option<String> {
 fn file_diff(file: &ProjectFile) -> String {
     let source = &file.source;
     match &file.notebook {
-        None => diff::unified_diff(&source.display, &file.original(), &file.text, false),
+        None => diff::unified_diff(&source.display, file.original(), &file.text, false),
         Some(_) => match file.contents() {
             Ok(new) => diff::unified_diff(&source.display, &source.text, &new, false),
             Err(_) => String::new(),

@@ -111,7 +111,7 @@ pub fn importers(
     // (display, path, text) of each file to look into.
     let mut candidates: Vec<(String, PathBuf, Option<String>)> = Vec::new();
     for file in files {
-        if may_import(&file.original(), false) {
+        if may_import(file.original(), false) {
             candidates.push((
                 file.source.display.clone(),
                 file.source.path.clone(),

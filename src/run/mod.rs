@@ -624,7 +624,7 @@ fn print_findings(
         let display = &file.source.display;
         findings += diagnostics.len();
         if args.format != Format::Text {
-            let place = json::Place::new(file, &file.original());
+            let place = json::Place::new(file, file.original());
             json_items.extend(
                 diagnostics
                     .iter()
@@ -633,7 +633,7 @@ fn print_findings(
             continue;
         }
         // Diagnostics of the first pass point into the text first analysed.
-        let positions = Positions::new(file, &file.original());
+        let positions = Positions::new(file, file.original());
         match mode {
             Mode::Check => {
                 for d in diagnostics {
@@ -687,7 +687,7 @@ fn file_diff(file: &ProjectFile, color: bool) -> Result<String, Error> {
     let source = &file.source;
     let (old, new) = match &file.notebook {
         None => (
-            source.with_bom(&file.original()),
+            source.with_bom(file.original()),
             source.with_bom(&file.text),
         ),
         Some(_) => (source.with_bom(&source.text), file.contents()?),
