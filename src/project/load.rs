@@ -325,7 +325,7 @@ fn read(
     keep: impl Fn(&[u8]) -> bool,
     may_run: bool,
     early: Option<&ExportTable>,
-    tops: Option<&mut BTreeSet<String>>,
+    tops: Option<&Tops>,
 ) -> Read {
     let Reader {
         cwd, entries, all, ..
@@ -581,19 +581,13 @@ pub fn load_with(
         budget: &budget,
     };
     // The top-level modules imported are gathered as the files are read,
-    // while their import statements are at hand; the reads are sorted as
-    // they come (a list of every read would be a large tree's peak).
-    #[derive(Default)]
-    struct First {
-        pending: Vec<Pending>,
-        skipped: Vec<Skipped>,
-        errors: Vec<Error>,
-        tops: BTreeSet<String>,
-    }
-    let first = paths
+    // while their import statements are at hand, into one set: a few hundred
+    // names, each taken once.
+    let tops = std::sync::Mutex::new(BTreeSet::new());
+    let reads: Vec<Read> = paths
         .par_iter()
         .with_max_len(8)
-        .fold(First::default, |mut first, path| {
+        .map(|path| {
             // A loop entry point's file is read whatever it mentions: the
             // runs it reaches may all be in other files.
             let entry_file = declares_entry(path, entries);
@@ -603,31 +597,16 @@ pub fn load_with(
                 |b| entry_file || may_hold_finding(b) || mentions_builtin(b),
                 true,
                 Some(&empty),
-                Some(&mut first.tops),
+                Some(&tops),
             );
-            match read {
-                Read::Pending(p) => first.pending.push(*p),
-                Read::Skipped(s) => first.skipped.push(s),
-                Read::Failed(err) => first.errors.push(err),
-            }
             tick();
-            first
+            read
         })
-        .map(|first| std::collections::LinkedList::from([first]))
-        .reduce(std::collections::LinkedList::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        });
-    // Joined once, in order, into lists of the right size.
-    pending.reserve_exact(first.iter().map(|f| f.pending.len()).sum());
-    skipped.reserve_exact(first.iter().map(|f| f.skipped.len()).sum());
-    let mut tops = BTreeSet::new();
-    for part in first {
-        pending.extend(part.pending);
-        skipped.extend(part.skipped);
-        errors.extend(part.errors);
-        tops.extend(part.tops);
-    }
+        .collect();
+    let tops = tops
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    sort_reads(reads, &mut pending, &mut skipped, &mut errors);
     trace(
         &started,
         &format!("read: {} outlined, {}", pending.len(), held(&pending)),
@@ -926,31 +905,50 @@ pub fn load_with(
     }
 }
 
-/// The top-level modules that import statements (one a line, as
-/// [`import_lines`] gives them) name: `a` for `import a.b as c` and
-/// `from a.b import x`; relative imports name none.
-fn imported_tops(imports: &str, out: &mut BTreeSet<String>) {
-    let statements = imports.replace(['(', ')', '\\'], " ");
-    for line in statements.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        match words.first() {
-            Some(&"from") => {
-                if let Some(module) = words.get(1)
+/// The top-level modules the files import, gathered by the reading threads.
+type Tops = std::sync::Mutex<BTreeSet<String>>;
+
+/// Add to `out` the top-level modules that import statements (one a line,
+/// as [`import_lines`] gives them) name: `a` for `import a.b as c` and
+/// `from a.b import x`; relative imports name none. A name already there
+/// costs no allocation: every file of a large tree imports `os`.
+fn imported_tops(imports: &str, out: &Tops) {
+    let mut found: Vec<&str> = Vec::new();
+    fn top(module: &str) -> &str {
+        module.split('.').next().unwrap_or("")
+    }
+    let separators = |c: char| c.is_whitespace() || matches!(c, '(' | ')' | '\\');
+    for line in imports.lines() {
+        let mut words = line.split(separators).filter(|w| !w.is_empty());
+        match words.next() {
+            Some("from") => {
+                if let Some(module) = words.next()
                     && !module.starts_with('.')
                 {
-                    out.extend(module.split('.').next().map(str::to_owned));
+                    found.push(top(module));
                 }
             }
-            Some(&"import") => {
-                for part in words[1..].join(" ").split(',') {
-                    let module = part.split_whitespace().next().unwrap_or("");
-                    let top = module.split('.').next().unwrap_or("");
-                    if !top.is_empty() && top.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                        out.insert(top.to_owned());
+            Some("import") => {
+                // `import a.b as c, d`: the first word of each part.
+                let rest = line.trim_start().strip_prefix("import").unwrap_or("");
+                for part in rest.split(',') {
+                    let module = part.split(separators).find(|w| !w.is_empty());
+                    let name = top(module.unwrap_or(""));
+                    if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        found.push(name);
                     }
                 }
             }
             _ => {}
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mut out = out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for name in found {
+        if !out.contains(name) {
+            out.insert(name.to_owned());
         }
     }
 }
@@ -1211,4 +1209,19 @@ fn coroutine_names(views: &[FileView], target: &Callee) -> Vec<String> {
 
 fn simple_name(qualname: &str) -> &str {
     qualname.rsplit('.').next().unwrap_or(qualname)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imported_tops_names_each_top_level_module_once() {
+        let tops = Tops::default();
+        let text = b"import os\nimport a.b as c, d.e\nfrom .rel import x\nfrom pkg.sub import (\n    y,\n)\nfrom q import \\\n  r\nimport caf\xc3\xa9\nimport os.path\n";
+        imported_tops(&import_lines(text), &tops);
+        imported_tops("from gql import Client\nimport x-y\n", &tops);
+        let tops: Vec<String> = tops.into_inner().unwrap().into_iter().collect();
+        assert_eq!(tops, ["a", "café", "d", "gql", "os", "pkg", "q"]);
+    }
 }
