@@ -509,7 +509,7 @@ fn mixed_line_endings_form_feeds_and_trailing_spaces_are_kept() {
 }
 
 #[test]
-fn very_large_files_are_skipped_when_walking() {
+fn very_large_files_are_skipped_when_walking_or_named() {
     let mut big = String::from(BROKEN);
     while big.len() <= (16 << 20) {
         big.push_str("# padding padding padding padding padding padding padding padding\n");
@@ -527,6 +527,17 @@ fn very_large_files_are_skipped_when_walking() {
         "{}",
         stdout(&output)
     );
+    // Found by reading it (no `stat` per file while walking): named, or
+    // with --write, it is skipped the same way and left as it was.
+    let output = run_in(temp.path(), &["--write", "big.py", "small.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("big.py: skipped: 16 MiB is more than the 16 MiB"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(temp.path(), "big.py"), big.as_bytes());
+    assert_ne!(read(temp.path(), "small.py"), BROKEN.as_bytes());
 }
 
 #[test]

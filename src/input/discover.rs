@@ -44,7 +44,9 @@ pub const SKIPPED_DIRS: [&str; 27] = [
     "venv",
 ];
 
-/// Files larger than this are generated data, not source: walking skips them.
+/// Files larger than this are generated data, not source: they are skipped,
+/// with an error saying so. Reading finds them (it stops past this size),
+/// so the walk needs no `stat` per file.
 pub const MAX_FILE_SIZE: u64 = 16 << 20;
 
 /// The files found, sorted and without duplicates, and the paths that failed.
@@ -179,18 +181,6 @@ impl Gathered<'_> {
                         .extension()
                         .is_none_or(|e| e != "py" && e != "ipynb")
                 {
-                    return;
-                }
-                let size = entry.metadata().map_or(0, |m| m.len());
-                if size > MAX_FILE_SIZE {
-                    found.errors.push(Error::Walk {
-                        path: entry.path().display().to_string(),
-                        reason: format!(
-                            "skipped: {} MiB is more than the {} MiB a source file may have",
-                            size >> 20,
-                            MAX_FILE_SIZE >> 20
-                        ),
-                    });
                     return;
                 }
                 found.files.push(entry.into_path());

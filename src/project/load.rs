@@ -17,6 +17,7 @@ use crate::analysis::graph::summary::{Callee, ImportTarget, Place};
 use crate::analysis::graph::{FileView, FnRef, Graph};
 use crate::error::Error;
 use crate::input::config::DeclaredEntry;
+use crate::input::discover::MAX_FILE_SIZE;
 use crate::input::notebook::Notebook;
 use crate::input::source::{SourceFile, display_path};
 use crate::project::file::ProjectFile;
@@ -283,21 +284,37 @@ type Skipped = Unparsed;
 /// `std::fs::read` asks the file's size first (a `statx` per file) and
 /// allocates for each file; most files are dropped after a look at their
 /// bytes, so each thread reuses one buffer, which keeps its length (zeroed
-/// once).
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
+/// once). A file over [`MAX_FILE_SIZE`] is read no further: its size is
+/// the error.
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<Result<usize, u64>> {
     use std::io::Read as _;
     let mut file = std::fs::File::open(path)?;
     let mut filled = 0;
     loop {
+        if filled as u64 > MAX_FILE_SIZE {
+            return Ok(Err(file.metadata()?.len()));
+        }
         if filled == buffer.len() {
             buffer.resize((filled * 2).max(64 << 10), 0);
         }
         match file.read(&mut buffer[filled..]) {
-            Ok(0) => return Ok(filled),
+            Ok(0) => return Ok(Ok(filled)),
             Ok(n) => filled += n,
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => return Err(err),
         }
+    }
+}
+
+/// The error for a file over [`MAX_FILE_SIZE`] bytes.
+fn too_large(display: String, size: u64) -> Error {
+    Error::Walk {
+        path: display,
+        reason: format!(
+            "skipped: {} MiB is more than the {} MiB a source file may have",
+            size >> 20,
+            MAX_FILE_SIZE >> 20
+        ),
     }
 }
 
@@ -332,7 +349,10 @@ fn read(
     } = *reader;
     let display = display_path(path, cwd);
     let looked = BUFFER.with_borrow_mut(|buffer| {
-        let size = read_into(path, buffer)?;
+        let size = match read_into(path, buffer)? {
+            Ok(size) => size,
+            Err(size) => return Ok((Looked::Failed(too_large(display.clone(), size)), None)),
+        };
         let bytes = &buffer[..size];
         let looked = match look(path, &display, bytes, &keep, all) {
             Looked::Keep => (Looked::Keep, Some(bytes.to_vec())),
