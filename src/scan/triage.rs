@@ -84,16 +84,12 @@ fn crude_outline(text: &str) -> Outline {
             while i < bytes.len() && is_word_byte(bytes[i]) {
                 i += 1;
             }
-            let word = &text[start..i];
-            outline
-                .words
-                .entry(word.into())
-                .or_default()
-                .push(start as u32);
+            outline.words.add(&text[start..i], start as u32);
         } else {
             i += 1;
         }
     }
+    outline.words.finish();
     outline
 }
 
@@ -475,7 +471,7 @@ fn external(file: &Outlined, table: &ExportTable) -> Vec<Export> {
         file.outline
             .words
             .keys()
-            .filter_map(|word| table.get_key_value(&**word))
+            .filter_map(|word| table.get_key_value(word))
             .collect()
     } else {
         table

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::outline::{Block, BlockKind, Line, Outline};
+use super::outline::{Block, BlockKind, Line, Outline, Words};
 
 /// Whether `b` can be part of a Python identifier. Every non-ASCII byte
 /// counts: over-counting only makes a word look longer, which the callers
@@ -31,6 +31,7 @@ impl Outline {
         if lexer.outline.followed {
             lexer.run();
         }
+        lexer.outline.words.finish();
         lexer.outline
     }
 
@@ -93,6 +94,7 @@ fn is_word_start(b: u8) -> bool {
 }
 
 struct Lexer<'t> {
+    text: &'t str,
     bytes: &'t [u8],
     at: usize,
     outline: Outline,
@@ -124,10 +126,12 @@ enum Header {
 impl<'t> Lexer<'t> {
     fn new(text: &'t str, lenient: bool, ipython: bool) -> Self {
         Lexer {
+            text,
             bytes: text.as_bytes(),
             at: 0,
             outline: Outline {
                 followed: text.len() < u32::MAX as usize,
+                words: Words::with_capacity(text.len()),
                 ..Outline::default()
             },
             stack: Vec::new(),
@@ -369,18 +373,18 @@ impl<'t> Lexer<'t> {
     fn word(&mut self) -> &'t str {
         let bytes: &'t [u8] = self.bytes;
         let start = self.at;
-        while self.at < bytes.len() && is_word_byte(bytes[self.at]) {
-            self.at += 1;
-        }
+        // A local index: the field would be stored back at every byte.
+        let end = start
+            + bytes[start..]
+                .iter()
+                .position(|&b| !is_word_byte(b))
+                .unwrap_or(bytes.len() - start);
+        self.at = end;
         // Identifier bytes are ASCII word bytes or parts of UTF-8 sequences,
-        // and a sequence never starts with a continuation byte here.
-        let word = std::str::from_utf8(&bytes[start..self.at]).unwrap_or("");
-        match self.outline.words.get_mut(word) {
-            Some(list) => list.push(start as u32),
-            None => {
-                self.outline.words.insert(word.into(), vec![start as u32]);
-            }
-        }
+        // and a sequence never starts with a continuation byte here: the
+        // word starts and ends on character boundaries of the text.
+        let word = self.text.get(start..end).unwrap_or("");
+        self.outline.words.add(word, start as u32);
         word
     }
 

@@ -15,6 +15,101 @@
 
 use std::collections::HashMap;
 
+/// The words of a text and where each occurs. Every word occurrence of
+/// every file read goes through here: a list per word cost an allocation
+/// and regrowths per distinct word, so the occurrences go into one list as
+/// they are met, and [`Words::finish`] groups them by word (in order) into
+/// one list of starts.
+#[derive(Debug, Default)]
+pub struct Words {
+    ids: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    /// Once finished: the occurrences of word `id` are
+    /// `starts[bounds[id]..bounds[id + 1]]`. While words are added: each
+    /// occurrence's word id, and its start in `starts`.
+    bounds: Vec<u32>,
+    starts: Vec<u32>,
+    finished: bool,
+}
+
+impl Words {
+    /// Room for the words of a text of `len` bytes.
+    pub fn with_capacity(len: usize) -> Self {
+        Self {
+            ids: HashMap::with_capacity_and_hasher(len / 64, Default::default()),
+            bounds: Vec::with_capacity(len / 8),
+            starts: Vec::with_capacity(len / 8),
+            finished: false,
+        }
+    }
+
+    /// Record an occurrence of `word` at `at` (occurrences come in order).
+    pub fn add(&mut self, word: &str, at: u32) {
+        debug_assert!(!self.finished, "words are added before they are read");
+        let next = self.ids.len() as u32;
+        let id = match self.ids.get(word) {
+            Some(&id) => id,
+            None => {
+                self.ids.insert(word.into(), next);
+                next
+            }
+        };
+        self.bounds.push(id);
+        self.starts.push(at);
+    }
+
+    /// Group the occurrences by word, keeping their order (a counting sort).
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let mut bounds = vec![0u32; self.ids.len() + 1];
+        for &id in &self.bounds {
+            bounds[id as usize + 1] += 1;
+        }
+        for i in 1..bounds.len() {
+            bounds[i] += bounds[i - 1];
+        }
+        let mut next = bounds.clone();
+        let mut grouped = vec![0u32; self.starts.len()];
+        for (&id, &at) in self.bounds.iter().zip(&self.starts) {
+            grouped[next[id as usize] as usize] = at;
+            next[id as usize] += 1;
+        }
+        self.bounds = bounds;
+        self.starts = grouped;
+    }
+
+    /// The starts of `word`'s occurrences, in order.
+    pub fn get(&self, word: &str) -> &[u32] {
+        debug_assert!(
+            self.finished || self.ids.is_empty(),
+            "words are read once finished"
+        );
+        match self.ids.get(word) {
+            Some(&id) => {
+                &self.starts
+                    [self.bounds[id as usize] as usize..self.bounds[id as usize + 1] as usize]
+            }
+            None => &[],
+        }
+    }
+
+    /// How many distinct words there are.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The distinct words, in no order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.ids.keys().map(|w| &**w)
+    }
+}
+
 /// A `def` or `class` block.
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -55,7 +150,7 @@ pub struct Outline {
     pub lines: Vec<Line>,
     /// Every identifier in code (f-string expressions included), with the
     /// start of each occurrence, in order.
-    pub words: HashMap<Box<str>, Vec<u32>, foldhash::fast::FixedState>,
+    pub words: Words,
     /// False when the lexer met text it cannot follow with certainty.
     pub followed: bool,
 }
@@ -63,7 +158,7 @@ pub struct Outline {
 impl Outline {
     /// The occurrences of `word` in code.
     pub fn occurrences(&self, word: &str) -> &[u32] {
-        self.words.get(word).map_or(&[], Vec::as_slice)
+        self.words.get(word)
     }
 
     /// The innermost block whose body holds `at`.
@@ -210,6 +305,29 @@ mod tests {
             .iter()
             .map(|b| text[b.name.0 as usize..b.name.1 as usize].to_owned())
             .collect()
+    }
+
+    #[test]
+    fn words_list_every_occurrence_of_each_word_in_order() {
+        let text = "run(x, café)\nx.run = run_until(x)\n# run\ny = 'run'\nrun\n";
+        let outline = Outline::scan(text);
+        let at = |word: &str| -> Vec<usize> {
+            outline
+                .occurrences(word)
+                .iter()
+                .map(|&a| a as usize)
+                .collect()
+        };
+        // Not in the comment or the string.
+        assert_eq!(at("run"), [0, 16, 51]);
+        assert_eq!(at("x"), [4, 14, 32]);
+        assert_eq!(at("café"), [7]);
+        assert_eq!(at("run_until"), [22]);
+        assert!(at("missing").is_empty());
+        let mut keys: Vec<&str> = outline.words.keys().collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["café", "run", "run_until", "x", "y"]);
+        assert_eq!(outline.words.len(), 5);
     }
 
     #[test]
