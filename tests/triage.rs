@@ -12,15 +12,33 @@ use std::path::{Path, PathBuf};
 
 use common::{copy_tree, run_in, stdout, unnest};
 
-/// The findings (JSON) and the proposed patch for `dir`, with or without
-/// triage.
-fn outputs(dir: &Path, parse_all: bool) -> (String, String) {
+/// How a run parses.
+#[derive(Clone, Copy)]
+enum Parsing {
+    /// Triage picks the files and statements (the default).
+    Triage,
+    /// Triage, with every file that may be set aside set aside
+    /// (`UNNEST_KEPT_TEXT=0`: what a large tree does past its budget, read
+    /// again when needed, and parsed files' outlines dropped).
+    SetAside,
+    /// Every file parsed whole (`UNNEST_PARSE_ALL=1`).
+    All,
+}
+
+/// The findings (JSON) and the proposed patch for `dir`.
+fn outputs(dir: &Path, parsing: Parsing) -> (String, String) {
     let run = |args: &[&str]| {
         let mut command = unnest();
-        if parse_all {
-            command.env("UNNEST_PARSE_ALL", "1");
-        } else {
-            command.env_remove("UNNEST_PARSE_ALL");
+        command.env_remove("UNNEST_PARSE_ALL");
+        command.env_remove("UNNEST_KEPT_TEXT");
+        match parsing {
+            Parsing::Triage => {}
+            Parsing::SetAside => {
+                command.env("UNNEST_KEPT_TEXT", "0");
+            }
+            Parsing::All => {
+                command.env("UNNEST_PARSE_ALL", "1");
+            }
         }
         let output = command
             .current_dir(dir)
@@ -36,21 +54,26 @@ fn outputs(dir: &Path, parse_all: bool) -> (String, String) {
 }
 
 fn same_with_and_without_triage(dir: &Path) -> Result<usize, String> {
-    let (json, diff) = outputs(dir, false);
-    let (json_all, diff_all) = outputs(dir, true);
-    if json != json_all {
-        return Err(format!(
-            "{}: findings differ\nwith triage:\n{json}\nparsing all:\n{json_all}",
-            dir.display()
-        ));
+    let (json_all, diff_all) = outputs(dir, Parsing::All);
+    for (parsing, name) in [
+        (Parsing::Triage, "with triage"),
+        (Parsing::SetAside, "files set aside"),
+    ] {
+        let (json, diff) = outputs(dir, parsing);
+        if json != json_all {
+            return Err(format!(
+                "{}: findings differ\n{name}:\n{json}\nparsing all:\n{json_all}",
+                dir.display()
+            ));
+        }
+        if diff != diff_all {
+            return Err(format!(
+                "{}: fixes differ\n{name}:\n{diff}\nparsing all:\n{diff_all}",
+                dir.display()
+            ));
+        }
     }
-    if diff != diff_all {
-        return Err(format!(
-            "{}: fixes differ\nwith triage:\n{diff}\nparsing all:\n{diff_all}",
-            dir.display()
-        ));
-    }
-    Ok(json.matches("\"code\"").count())
+    Ok(json_all.matches("\"code\"").count())
 }
 
 fn subdirectories(dir: &Path) -> Vec<PathBuf> {

@@ -25,13 +25,15 @@ fn generate(dir: &Path, args: &[&str]) {
     assert!(dir.is_dir());
 }
 
-/// The findings as JSON, the text diagnostics and the patch, with or
-/// without triage.
-fn outputs(dir: &Path, parse_all: bool) -> [String; 3] {
+/// The findings as JSON, the text diagnostics and the patch, with the
+/// environment `env` (`UNNEST_PARSE_ALL=1`: every file parsed whole;
+/// `UNNEST_KEPT_TEXT=0`: every file that may be set aside set aside, as a
+/// large tree past its budget does).
+fn outputs(dir: &Path, env: Option<(&str, &str)>) -> [String; 3] {
     let run = |args: &[&str]| {
         let mut command = unnest();
-        if parse_all {
-            command.env("UNNEST_PARSE_ALL", "1");
+        if let Some((name, value)) = env {
+            command.env(name, value);
         }
         let output = command
             .current_dir(dir)
@@ -54,16 +56,19 @@ fn check_tree(args: &[&str], findings_at_least: usize) {
     full.extend(&args[1..]);
     generate(&dir, &full);
 
-    let triaged = outputs(&dir, false);
-    let all = outputs(&dir, true);
-    for (what, (a, b)) in ["findings", "diagnostics", "patch"]
-        .iter()
-        .zip(triaged.iter().zip(all.iter()))
-    {
-        assert!(
-            a == b,
-            "{args:?}: {what} differ with and without triage\nwith triage:\n{a}\nparsing all:\n{b}"
-        );
+    let triaged = outputs(&dir, None);
+    let all = outputs(&dir, Some(("UNNEST_PARSE_ALL", "1")));
+    let set_aside = outputs(&dir, Some(("UNNEST_KEPT_TEXT", "0")));
+    for (name, other) in [("parsing all", &all), ("files set aside", &set_aside)] {
+        for (what, (a, b)) in ["findings", "diagnostics", "patch"]
+            .iter()
+            .zip(triaged.iter().zip(other.iter()))
+        {
+            assert!(
+                a == b,
+                "{args:?}: {what} differ\nwith triage:\n{a}\n{name}:\n{b}"
+            );
+        }
     }
     let findings = triaged[0].matches("\"code\"").count();
     assert!(

@@ -88,20 +88,30 @@ fn kept_text() -> usize {
     })
 }
 
-/// The text held by outlined pending files, against [`kept_text`].
+/// The text held by outlined pending files, against [`kept_text`], and
+/// whether a file was ever refused.
 #[derive(Default)]
-struct Budget(std::sync::atomic::AtomicUsize);
+struct Budget {
+    held: std::sync::atomic::AtomicUsize,
+    exceeded: std::sync::atomic::AtomicBool,
+}
 
 impl Budget {
     /// Whether `bytes` more fit; if so they are counted.
     fn admit(&self, bytes: usize) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
-        let before = self.0.fetch_add(bytes, Relaxed);
+        let before = self.held.fetch_add(bytes, Relaxed);
         if before + bytes > kept_text() {
-            self.0.fetch_sub(bytes, Relaxed);
+            self.held.fetch_sub(bytes, Relaxed);
+            self.exceeded.store(true, Relaxed);
             return false;
         }
         true
+    }
+
+    /// Whether the texts of the run did not all fit.
+    fn exceeded(&self) -> bool {
+        self.exceeded.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -199,20 +209,22 @@ impl Pending {
         if !self.weighed {
             self.weighed = true;
             if self.may_set_aside(facts) && !budget.admit(self.text_len) {
-                self.set_aside();
+                // Read again if it is needed.
+                let _ = self.set_aside();
             }
         }
     }
 
-    /// Drop the text and outline, keeping what the files not parsed keep.
-    fn set_aside(&mut self) {
-        if let Some(outlined) = self.outlined.take() {
-            self.unparsed = Some(Unparsed::new(
-                self.path.clone(),
-                self.display.clone(),
-                outlined.text.as_bytes(),
-            ));
-        }
+    /// Drop the outline, keeping what the files not parsed keep; its text,
+    /// if it was held, is given back.
+    fn set_aside(&mut self) -> Option<String> {
+        let outlined = self.outlined.take()?;
+        self.unparsed = Some(Unparsed::new(
+            self.path.clone(),
+            self.display.clone(),
+            outlined.text.as_bytes(),
+        ));
+        Some(outlined.text)
     }
 
     /// `f` of the outline, read and made again when the file was set aside;
@@ -249,16 +261,23 @@ impl Pending {
         self.with_outlined(|o| triage::facts(o, table))
     }
 
-    /// The file as read: for a module, its bytes from the text. (Only for a
-    /// file whose outline is held.)
-    fn source(&self) -> SourceFile {
+    /// The file as read, to parse: for a module, its bytes from the text.
+    /// (Only for a file whose outline is held.) The parsed file holds the
+    /// text, so on a run over budget a module is set aside as it is handed
+    /// over, its text moved rather than copied: a large tree parses hundreds
+    /// of files, and their outlines were most of its peak. (A later pass
+    /// that plans the file anew makes its outline again.)
+    fn source(&mut self, budget: &Budget) -> SourceFile {
         if let Some(notebook) = &self.notebook {
             return notebook.clone();
         }
-        let text = self
-            .outlined
-            .as_ref()
-            .map_or_else(String::new, |o| o.text.clone());
+        let text = if budget.exceeded() && !self.always {
+            self.set_aside().unwrap_or_default()
+        } else {
+            self.outlined
+                .as_ref()
+                .map_or_else(String::new, |o| o.text.clone())
+        };
         SourceFile {
             path: self.path.clone(),
             display: self.display.clone(),
@@ -846,11 +865,16 @@ pub fn load_with(
         if to_parse.is_empty() {
             break;
         }
+        let sources: Vec<SourceFile> = to_parse
+            .iter()
+            .map(|(index, _)| pending[*index].source(&budget))
+            .collect();
         let results: Vec<(usize, Plan, Result<ProjectFile, Error>)> = to_parse
             .into_par_iter()
+            .zip(sources)
             .with_max_len(1)
-            .map_init(new_parser, |parser, (index, plan)| {
-                let file = ProjectFile::with_plan(parser, pending[index].source(), &plan);
+            .map_init(new_parser, |parser, ((index, plan), source)| {
+                let file = ProjectFile::with_plan(parser, source, &plan);
                 (index, plan, file)
             })
             .collect();
