@@ -47,16 +47,14 @@ pub fn summarize<'t>(
 ) -> ModuleSummary {
     let source = checker.source;
     let root = tree.root_node();
-    // One walk over the tree sorts out the nodes the index needs; it is
-    // cheaper than a query, which would try its patterns at every node.
+    // The tree's one walk sorts out the nodes the index needs.
     let mut function_nodes = Vec::new();
     let mut class_nodes = Vec::new();
     let mut call_nodes = Vec::new();
     let mut import_nodes = Vec::new();
     let mut value_uses = HashSet::new();
-    let mut cursor = root.walk();
-    'walk: loop {
-        let node = cursor.node();
+    for visit in checker.nodes {
+        let node = visit.node;
         match node.kind_str() {
             "function_definition" => function_nodes.push(node),
             "class_definition" => class_nodes.push(node),
@@ -72,14 +70,6 @@ pub fn summarize<'t>(
                 value_uses.insert(source[node.byte_range()].to_owned());
             }
             _ => {}
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
         }
     }
 
