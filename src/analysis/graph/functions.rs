@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::nodes::{is_binding, names_in, qualname_of};
+use super::nodes::{is_binding, qualname_of};
 use super::summary::{FunctionSummary, Parameter};
-use crate::analysis::scope::{ScopeKind, is_async_def, own_nodes, scopes_of};
+use crate::analysis::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::edit::TextRange;
 use crate::edit::rewrite;
 
@@ -50,7 +50,7 @@ pub(super) fn function_summary(
                 .collect()
         })
         .unwrap_or_default();
-    let (is_generator, sync_generator_only, return_calls) = body_shape(node);
+    let body = body_of(node, source);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -71,27 +71,95 @@ pub(super) fn function_summary(
             .and_then(|p| parameters(p, source)),
         runs: Vec::new(),
         thin_wrapper: None,
-        locals: locals_of(node, source),
-        names: names_in(node, source),
-        is_generator,
-        sync_generator_only,
-        return_calls,
+        locals: body.locals,
+        names: body.names,
+        is_generator: body.yields,
+        sync_generator_only: body.yields && body.sync_only,
+        return_calls: body.return_calls,
     }
 }
 
-/// Whether the body of `function` (not its nested functions, classes and
-/// lambdas) yields, whether it holds what an async generator cannot
-/// (`yield from`, `return VALUE`), and the calls it returns.
-pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
-    let (mut yields, mut sync_only) = (false, false);
-    let mut return_calls = Vec::new();
-    for node in own_nodes(function) {
+/// What one walk over a `def` finds.
+#[derive(Default)]
+struct Body {
+    /// Its own body (not its nested functions, classes and lambdas) yields.
+    yields: bool,
+    /// Its own body holds what an async generator cannot: `yield from`,
+    /// `return VALUE`.
+    sync_only: bool,
+    /// The calls its own body returns.
+    return_calls: Vec<TextRange>,
+    /// Names bound in its own body (assigned, imported, defined,
+    /// parameters).
+    locals: HashSet<String>,
+    /// Every identifier written in it, nested scopes included.
+    names: HashSet<String>,
+}
+
+/// The walk over `function` that fills a [`Body`]: one walk for what its
+/// own body holds and for every name in it, since walking a tree costs more
+/// than anything done at its nodes.
+fn body_of(function: Node, source: &str) -> Body {
+    let mut body = Body::default();
+    let mut cursor = function.walk();
+    let mut depth = 0usize;
+    // The depth of the nested function, class or lambda the walk is in:
+    // its nodes are not the function's own.
+    let mut nested_at: Option<usize> = None;
+    loop {
+        let node = cursor.node();
+        if node.is_named() {
+            if node.kind_str() == "identifier" {
+                body.names.insert(source[node.byte_range()].to_owned());
+            }
+            if nested_at.is_none() {
+                if depth > 0
+                    && matches!(
+                        node.kind_str(),
+                        "function_definition" | "class_definition" | "lambda"
+                    )
+                {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        body.locals.insert(source[name.byte_range()].to_owned());
+                    }
+                    nested_at = Some(depth);
+                } else {
+                    body.own_node(node, source);
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return body;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+        if nested_at.is_some_and(|at| depth <= at) {
+            nested_at = None;
+        }
+    }
+}
+
+impl Body {
+    /// What a named node of the function's own body adds.
+    fn own_node(&mut self, node: Node, source: &str) {
         match node.kind_str() {
+            "identifier" if is_binding(node) => {
+                self.locals.insert(source[node.byte_range()].to_owned());
+            }
             "yield" => {
-                yields = true;
+                self.yields = true;
                 let mut cursor = node.walk();
                 if node.children(&mut cursor).any(|c| c.kind_str() == "from") {
-                    sync_only = true;
+                    self.sync_only = true;
                 }
             }
             // Even `return None`: "'return' with value in async generator".
@@ -101,7 +169,7 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
                     if value.kind_str() == "comment" {
                         continue;
                     }
-                    sync_only = true;
+                    self.sync_only = true;
                     let mut value = value;
                     while value.kind_str() == "parenthesized_expression"
                         && let Some(inner) = value.named_child(0)
@@ -109,7 +177,7 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
                         value = inner;
                     }
                     if value.kind_str() == "call" {
-                        return_calls
+                        self.return_calls
                             .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
                     }
                 }
@@ -117,7 +185,6 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
             _ => {}
         }
     }
-    (yields, yields && sync_only, return_calls)
 }
 
 /// The parameters of a `def`, or `None` when they hold `*args` or `**kwargs`,
@@ -167,27 +234,4 @@ pub(super) fn constant_text(node: Node, source: &str) -> Option<String> {
         kind => LITERALS.contains(&kind),
     };
     plain.then(|| text.to_owned())
-}
-
-/// Names bound in a function (assigned, imported, defined, parameters), not
-/// looking into nested functions, classes and lambdas.
-pub(super) fn locals_of(function: Node, source: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for node in own_nodes(function) {
-        if node.id() != function.id()
-            && matches!(
-                node.kind_str(),
-                "function_definition" | "class_definition" | "lambda"
-            )
-        {
-            if let Some(name) = node.child_by_field_name("name") {
-                names.insert(source[name.byte_range()].to_owned());
-            }
-            continue;
-        }
-        if node.kind_str() == "identifier" && is_binding(node) {
-            names.insert(source[node.byte_range()].to_owned());
-        }
-    }
-    names
 }

@@ -1,10 +1,8 @@
 //! Questions about one tree-sitter node that the summary asks many times:
 //! whether an identifier binds a name or uses a value, which field of its
-//! parent a node is, the qualified name of a `def` or `class`, every name
-//! written under a node.
+//! parent a node is, the qualified name of a `def` or `class`.
 
 use crate::syntax::parents::Up;
-use std::collections::HashSet;
 
 use tree_sitter::Node;
 
@@ -38,20 +36,6 @@ pub(super) fn is_private_name(text: &str) -> bool {
         && !text.ends_with("__")
         && text.chars().all(|c| c == '_' || c.is_alphanumeric())
         && text.chars().any(|c| c != '_')
-}
-
-/// Every identifier written in `node`.
-pub(super) fn names_in(node: Node, source: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        if node.kind_str() == "identifier" {
-            names.insert(source[node.byte_range()].to_owned());
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    names
 }
 
 /// Whether an identifier is bound where it stands (a target, a parameter, an
