@@ -119,7 +119,7 @@ impl<'s> Guards<'s> {
         }
         let source = self.source;
         let mut child = call;
-        while let Some(parent) = child.up() {
+        for parent in call.ancestors() {
             match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "except_clause" | "except_group_clause" => {
@@ -166,7 +166,7 @@ impl<'s> Guards<'s> {
             return false;
         }
         let mut child = call;
-        while let Some(parent) = child.up() {
+        for parent in call.ancestors() {
             match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "try_statement" if falls_back(parent, child, self.source) => return true,
@@ -226,14 +226,8 @@ fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool
 }
 
 fn enclosing_function(node: Node) -> Option<Node> {
-    let mut current = node.up();
-    while let Some(n) = current {
-        if matches!(n.kind_str(), "function_definition" | "module") {
-            return Some(n);
-        }
-        current = n.up();
-    }
-    None
+    node.ancestors()
+        .find(|n| matches!(n.kind_str(), "function_definition" | "module"))
 }
 
 /// Names assigned from a running-loop check in `function`:

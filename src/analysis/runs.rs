@@ -85,8 +85,8 @@ pub struct Checker<'t> {
 }
 
 impl<'t> Checker<'t> {
-    /// The checker of a tree whose [`crate::syntax::parents::walk`] is
-    /// `nodes`, parsed from `source`.
+    /// The checker of a tree whose walk is `nodes` (see
+    /// [`crate::syntax::parents::ParentMap::nodes`]), parsed from `source`.
     pub fn new(nodes: &'t [Visit<'t>], source: &'t str) -> Self {
         Self {
             source,

@@ -718,9 +718,8 @@ fn parse(
         return None;
     }
     let (module, is_package) = module_of(relative);
-    let nodes = crate::syntax::parents::walk(&tree);
-    let _parents = crate::syntax::parents::ParentMap::install(&tree, &nodes);
-    let checker = crate::analysis::runs::Checker::new(&nodes, text);
+    let parents = crate::syntax::parents::ParentMap::install(&tree);
+    let checker = crate::analysis::runs::Checker::new(parents.nodes(), text);
     let runs = crate::analysis::runs::find_runs(&tree, &checker);
     let summary =
         crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);

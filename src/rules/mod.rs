@@ -159,9 +159,8 @@ pub fn check_file(
     is_package: bool,
     top_level_await: bool,
 ) -> (ModuleSummary, Vec<Diagnostic>) {
-    let nodes = crate::syntax::parents::walk(tree);
-    let _parents = crate::syntax::parents::ParentMap::install(tree, &nodes);
-    let mut checker = Checker::new(&nodes, source);
+    let parents = crate::syntax::parents::ParentMap::install(tree);
+    let mut checker = Checker::new(parents.nodes(), source);
     checker.top_level_await = top_level_await;
     let runs = find_runs(tree, &checker);
     let summary = summarize(tree, &checker, &runs, module, is_package);

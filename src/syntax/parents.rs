@@ -1,9 +1,11 @@
 //! Fast parent lookups. tree-sitter finds a node's parent by walking down from
 //! the root, so asking for parents in a loop (every scope lookup does) costs
 //! the depth times the breadth of the tree each time; in large files that
-//! dominated the run. [`ParentMap::install`] records every node's parent once,
-//! in one walk, for the trees being analysed on this thread, and
-//! [`Up::up`] answers from that record. A large module's functions are
+//! dominated the run. [`ParentMap::install`] walks the tree once and records
+//! where every node is in the walk, for the trees being analysed on this
+//! thread; [`Up::up`] and [`Up::ancestors`] answer from that record, and the
+//! analyses of the file read the walk itself ([`ParentMap::nodes`]) rather
+//! than walk the tree again. A large module's functions are
 //! summarised on several threads: [`ParentMap::enter`] lends the record to
 //! another thread for as long as the tree lives.
 
@@ -11,48 +13,60 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tree_sitter::{Node, Tree, ffi::TSNode};
+use tree_sitter::{Node, Tree};
 
 thread_local! {
-    /// The parent maps of the trees being analysed on this thread (a stack:
+    /// The indexes of the trees being analysed on this thread (a stack:
     /// analyses may nest).
-    static MAPS: RefCell<Vec<Arc<Map>>> = const { RefCell::new(Vec::new()) };
+    static MAPS: RefCell<Vec<Arc<Index>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Node ids (addresses) to parents. The keys are trusted, so the hash need
-/// not resist attacks: a fast one halves the cost of a lookup.
-type Map = HashMap<usize, Parent, foldhash::fast::FixedState>;
+/// A tree's [`walk`], and where each node is in it.
+struct Index {
+    /// The walk, its nodes' lifetime set aside: they are read only while
+    /// their tree lives (see `ParentMap`).
+    nodes: Vec<Visit<'static>>,
+    /// Node ids (addresses) to their places in `nodes`. The keys are
+    /// trusted, so the hash need not resist attacks: a fast one halves the
+    /// cost of a lookup.
+    places: HashMap<usize, u32, foldhash::fast::FixedState>,
+}
 
-/// A parent node as tree-sitter's raw value.
-#[derive(Clone, Copy)]
-struct Parent(TSNode);
-
-// SAFETY: a `TSNode` is a read-only view into a tree that tree-sitter's own
-// `Node` (the same value) declares `Send` and `Sync`; the map is read only
-// while its tree lives (see `ParentMap`).
-unsafe impl Send for Parent {}
-unsafe impl Sync for Parent {}
+impl Index {
+    /// The node at `place`'s parent, and its place.
+    fn parent(&self, place: u32) -> Option<(u32, Node<'static>)> {
+        let parent = self.nodes[place as usize].parent;
+        let visit = self.nodes.get(parent as usize)?;
+        Some((parent, visit.node))
+    }
+}
 
 /// Keeps a tree's parent map installed on this thread while it lives.
 pub struct ParentMap<'t> {
     _tree: &'t Tree,
-    map: Arc<Map>,
+    index: Arc<Index>,
 }
 
 impl<'t> ParentMap<'t> {
-    /// Record the parent of every node of `tree` for this thread, until the
-    /// returned guard is dropped. `nodes` is the tree's [`walk`]: the map
-    /// is made from it, without walking the tree again.
-    pub fn install(tree: &'t Tree, nodes: &[Visit<'t>]) -> Self {
-        let mut map = Map::with_capacity_and_hasher(nodes.len(), Default::default());
-        for visit in nodes {
-            if let Some(parent) = visit.parent(nodes) {
-                map.insert(visit.node.id(), Parent(parent.node.into_raw()));
-            }
+    /// Walk `tree` once ([`ParentMap::nodes`]) and record every node's place
+    /// in the walk for this thread, until the returned guard is dropped.
+    pub fn install(tree: &'t Tree) -> Self {
+        let nodes = walk(tree);
+        // SAFETY: only the lifetime changes; the guard keeps `tree` borrowed
+        // while the index can be read, and hands the nodes out as `'t` only.
+        let nodes: Vec<Visit<'static>> = unsafe { std::mem::transmute(nodes) };
+        let mut places = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
+        for (place, visit) in nodes.iter().enumerate() {
+            places.insert(visit.node.id(), place as u32);
         }
-        let map = Arc::new(map);
-        MAPS.with(|maps| maps.borrow_mut().push(map.clone()));
-        Self { _tree: tree, map }
+        let index = Arc::new(Index { nodes, places });
+        MAPS.with(|maps| maps.borrow_mut().push(index.clone()));
+        Self { _tree: tree, index }
+    }
+
+    /// Every node of the tree, in the order of its one walk (see [`walk`]).
+    pub fn nodes(&self) -> &[Visit<'t>] {
+        &self.index.nodes
     }
 }
 
@@ -85,7 +99,7 @@ impl<'t> Visit<'t> {
 /// children in order: what a walk with a cursor meets. The analyses of a file
 /// read this one walk rather than each walking the tree (in a large file a
 /// walk costs about as much as a tenth of the parse).
-pub fn walk(tree: &Tree) -> Vec<Visit<'_>> {
+fn walk(tree: &Tree) -> Vec<Visit<'_>> {
     let mut nodes = Vec::with_capacity(tree.root_node().descendant_count());
     let mut cursor = tree.walk();
     // The indexes of the visits of the current node's ancestors.
@@ -117,25 +131,25 @@ impl<'t> ParentMap<'t> {
     /// (to [`ParentMap::enter`] on other threads), or `None` when there is
     /// none.
     pub fn installed(tree: &'t Tree) -> Option<Self> {
-        let first = tree.root_node().child(0)?.id();
-        let map = MAPS.with(|maps| {
+        let root = tree.root_node().id();
+        let index = MAPS.with(|maps| {
             maps.borrow()
                 .iter()
                 .rev()
-                .find(|map| map.contains_key(&first))
+                .find(|index| index.places.contains_key(&root))
                 .cloned()
         })?;
-        MAPS.with(|maps| maps.borrow_mut().push(map.clone()));
-        Some(Self { _tree: tree, map })
+        MAPS.with(|maps| maps.borrow_mut().push(index.clone()));
+        Some(Self { _tree: tree, index })
     }
 
     /// Install the same map on the current thread (another one, in a
     /// parallel loop), until the returned guard is dropped.
     pub fn enter(&self) -> ParentMap<'t> {
-        MAPS.with(|maps| maps.borrow_mut().push(self.map.clone()));
+        MAPS.with(|maps| maps.borrow_mut().push(self.index.clone()));
         ParentMap {
             _tree: self._tree,
-            map: self.map.clone(),
+            index: self.index.clone(),
         }
     }
 }
@@ -171,6 +185,47 @@ pub trait Up<'t> {
 
     /// The node's parent, from the installed map when there is one.
     fn up(&self) -> Option<Node<'t>>;
+
+    /// The node's ancestors, its parent first: from the installed map, with
+    /// one lookup for them all.
+    fn ancestors(&self) -> Ancestors<'t>;
+}
+
+/// The ancestors of a node, its parent first (see [`Up::ancestors`]).
+pub struct Ancestors<'t> {
+    /// The installed index, and the place in it of the last node given.
+    index: Option<(Arc<Index>, u32)>,
+    /// Without an index: the last node given.
+    node: Option<Node<'t>>,
+}
+
+impl<'t> Iterator for Ancestors<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match &mut self.index {
+            Some((index, place)) => {
+                let (parent, node) = index.parent(*place)?;
+                *place = parent;
+                Some(node)
+            }
+            None => {
+                self.node = self.node?.parent();
+                self.node
+            }
+        }
+    }
+}
+
+/// The index installed on this thread that holds the node `id`, with its
+/// place there.
+fn placed(id: usize) -> Option<(Arc<Index>, u32)> {
+    MAPS.with(|maps| {
+        maps.borrow().iter().rev().find_map(|index| {
+            let place = *index.places.get(&id)?;
+            Some((index.clone(), place))
+        })
+    })
 }
 
 impl<'t> Up<'t> for Node<'t> {
@@ -185,19 +240,31 @@ impl<'t> Up<'t> for Node<'t> {
 
     fn up(&self) -> Option<Node<'t>> {
         let id = self.id();
+        // The maps hold only nodes of trees whose guard is alive on this
+        // thread, and node ids are addresses within their tree: the parent
+        // found belongs to the tree of `self`, which lives for `'t`.
         let found = MAPS.with(|maps| {
-            maps.borrow()
-                .iter()
-                .rev()
-                .find_map(|map| map.get(&id).map(|parent| parent.0))
+            maps.borrow().iter().rev().find_map(|index| {
+                let place = *index.places.get(&id)?;
+                Some(index.parent(place).map(|(_, node)| node))
+            })
         });
         match found {
-            // SAFETY: the map holds only nodes of trees whose guard is alive on
-            // this thread, and node ids are addresses within their tree, so a
-            // node with this id belongs to the same tree as `self`, which lives
-            // for `'t`.
-            Some(raw) => Some(unsafe { Node::from_raw(raw) }),
+            Some(parent) => parent,
             None => self.parent(),
+        }
+    }
+
+    fn ancestors(&self) -> Ancestors<'t> {
+        match placed(self.id()) {
+            Some(index) => Ancestors {
+                index: Some(index),
+                node: None,
+            },
+            None => Ancestors {
+                index: None,
+                node: Some(*self),
+            },
         }
     }
 }
@@ -228,7 +295,8 @@ mod tests {
         let source = "import asyncio as aio\nclass C(B):\n    def f(self, x=1, *a):\n        y: int = x\n        return aio.run(g(y))\n";
         let mut parser = crate::syntax::parse::new_parser();
         let tree = crate::syntax::parse::parse(&mut parser, source);
-        let nodes = walk(&tree);
+        let parents = ParentMap::install(&tree);
+        let nodes = parents.nodes();
         let mut cursor = tree.walk();
         let mut index = 0;
         'walk: loop {
@@ -236,7 +304,7 @@ mod tests {
             assert_eq!(visit.node.id(), cursor.node().id());
             assert_eq!(visit.field(), cursor.field_name());
             assert_eq!(
-                visit.parent(&nodes).map(|p| p.node.id()),
+                visit.parent(nodes).map(|p| p.node.id()),
                 cursor.node().parent().map(|p| p.id())
             );
             index += 1;
@@ -259,12 +327,21 @@ mod tests {
             "import asyncio\nasync def f(x=1):\n    return [asyncio.run(g(i)) for i in x]\n";
         let mut parser = crate::syntax::parse::new_parser();
         let tree = crate::syntax::parse::parse(&mut parser, source);
-        let nodes = walk(&tree);
-        let _map = ParentMap::install(&tree, &nodes);
+        let _map = ParentMap::install(&tree);
         let mut stack = vec![tree.root_node()];
         let mut checked = 0;
         while let Some(node) = stack.pop() {
             assert_eq!(node.up().map(|n| n.id()), node.parent().map(|n| n.id()));
+            let mut expected = Vec::new();
+            let mut current = node;
+            while let Some(parent) = current.parent() {
+                expected.push(parent.id());
+                current = parent;
+            }
+            assert_eq!(
+                node.ancestors().map(|n| n.id()).collect::<Vec<_>>(),
+                expected
+            );
             checked += 1;
             let mut cursor = node.walk();
             stack.extend(node.children(&mut cursor));

@@ -9,9 +9,8 @@ use tree_sitter::Node;
 /// `Outer.method`, `outer.<locals>.inner`, as Python's `__qualname__`.
 pub(super) fn qualname_of(node: Node, source: &str) -> String {
     let mut parts = Vec::new();
-    let mut current = Some(node);
     let mut first = true;
-    while let Some(n) = current {
+    for n in std::iter::once(node).chain(node.ancestors()) {
         match n.kind_str() {
             "function_definition" | "class_definition" => {
                 if let Some(name) = n.child_by_field_name("name") {
@@ -24,7 +23,6 @@ pub(super) fn qualname_of(node: Node, source: &str) -> String {
             }
             _ => {}
         }
-        current = n.up();
     }
     parts.reverse();
     parts.join(".")

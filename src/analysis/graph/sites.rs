@@ -12,7 +12,7 @@ use tree_sitter::Node;
 use super::nodes::{is_binding, is_field_node};
 use super::summary::{Arguments, BareStatement, Place, RunSite};
 use crate::analysis::runs::{NestedRun, RunKind};
-use crate::analysis::scope::{ScopeKind, own_nodes, scopes_of};
+use crate::analysis::scope::{Scope, ScopeKind, own_nodes, scopes_of};
 use crate::analysis::threads::callee_name;
 use crate::asyncio_api::LOOP_CALLBACKS;
 use crate::edit::rewrite;
@@ -48,10 +48,9 @@ pub(super) fn async_for_edit(call: Node) -> Option<Edit> {
 
 /// Where a node sits: directly in a function, in a generator expression in one,
 /// in a lambda, or elsewhere.
-pub(super) fn place_of(node: Node, by_node: &HashMap<usize, usize>) -> Place {
-    let scopes = scopes_of(node);
+pub(super) fn place_of(scopes: &[Scope], by_node: &HashMap<usize, usize>) -> Place {
     let mut in_generator = false;
-    for scope in &scopes {
+    for scope in scopes {
         match scope.kind {
             ScopeKind::Comprehension { generator } => in_generator |= generator,
             ScopeKind::Function { .. } => {
@@ -250,15 +249,10 @@ pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
 
 /// The quote character of the f-string whose braces hold `node`, if any.
 pub(super) fn fstring_quote(node: Node, source: &str) -> Option<char> {
-    let mut current = node;
-    while let Some(parent) = current.up() {
-        if parent.kind_str() == "interpolation" {
-            let string = parent.up()?;
-            return source[string.byte_range()]
-                .chars()
-                .find(|c| *c == '"' || *c == '\'');
-        }
-        current = parent;
-    }
-    None
+    let mut ancestors = node.ancestors();
+    ancestors.find(|parent| parent.kind_str() == "interpolation")?;
+    let string = ancestors.next()?;
+    source[string.byte_range()]
+        .chars()
+        .find(|c| *c == '"' || *c == '\'')
 }

@@ -182,7 +182,7 @@ pub fn summarize<'t>(
     let (mut apply_statements, mut import_statements) = (Vec::new(), Vec::new());
     for call in call_nodes {
         let scopes = scopes_of(call);
-        let place = place_of(call, &by_node);
+        let place = place_of(&scopes, &by_node);
         if let Some(registered) = loop_callback(call, source) {
             let callback = match registered.kind_str() {
                 "lambda" => Some(Callback::Lambda(registered.start_byte())),
@@ -262,7 +262,7 @@ pub fn summarize<'t>(
         if run.is_guarded(checker) {
             continue;
         }
-        let place = place_of(run.call, &by_node);
+        let place = place_of(&run.scopes, &by_node);
         match place {
             Place::Function(index) | Place::Generator(index) => {
                 summary.functions[index]
