@@ -72,7 +72,7 @@ impl<'t> Bindings<'t> {
         let mut star_scopes = Vec::new();
         for visit in nodes {
             let node = visit.node;
-            match node.kind_str() {
+            match visit.kind() {
                 "identifier" => {
                     if let Some(kind) = binding_kind(visit, nodes, source) {
                         let scope = binding_scope(node);
@@ -86,7 +86,7 @@ impl<'t> Bindings<'t> {
                 }
                 "wildcard_import"
                     if visit.parent(nodes).is_some_and(|p| {
-                        p.node.kind_str() == "import_from_statement" && from_asyncio(p.node, source)
+                        p.kind() == "import_from_statement" && from_asyncio(p.node, source)
                     }) =>
                 {
                     star_scopes.push(binding_scope(node).node.id());
@@ -213,9 +213,10 @@ fn binding_kind(visit: &Visit, nodes: &[Visit], source: &str) -> Option<Kind> {
     let (identifier, field) = (visit.node, visit.field());
     let parent_visit = visit.parent(nodes)?;
     let (parent, parent_field) = (parent_visit.node, parent_visit.field());
-    let grandparent_node = parent_visit.parent(nodes).map(|g| g.node);
-    let grandparent = grandparent_node.map(|g| g.kind_str());
-    match parent.kind_str() {
+    let grandparent_visit = parent_visit.parent(nodes);
+    let grandparent_node = grandparent_visit.map(|g| g.node);
+    let grandparent = grandparent_visit.map(|g| g.kind());
+    match parent_visit.kind() {
         "parameters"
         | "lambda_parameters"
         | "typed_parameter"

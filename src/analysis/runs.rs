@@ -116,7 +116,7 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
     let mut candidates: Vec<(Node<'t>, Callee<'t>)> = checker
         .nodes
         .iter()
-        .filter(|visit| visit.node.kind_str() == "call")
+        .filter(|visit| visit.kind() == "call")
         .filter_map(|visit| Some((visit.node, candidate(visit.node, source)?)))
         .collect();
     // In the order of their arguments, as they have always been reported: a

@@ -78,6 +78,10 @@ pub struct Visit<'t> {
     parent: u32,
     /// The field of the parent the node is in, by tree-sitter's id (0: none).
     field: u16,
+    /// The node's kind, by tree-sitter's id: read from the node at each
+    /// question, it is a call into tree-sitter, and every analysis asks for
+    /// every node.
+    kind: u16,
 }
 
 const NO_PARENT: u32 = u32::MAX;
@@ -93,6 +97,11 @@ impl<'t> Visit<'t> {
     pub fn field(&self) -> Option<&'static str> {
         FIELDS.get(self.field as usize).copied().flatten()
     }
+
+    /// The node's kind, as [`Up::kind_str`] names it.
+    pub fn kind(&self) -> &'static str {
+        kind_name(self.kind)
+    }
 }
 
 /// Every node of `tree`, named or not, a node before its children and
@@ -105,10 +114,12 @@ fn walk(tree: &Tree) -> Vec<Visit<'_>> {
     // The indexes of the visits of the current node's ancestors.
     let mut ancestors: Vec<u32> = Vec::new();
     loop {
+        let node = cursor.node();
         nodes.push(Visit {
-            node: cursor.node(),
+            node,
             parent: ancestors.last().copied().unwrap_or(NO_PARENT),
             field: cursor.field_id().map_or(0, |id| id.get()),
+            kind: node.kind_id(),
         });
         if cursor.goto_first_child() {
             ancestors.push(nodes.len() as u32 - 1);
@@ -177,6 +188,13 @@ static FIELDS: std::sync::LazyLock<Vec<Option<&'static str>>> = std::sync::LazyL
         .collect()
 });
 
+/// The name of the node kind `id`.
+fn kind_name(id: u16) -> &'static str {
+    // Every id of the one grammar is in the table, but for tree-sitter's own
+    // error symbol, the last id.
+    KINDS.get(id as usize).copied().unwrap_or("ERROR")
+}
+
 pub trait Up<'t> {
     /// The node's kind, as [`Node::kind`] names it, from a table: `kind`
     /// measures and checks the name's C string on every call, and the
@@ -230,12 +248,7 @@ fn placed(id: usize) -> Option<(Arc<Index>, u32)> {
 
 impl<'t> Up<'t> for Node<'t> {
     fn kind_str(&self) -> &'static str {
-        // Every id of the one grammar is in the table, but for tree-sitter's
-        // own error symbol, the last id.
-        KINDS
-            .get(self.kind_id() as usize)
-            .copied()
-            .unwrap_or("ERROR")
+        kind_name(self.kind_id())
     }
 
     fn up(&self) -> Option<Node<'t>> {
@@ -303,6 +316,7 @@ mod tests {
             let visit = &nodes[index];
             assert_eq!(visit.node.id(), cursor.node().id());
             assert_eq!(visit.field(), cursor.field_name());
+            assert_eq!(visit.kind(), cursor.node().kind());
             assert_eq!(
                 visit.parent(nodes).map(|p| p.node.id()),
                 cursor.node().parent().map(|p| p.id())

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::nodes::{is_binding, qualname_of};
+use super::nodes::{is_binding_in, qualname_of};
 use super::summary::{FunctionSummary, Parameter};
 use crate::analysis::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::edit::TextRange;
@@ -102,7 +102,9 @@ struct Body {
 fn body_of(function: Node, source: &str) -> Body {
     let mut body = Body::default();
     let mut cursor = function.walk();
-    let mut depth = 0usize;
+    // The ancestors of the current node, up to `function`: their number is
+    // the depth.
+    let mut path: Vec<Node> = Vec::new();
     // The depth of the nested function, class or lambda the walk is in:
     // its nodes are not the function's own.
     let mut nested_at: Option<usize> = None;
@@ -113,7 +115,7 @@ fn body_of(function: Node, source: &str) -> Body {
                 body.names.insert(source[node.byte_range()].to_owned());
             }
             if nested_at.is_none() {
-                if depth > 0
+                if !path.is_empty()
                     && matches!(
                         node.kind_str(),
                         "function_definition" | "class_definition" | "lambda"
@@ -122,37 +124,38 @@ fn body_of(function: Node, source: &str) -> Body {
                     if let Some(name) = node.child_by_field_name("name") {
                         body.locals.insert(source[name.byte_range()].to_owned());
                     }
-                    nested_at = Some(depth);
+                    nested_at = Some(path.len());
                 } else {
-                    body.own_node(node, source);
+                    body.own_node(node, path.last().copied(), source);
                 }
             }
         }
         if cursor.goto_first_child() {
-            depth += 1;
+            path.push(node);
             continue;
         }
         loop {
-            if depth == 0 {
+            if path.is_empty() {
                 return body;
             }
             if cursor.goto_next_sibling() {
                 break;
             }
             cursor.goto_parent();
-            depth -= 1;
+            path.pop();
         }
-        if nested_at.is_some_and(|at| depth <= at) {
+        if nested_at.is_some_and(|at| path.len() <= at) {
             nested_at = None;
         }
     }
 }
 
 impl Body {
-    /// What a named node of the function's own body adds.
-    fn own_node(&mut self, node: Node, source: &str) {
+    /// What a named node of the function's own body adds; `parent` is its
+    /// parent's, but for the function's.
+    fn own_node(&mut self, node: Node, parent: Option<Node>, source: &str) {
         match node.kind_str() {
-            "identifier" if is_binding(node) => {
+            "identifier" if parent.is_some_and(|parent| is_binding_in(node, parent)) => {
                 self.locals.insert(source[node.byte_range()].to_owned());
             }
             "yield" => {

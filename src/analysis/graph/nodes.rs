@@ -39,9 +39,13 @@ pub(super) fn is_private_name(text: &str) -> bool {
 /// Whether an identifier is bound where it stands (a target, a parameter, an
 /// import, a `global`), as opposed to read.
 pub(super) fn is_binding(identifier: Node) -> bool {
-    let Some(parent) = identifier.up() else {
-        return false;
-    };
+    identifier
+        .up()
+        .is_some_and(|parent| is_binding_in(identifier, parent))
+}
+
+/// [`is_binding`] for an identifier whose parent is known.
+pub(super) fn is_binding_in(identifier: Node, parent: Node) -> bool {
     let is = |field: &str| is_field_node(parent, field, identifier);
     match parent.kind_str() {
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is("left"),

@@ -55,7 +55,7 @@ pub fn summarize<'t>(
     let mut value_uses = HashSet::new();
     for visit in checker.nodes {
         let node = visit.node;
-        match node.kind_str() {
+        match visit.kind() {
             "function_definition" => function_nodes.push(node),
             "class_definition" => class_nodes.push(node),
             "call" => call_nodes.push(node),
