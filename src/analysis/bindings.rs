@@ -132,7 +132,7 @@ impl<'t> Bindings<'t> {
     }
 
     /// Like [`Bindings::resolve`], also returning the bindings that decided it.
-    pub fn lookup(&self, name: &str, scopes: &[Scope<'t>]) -> (Meaning, Vec<Binding<'t>>) {
+    pub fn lookup(&self, name: &str, scopes: &[Scope<'t>]) -> (Meaning, &[Binding<'t>]) {
         let mut skip_to_function = false;
         for (depth, scope) in scopes.iter().enumerate() {
             let is_function = matches!(scope.kind, ScopeKind::Function { .. } | ScopeKind::Lambda);
@@ -153,7 +153,7 @@ impl<'t> Bindings<'t> {
                 continue;
             }
             if !found.is_empty() {
-                return (agree(&found), found);
+                return (agree(found), found);
             }
             if self.star_scopes.contains(&scope.node.id()) && MEMBERS.contains(&name) {
                 let member = MEMBERS
@@ -161,32 +161,31 @@ impl<'t> Bindings<'t> {
                     .find(|&&m| m == name)
                     .copied()
                     .unwrap_or("run");
-                return (Meaning::AsyncioMember(member), Vec::new());
+                return (Meaning::AsyncioMember(member), &[]);
             }
         }
-        (Meaning::Unbound, Vec::new())
+        (Meaning::Unbound, &[])
     }
 
-    fn module_lookup(&self, name: &str) -> (Meaning, Vec<Binding<'t>>) {
+    fn module_lookup(&self, name: &str) -> (Meaning, &[Binding<'t>]) {
         let found = self.get(self.module, name);
         if found.is_empty() {
             let member = MEMBERS.iter().find(|&&m| m == name);
             return match member {
                 Some(&m) if self.star_scopes.contains(&self.module) => {
-                    (Meaning::AsyncioMember(m), Vec::new())
+                    (Meaning::AsyncioMember(m), &[])
                 }
-                _ => (Meaning::Unbound, Vec::new()),
+                _ => (Meaning::Unbound, &[]),
             };
         }
-        (agree(&found), found)
+        (agree(found), found)
     }
 
-    fn get(&self, scope: usize, name: &str) -> Vec<Binding<'t>> {
+    fn get(&self, scope: usize, name: &str) -> &[Binding<'t>] {
         self.by_name
             .get(name)
             .and_then(|scopes| scopes.get(&scope))
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether any scope binds `name` to asyncio's `run` (or asyncio itself is

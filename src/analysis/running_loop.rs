@@ -80,7 +80,7 @@ pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proo
                 return None;
             }
             let mut proof = None;
-            for binding in &found {
+            for binding in found {
                 // Bound in this very function, by `name = <getter>()`.
                 if own_scope(&scopes_of(binding.node)).is_none_or(|s| s.node.id() != own.node.id())
                 {

@@ -325,15 +325,19 @@ pub(super) fn self_class(
     if !matches!(function.kind, ScopeKind::Function { .. }) {
         return None;
     }
-    let class = scopes_of(function.node)
-        .first()
-        .filter(|s| s.kind == ScopeKind::Class)
-        .map(|s| s.node)?;
+    // The name first: most receivers are not `self`, and the class is found
+    // by a walk up.
     let first_parameter = function
         .node
         .child_by_field_name("parameters")?
         .named_child(0)
         .filter(|p| p.kind_str() == "identifier")?;
-    (source[first_parameter.byte_range()] == source[object.byte_range()])
-        .then(|| qualname_of(class, source))
+    if source[first_parameter.byte_range()] != source[object.byte_range()] {
+        return None;
+    }
+    let class = scopes_of(function.node)
+        .first()
+        .filter(|s| s.kind == ScopeKind::Class)
+        .map(|s| s.node)?;
+    Some(qualname_of(class, source))
 }
