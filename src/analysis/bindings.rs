@@ -286,7 +286,7 @@ fn binding_kind(visit: &Visit, nodes: &[Visit], source: &str) -> Option<Kind> {
         }
         "aliased_import" if field == Some("alias") => {
             let statement = grandparent_node?;
-            let original = parent.child_by_field_name("name")?;
+            let original = parent.child_by_field("name")?;
             let single = original.named_child_count() == 1;
             let meaning = match statement.kind_str() {
                 // `import asyncio as aio`
@@ -312,13 +312,11 @@ fn binding_kind(visit: &Visit, nodes: &[Visit], source: &str) -> Option<Kind> {
 
 /// Whether `statement` is `from asyncio import ...`.
 fn from_asyncio(statement: Node, source: &str) -> bool {
-    statement
-        .child_by_field_name("module_name")
-        .is_some_and(|m| {
-            m.kind_str() == "dotted_name"
-                && m.named_child_count() == 1
-                && &source[m.byte_range()] == "asyncio"
-        })
+    statement.child_by_field("module_name").is_some_and(|m| {
+        m.kind_str() == "dotted_name"
+            && m.named_child_count() == 1
+            && &source[m.byte_range()] == "asyncio"
+    })
 }
 
 /// What `name` means when `statement` (a `from ... import`) imports it.

@@ -32,10 +32,10 @@ pub fn under_main_guard(node: Node, source: &str) -> bool {
     for parent in node.ancestors() {
         if parent.kind_str() == "if_statement"
             && parent
-                .child_by_field_name("consequence")
+                .child_by_field("consequence")
                 .is_some_and(|c| c.id() == child.id())
             && parent
-                .child_by_field_name("condition")
+                .child_by_field("condition")
                 .is_some_and(|c| is_main_test(c, source))
         {
             return true;

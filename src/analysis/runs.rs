@@ -52,10 +52,7 @@ pub struct NestedRun<'t> {
 impl<'t> NestedRun<'t> {
     /// The called expression as written: `aio.run`, `loop.run_until_complete`.
     pub fn callee<'s>(&self, source: &'s str) -> &'s str {
-        let function = self
-            .call
-            .child_by_field_name("function")
-            .unwrap_or(self.call);
+        let function = self.call.child_by_field("function").unwrap_or(self.call);
         &source[crate::edit::rewrite::call_start(self.call)..function.end_byte()]
     }
 
@@ -68,7 +65,7 @@ impl<'t> NestedRun<'t> {
     }
 
     pub fn arguments(&self) -> Option<Node<'t>> {
-        self.call.child_by_field_name("arguments")
+        self.call.child_by_field("arguments")
     }
 }
 
@@ -182,8 +179,8 @@ struct Callee<'t> {
 /// `f(1, *asyncio.run(x))` and `f(1, *run(x))` as calls of a starred callee:
 /// those count as well.
 fn candidate<'t>(call: Node<'t>, source: &str) -> Option<Callee<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let function = call.child_by_field_name("function")?;
+    let arguments = call.child_by_field("arguments")?;
+    let function = call.child_by_field("function")?;
     let function = match function.kind_str() {
         "list_splat" => {
             let mut cursor = function.walk();
@@ -195,9 +192,9 @@ fn candidate<'t>(call: Node<'t>, source: &str) -> Option<Callee<'t>> {
     };
     let name = match function.kind_str() {
         "attribute" => {
-            let receiver = function.child_by_field_name("object")?;
+            let receiver = function.child_by_field("object")?;
             let method = function
-                .child_by_field_name("attribute")
+                .child_by_field("attribute")
                 .filter(|m| m.kind_str() == "identifier")?;
             matches!(&source[method.byte_range()], "run" | "run_until_complete")
                 .then_some(Named::Method { receiver, method })?
@@ -218,8 +215,8 @@ pub fn is_run_call(call: Node, checker: &Checker) -> bool {
     match function.kind_str() {
         "attribute" => {
             let (Some(receiver), Some(method)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
+                function.child_by_field("object"),
+                function.child_by_field("attribute"),
             ) else {
                 return false;
             };
@@ -276,7 +273,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
     if node.kind_str() != "call" {
         return false;
     }
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.child_by_field("function") else {
         return false;
     };
     let source = checker.source;
@@ -289,8 +286,8 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
                 == Meaning::AsyncioMember("Runner")
         }
         "attribute" => {
-            let object = function.child_by_field_name("object");
-            let attribute = function.child_by_field_name("attribute");
+            let object = function.child_by_field("object");
+            let attribute = function.child_by_field("attribute");
             match (object, attribute) {
                 (Some(object), Some(attribute)) => {
                     object.kind_str() == "identifier"
@@ -311,7 +308,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
 fn bound_value(identifier: Node) -> Option<Node> {
     let parent = identifier.up()?;
     match parent.kind_str() {
-        "assignment" => parent.child_by_field_name("right"),
+        "assignment" => parent.child_by_field("right"),
         "as_pattern_target" => parent.up()?.named_child(0),
         _ => None,
     }

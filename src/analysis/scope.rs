@@ -42,7 +42,7 @@ impl Scope<'_> {
 
 fn is_field(parent: Node, field: &str, child: Node) -> bool {
     parent
-        .child_by_field_name(field)
+        .child_by_field(field)
         .is_some_and(|n| n.id() == child.id())
 }
 

@@ -234,7 +234,7 @@ fn describe_function(function: Node, source: &str) -> String {
         return "a notebook cell".to_owned();
     }
     let name = function
-        .child_by_field_name("name")
+        .child_by_field("name")
         .map_or("<function>", |n| &source[n.byte_range()]);
     let keyword = if crate::analysis::scope::is_async_def(function) {
         "async def"

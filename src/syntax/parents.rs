@@ -188,6 +188,16 @@ static FIELDS: std::sync::LazyLock<Vec<Option<&'static str>>> = std::sync::LazyL
         .collect()
 });
 
+/// Field ids by name, for [`Up::child_by_field`].
+static FIELD_IDS: std::sync::LazyLock<HashMap<&'static str, u16, foldhash::fast::FixedState>> =
+    std::sync::LazyLock::new(|| {
+        FIELDS
+            .iter()
+            .enumerate()
+            .filter_map(|(id, name)| Some(((*name)?, id as u16)))
+            .collect()
+    });
+
 /// The name of the node kind `id`.
 fn kind_name(id: u16) -> &'static str {
     // Every id of the one grammar is in the table, but for tree-sitter's own
@@ -203,6 +213,12 @@ pub trait Up<'t> {
 
     /// The node's parent, from the installed map when there is one.
     fn up(&self) -> Option<Node<'t>>;
+
+    /// The child in field `name`, as [`Node::child_by_field_name`] finds
+    /// it, with the field's id from a table: tree-sitter finds the id by
+    /// comparing the name with each field's in turn, and the analyses ask
+    /// at most nodes they look at.
+    fn child_by_field(&self, name: &str) -> Option<Node<'t>>;
 
     /// The node's ancestors, its parent first: from the installed map, with
     /// one lookup for them all.
@@ -268,6 +284,10 @@ impl<'t> Up<'t> for Node<'t> {
         }
     }
 
+    fn child_by_field(&self, name: &str) -> Option<Node<'t>> {
+        self.child_by_field_id(*FIELD_IDS.get(name)?)
+    }
+
     fn ancestors(&self) -> Ancestors<'t> {
         match placed(self.id()) {
             Some(index) => Ancestors {
@@ -317,6 +337,12 @@ mod tests {
             assert_eq!(visit.node.id(), cursor.node().id());
             assert_eq!(visit.field(), cursor.field_name());
             assert_eq!(visit.kind(), cursor.node().kind());
+            for name in FIELDS.iter().flatten().chain([&"no_such_field"]) {
+                assert_eq!(
+                    visit.node.child_by_field(name),
+                    visit.node.child_by_field_name(name)
+                );
+            }
             assert_eq!(
                 visit.parent(nodes).map(|p| p.node.id()),
                 cursor.node().parent().map(|p| p.id())

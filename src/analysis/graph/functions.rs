@@ -23,7 +23,7 @@ pub(super) fn function_summary(
     by_node: &HashMap<usize, usize>,
     source: &str,
 ) -> FunctionSummary {
-    let name_node = node.child_by_field_name("name").unwrap_or(node);
+    let name_node = node.child_by_field("name").unwrap_or(node);
     let name = source[name_node.byte_range()].to_owned();
     let scopes = scopes_of(node);
     let parent = scopes
@@ -67,7 +67,7 @@ pub(super) fn function_summary(
         class,
         decorators,
         parameters: node
-            .child_by_field_name("parameters")
+            .child_by_field("parameters")
             .and_then(|p| parameters(p, source)),
         runs: Vec::new(),
         thin_wrapper: None,
@@ -121,7 +121,7 @@ fn body_of(function: Node, source: &str) -> Body {
                         "function_definition" | "class_definition" | "lambda"
                     )
                 {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.child_by_field("name") {
                         body.locals.insert(source[name.byte_range()].to_owned());
                     }
                     nested_at = Some(path.len());
@@ -200,8 +200,8 @@ pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
         let (name, default, has_default) = match child.kind_str() {
             "identifier" => (child, None, false),
             "default_parameter" | "typed_default_parameter" => {
-                let name = child.child_by_field_name("name")?;
-                let value = child.child_by_field_name("value")?;
+                let name = child.child_by_field("name")?;
+                let value = child.child_by_field("value")?;
                 (name, constant_text(value, source), true)
             }
             "typed_parameter" => (child.named_child(0)?, None, false),

@@ -13,7 +13,7 @@ pub(super) fn qualname_of(node: Node, source: &str) -> String {
     for n in std::iter::once(node).chain(node.ancestors()) {
         match n.kind_str() {
             "function_definition" | "class_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.child_by_field("name") {
                     if n.kind_str() == "function_definition" && !first {
                         parts.push("<locals>".to_owned());
                     }
@@ -78,7 +78,7 @@ pub(super) fn is_value_use(identifier: Node) -> bool {
         return false;
     };
     let is = |field: &str, node: Node| {
-        node.child_by_field_name(field)
+        node.child_by_field(field)
             .is_some_and(|n| n.id() == identifier.id())
     };
     match parent.kind_str() {
@@ -104,6 +104,6 @@ pub(super) fn is_value_use(identifier: Node) -> bool {
 
 pub(super) fn is_field_node(parent: Node, field: &str, child: Node) -> bool {
     parent
-        .child_by_field_name(field)
+        .child_by_field(field)
         .is_some_and(|n| n.id() == child.id())
 }

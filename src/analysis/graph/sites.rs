@@ -109,7 +109,7 @@ pub(super) fn bare_statement(call: Node, value: Node, source: &str) -> Option<Ba
         return None;
     }
     let value_text = &source[value.byte_range()];
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     // The statement is replaced whole: a comment inside the call would be lost.
     let mut stack = vec![arguments];
     while let Some(node) = stack.pop() {
@@ -140,19 +140,18 @@ pub(super) fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
     let name = callee_name(call, source)?;
     let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
     // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     if function.kind_str() != "attribute" {
         return None;
     }
     // `concurrent.futures` futures have `add_done_callback` too, and run the
     // callback in a worker thread, where a nested run works: only asyncio's
     // futures and tasks, known by where they come from, are the loop's.
-    if name == "add_done_callback"
-        && !is_asyncio_future(function.child_by_field_name("object")?, source)
+    if name == "add_done_callback" && !is_asyncio_future(function.child_by_field("object")?, source)
     {
         return None;
     }
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
@@ -201,10 +200,10 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                         "assignment" => ("left", "right"),
                         _ => ("name", "value"),
                     };
-                    if node.child_by_field_name(target).is_some_and(|t| {
+                    if node.child_by_field(target).is_some_and(|t| {
                         t.kind_str() == "identifier" && &source[t.byte_range()] == name
                     }) {
-                        values.push(node.child_by_field_name(value));
+                        values.push(node.child_by_field(value));
                     }
                 } else if node.kind_str() == "identifier"
                     && &source[node.byte_range()] == name
@@ -224,7 +223,7 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
 }
 
 pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     if arguments.kind_str() != "argument_list" {
         return None;
     }
@@ -234,8 +233,8 @@ pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
         match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => return None,
             "keyword_argument" => {
-                let name = child.child_by_field_name("name")?;
-                let value = child.child_by_field_name("value")?;
+                let name = child.child_by_field("name")?;
+                let value = child.child_by_field("value")?;
                 plain.keywords.push((
                     source[name.byte_range()].to_owned(),
                     source[value.byte_range()].to_owned(),

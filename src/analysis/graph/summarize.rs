@@ -129,7 +129,7 @@ pub fn summarize<'t>(
     };
     for node in &class_nodes {
         let bases = node
-            .child_by_field_name("superclasses")
+            .child_by_field("superclasses")
             .map(|list| {
                 let mut cursor = list.walk();
                 list.named_children(&mut cursor)
@@ -288,7 +288,7 @@ pub fn summarize<'t>(
 fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
     let mut found = Vec::new();
     let Some(arguments) = call
-        .child_by_field_name("arguments")
+        .child_by_field("arguments")
         .filter(|a| a.kind_str() == "argument_list")
     else {
         return found;
@@ -299,10 +299,9 @@ fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
         let (slot, value) = match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => continue,
             "keyword_argument" => {
-                let (Some(name), Some(value)) = (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("value"),
-                ) else {
+                let (Some(name), Some(value)) =
+                    (child.child_by_field("name"), child.child_by_field("value"))
+                else {
                     continue;
                 };
                 (Slot::Keyword(source[name.byte_range()].to_owned()), value)
@@ -337,7 +336,7 @@ fn class_strings<'s>(
     source: &'s str,
 ) -> impl Iterator<Item = (String, String)> + use<'s> {
     let mut found = Vec::new();
-    if let Some(body) = class.child_by_field_name("body") {
+    if let Some(body) = class.child_by_field("body") {
         let mut cursor = body.walk();
         for statement in body.named_children(&mut cursor) {
             if let Some((name, value)) = plain_assignment(statement, source)
@@ -366,7 +365,7 @@ fn module_dicts(root: Node, source: &str) -> Vec<(String, Vec<String>)> {
         let values = value
             .named_children(&mut inner)
             .filter(|pair| pair.kind_str() == "pair")
-            .filter_map(|pair| pair.child_by_field_name("value"))
+            .filter_map(|pair| pair.child_by_field("value"))
             .filter(|v| matches!(v.kind_str(), "identifier" | "attribute"))
             .map(|v| source[v.byte_range()].to_owned())
             .collect();
@@ -384,9 +383,9 @@ fn plain_assignment<'t>(statement: Node<'t>, source: &str) -> Option<(String, No
         .named_child(0)
         .filter(|a| a.kind_str() == "assignment")?;
     let left = assignment
-        .child_by_field_name("left")
+        .child_by_field("left")
         .filter(|l| l.kind_str() == "identifier")?;
-    let right = assignment.child_by_field_name("right")?;
+    let right = assignment.child_by_field("right")?;
     Some((source[left.byte_range()].to_owned(), right))
 }
 
