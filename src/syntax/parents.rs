@@ -92,6 +92,13 @@ impl<'t> Visit<'t> {
         nodes.get(self.parent as usize)
     }
 
+    /// Where the node's parent is in the walk; `None` for the root. A node's
+    /// descendants follow it in the walk, each with its parent at its place
+    /// or after: the first node whose parent is before it is past them.
+    pub fn parent_place(&self) -> Option<usize> {
+        (self.parent != NO_PARENT).then_some(self.parent as usize)
+    }
+
     /// The field of its parent the node is in, as [`tree_sitter::TreeCursor::field_name`]
     /// names it.
     pub fn field(&self) -> Option<&'static str> {

@@ -12,17 +12,21 @@ use super::summary::{FunctionSummary, Parameter};
 use crate::analysis::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::edit::TextRange;
 use crate::edit::rewrite;
+use crate::syntax::parents::Visit;
 
 /// Literal node kinds whose text means the same in any module.
 pub(super) const LITERALS: [&str; 7] = [
     "integer", "float", "string", "true", "false", "none", "ellipsis",
 ];
 
+/// The summary of the `def` at `place` in the tree's walk `nodes`.
 pub(super) fn function_summary(
-    node: Node,
+    nodes: &[Visit],
+    place: usize,
     by_node: &HashMap<usize, usize>,
     source: &str,
 ) -> FunctionSummary {
+    let node = nodes[place].node;
     let name_node = node.child_by_field("name").unwrap_or(node);
     let name = source[name_node.byte_range()].to_owned();
     let scopes = scopes_of(node);
@@ -50,7 +54,7 @@ pub(super) fn function_summary(
                 .collect()
         })
         .unwrap_or_default();
-    let body = body_of(node, source);
+    let body = body_of(nodes, place, source);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -96,66 +100,49 @@ struct Body {
     names: HashSet<String>,
 }
 
-/// The walk over `function` that fills a [`Body`]: one walk for what its
-/// own body holds and for every name in it, since walking a tree costs more
-/// than anything done at its nodes.
-fn body_of(function: Node, source: &str) -> Body {
+/// What the `def` at `place` in the tree's walk `nodes` holds, from the
+/// nodes that follow it there: one pass for what its own body holds and for
+/// every name in it.
+fn body_of(nodes: &[Visit], place: usize, source: &str) -> Body {
     let mut body = Body::default();
-    let mut cursor = function.walk();
-    // The ancestors of the current node, up to `function`: their number is
-    // the depth.
-    let mut path: Vec<Node> = Vec::new();
-    // The depth of the nested function, class or lambda the walk is in:
-    // its nodes are not the function's own.
-    let mut nested_at: Option<usize> = None;
-    loop {
-        let node = cursor.node();
-        if node.is_named() {
-            if node.kind_str() == "identifier" {
-                body.names.insert(source[node.byte_range()].to_owned());
-            }
-            if nested_at.is_none() {
-                if !path.is_empty()
-                    && matches!(
-                        node.kind_str(),
-                        "function_definition" | "class_definition" | "lambda"
-                    )
-                {
-                    if let Some(name) = node.child_by_field("name") {
-                        body.locals.insert(source[name.byte_range()].to_owned());
-                    }
-                    nested_at = Some(path.len());
-                } else {
-                    body.own_node(node, path.last().copied(), source);
-                }
-            }
+    // The place of the nested function, class or lambda the pass is in: its
+    // nodes are not the function's own.
+    let mut nested: Option<usize> = None;
+    for (at, visit) in nodes.iter().enumerate().skip(place + 1) {
+        let Some(parent) = visit.parent_place().filter(|&p| p >= place) else {
+            break;
+        };
+        if nested.is_some_and(|start| parent < start) {
+            nested = None;
         }
-        if cursor.goto_first_child() {
-            path.push(node);
+        if !visit.node.is_named() {
             continue;
         }
-        loop {
-            if path.is_empty() {
-                return body;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            cursor.goto_parent();
-            path.pop();
+        let kind = visit.kind();
+        if kind == "identifier" {
+            body.names
+                .insert(source[visit.node.byte_range()].to_owned());
         }
-        if nested_at.is_some_and(|at| path.len() <= at) {
-            nested_at = None;
+        if nested.is_some() {
+            continue;
+        }
+        if matches!(kind, "function_definition" | "class_definition" | "lambda") {
+            if let Some(name) = visit.node.child_by_field("name") {
+                body.locals.insert(source[name.byte_range()].to_owned());
+            }
+            nested = Some(at);
+        } else {
+            body.own_node(visit.node, kind, nodes[parent].node, source);
         }
     }
+    body
 }
 
 impl Body {
-    /// What a named node of the function's own body adds; `parent` is its
-    /// parent's, but for the function's.
-    fn own_node(&mut self, node: Node, parent: Option<Node>, source: &str) {
-        match node.kind_str() {
-            "identifier" if parent.is_some_and(|parent| is_binding_in(node, parent)) => {
+    /// What a named node of kind `kind` in the function's own body adds.
+    fn own_node(&mut self, node: Node, kind: &str, parent: Node, source: &str) {
+        match kind {
+            "identifier" if is_binding_in(node, parent) => {
                 self.locals.insert(source[node.byte_range()].to_owned());
             }
             "yield" => {

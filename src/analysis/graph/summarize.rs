@@ -49,14 +49,19 @@ pub fn summarize<'t>(
     let root = tree.root_node();
     // The tree's one walk sorts out the nodes the index needs.
     let mut function_nodes = Vec::new();
+    // Where each is in the walk.
+    let mut function_places = Vec::new();
     let mut class_nodes = Vec::new();
     let mut call_nodes = Vec::new();
     let mut import_nodes = Vec::new();
     let mut value_uses = HashSet::new();
-    for visit in checker.nodes {
+    for (place, visit) in checker.nodes.iter().enumerate() {
         let node = visit.node;
         match visit.kind() {
-            "function_definition" => function_nodes.push(node),
+            "function_definition" => {
+                function_nodes.push(node);
+                function_places.push(place);
+            }
             "class_definition" => class_nodes.push(node),
             "call" => call_nodes.push(node),
             "import_statement" | "import_from_statement" => import_nodes.push(node),
@@ -114,17 +119,17 @@ pub fn summarize<'t>(
     // with the tree's parent map; a small one's on this thread, which is
     // cheaper than handing them out.
     summary.functions = match ParentMap::installed(tree) {
-        Some(parents) if function_nodes.len() >= PARALLEL_FUNCTIONS => function_nodes
+        Some(parents) if function_nodes.len() >= PARALLEL_FUNCTIONS => function_places
             .par_iter()
             .with_min_len(PARALLEL_FUNCTIONS / 4)
             .map_init(
                 || parents.enter(),
-                |_, node| function_summary(*node, &by_node, source),
+                |_, &place| function_summary(checker.nodes, place, &by_node, source),
             )
             .collect(),
-        _ => function_nodes
+        _ => function_places
             .iter()
-            .map(|node| function_summary(*node, &by_node, source))
+            .map(|&place| function_summary(checker.nodes, place, &by_node, source))
             .collect(),
     };
     for node in &class_nodes {
