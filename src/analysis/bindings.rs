@@ -8,10 +8,10 @@
 //! not asyncio's. So `subprocess.run`, a parameter called `run` and a local
 //! `asyncio = FakeLoop()` are never mistaken for asyncio.
 
-use crate::syntax::parents::Up;
+use crate::syntax::parents::{Up, Visit};
 use std::collections::HashMap;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::scope::{Scope, ScopeKind, scopes_of};
 
@@ -67,19 +67,14 @@ impl<'t> Bindings<'t> {
     /// Every binding of the file, from one walk over the tree. Which
     /// identifiers bind is a matter of where they sit (see [`binding_kind`]);
     /// imports of asyncio give their names a meaning of asyncio's.
-    pub fn collect(tree: &'t Tree, source: &'t str) -> Self {
-        let root = tree.root_node();
+    pub fn collect(nodes: &[Visit<'t>], source: &'t str) -> Self {
         let mut by_name: HashMap<&'t str, HashMap<usize, Vec<Binding<'t>>>> = HashMap::new();
         let mut star_scopes = Vec::new();
-        // The ancestors of the current node, each with the field it sits in.
-        let mut path: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
-        let mut cursor = root.walk();
-        'walk: loop {
-            let node = cursor.node();
-            let field = cursor.field_name();
-            match node.kind_str() {
+        for visit in nodes {
+            let node = visit.node;
+            match visit.kind() {
                 "identifier" => {
-                    if let Some(kind) = binding_kind(node, field, &path, source) {
+                    if let Some(kind) = binding_kind(visit, nodes, source) {
                         let scope = binding_scope(node);
                         by_name
                             .entry(&source[node.byte_range()])
@@ -90,30 +85,20 @@ impl<'t> Bindings<'t> {
                     }
                 }
                 "wildcard_import"
-                    if path.last().is_some_and(|(p, _)| {
-                        p.kind_str() == "import_from_statement" && from_asyncio(*p, source)
+                    if visit.parent(nodes).is_some_and(|p| {
+                        p.kind() == "import_from_statement" && from_asyncio(p.node, source)
                     }) =>
                 {
                     star_scopes.push(binding_scope(node).node.id());
                 }
                 _ => {}
             }
-            if cursor.goto_first_child() {
-                path.push((node, field));
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-                path.pop();
-            }
         }
         // `global name` in a function makes its assignments to `name` bind
         // the module's name: they count among the module's bindings too (a
         // function rebinding a module-level `def` means the name no longer
         // stands for that def alone).
-        let module = root.id();
+        let module = nodes[0].node.id();
         for scopes in by_name.values_mut() {
             let redirected: Vec<Binding<'t>> = scopes
                 .iter()
@@ -147,7 +132,7 @@ impl<'t> Bindings<'t> {
     }
 
     /// Like [`Bindings::resolve`], also returning the bindings that decided it.
-    pub fn lookup(&self, name: &str, scopes: &[Scope<'t>]) -> (Meaning, Vec<Binding<'t>>) {
+    pub fn lookup(&self, name: &str, scopes: &[Scope<'t>]) -> (Meaning, &[Binding<'t>]) {
         let mut skip_to_function = false;
         for (depth, scope) in scopes.iter().enumerate() {
             let is_function = matches!(scope.kind, ScopeKind::Function { .. } | ScopeKind::Lambda);
@@ -168,7 +153,7 @@ impl<'t> Bindings<'t> {
                 continue;
             }
             if !found.is_empty() {
-                return (agree(&found), found);
+                return (agree(found), found);
             }
             if self.star_scopes.contains(&scope.node.id()) && MEMBERS.contains(&name) {
                 let member = MEMBERS
@@ -176,32 +161,31 @@ impl<'t> Bindings<'t> {
                     .find(|&&m| m == name)
                     .copied()
                     .unwrap_or("run");
-                return (Meaning::AsyncioMember(member), Vec::new());
+                return (Meaning::AsyncioMember(member), &[]);
             }
         }
-        (Meaning::Unbound, Vec::new())
+        (Meaning::Unbound, &[])
     }
 
-    fn module_lookup(&self, name: &str) -> (Meaning, Vec<Binding<'t>>) {
+    fn module_lookup(&self, name: &str) -> (Meaning, &[Binding<'t>]) {
         let found = self.get(self.module, name);
         if found.is_empty() {
             let member = MEMBERS.iter().find(|&&m| m == name);
             return match member {
                 Some(&m) if self.star_scopes.contains(&self.module) => {
-                    (Meaning::AsyncioMember(m), Vec::new())
+                    (Meaning::AsyncioMember(m), &[])
                 }
-                _ => (Meaning::Unbound, Vec::new()),
+                _ => (Meaning::Unbound, &[]),
             };
         }
-        (agree(&found), found)
+        (agree(found), found)
     }
 
-    fn get(&self, scope: usize, name: &str) -> Vec<Binding<'t>> {
+    fn get(&self, scope: usize, name: &str) -> &[Binding<'t>] {
         self.by_name
             .get(name)
             .and_then(|scopes| scopes.get(&scope))
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether any scope binds `name` to asyncio's `run` (or asyncio itself is
@@ -217,21 +201,21 @@ impl<'t> Bindings<'t> {
     }
 }
 
-/// Whether `identifier`, in field `field` of its parent, binds a name, and
-/// how; `path` holds its ancestors with their fields, innermost last. The
+/// Whether the identifier visited at `visit` (of the walk `nodes`) binds a
+/// name, and how; the walk tells its parent and grandparent, with the fields
+/// they sit in. The
 /// forms: parameters, assignment targets (plain, augmented, unpacked, walrus),
 /// `for` targets, `as` targets, `def`/`class` names, `del`, imports, match
 /// captures, `type` aliases, and `global`/`nonlocal` (which redirect).
-fn binding_kind<'t>(
-    identifier: Node<'t>,
-    field: Option<&str>,
-    path: &[(Node<'t>, Option<&'t str>)],
-    source: &str,
-) -> Option<Kind> {
+fn binding_kind(visit: &Visit, nodes: &[Visit], source: &str) -> Option<Kind> {
     let bound = Some(Kind::Meaning(Meaning::Other));
-    let (parent, parent_field) = *path.last()?;
-    let grandparent = path.len().checked_sub(2).map(|i| path[i].0.kind_str());
-    match parent.kind_str() {
+    let (identifier, field) = (visit.node, visit.field());
+    let parent_visit = visit.parent(nodes)?;
+    let (parent, parent_field) = (parent_visit.node, parent_visit.field());
+    let grandparent_visit = parent_visit.parent(nodes);
+    let grandparent_node = grandparent_visit.map(|g| g.node);
+    let grandparent = grandparent_visit.map(|g| g.kind());
+    match parent_visit.kind() {
         "parameters"
         | "lambda_parameters"
         | "typed_parameter"
@@ -289,7 +273,7 @@ fn binding_kind<'t>(
                     Some(Kind::Meaning(meaning))
                 }
                 "import_from_statement" if only && parent_field == Some("name") => {
-                    let statement = path[path.len() - 2].0;
+                    let statement = grandparent_node?;
                     Some(Kind::Meaning(imported_meaning(
                         statement,
                         &source[identifier.byte_range()],
@@ -301,8 +285,8 @@ fn binding_kind<'t>(
             }
         }
         "aliased_import" if field == Some("alias") => {
-            let statement = path.len().checked_sub(2).map(|i| path[i].0)?;
-            let original = parent.child_by_field_name("name")?;
+            let statement = grandparent_node?;
+            let original = parent.child_by_field("name")?;
             let single = original.named_child_count() == 1;
             let meaning = match statement.kind_str() {
                 // `import asyncio as aio`
@@ -328,13 +312,11 @@ fn binding_kind<'t>(
 
 /// Whether `statement` is `from asyncio import ...`.
 fn from_asyncio(statement: Node, source: &str) -> bool {
-    statement
-        .child_by_field_name("module_name")
-        .is_some_and(|m| {
-            m.kind_str() == "dotted_name"
-                && m.named_child_count() == 1
-                && &source[m.byte_range()] == "asyncio"
-        })
+    statement.child_by_field("module_name").is_some_and(|m| {
+        m.kind_str() == "dotted_name"
+            && m.named_child_count() == 1
+            && &source[m.byte_range()] == "asyncio"
+    })
 }
 
 /// What `name` means when `statement` (a `from ... import`) imports it.

@@ -97,7 +97,7 @@ impl<'s> Guards<'s> {
             .named_children(&mut cursor)
             .filter(|s| s.kind_str() == "if_statement" && exits_early(*s))
             .find(|s| {
-                s.child_by_field_name("condition")
+                s.child_by_field("condition")
                     .is_some_and(|c| is_guard_condition(c, self.source, &variables))
             })
             .map(|s| s.end_byte());
@@ -119,11 +119,11 @@ impl<'s> Guards<'s> {
         }
         let source = self.source;
         let mut child = call;
-        while let Some(parent) = child.up() {
+        for parent in call.ancestors() {
             match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "except_clause" | "except_group_clause" => {
-                    let body = parent.up().and_then(|t| t.child_by_field_name("body"));
+                    let body = parent.up().and_then(|t| t.child_by_field("body"));
                     if body.is_some_and(|b| source[b.byte_range()].contains("get_running_loop")) {
                         return true;
                     }
@@ -131,7 +131,7 @@ impl<'s> Guards<'s> {
                 "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
                     let condition = match parent.kind_str() {
                         "conditional_expression" => parent.named_child(1),
-                        _ => parent.child_by_field_name("condition"),
+                        _ => parent.child_by_field("condition"),
                     };
                     if let Some(condition) = condition
                         && is_guard_condition(condition, source, &self.loop_variables(parent))
@@ -166,7 +166,7 @@ impl<'s> Guards<'s> {
             return false;
         }
         let mut child = call;
-        while let Some(parent) = child.up() {
+        for parent in call.ancestors() {
             match parent.kind_str() {
                 "function_definition" | "lambda" | "module" => return false,
                 "try_statement" if falls_back(parent, child, self.source) => return true,
@@ -182,7 +182,7 @@ impl<'s> Guards<'s> {
 /// names `RuntimeError` (alone or in a tuple).
 fn falls_back(try_statement: Node, child: Node, source: &str) -> bool {
     if try_statement
-        .child_by_field_name("body")
+        .child_by_field("body")
         .is_none_or(|body| body.id() != child.id())
     {
         return false;
@@ -204,7 +204,7 @@ fn falls_back(try_statement: Node, child: Node, source: &str) -> bool {
 /// Whether the consequence of `if_statement` ends by leaving the function.
 fn exits_early(if_statement: Node) -> bool {
     if_statement
-        .child_by_field_name("consequence")
+        .child_by_field("consequence")
         .is_some_and(ends_in_exit)
 }
 
@@ -215,7 +215,7 @@ fn ends_in_exit(block: Node) -> bool {
         .named_child(block.named_child_count().saturating_sub(1) as u32)
         .is_some_and(|last| match last.kind_str() {
             "return_statement" | "raise_statement" => true,
-            "with_statement" => last.child_by_field_name("body").is_some_and(ends_in_exit),
+            "with_statement" => last.child_by_field("body").is_some_and(ends_in_exit),
             _ => false,
         })
 }
@@ -226,14 +226,8 @@ fn is_guard_condition(condition: Node, source: &str, variables: &[&str]) -> bool
 }
 
 fn enclosing_function(node: Node) -> Option<Node> {
-    let mut current = node.up();
-    while let Some(n) = current {
-        if matches!(n.kind_str(), "function_definition" | "module") {
-            return Some(n);
-        }
-        current = n.up();
-    }
-    None
+    node.ancestors()
+        .find(|n| matches!(n.kind_str(), "function_definition" | "module"))
 }
 
 /// Names assigned from a running-loop check in `function`:
@@ -243,10 +237,8 @@ fn loop_variables_in<'s>(function: Node, source: &'s str) -> Vec<&'s str> {
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
         if node.kind_str() == "assignment"
-            && let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            )
+            && let (Some(left), Some(right)) =
+                (node.child_by_field("left"), node.child_by_field("right"))
             && left.kind_str() == "identifier"
             && mentions_guard(&source[right.byte_range()])
         {

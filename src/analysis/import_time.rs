@@ -29,13 +29,13 @@ pub fn runs_at_import(run: &NestedRun, checker: &Checker) -> bool {
 /// operand first), which an import does not run.
 pub fn under_main_guard(node: Node, source: &str) -> bool {
     let mut child = node;
-    while let Some(parent) = child.up() {
+    for parent in node.ancestors() {
         if parent.kind_str() == "if_statement"
             && parent
-                .child_by_field_name("consequence")
+                .child_by_field("consequence")
                 .is_some_and(|c| c.id() == child.id())
             && parent
-                .child_by_field_name("condition")
+                .child_by_field("condition")
                 .is_some_and(|c| is_main_test(c, source))
         {
             return true;

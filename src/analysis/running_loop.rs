@@ -40,7 +40,7 @@ pub fn asyncio_function<'s>(call: Node, checker: &Checker<'s>) -> Option<&'s str
         return None;
     }
     let source = checker.source;
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     let scopes = scopes_of(call);
     match function.kind_str() {
         "identifier" => match checker
@@ -51,8 +51,8 @@ pub fn asyncio_function<'s>(call: Node, checker: &Checker<'s>) -> Option<&'s str
             _ => None,
         },
         "attribute" => {
-            let object = function.child_by_field_name("object")?;
-            let attribute = function.child_by_field_name("attribute")?;
+            let object = function.child_by_field("object")?;
+            let attribute = function.child_by_field("attribute")?;
             (object.kind_str() == "identifier"
                 && checker
                     .bindings
@@ -80,7 +80,7 @@ pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proo
                 return None;
             }
             let mut proof = None;
-            for binding in &found {
+            for binding in found {
                 // Bound in this very function, by `name = <getter>()`.
                 if own_scope(&scopes_of(binding.node)).is_none_or(|s| s.node.id() != own.node.id())
                 {
@@ -90,12 +90,12 @@ pub fn running_loop(expr: Node, checker: &Checker, on_loop: bool) -> Option<Proo
                 // `loop = ...` or `loop: T = ...`; not a tuple or a chain.
                 if parent.kind_str() != "assignment"
                     || parent
-                        .child_by_field_name("left")
+                        .child_by_field("left")
                         .is_none_or(|l| l.id() != binding.node.id())
                 {
                     return None;
                 }
-                let value = parent.child_by_field_name("right")?;
+                let value = parent.child_by_field("right")?;
                 let this = getter_proof(unparenthesized(value), checker, on_loop)?;
                 // The weaker proof stands for all: `get_event_loop` when any
                 // binding is that one.
@@ -122,7 +122,7 @@ fn own_scope<'t>(scopes: &[Scope<'t>]) -> Option<Scope<'t>> {
 
 fn getter_proof(call: Node, checker: &Checker, on_loop: bool) -> Option<Proof> {
     let no_arguments = call
-        .child_by_field_name("arguments")
+        .child_by_field("arguments")
         .is_some_and(|a| a.kind_str() == "argument_list" && a.named_child_count() == 0);
     if !no_arguments {
         return None;

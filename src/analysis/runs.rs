@@ -1,19 +1,20 @@
 //! The analysis of one file: which calls run an event loop, where they run, and
 //! what each finding is.
 //!
-//! The candidates come from `queries/calls.scm`; [`bindings`] decides which of
+//! The candidates are the calls whose callee is named `run` or
+//! `run_until_complete`, or is a bare name; [`bindings`] decides which of
 //! them are asyncio's, [`scope`] where each runs, [`guards`], [`threads`] and
 //! [`trio`] which are correct as they stand. The rules in `crate::rules` turn what is left
 //! into diagnostics with fixes.
 
 use crate::syntax::parents::Up;
 
-use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::bindings::{Bindings, Meaning};
 use super::scope::{Context, Scope, scopes_of};
 use super::{guards, scope, trio};
-use crate::syntax::queries::{CALLS, captured};
+use crate::syntax::parents::Visit;
 
 /// What kind of loop-running call a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +52,7 @@ pub struct NestedRun<'t> {
 impl<'t> NestedRun<'t> {
     /// The called expression as written: `aio.run`, `loop.run_until_complete`.
     pub fn callee<'s>(&self, source: &'s str) -> &'s str {
-        let function = self
-            .call
-            .child_by_field_name("function")
-            .unwrap_or(self.call);
+        let function = self.call.child_by_field("function").unwrap_or(self.call);
         &source[crate::edit::rewrite::call_start(self.call)..function.end_byte()]
     }
 
@@ -67,13 +65,15 @@ impl<'t> NestedRun<'t> {
     }
 
     pub fn arguments(&self) -> Option<Node<'t>> {
-        self.call.child_by_field_name("arguments")
+        self.call.child_by_field("arguments")
     }
 }
 
 /// What the rules need besides the call: the text and the bindings.
 pub struct Checker<'t> {
     pub source: &'t str,
+    /// Every node of the tree, from its one walk.
+    pub nodes: &'t [Visit<'t>],
     pub bindings: Bindings<'t>,
     pub guards: guards::Guards<'t>,
     /// Module level runs under a loop that allows top-level `await`: the
@@ -82,12 +82,15 @@ pub struct Checker<'t> {
 }
 
 impl<'t> Checker<'t> {
-    pub fn new(tree: &'t Tree, source: &'t str) -> Self {
+    /// The checker of a tree whose walk is `nodes` (see
+    /// [`crate::syntax::parents::ParentMap::nodes`]), parsed from `source`.
+    pub fn new(nodes: &'t [Visit<'t>], source: &'t str) -> Self {
         Self {
             source,
-            bindings: Bindings::collect(tree, source),
+            nodes,
+            bindings: Bindings::collect(nodes, source),
             guards: guards::Guards::new(source)
-                .with_trio(trio::TrioDriven::find(tree.root_node(), source)),
+                .with_trio(trio::TrioDriven::find(nodes[0].node, source)),
             top_level_await: false,
         }
     }
@@ -107,39 +110,33 @@ impl NestedRun<'_> {
 /// Every call in the file that runs an event loop, with where it runs.
 pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
     let source = checker.source;
-    let calls = &*CALLS;
-    let (call_index, receiver_index, method_index, function_index) = (
-        calls.capture("call"),
-        calls.capture("receiver"),
-        calls.capture("method"),
-        calls.capture("function"),
-    );
+    let mut candidates: Vec<(Node<'t>, Callee<'t>)> = checker
+        .nodes
+        .iter()
+        .filter(|visit| visit.kind() == "call")
+        .filter_map(|visit| Some((visit.node, candidate(visit.node, source)?)))
+        .collect();
+    // In the order of their arguments, as they have always been reported: a
+    // call on a call's result (`a.run(x).run(y)`) comes after it.
+    candidates.sort_by_key(|(_, callee)| callee.arguments.start_byte());
     let mut runs = Vec::new();
     let lazy_annotations = scope::has_lazy_annotations(tree.root_node(), source);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&calls.query, tree.root_node(), source.as_bytes());
-    while let Some(m) = matches.next() {
-        let get = |index| captured(m, index);
-        let Some(call) = get(call_index) else {
-            continue;
-        };
-        let kind = if let (Some(receiver), Some(method)) = (get(receiver_index), get(method_index))
-        {
-            match &source[method.byte_range()] {
+    for (call, callee) in candidates {
+        let kind = match callee.name {
+            Named::Method { receiver, method } => match &source[method.byte_range()] {
                 "run_until_complete" => Some(RunKind::RunUntilComplete { receiver }),
                 _ => run_method_kind(receiver, call, checker),
+            },
+            Named::Function(function) => {
+                let name = &source[function.byte_range()];
+                if checker.bindings.binds_asyncio_member(name) {
+                    let scopes = scopes_of(call);
+                    (checker.bindings.resolve(name, &scopes) == Meaning::AsyncioMember("run"))
+                        .then_some(RunKind::AsyncioRun)
+                } else {
+                    None
+                }
             }
-        } else if let Some(function) = get(function_index) {
-            let name = &source[function.byte_range()];
-            if checker.bindings.binds_asyncio_member(name) {
-                let scopes = scopes_of(call);
-                (checker.bindings.resolve(name, &scopes) == Meaning::AsyncioMember("run"))
-                    .then_some(RunKind::AsyncioRun)
-            } else {
-                None
-            }
-        } else {
-            None
         };
         if let Some(kind) = kind {
             if scope::in_unevaluated_annotation(call, lazy_annotations) {
@@ -158,6 +155,56 @@ pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>
     runs
 }
 
+/// How a candidate call names what it calls.
+#[derive(Clone, Copy)]
+enum Named<'t> {
+    /// `receiver.run(...)`, `receiver.run_until_complete(...)`.
+    Method {
+        receiver: Node<'t>,
+        method: Node<'t>,
+    },
+    /// `name(...)`.
+    Function(Node<'t>),
+}
+
+/// A call that may run a loop, by its shape alone.
+#[derive(Clone, Copy)]
+struct Callee<'t> {
+    name: Named<'t>,
+    arguments: Node<'t>,
+}
+
+/// `call` as a candidate run: a method named `run` or `run_until_complete`,
+/// or a bare name, called with arguments. tree-sitter-python parses
+/// `f(1, *asyncio.run(x))` and `f(1, *run(x))` as calls of a starred callee:
+/// those count as well.
+fn candidate<'t>(call: Node<'t>, source: &str) -> Option<Callee<'t>> {
+    let arguments = call.child_by_field("arguments")?;
+    let function = call.child_by_field("function")?;
+    let function = match function.kind_str() {
+        "list_splat" => {
+            let mut cursor = function.walk();
+            function
+                .named_children(&mut cursor)
+                .find(|c| c.kind_str() != "comment")?
+        }
+        _ => function,
+    };
+    let name = match function.kind_str() {
+        "attribute" => {
+            let receiver = function.child_by_field("object")?;
+            let method = function
+                .child_by_field("attribute")
+                .filter(|m| m.kind_str() == "identifier")?;
+            matches!(&source[method.byte_range()], "run" | "run_until_complete")
+                .then_some(Named::Method { receiver, method })?
+        }
+        "identifier" => Named::Function(function),
+        _ => return None,
+    };
+    Some(Callee { name, arguments })
+}
+
 /// Whether `call` runs a loop: the test of [`find_runs`] for one call found
 /// otherwise (the argument of another run).
 pub fn is_run_call(call: Node, checker: &Checker) -> bool {
@@ -168,8 +215,8 @@ pub fn is_run_call(call: Node, checker: &Checker) -> bool {
     match function.kind_str() {
         "attribute" => {
             let (Some(receiver), Some(method)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
+                function.child_by_field("object"),
+                function.child_by_field("attribute"),
             ) else {
                 return false;
             };
@@ -226,7 +273,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
     if node.kind_str() != "call" {
         return false;
     }
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.child_by_field("function") else {
         return false;
     };
     let source = checker.source;
@@ -239,8 +286,8 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
                 == Meaning::AsyncioMember("Runner")
         }
         "attribute" => {
-            let object = function.child_by_field_name("object");
-            let attribute = function.child_by_field_name("attribute");
+            let object = function.child_by_field("object");
+            let attribute = function.child_by_field("attribute");
             match (object, attribute) {
                 (Some(object), Some(attribute)) => {
                     object.kind_str() == "identifier"
@@ -261,7 +308,7 @@ fn is_runner_call(node: Node, checker: &Checker) -> bool {
 fn bound_value(identifier: Node) -> Option<Node> {
     let parent = identifier.up()?;
     match parent.kind_str() {
-        "assignment" => parent.child_by_field_name("right"),
+        "assignment" => parent.child_by_field("right"),
         "as_pattern_target" => parent.up()?.named_child(0),
         _ => None,
     }

@@ -42,7 +42,7 @@ impl Scope<'_> {
 
 fn is_field(parent: Node, field: &str, child: Node) -> bool {
     parent
-        .child_by_field_name(field)
+        .child_by_field(field)
         .is_some_and(|n| n.id() == child.id())
 }
 
@@ -50,25 +50,23 @@ fn is_field(parent: Node, field: &str, child: Node) -> bool {
 /// annotation under `from __future__ import annotations` (`lazy`), a local
 /// variable's annotation (`x: T = v` in a function), and a `type` alias's value.
 pub fn in_unevaluated_annotation(node: Node, lazy: bool) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.up() {
-        if parent.kind_str() == "type" {
-            if lazy {
-                return true;
-            }
-            return match parent.up() {
-                Some(owner) if owner.kind_str() == "type_alias_statement" => true,
-                Some(owner) if owner.kind_str() == "assignment" => {
-                    scopes_of(owner).first().is_some_and(|s| {
-                        matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)
-                    })
-                }
-                _ => false,
-            };
-        }
-        current = parent;
+    let mut ancestors = node.ancestors();
+    if ancestors
+        .find(|parent| parent.kind_str() == "type")
+        .is_none()
+    {
+        return false;
     }
-    false
+    if lazy {
+        return true;
+    }
+    match ancestors.next() {
+        Some(owner) if owner.kind_str() == "type_alias_statement" => true,
+        Some(owner) if owner.kind_str() == "assignment" => scopes_of(owner)
+            .first()
+            .is_some_and(|s| matches!(s.kind, ScopeKind::Function { .. } | ScopeKind::Lambda)),
+        _ => false,
+    }
 }
 
 /// Whether the module starts with `from __future__ import annotations`.
@@ -122,7 +120,7 @@ pub fn scopes_of(node: Node<'_>) -> Vec<Scope<'_>> {
     let mut evaluated_outside = false;
     // Set when the path went through the iterable of a comprehension's `for`.
     let mut via_iterable: Option<Node> = None;
-    while let Some(parent) = child.up() {
+    for parent in node.ancestors() {
         match parent.kind_str() {
             "default_parameter" | "typed_default_parameter" if is_field(parent, "value", child) => {
                 evaluated_outside = true;

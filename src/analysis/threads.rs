@@ -75,7 +75,7 @@ pub fn callee_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
     let function = crate::edit::rewrite::callee(call)?;
     let name = match function.kind_str() {
         "identifier" => function,
-        "attribute" => function.child_by_field_name("attribute")?,
+        "attribute" => function.child_by_field("attribute")?,
         _ => return None,
     };
     Some(&source[name.byte_range()])
@@ -85,7 +85,7 @@ pub fn hand_off(call: Node, source: &str) -> Option<ThreadHandOff> {
     let name = callee_name(call, source)?;
     if METHOD_ONLY.contains(&name)
         && call
-            .child_by_field_name("function")
+            .child_by_field("function")
             .is_none_or(|f| f.kind_str() != "attribute")
     {
         return None;
@@ -118,7 +118,7 @@ pub fn called_back_on_loop(node: Node, source: &str) -> Option<&'static str> {
     let (call, slot) = argument_slot(node, source)?;
     let name = callee_name(call, source)?;
     let bare = call
-        .child_by_field_name("function")
+        .child_by_field("function")
         .is_some_and(|f| f.kind_str() == "identifier");
     if bare
         && slot == Slot::Positional(0)
@@ -161,7 +161,7 @@ pub fn argument_slot<'t, 's>(node: Node<'t>, source: &'s str) -> Option<(Node<'t
     }
     let call = list.up().filter(|c| c.kind_str() == "call")?;
     if slot_node.kind_str() == "keyword_argument" {
-        let name = slot_node.child_by_field_name("name")?;
+        let name = slot_node.child_by_field("name")?;
         return Some((call, Slot::Keyword(&source[name.byte_range()])));
     }
     let mut cursor = list.walk();

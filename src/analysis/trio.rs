@@ -60,7 +60,7 @@ impl TrioDriven {
         while let Some(node) = stack.pop() {
             match node.kind_str() {
                 "function_definition" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.child_by_field("name") {
                         functions
                             .entry(&source[name.byte_range()])
                             .or_default()
@@ -132,8 +132,8 @@ fn library_names<'s>(root: Node, source: &'s str) -> (HashSet<&'s str>, HashSet<
                 let (module, bound) = match imported.kind_str() {
                     "dotted_name" => (imported, imported),
                     "aliased_import" => match (
-                        imported.child_by_field_name("name"),
-                        imported.child_by_field_name("alias"),
+                        imported.child_by_field("name"),
+                        imported.child_by_field("alias"),
                     ) {
                         (Some(name), Some(alias)) => (name, alias),
                         _ => continue,
@@ -157,14 +157,14 @@ fn library_names<'s>(root: Node, source: &'s str) -> (HashSet<&'s str>, HashSet<
 /// `trio.run(f, ...)`, or `anyio.run(f, ..., backend="trio")`.
 fn is_trio_entry(call: Node, source: &str, trio: &HashSet<&str>, anyio: &HashSet<&str>) -> bool {
     let Some(function) = call
-        .child_by_field_name("function")
+        .child_by_field("function")
         .filter(|f| f.kind_str() == "attribute")
     else {
         return false;
     };
     let (Some(object), Some(attribute)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
+        function.child_by_field("object"),
+        function.child_by_field("attribute"),
     ) else {
         return false;
     };
@@ -176,15 +176,15 @@ fn is_trio_entry(call: Node, source: &str, trio: &HashSet<&str>, anyio: &HashSet
         return true;
     }
     anyio.contains(object)
-        && call.child_by_field_name("arguments").is_some_and(|list| {
+        && call.child_by_field("arguments").is_some_and(|list| {
             let mut cursor = list.walk();
             list.named_children(&mut cursor).any(|argument| {
                 argument.kind_str() == "keyword_argument"
                     && argument
-                        .child_by_field_name("name")
+                        .child_by_field("name")
                         .is_some_and(|n| &source[n.byte_range()] == "backend")
                     && argument
-                        .child_by_field_name("value")
+                        .child_by_field("value")
                         .is_some_and(|v| matches!(&source[v.byte_range()], "\"trio\"" | "'trio'"))
             })
         })
@@ -200,7 +200,7 @@ fn callee_of<'s>(node: Node, source: &'s str) -> Option<&'s str> {
     match node.kind_str() {
         "identifier" => Some(&source[node.byte_range()]),
         "attribute" => node
-            .child_by_field_name("attribute")
+            .child_by_field("attribute")
             .map(|a| &source[a.byte_range()]),
         "call" => last_name(node, source),
         "await" | "parenthesized_expression" => {
@@ -211,12 +211,12 @@ fn callee_of<'s>(node: Node, source: &'s str) -> Option<&'s str> {
 }
 
 fn first_argument(call: Node) -> Option<Node> {
-    let list = call.child_by_field_name("arguments")?;
+    let list = call.child_by_field("arguments")?;
     let mut cursor = list.walk();
     list.named_children(&mut cursor)
         .find(|c| c.kind_str() != "comment")
         .map(|c| match c.kind_str() {
-            "keyword_argument" => c.child_by_field_name("value").unwrap_or(c),
+            "keyword_argument" => c.child_by_field("value").unwrap_or(c),
             _ => c,
         })
 }
@@ -227,7 +227,7 @@ fn enclosing_function_name<'s>(node: Node, source: &'s str) -> Option<&'s str> {
     while let Some(n) = current {
         if n.kind_str() == "function_definition" {
             return n
-                .child_by_field_name("name")
+                .child_by_field("name")
                 .map(|name| &source[name.byte_range()]);
         }
         current = n.up();

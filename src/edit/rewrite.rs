@@ -83,9 +83,9 @@ pub fn awaitable<'t>(
             }
             "keyword_argument" => {
                 let name = child
-                    .child_by_field_name("name")
+                    .child_by_field("name")
                     .map(|n| &source[n.byte_range()]);
-                let arg = child.child_by_field_name("value");
+                let arg = child.child_by_field("value");
                 match (name, arg) {
                     (Some(name), Some(arg)) if name == keyword => {
                         if value.replace((arg, child)).is_some() {
@@ -154,10 +154,10 @@ pub fn is_awaited(call: Node) -> bool {
             "parenthesized_expression" => node = parent,
             "binary_operator"
                 if parent
-                    .child_by_field_name("operator")
+                    .child_by_field("operator")
                     .is_some_and(|o| o.kind_str() == "**")
                     && parent
-                        .child_by_field_name("left")
+                        .child_by_field("left")
                         .is_some_and(|left| left.id() == node.id()) =>
             {
                 node = parent
@@ -182,7 +182,7 @@ fn has_trailer(call: Node) -> bool {
         _ => return false,
     };
     parent
-        .child_by_field_name(field)
+        .child_by_field(field)
         .is_some_and(|n| n.id() == call.id())
 }
 
@@ -190,7 +190,7 @@ fn has_trailer(call: Node) -> bool {
 /// `t = 1, *g(x)` as a call of `*g`: the star belongs outside the call, so the
 /// callee is what the star wraps.
 pub fn callee(call: Node) -> Option<Node> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     match function.kind_str() {
         "list_splat" => function.named_child(0),
         _ => Some(function),
@@ -205,9 +205,9 @@ pub fn call_start(call: Node) -> usize {
     let mut node = call;
     loop {
         let next = match node.kind_str() {
-            "call" => node.child_by_field_name("function"),
-            "attribute" => node.child_by_field_name("object"),
-            "subscript" => node.child_by_field_name("value"),
+            "call" => node.child_by_field("function"),
+            "attribute" => node.child_by_field("object"),
+            "subscript" => node.child_by_field("value"),
             "list_splat" => {
                 return node
                     .named_child(0)
@@ -271,10 +271,10 @@ pub fn await_call_around(
     // Keep the call's parentheses as a group and delete what is not `X` inside
     // them, leaving comments and line breaks where they are.
     let function = call
-        .child_by_field_name("function")
+        .child_by_field("function")
         .expect("a call has a function");
     let arguments = call
-        .child_by_field_name("arguments")
+        .child_by_field("arguments")
         .expect("a call has arguments");
     edits.push(Edit::replace(
         TextRange::new(call_start(call), function.end_byte()),
@@ -284,7 +284,7 @@ pub fn await_call_around(
         // `main=X`: drop `main=` up to X, keeping what follows the `=`.
         let equals_end = awaitable
             .item
-            .child_by_field_name("name")
+            .child_by_field("name")
             .and_then(|name| name.next_sibling())
             .map_or(value.start_byte(), |eq| eq.end_byte());
         let start = awaitable.item.start_byte();

@@ -718,8 +718,8 @@ fn parse(
         return None;
     }
     let (module, is_package) = module_of(relative);
-    let _parents = crate::syntax::parents::ParentMap::install(&tree);
-    let checker = crate::analysis::runs::Checker::new(&tree, text);
+    let parents = crate::syntax::parents::ParentMap::install(&tree);
+    let checker = crate::analysis::runs::Checker::new(parents.nodes(), text);
     let runs = crate::analysis::runs::find_runs(&tree, &checker);
     let summary =
         crate::analysis::graph::summarize::summarize(&tree, &checker, &runs, &module, is_package);
@@ -732,8 +732,8 @@ fn parse(
         if let Some(name) = root.descendant_for_byte_range(range.start, range.end)
             && let Some(node) = name.parent()
             && node.kind_str() == "function_definition"
-            && node.child_by_field_name("name") == Some(name)
-            && let Some(parameters) = node.child_by_field_name("parameters")
+            && node.child_by_field("name") == Some(name)
+            && let Some(parameters) = node.child_by_field("parameters")
             && let Some(list) = signature(parameters, text)
         {
             signatures.insert(name.start_byte(), list);
@@ -771,7 +771,7 @@ fn signature(parameters: Node, source: &str) -> Option<Vec<Param>> {
                 }
             }
             "default_parameter" | "typed_default_parameter" => {
-                (child.child_by_field_name("name")?, None, true)
+                (child.child_by_field("name")?, None, true)
             }
             "list_splat_pattern" => (child.named_child(0)?, Some(Kind::VarPositional), false),
             "dictionary_splat_pattern" => (child.named_child(0)?, Some(Kind::VarKeyword), false),
@@ -1152,7 +1152,7 @@ mod tests {
         let mut parser = crate::syntax::parse::new_parser();
         let tree = crate::syntax::parse::parse(&mut parser, text);
         let def = tree.root_node().named_child(0).unwrap();
-        signature(def.child_by_field_name("parameters").unwrap(), text).unwrap()
+        signature(def.child_by_field("parameters").unwrap(), text).unwrap()
     }
 
     fn accepts(sync: &str, twin: &str) -> bool {

@@ -56,7 +56,7 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
         ScopeKind::Class => {
             let name = boundary
                 .node
-                .child_by_field_name("name")
+                .child_by_field("name")
                 .map_or("", |n| &source[n.byte_range()]);
             (
                 format!("the body of class `{name}` in {outer}"),
@@ -95,12 +95,12 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
         return true;
     }
     let name = match boundary.kind_str() {
-        "function_definition" => boundary.child_by_field_name("name"),
+        "function_definition" => boundary.child_by_field("name"),
         // `work = lambda: ...`
         _ => boundary
             .up()
             .filter(|p| p.kind_str() == "assignment")
-            .and_then(|p| p.child_by_field_name("left"))
+            .and_then(|p| p.child_by_field("left"))
             .filter(|left| left.kind_str() == "identifier"),
     };
     let Some(name) = name else {
@@ -117,7 +117,7 @@ fn runs_on_thread(boundary: Node, function: Node, source: &str) -> bool {
             // `Helper.load` stands for the method `load`.
             let attribute = node.up().filter(|p| {
                 p.kind_str() == "attribute"
-                    && p.child_by_field_name("attribute")
+                    && p.child_by_field("attribute")
                         .is_some_and(|a| a.id() == node.id())
             });
             uses.push(attribute.unwrap_or(node));

@@ -133,7 +133,7 @@ fn consumer<'s>(generator: Node, checker: &Checker<'s>) -> Consumer<'s> {
             .and_then(|_| parent.up()),
         _ => None,
     };
-    let Some(function) = call.and_then(|c| c.child_by_field_name("function")) else {
+    let Some(function) = call.and_then(|c| c.child_by_field("function")) else {
         return Consumer::Unknown;
     };
     let name = &checker.source[function.byte_range()];

@@ -159,8 +159,8 @@ pub fn check_file(
     is_package: bool,
     top_level_await: bool,
 ) -> (ModuleSummary, Vec<Diagnostic>) {
-    let _parents = crate::syntax::parents::ParentMap::install(tree);
-    let mut checker = Checker::new(tree, source);
+    let parents = crate::syntax::parents::ParentMap::install(tree);
+    let mut checker = Checker::new(parents.nodes(), source);
     checker.top_level_await = top_level_await;
     let runs = find_runs(tree, &checker);
     let summary = summarize(tree, &checker, &runs, module, is_package);
@@ -234,7 +234,7 @@ fn describe_function(function: Node, source: &str) -> String {
         return "a notebook cell".to_owned();
     }
     let name = function
-        .child_by_field_name("name")
+        .child_by_field("name")
         .map_or("<function>", |n| &source[n.byte_range()]);
     let keyword = if crate::analysis::scope::is_async_def(function) {
         "async def"

@@ -97,7 +97,7 @@ fn fix(
     if awaitable.item.id() != awaitable.value.id() {
         return None;
     }
-    let list = hand_off_call.child_by_field_name("arguments")?;
+    let list = hand_off_call.child_by_field("arguments")?;
     // Nothing may follow: extra arguments were meant for the callable.
     let mut cursor = list.walk();
     let last = list
@@ -111,7 +111,7 @@ fn fix(
     if last.id() != slot_node.id() {
         return None;
     }
-    let function = run.call.child_by_field_name("function")?;
+    let function = run.call.child_by_field("function")?;
     let before = TextRange::new(function.end_byte(), awaitable.value.start_byte());
     let after = TextRange::new(awaitable.value.end_byte(), run.call.end_byte());
     if source[before.as_range()].trim() != "(" || source[after.as_range()].trim() != ")" {
@@ -124,7 +124,7 @@ fn fix(
             let mut cursor = list.walk();
             list.named_children(&mut cursor).any(|c| {
                 c.kind_str() == "keyword_argument"
-                    && c.child_by_field_name("name")
+                    && c.child_by_field("name")
                         .is_some_and(|n| &source[n.byte_range()] == "args")
             })
         };

@@ -81,7 +81,7 @@ pub(super) fn find(tree: &Tree, checker: &Checker) -> Vec<Diagnostic> {
 /// The two arguments of `run_coroutine_threadsafe(coro, loop)`, by position
 /// or keyword.
 fn coro_and_loop<'t>(submit: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'t>)> {
-    let arguments = submit.child_by_field_name("arguments")?;
+    let arguments = submit.child_by_field("arguments")?;
     let (mut coro, mut the_loop) = (None, None);
     let mut positional = 0;
     let mut cursor = arguments.walk();
@@ -89,8 +89,8 @@ fn coro_and_loop<'t>(submit: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'
         match child.kind_str() {
             "comment" => {}
             "keyword_argument" => {
-                let name = child.child_by_field_name("name")?;
-                let value = child.child_by_field_name("value")?;
+                let name = child.child_by_field("name")?;
+                let value = child.child_by_field("value")?;
                 match &source[name.byte_range()] {
                     "coro" => coro = Some(value),
                     "loop" => the_loop = Some(value),
@@ -114,18 +114,18 @@ fn coro_and_loop<'t>(submit: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'
 /// The timeout given to `.result(...)`: `Ok(None)` for none (or `None`),
 /// `Err(())` for arguments that are not one timeout.
 fn timeout_of<'t>(result_call: Node<'t>, source: &str) -> Result<Option<Node<'t>>, ()> {
-    let arguments = result_call.child_by_field_name("arguments").ok_or(())?;
+    let arguments = result_call.child_by_field("arguments").ok_or(())?;
     let mut timeout = None;
     let mut cursor = arguments.walk();
     for child in arguments.named_children(&mut cursor) {
         let value = match child.kind_str() {
             "comment" => continue,
             "keyword_argument" => {
-                let name = child.child_by_field_name("name").ok_or(())?;
+                let name = child.child_by_field("name").ok_or(())?;
                 if &source[name.byte_range()] != "timeout" {
                     return Err(());
                 }
-                child.child_by_field_name("value").ok_or(())?
+                child.child_by_field("value").ok_or(())?
             }
             "list_splat" | "dictionary_splat" => return Err(()),
             _ => child,
@@ -139,15 +139,15 @@ fn timeout_of<'t>(result_call: Node<'t>, source: &str) -> Result<Option<Node<'t>
 
 fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
     let source = checker.source;
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     if function.kind_str() != "attribute" {
         return None;
     }
-    let method = function.child_by_field_name("attribute")?;
+    let method = function.child_by_field("attribute")?;
     if &source[method.byte_range()] != "result" {
         return None;
     }
-    let submit = function.child_by_field_name("object")?;
+    let submit = function.child_by_field("object")?;
     if asyncio_function(submit, checker)? != "run_coroutine_threadsafe" {
         return None;
     }
@@ -158,7 +158,7 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
     let proof = running_loop(the_loop, checker, on_loop)?;
     let loop_text = &source[the_loop.byte_range()];
     let submit_callee = submit
-        .child_by_field_name("function")
+        .child_by_field("function")
         .map_or("run_coroutine_threadsafe", |f| &source[f.byte_range()]);
     let origin = if the_loop.kind_str() == "identifier" {
         format!("`{loop_text}` comes from `{}()`, so it is", proof.getter())
@@ -244,10 +244,10 @@ fn check(call: Node, checker: &Checker) -> Option<Diagnostic> {
 /// there.
 fn asyncio_module_name<'s>(submit: Node, checker: &Checker<'s>) -> Option<&'s str> {
     let source = checker.source;
-    let function = submit.child_by_field_name("function")?;
+    let function = submit.child_by_field("function")?;
     if function.kind_str() == "attribute" {
         return function
-            .child_by_field_name("object")
+            .child_by_field("object")
             .map(|object| &source[object.byte_range()]);
     }
     (checker.bindings.resolve("asyncio", &scopes_of(submit)) == Meaning::AsyncioModule)

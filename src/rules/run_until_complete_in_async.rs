@@ -89,18 +89,18 @@ pub(super) fn check(run: &NestedRun, checker: &Checker) -> Option<Diagnostic> {
 /// after the fix the loop is the running one, which cannot be closed.
 pub(super) fn stops_loop(function: Node, receiver: Node, source: &str) -> Option<String> {
     let receiver_text = &source[receiver.byte_range()];
-    let body = function.child_by_field_name("body").unwrap_or(function);
+    let body = function.child_by_field("body").unwrap_or(function);
     // A notebook's cells run as one module body.
     if only_fresh_loops(body, receiver_text, source) {
         return None;
     }
     for node in own_nodes(body) {
         if node.kind_str() == "call"
-            && let Some(callee) = node.child_by_field_name("function")
+            && let Some(callee) = node.child_by_field("function")
             && callee.kind_str() == "attribute"
             && let (Some(object), Some(method)) = (
-                callee.child_by_field_name("object"),
-                callee.child_by_field_name("attribute"),
+                callee.child_by_field("object"),
+                callee.child_by_field("attribute"),
             )
             && &source[object.byte_range()] == receiver_text
             && matches!(&source[method.byte_range()], "close" | "stop")
@@ -118,10 +118,10 @@ fn only_fresh_loops(body: Node, name: &str, source: &str) -> bool {
     let mut bound = false;
     for node in own_nodes(body) {
         if node.kind_str() == "assignment"
-            && let Some(left) = node.child_by_field_name("left")
+            && let Some(left) = node.child_by_field("left")
             && &source[left.byte_range()] == name
         {
-            let fresh = node.child_by_field_name("right").is_some_and(|right| {
+            let fresh = node.child_by_field("right").is_some_and(|right| {
                 right.kind_str() == "call" && callee_name(right, source) == Some("new_event_loop")
             });
             if !fresh {
@@ -145,18 +145,18 @@ fn drops_nothing(receiver: Node, source: &str) -> bool {
             .is_some_and(|inner| drops_nothing(inner, source)),
         // `loops[0]`, `self.loops[name]`
         "subscript" => {
-            let value = receiver.child_by_field_name("value");
-            let index = receiver.child_by_field_name("subscript");
+            let value = receiver.child_by_field("value");
+            let index = receiver.child_by_field("subscript");
             value.is_some_and(|v| drops_nothing(v, source))
                 && index.is_some_and(|i| i.kind_str() != "call" && drops_nothing(i, source))
         }
         "attribute" => receiver
-            .child_by_field_name("object")
+            .child_by_field("object")
             .is_some_and(|object| drops_nothing(object, source)),
         "call" => {
             callee_name(receiver, source).is_some_and(|name| LOOP_GETTERS.contains(&name))
                 && receiver
-                    .child_by_field_name("arguments")
+                    .child_by_field("arguments")
                     .is_some_and(|a| a.named_child_count() == 0)
         }
         _ => false,

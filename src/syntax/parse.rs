@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use tree_sitter::{Parser, Tree};
 
-use crate::syntax::queries::language;
+use crate::syntax::grammar::language;
 
 pub fn new_parser() -> Parser {
     let mut parser = Parser::new();

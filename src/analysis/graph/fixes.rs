@@ -79,6 +79,69 @@ struct GroupEdits {
 /// when they depend on the order of its members.
 type Shared = Option<Option<Rc<GroupEdits>>>;
 
+/// The functions of a graph numbered from 0, file after file: what the
+/// group search keeps of each function is in a list by number, since every
+/// finding of a chain of N helpers searches a group of N, and hashing each
+/// member made the findings quadratic in hashing alone.
+#[derive(Clone)]
+struct Numbers {
+    /// Where each file's functions start.
+    first: Rc<[usize]>,
+    count: usize,
+}
+
+impl Numbers {
+    fn new(graph: &Graph) -> Self {
+        let mut first = Vec::with_capacity(graph.files.len());
+        let mut count = 0;
+        for file in graph.files {
+            first.push(count);
+            count += file.summary.functions.len();
+        }
+        Self {
+            first: first.into(),
+            count,
+        }
+    }
+
+    fn of(&self, f: FnRef) -> usize {
+        self.first[f.file] + f.function
+    }
+}
+
+/// Which functions one group search has met: a number per function, the
+/// search's own when met.
+struct Marks {
+    numbers: Numbers,
+    marks: Vec<u32>,
+    /// The current search's number.
+    search: u32,
+}
+
+impl Marks {
+    fn new(numbers: Numbers) -> Self {
+        Self {
+            marks: vec![0; numbers.count],
+            numbers,
+            search: 0,
+        }
+    }
+
+    /// Start a new search, from `start`, met.
+    fn start(&mut self, start: FnRef) {
+        self.search += 1;
+        self.mark(start);
+    }
+
+    /// Mark `f` met; whether it was not before, in this search.
+    fn mark(&mut self, f: FnRef) -> bool {
+        let mark = &mut self.marks[self.numbers.of(f)];
+        let new = *mark != self.search;
+        *mark = self.search;
+        new
+    }
+}
+
 /// A group found for an earlier finding: its members, sorted, and its edits
 /// (`None` when they depend on the order of its members).
 struct KnownGroup {
@@ -103,10 +166,16 @@ pub struct Planner<'g, 'a> {
     /// callees, then its sync callers), or `None` when a blocking callee
     /// cannot become async: found once, as every finding of a long chain
     /// searches the same group again.
-    neighbours: RefCell<HashMap<FnRef, Neighbours, Fast>>,
+    /// By [`Numbers`], `None` until found.
+    neighbours: RefCell<Vec<Option<Neighbours>>>,
     /// The last group each function was found in (see
     /// [`Planner::make_async`]).
     member_of: RefCell<HashMap<FnRef, Rc<KnownGroup>, Fast>>,
+    /// The group search's marks of the functions it has met (see
+    /// [`Marks`]).
+    marks: RefCell<Marks>,
+    /// The functions of the graph, numbered.
+    numbers: Numbers,
     /// Blocking functions that may not become async by themselves, and why
     /// (for UNN012's message).
     refused: HashMap<FnRef, &'static str>,
@@ -222,14 +291,17 @@ impl<'g, 'a> Planner<'g, 'a> {
                 }
             }
         }
+        let numbers = Numbers::new(graph);
         Planner {
             graph,
             hierarchy,
             convertible,
             external,
             groups: RefCell::default(),
-            neighbours: RefCell::default(),
+            neighbours: RefCell::new(vec![None; numbers.count]),
             member_of: RefCell::default(),
+            marks: RefCell::new(Marks::new(numbers.clone())),
+            numbers,
             refused,
         }
     }
@@ -496,17 +568,15 @@ impl<'g, 'a> Planner<'g, 'a> {
         // or there is no fix.
         let known = self.member_of.borrow().get(&target).cloned();
         let mut group = vec![target];
-        let mut seen: HashSet<FnRef, Fast> = HashSet::with_capacity_and_hasher(
-            known.as_ref().map_or(1, |k| k.key.len()),
-            Fast::default(),
-        );
-        seen.insert(target);
+        self.marks.borrow_mut().start(target);
         let mut next = 0;
         while next < group.len() {
             let member = group[next];
             next += 1;
-            for &neighbour in self.neighbours(member)?.iter() {
-                if seen.insert(neighbour) {
+            let neighbours = self.neighbours(member)?;
+            let mut marks = self.marks.borrow_mut();
+            for &neighbour in neighbours.iter() {
+                if marks.mark(neighbour) {
                     group.push(neighbour);
                 }
             }
@@ -705,7 +775,7 @@ impl<'g, 'a> Planner<'g, 'a> {
     /// the order it visits them; `None` when a blocking callee cannot
     /// become async.
     fn neighbours(&self, member: FnRef) -> Option<Rc<[FnRef]>> {
-        if let Some(known) = self.neighbours.borrow().get(&member) {
+        if let Some(known) = &self.neighbours.borrow()[self.numbers.of(member)] {
             return known.clone();
         }
         let graph = self.graph;
@@ -723,7 +793,7 @@ impl<'g, 'a> Planner<'g, 'a> {
             }
             Rc::from(list)
         });
-        self.neighbours.borrow_mut().insert(member, found.clone());
+        self.neighbours.borrow_mut()[self.numbers.of(member)] = Some(found.clone());
         found
     }
 

@@ -7,23 +7,27 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::nodes::{is_binding, names_in, qualname_of};
+use super::nodes::{is_binding_in, qualname_of};
 use super::summary::{FunctionSummary, Parameter};
-use crate::analysis::scope::{ScopeKind, is_async_def, own_nodes, scopes_of};
+use crate::analysis::scope::{ScopeKind, is_async_def, scopes_of};
 use crate::edit::TextRange;
 use crate::edit::rewrite;
+use crate::syntax::parents::Visit;
 
 /// Literal node kinds whose text means the same in any module.
 pub(super) const LITERALS: [&str; 7] = [
     "integer", "float", "string", "true", "false", "none", "ellipsis",
 ];
 
+/// The summary of the `def` at `place` in the tree's walk `nodes`.
 pub(super) fn function_summary(
-    node: Node,
+    nodes: &[Visit],
+    place: usize,
     by_node: &HashMap<usize, usize>,
     source: &str,
 ) -> FunctionSummary {
-    let name_node = node.child_by_field_name("name").unwrap_or(node);
+    let node = nodes[place].node;
+    let name_node = node.child_by_field("name").unwrap_or(node);
     let name = source[name_node.byte_range()].to_owned();
     let scopes = scopes_of(node);
     let parent = scopes
@@ -50,7 +54,7 @@ pub(super) fn function_summary(
                 .collect()
         })
         .unwrap_or_default();
-    let (is_generator, sync_generator_only, return_calls) = body_shape(node);
+    let body = body_of(nodes, place, source);
     let def_start = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
@@ -67,31 +71,85 @@ pub(super) fn function_summary(
         class,
         decorators,
         parameters: node
-            .child_by_field_name("parameters")
+            .child_by_field("parameters")
             .and_then(|p| parameters(p, source)),
         runs: Vec::new(),
         thin_wrapper: None,
-        locals: locals_of(node, source),
-        names: names_in(node, source),
-        is_generator,
-        sync_generator_only,
-        return_calls,
+        locals: body.locals,
+        names: body.names,
+        is_generator: body.yields,
+        sync_generator_only: body.yields && body.sync_only,
+        return_calls: body.return_calls,
     }
 }
 
-/// Whether the body of `function` (not its nested functions, classes and
-/// lambdas) yields, whether it holds what an async generator cannot
-/// (`yield from`, `return VALUE`), and the calls it returns.
-pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
-    let (mut yields, mut sync_only) = (false, false);
-    let mut return_calls = Vec::new();
-    for node in own_nodes(function) {
-        match node.kind_str() {
+/// What one walk over a `def` finds.
+#[derive(Default)]
+struct Body {
+    /// Its own body (not its nested functions, classes and lambdas) yields.
+    yields: bool,
+    /// Its own body holds what an async generator cannot: `yield from`,
+    /// `return VALUE`.
+    sync_only: bool,
+    /// The calls its own body returns.
+    return_calls: Vec<TextRange>,
+    /// Names bound in its own body (assigned, imported, defined,
+    /// parameters).
+    locals: HashSet<String>,
+    /// Every identifier written in it, nested scopes included.
+    names: HashSet<String>,
+}
+
+/// What the `def` at `place` in the tree's walk `nodes` holds, from the
+/// nodes that follow it there: one pass for what its own body holds and for
+/// every name in it.
+fn body_of(nodes: &[Visit], place: usize, source: &str) -> Body {
+    let mut body = Body::default();
+    // The place of the nested function, class or lambda the pass is in: its
+    // nodes are not the function's own.
+    let mut nested: Option<usize> = None;
+    for (at, visit) in nodes.iter().enumerate().skip(place + 1) {
+        let Some(parent) = visit.parent_place().filter(|&p| p >= place) else {
+            break;
+        };
+        if nested.is_some_and(|start| parent < start) {
+            nested = None;
+        }
+        if !visit.node.is_named() {
+            continue;
+        }
+        let kind = visit.kind();
+        if kind == "identifier" {
+            body.names
+                .insert(source[visit.node.byte_range()].to_owned());
+        }
+        if nested.is_some() {
+            continue;
+        }
+        if matches!(kind, "function_definition" | "class_definition" | "lambda") {
+            if let Some(name) = visit.node.child_by_field("name") {
+                body.locals.insert(source[name.byte_range()].to_owned());
+            }
+            nested = Some(at);
+        } else {
+            body.own_node(visit.node, kind, nodes[parent].node, source);
+        }
+    }
+    body
+}
+
+impl Body {
+    /// What a named node of kind `kind` in the function's own body adds.
+    fn own_node(&mut self, node: Node, kind: &str, parent: Node, source: &str) {
+        match kind {
+            "identifier" if is_binding_in(node, parent) => {
+                self.locals.insert(source[node.byte_range()].to_owned());
+            }
             "yield" => {
-                yields = true;
+                self.yields = true;
                 let mut cursor = node.walk();
                 if node.children(&mut cursor).any(|c| c.kind_str() == "from") {
-                    sync_only = true;
+                    self.sync_only = true;
                 }
             }
             // Even `return None`: "'return' with value in async generator".
@@ -101,7 +159,7 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
                     if value.kind_str() == "comment" {
                         continue;
                     }
-                    sync_only = true;
+                    self.sync_only = true;
                     let mut value = value;
                     while value.kind_str() == "parenthesized_expression"
                         && let Some(inner) = value.named_child(0)
@@ -109,7 +167,7 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
                         value = inner;
                     }
                     if value.kind_str() == "call" {
-                        return_calls
+                        self.return_calls
                             .push(TextRange::new(rewrite::call_start(value), value.end_byte()));
                     }
                 }
@@ -117,7 +175,6 @@ pub(super) fn body_shape(function: Node) -> (bool, bool, Vec<TextRange>) {
             _ => {}
         }
     }
-    (yields, yields && sync_only, return_calls)
 }
 
 /// The parameters of a `def`, or `None` when they hold `*args` or `**kwargs`,
@@ -130,8 +187,8 @@ pub(super) fn parameters(node: Node, source: &str) -> Option<Vec<Parameter>> {
         let (name, default, has_default) = match child.kind_str() {
             "identifier" => (child, None, false),
             "default_parameter" | "typed_default_parameter" => {
-                let name = child.child_by_field_name("name")?;
-                let value = child.child_by_field_name("value")?;
+                let name = child.child_by_field("name")?;
+                let value = child.child_by_field("value")?;
                 (name, constant_text(value, source), true)
             }
             "typed_parameter" => (child.named_child(0)?, None, false),
@@ -167,27 +224,4 @@ pub(super) fn constant_text(node: Node, source: &str) -> Option<String> {
         kind => LITERALS.contains(&kind),
     };
     plain.then(|| text.to_owned())
-}
-
-/// Names bound in a function (assigned, imported, defined, parameters), not
-/// looking into nested functions, classes and lambdas.
-pub(super) fn locals_of(function: Node, source: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for node in own_nodes(function) {
-        if node.id() != function.id()
-            && matches!(
-                node.kind_str(),
-                "function_definition" | "class_definition" | "lambda"
-            )
-        {
-            if let Some(name) = node.child_by_field_name("name") {
-                names.insert(source[name.byte_range()].to_owned());
-            }
-            continue;
-        }
-        if node.kind_str() == "identifier" && is_binding(node) {
-            names.insert(source[node.byte_range()].to_owned());
-        }
-    }
-    names
 }

@@ -31,10 +31,9 @@ pub(super) fn import_bindings(
         for name in names {
             match name.kind_str() {
                 "aliased_import" => {
-                    if let (Some(dotted), Some(alias)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
-                    ) {
+                    if let (Some(dotted), Some(alias)) =
+                        (name.child_by_field("name"), name.child_by_field("alias"))
+                    {
                         bound.push((text(alias), ImportTarget::Module(text(dotted))));
                     }
                 }
@@ -52,10 +51,7 @@ pub(super) fn import_bindings(
     };
     for name in names {
         let (original, alias) = match name.kind_str() {
-            "aliased_import" => match (
-                name.child_by_field_name("name"),
-                name.child_by_field_name("alias"),
-            ) {
+            "aliased_import" => match (name.child_by_field("name"), name.child_by_field("alias")) {
                 (Some(original), Some(alias)) => (text(original), text(alias)),
                 _ => continue,
             },
@@ -74,7 +70,7 @@ pub(super) fn from_module(
     is_package: bool,
 ) -> Option<String> {
     let text = |n: Node| source[n.byte_range()].to_owned();
-    let from = statement.child_by_field_name("module_name")?;
+    let from = statement.child_by_field("module_name")?;
     if from.kind_str() == "relative_import" {
         let dots = source[from.byte_range()]
             .chars()
@@ -102,7 +98,7 @@ pub(super) fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
         let mut inner = statement.walk();
         for node in statement.named_children(&mut inner) {
             let target = match node.kind_str() {
-                "assignment" | "augmented_assignment" => node.child_by_field_name("left"),
+                "assignment" | "augmented_assignment" => node.child_by_field("left"),
                 _ => None,
             };
             if target.is_none_or(|t| &source[t.byte_range()] != "__all__") {
@@ -111,7 +107,7 @@ pub(super) fn all_names(root: Node, source: &str) -> Option<Vec<String>> {
             if found.is_some() || node.kind_str() == "augmented_assignment" {
                 return None;
             }
-            let value = node.child_by_field_name("right")?;
+            let value = node.child_by_field("right")?;
             if !matches!(value.kind_str(), "list" | "tuple") {
                 return None;
             }
@@ -148,7 +144,7 @@ pub(super) fn module_level_names(root: Node, source: &str) -> HashSet<String> {
                 "function_definition" | "class_definition" | "lambda"
             )
         {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.child_by_field("name") {
                 names.insert(source[name.byte_range()].to_owned());
             }
             continue;

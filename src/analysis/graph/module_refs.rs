@@ -50,7 +50,7 @@ pub fn module_refs(tree: &Tree, source: &str, module: &str, is_package: bool) ->
                     .children_by_field_name("name", &mut cursor)
                     .filter_map(|name| match name.kind_str() {
                         "dotted_name" => Some(name),
-                        "aliased_import" => name.child_by_field_name("name"),
+                        "aliased_import" => name.child_by_field("name"),
                         _ => None,
                     })
                     .map(|name| compact(&source[name.byte_range()]))
@@ -69,7 +69,7 @@ pub fn module_refs(tree: &Tree, source: &str, module: &str, is_package: bool) ->
                 let mut cursor = node.walk();
                 for name in node.children_by_field_name("name", &mut cursor) {
                     let name = match name.kind_str() {
-                        "aliased_import" => name.child_by_field_name("name"),
+                        "aliased_import" => name.child_by_field("name"),
                         _ => Some(name),
                     };
                     if let Some(name) = name.filter(|n| n.kind_str() == "dotted_name") {
@@ -124,16 +124,16 @@ pub fn module_refs(tree: &Tree, source: &str, module: &str, is_package: bool) ->
 
 /// `import_module("m")`, `__import__("m")` and `uvicorn.run("m:app")`.
 fn call_ref(call: Node, source: &str) -> Option<ModuleRef> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     let callee = &source[function.byte_range()];
     let last = callee.rsplit('.').next().unwrap_or(callee);
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     let first = arguments.named_child(0)?;
     let (first, keyword) = match first.kind_str() {
         "keyword_argument" => (
-            first.child_by_field_name("value")?,
+            first.child_by_field("value")?,
             first
-                .child_by_field_name("name")
+                .child_by_field("name")
                 .map(|n| &source[n.byte_range()]),
         ),
         _ => (first, None),

@@ -59,7 +59,7 @@ pub fn removal(
             let block = statement.up()?;
             let try_statement = block.up().filter(|t| t.kind_str() == "try_statement")?;
             let is_body = try_statement
-                .child_by_field_name("body")
+                .child_by_field("body")
                 .is_some_and(|b| b.id() == block.id());
             (is_body
                 && all_removed(block, &ids)

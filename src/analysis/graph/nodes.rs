@@ -1,22 +1,19 @@
 //! Questions about one tree-sitter node that the summary asks many times:
 //! whether an identifier binds a name or uses a value, which field of its
-//! parent a node is, the qualified name of a `def` or `class`, every name
-//! written under a node.
+//! parent a node is, the qualified name of a `def` or `class`.
 
 use crate::syntax::parents::Up;
-use std::collections::HashSet;
 
 use tree_sitter::Node;
 
 /// `Outer.method`, `outer.<locals>.inner`, as Python's `__qualname__`.
 pub(super) fn qualname_of(node: Node, source: &str) -> String {
     let mut parts = Vec::new();
-    let mut current = Some(node);
     let mut first = true;
-    while let Some(n) = current {
+    for n in std::iter::once(node).chain(node.ancestors()) {
         match n.kind_str() {
             "function_definition" | "class_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.child_by_field("name") {
                     if n.kind_str() == "function_definition" && !first {
                         parts.push("<locals>".to_owned());
                     }
@@ -26,7 +23,6 @@ pub(super) fn qualname_of(node: Node, source: &str) -> String {
             }
             _ => {}
         }
-        current = n.up();
     }
     parts.reverse();
     parts.join(".")
@@ -40,26 +36,16 @@ pub(super) fn is_private_name(text: &str) -> bool {
         && text.chars().any(|c| c != '_')
 }
 
-/// Every identifier written in `node`.
-pub(super) fn names_in(node: Node, source: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        if node.kind_str() == "identifier" {
-            names.insert(source[node.byte_range()].to_owned());
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    names
-}
-
 /// Whether an identifier is bound where it stands (a target, a parameter, an
 /// import, a `global`), as opposed to read.
 pub(super) fn is_binding(identifier: Node) -> bool {
-    let Some(parent) = identifier.up() else {
-        return false;
-    };
+    identifier
+        .up()
+        .is_some_and(|parent| is_binding_in(identifier, parent))
+}
+
+/// [`is_binding`] for an identifier whose parent is known.
+pub(super) fn is_binding_in(identifier: Node, parent: Node) -> bool {
     let is = |field: &str| is_field_node(parent, field, identifier);
     match parent.kind_str() {
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is("left"),
@@ -92,7 +78,7 @@ pub(super) fn is_value_use(identifier: Node) -> bool {
         return false;
     };
     let is = |field: &str, node: Node| {
-        node.child_by_field_name(field)
+        node.child_by_field(field)
             .is_some_and(|n| n.id() == identifier.id())
     };
     match parent.kind_str() {
@@ -118,6 +104,6 @@ pub(super) fn is_value_use(identifier: Node) -> bool {
 
 pub(super) fn is_field_node(parent: Node, field: &str, child: Node) -> bool {
     parent
-        .child_by_field_name(field)
+        .child_by_field(field)
         .is_some_and(|n| n.id() == child.id())
 }

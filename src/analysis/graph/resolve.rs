@@ -54,8 +54,8 @@ impl<'t> Resolver<'_, 't> {
             "identifier" => self.name(text, scopes).unwrap_or_else(unknown),
             "attribute" => {
                 let (Some(object), Some(attribute)) = (
-                    function.child_by_field_name("object"),
-                    function.child_by_field_name("attribute"),
+                    function.child_by_field("object"),
+                    function.child_by_field("attribute"),
                 ) else {
                     return unknown();
                 };
@@ -72,7 +72,7 @@ impl<'t> Resolver<'_, 't> {
     pub(super) fn callee_of_reference(&self, node: Node<'t>) -> Option<Callee> {
         let source = self.checker.source;
         if node.kind_str() == "call" && callee_name(node, source) == Some("partial") {
-            let first = node.child_by_field_name("arguments")?.named_child(0)?;
+            let first = node.child_by_field("arguments")?.named_child(0)?;
             return self.callee_of_reference(first);
         }
         let scopes = scopes_of(node);
@@ -177,15 +177,15 @@ impl<'t> Resolver<'_, 't> {
         let source = self.checker.source;
         let parent = binding.up()?;
         let class = match parent.kind_str() {
-            "assignment" if parent.child_by_field_name("left") == Some(binding) => {
-                let right = parent.child_by_field_name("right")?;
+            "assignment" if parent.child_by_field("left") == Some(binding) => {
+                let right = parent.child_by_field("right")?;
                 if right.kind_str() != "call" {
                     return None;
                 }
-                right.child_by_field_name("function")?
+                right.child_by_field("function")?
             }
             "typed_parameter" | "typed_default_parameter" => {
-                let annotation = parent.child_by_field_name("type")?;
+                let annotation = parent.child_by_field("type")?;
                 let inner = annotation.named_child(0).unwrap_or(annotation);
                 match inner.kind_str() {
                     "identifier" | "attribute" => inner,
@@ -225,8 +225,8 @@ impl<'t> Resolver<'_, 't> {
         scopes: &[crate::analysis::scope::Scope<'t>],
     ) -> Option<Callee> {
         let source = self.checker.source;
-        let receiver = object.child_by_field_name("object")?;
-        let field = &source[object.child_by_field_name("attribute")?.byte_range()];
+        let receiver = object.child_by_field("object")?;
+        let field = &source[object.child_by_field("attribute")?.byte_range()];
         if receiver.kind_str() != "identifier" || &source[receiver.byte_range()] != "self" {
             return None;
         }
@@ -254,13 +254,13 @@ impl<'t> Resolver<'_, 't> {
         'walk: loop {
             let node = cursor.node();
             if node.kind_str() == "assignment"
-                && let Some(left) = node.child_by_field_name("left")
+                && let Some(left) = node.child_by_field("left")
                 && source[left.byte_range()] == *wanted
             {
                 let class_of = node
-                    .child_by_field_name("right")
+                    .child_by_field("right")
                     .filter(|r| r.kind_str() == "call")
-                    .and_then(|r| r.child_by_field_name("function"))
+                    .and_then(|r| r.child_by_field("function"))
                     .and_then(|f| match self.callee(f, &scopes_of(f)) {
                         Callee::Symbol(m, c) => Some((m, c)),
                         _ => None,
@@ -273,7 +273,7 @@ impl<'t> Resolver<'_, 't> {
                 }
             } else if node.kind_str() == "augmented_assignment"
                 && node
-                    .child_by_field_name("left")
+                    .child_by_field("left")
                     .is_some_and(|l| source[l.byte_range()] == *wanted)
             {
                 consistent = false;
@@ -325,15 +325,19 @@ pub(super) fn self_class(
     if !matches!(function.kind, ScopeKind::Function { .. }) {
         return None;
     }
+    // The name first: most receivers are not `self`, and the class is found
+    // by a walk up.
+    let first_parameter = function
+        .node
+        .child_by_field("parameters")?
+        .named_child(0)
+        .filter(|p| p.kind_str() == "identifier")?;
+    if source[first_parameter.byte_range()] != source[object.byte_range()] {
+        return None;
+    }
     let class = scopes_of(function.node)
         .first()
         .filter(|s| s.kind == ScopeKind::Class)
         .map(|s| s.node)?;
-    let first_parameter = function
-        .node
-        .child_by_field_name("parameters")?
-        .named_child(0)
-        .filter(|p| p.kind_str() == "identifier")?;
-    (source[first_parameter.byte_range()] == source[object.byte_range()])
-        .then(|| qualname_of(class, source))
+    Some(qualname_of(class, source))
 }

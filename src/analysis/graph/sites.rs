@@ -12,7 +12,7 @@ use tree_sitter::Node;
 use super::nodes::{is_binding, is_field_node};
 use super::summary::{Arguments, BareStatement, Place, RunSite};
 use crate::analysis::runs::{NestedRun, RunKind};
-use crate::analysis::scope::{ScopeKind, own_nodes, scopes_of};
+use crate::analysis::scope::{Scope, ScopeKind, own_nodes, scopes_of};
 use crate::analysis::threads::callee_name;
 use crate::asyncio_api::LOOP_CALLBACKS;
 use crate::edit::rewrite;
@@ -48,10 +48,9 @@ pub(super) fn async_for_edit(call: Node) -> Option<Edit> {
 
 /// Where a node sits: directly in a function, in a generator expression in one,
 /// in a lambda, or elsewhere.
-pub(super) fn place_of(node: Node, by_node: &HashMap<usize, usize>) -> Place {
-    let scopes = scopes_of(node);
+pub(super) fn place_of(scopes: &[Scope], by_node: &HashMap<usize, usize>) -> Place {
     let mut in_generator = false;
-    for scope in &scopes {
+    for scope in scopes {
         match scope.kind {
             ScopeKind::Comprehension { generator } => in_generator |= generator,
             ScopeKind::Function { .. } => {
@@ -110,7 +109,7 @@ pub(super) fn bare_statement(call: Node, value: Node, source: &str) -> Option<Ba
         return None;
     }
     let value_text = &source[value.byte_range()];
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     // The statement is replaced whole: a comment inside the call would be lost.
     let mut stack = vec![arguments];
     while let Some(node) = stack.pop() {
@@ -141,19 +140,18 @@ pub(super) fn loop_callback<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
     let name = callee_name(call, source)?;
     let &(_, position) = LOOP_CALLBACKS.iter().find(|(n, _)| *n == name)?;
     // `loop.call_soon(cb)` is a method call; a bare `call_soon(cb)` is not ours.
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field("function")?;
     if function.kind_str() != "attribute" {
         return None;
     }
     // `concurrent.futures` futures have `add_done_callback` too, and run the
     // callback in a worker thread, where a nested run works: only asyncio's
     // futures and tasks, known by where they come from, are the loop's.
-    if name == "add_done_callback"
-        && !is_asyncio_future(function.child_by_field_name("object")?, source)
+    if name == "add_done_callback" && !is_asyncio_future(function.child_by_field("object")?, source)
     {
         return None;
     }
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
@@ -202,10 +200,10 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
                         "assignment" => ("left", "right"),
                         _ => ("name", "value"),
                     };
-                    if node.child_by_field_name(target).is_some_and(|t| {
+                    if node.child_by_field(target).is_some_and(|t| {
                         t.kind_str() == "identifier" && &source[t.byte_range()] == name
                     }) {
-                        values.push(node.child_by_field_name(value));
+                        values.push(node.child_by_field(value));
                     }
                 } else if node.kind_str() == "identifier"
                     && &source[node.byte_range()] == name
@@ -225,7 +223,7 @@ pub(super) fn is_asyncio_future(receiver: Node, source: &str) -> bool {
 }
 
 pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field("arguments")?;
     if arguments.kind_str() != "argument_list" {
         return None;
     }
@@ -235,8 +233,8 @@ pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
         match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => return None,
             "keyword_argument" => {
-                let name = child.child_by_field_name("name")?;
-                let value = child.child_by_field_name("value")?;
+                let name = child.child_by_field("name")?;
+                let value = child.child_by_field("value")?;
                 plain.keywords.push((
                     source[name.byte_range()].to_owned(),
                     source[value.byte_range()].to_owned(),
@@ -250,15 +248,10 @@ pub(super) fn plain_arguments(call: Node, source: &str) -> Option<Arguments> {
 
 /// The quote character of the f-string whose braces hold `node`, if any.
 pub(super) fn fstring_quote(node: Node, source: &str) -> Option<char> {
-    let mut current = node;
-    while let Some(parent) = current.up() {
-        if parent.kind_str() == "interpolation" {
-            let string = parent.up()?;
-            return source[string.byte_range()]
-                .chars()
-                .find(|c| *c == '"' || *c == '\'');
-        }
-        current = parent;
-    }
-    None
+    let mut ancestors = node.ancestors();
+    ancestors.find(|parent| parent.kind_str() == "interpolation")?;
+    let string = ancestors.next()?;
+    source[string.byte_range()]
+        .chars()
+        .find(|c| *c == '"' || *c == '\'')
 }

@@ -47,18 +47,21 @@ pub fn summarize<'t>(
 ) -> ModuleSummary {
     let source = checker.source;
     let root = tree.root_node();
-    // One walk over the tree sorts out the nodes the index needs; it is
-    // cheaper than a query, which would try its patterns at every node.
+    // The tree's one walk sorts out the nodes the index needs.
     let mut function_nodes = Vec::new();
+    // Where each is in the walk.
+    let mut function_places = Vec::new();
     let mut class_nodes = Vec::new();
     let mut call_nodes = Vec::new();
     let mut import_nodes = Vec::new();
     let mut value_uses = HashSet::new();
-    let mut cursor = root.walk();
-    'walk: loop {
-        let node = cursor.node();
-        match node.kind_str() {
-            "function_definition" => function_nodes.push(node),
+    for (place, visit) in checker.nodes.iter().enumerate() {
+        let node = visit.node;
+        match visit.kind() {
+            "function_definition" => {
+                function_nodes.push(node);
+                function_places.push(place);
+            }
             "class_definition" => class_nodes.push(node),
             "call" => call_nodes.push(node),
             "import_statement" | "import_from_statement" => import_nodes.push(node),
@@ -72,14 +75,6 @@ pub fn summarize<'t>(
                 value_uses.insert(source[node.byte_range()].to_owned());
             }
             _ => {}
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
         }
     }
 
@@ -124,22 +119,22 @@ pub fn summarize<'t>(
     // with the tree's parent map; a small one's on this thread, which is
     // cheaper than handing them out.
     summary.functions = match ParentMap::installed(tree) {
-        Some(parents) if function_nodes.len() >= PARALLEL_FUNCTIONS => function_nodes
+        Some(parents) if function_nodes.len() >= PARALLEL_FUNCTIONS => function_places
             .par_iter()
             .with_min_len(PARALLEL_FUNCTIONS / 4)
             .map_init(
                 || parents.enter(),
-                |_, node| function_summary(*node, &by_node, source),
+                |_, &place| function_summary(checker.nodes, place, &by_node, source),
             )
             .collect(),
-        _ => function_nodes
+        _ => function_places
             .iter()
-            .map(|node| function_summary(*node, &by_node, source))
+            .map(|&place| function_summary(checker.nodes, place, &by_node, source))
             .collect(),
     };
     for node in &class_nodes {
         let bases = node
-            .child_by_field_name("superclasses")
+            .child_by_field("superclasses")
             .map(|list| {
                 let mut cursor = list.walk();
                 list.named_children(&mut cursor)
@@ -192,7 +187,7 @@ pub fn summarize<'t>(
     let (mut apply_statements, mut import_statements) = (Vec::new(), Vec::new());
     for call in call_nodes {
         let scopes = scopes_of(call);
-        let place = place_of(call, &by_node);
+        let place = place_of(&scopes, &by_node);
         if let Some(registered) = loop_callback(call, source) {
             let callback = match registered.kind_str() {
                 "lambda" => Some(Callback::Lambda(registered.start_byte())),
@@ -272,7 +267,7 @@ pub fn summarize<'t>(
         if run.is_guarded(checker) {
             continue;
         }
-        let place = place_of(run.call, &by_node);
+        let place = place_of(&run.scopes, &by_node);
         match place {
             Place::Function(index) | Place::Generator(index) => {
                 summary.functions[index]
@@ -298,7 +293,7 @@ pub fn summarize<'t>(
 fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
     let mut found = Vec::new();
     let Some(arguments) = call
-        .child_by_field_name("arguments")
+        .child_by_field("arguments")
         .filter(|a| a.kind_str() == "argument_list")
     else {
         return found;
@@ -309,10 +304,9 @@ fn named_arguments<'t>(call: Node<'t>, source: &str) -> Vec<(Slot, Node<'t>)> {
         let (slot, value) = match child.kind_str() {
             "comment" | "list_splat" | "dictionary_splat" => continue,
             "keyword_argument" => {
-                let (Some(name), Some(value)) = (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("value"),
-                ) else {
+                let (Some(name), Some(value)) =
+                    (child.child_by_field("name"), child.child_by_field("value"))
+                else {
                     continue;
                 };
                 (Slot::Keyword(source[name.byte_range()].to_owned()), value)
@@ -347,7 +341,7 @@ fn class_strings<'s>(
     source: &'s str,
 ) -> impl Iterator<Item = (String, String)> + use<'s> {
     let mut found = Vec::new();
-    if let Some(body) = class.child_by_field_name("body") {
+    if let Some(body) = class.child_by_field("body") {
         let mut cursor = body.walk();
         for statement in body.named_children(&mut cursor) {
             if let Some((name, value)) = plain_assignment(statement, source)
@@ -376,7 +370,7 @@ fn module_dicts(root: Node, source: &str) -> Vec<(String, Vec<String>)> {
         let values = value
             .named_children(&mut inner)
             .filter(|pair| pair.kind_str() == "pair")
-            .filter_map(|pair| pair.child_by_field_name("value"))
+            .filter_map(|pair| pair.child_by_field("value"))
             .filter(|v| matches!(v.kind_str(), "identifier" | "attribute"))
             .map(|v| source[v.byte_range()].to_owned())
             .collect();
@@ -394,9 +388,9 @@ fn plain_assignment<'t>(statement: Node<'t>, source: &str) -> Option<(String, No
         .named_child(0)
         .filter(|a| a.kind_str() == "assignment")?;
     let left = assignment
-        .child_by_field_name("left")
+        .child_by_field("left")
         .filter(|l| l.kind_str() == "identifier")?;
-    let right = assignment.child_by_field_name("right")?;
+    let right = assignment.child_by_field("right")?;
     Some((source[left.byte_range()].to_owned(), right))
 }
 

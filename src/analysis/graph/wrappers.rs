@@ -24,7 +24,7 @@ pub(super) fn thin_wrapper<'t>(
     }
     let source = resolver.checker.source;
     let parameters = summary.parameters.as_ref()?;
-    let body = node.child_by_field_name("body")?;
+    let body = node.child_by_field("body")?;
     let mut cursor = body.walk();
     let statements: Vec<Node> = body
         .named_children(&mut cursor)
@@ -51,14 +51,14 @@ pub(super) fn thin_wrapper<'t>(
     {
         return None;
     }
-    let run_arguments = run_call.child_by_field_name("arguments")?;
+    let run_arguments = run_call.child_by_field("arguments")?;
     let awaitable = rewrite::awaitable(run_arguments, source, "main", &["debug"]).ok()?;
     let target = awaitable.value;
     if target.kind_str() != "call" {
         return None;
     }
-    let function = target.child_by_field_name("function")?;
-    let target_arguments = target.child_by_field_name("arguments")?;
+    let function = target.child_by_field("function")?;
+    let target_arguments = target.child_by_field("arguments")?;
     if target_arguments.kind_str() != "argument_list" {
         return None;
     }
@@ -67,8 +67,8 @@ pub(super) fn thin_wrapper<'t>(
     for child in target_arguments.named_children(&mut cursor) {
         let (keyword, value) = match child.kind_str() {
             "keyword_argument" => (
-                Some(source[child.child_by_field_name("name")?.byte_range()].to_owned()),
-                child.child_by_field_name("value")?,
+                Some(source[child.child_by_field("name")?.byte_range()].to_owned()),
+                child.child_by_field("value")?,
             ),
             "identifier" => (None, child),
             _ => return None,
