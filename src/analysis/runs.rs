@@ -1,20 +1,20 @@
 //! The analysis of one file: which calls run an event loop, where they run, and
 //! what each finding is.
 //!
-//! The candidates are the calls whose callee is named `run` or
-//! `run_until_complete`, or is a bare name; [`bindings`] decides which of
+//! The candidates come from `queries/calls.scm`; [`bindings`] decides which of
 //! them are asyncio's, [`scope`] where each runs, [`guards`], [`threads`] and
 //! [`trio`] which are correct as they stand. The rules in `crate::rules` turn what is left
 //! into diagnostics with fixes.
 
 use crate::syntax::parents::Up;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::bindings::{Bindings, Meaning};
 use super::scope::{Context, Scope, scopes_of};
 use super::{guards, scope, trio};
 use crate::syntax::parents::Visit;
+use crate::syntax::queries::{CALLS, captured};
 
 /// What kind of loop-running call a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,19 +110,11 @@ impl NestedRun<'_> {
 /// Every call in the file that runs an event loop, with where it runs.
 pub fn find_runs<'t>(tree: &'t Tree, checker: &Checker<'t>) -> Vec<NestedRun<'t>> {
     let source = checker.source;
-    let mut candidates: Vec<(Node<'t>, Callee<'t>)> = checker
-        .nodes
-        .iter()
-        .filter(|visit| visit.kind() == "call")
-        .filter_map(|visit| Some((visit.node, candidate(visit.node, source)?)))
-        .collect();
-    // In the order of their arguments, as they have always been reported: a
-    // call on a call's result (`a.run(x).run(y)`) comes after it.
-    candidates.sort_by_key(|(_, callee)| callee.arguments.start_byte());
+    let candidates = candidates(tree, source);
     let mut runs = Vec::new();
     let lazy_annotations = scope::has_lazy_annotations(tree.root_node(), source);
-    for (call, callee) in candidates {
-        let kind = match callee.name {
+    for (call, named) in candidates {
+        let kind = match named {
             Named::Method { receiver, method } => match &source[method.byte_range()] {
                 "run_until_complete" => Some(RunKind::RunUntilComplete { receiver }),
                 _ => run_method_kind(receiver, call, checker),
@@ -167,42 +159,33 @@ enum Named<'t> {
     Function(Node<'t>),
 }
 
-/// A call that may run a loop, by its shape alone.
-#[derive(Clone, Copy)]
-struct Callee<'t> {
-    name: Named<'t>,
-    arguments: Node<'t>,
-}
-
-/// `call` as a candidate run: a method named `run` or `run_until_complete`,
-/// or a bare name, called with arguments. tree-sitter-python parses
-/// `f(1, *asyncio.run(x))` and `f(1, *run(x))` as calls of a starred callee:
-/// those count as well.
-fn candidate<'t>(call: Node<'t>, source: &str) -> Option<Callee<'t>> {
-    let arguments = call.child_by_field("arguments")?;
-    let function = call.child_by_field("function")?;
-    let function = match function.kind_str() {
-        "list_splat" => {
-            let mut cursor = function.walk();
-            function
-                .named_children(&mut cursor)
-                .find(|c| c.kind_str() != "comment")?
-        }
-        _ => function,
-    };
-    let name = match function.kind_str() {
-        "attribute" => {
-            let receiver = function.child_by_field("object")?;
-            let method = function
-                .child_by_field("attribute")
-                .filter(|m| m.kind_str() == "identifier")?;
-            matches!(&source[method.byte_range()], "run" | "run_until_complete")
-                .then_some(Named::Method { receiver, method })?
-        }
-        "identifier" => Named::Function(function),
-        _ => return None,
-    };
-    Some(Callee { name, arguments })
+/// The calls that may run a loop, by their shape alone, as
+/// `queries/calls.scm` finds them (in its order): a method named `run` or
+/// `run_until_complete`, or a bare name, called with arguments.
+fn candidates<'t>(tree: &'t Tree, source: &str) -> Vec<(Node<'t>, Named<'t>)> {
+    let calls = &*CALLS;
+    let (call_index, receiver_index, method_index, function_index) = (
+        calls.capture("call"),
+        calls.capture("receiver"),
+        calls.capture("method"),
+        calls.capture("function"),
+    );
+    let mut found = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&calls.query, tree.root_node(), source.as_bytes());
+    while let Some(m) = matches.next() {
+        let get = |index| captured(m, index);
+        let Some(call) = get(call_index) else {
+            continue;
+        };
+        let named = match (get(receiver_index), get(method_index), get(function_index)) {
+            (Some(receiver), Some(method), _) => Named::Method { receiver, method },
+            (_, _, Some(function)) => Named::Function(function),
+            _ => continue,
+        };
+        found.push((call, named));
+    }
+    found
 }
 
 /// Whether `call` runs a loop: the test of [`find_runs`] for one call found

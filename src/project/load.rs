@@ -603,6 +603,11 @@ pub fn load_with(
     let all = parse_all
         || std::env::var_os("UNNEST_PARSE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
     let started = std::time::Instant::now();
+    // Compiling the calls query takes a few milliseconds, and every parse
+    // waits for it: start now, beside the reading, rather than when the first
+    // file is parsed. (If no file needs a parse, the process ends without
+    // waiting for it.)
+    std::thread::spawn(crate::syntax::queries::compile_all);
     let mut errors = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
