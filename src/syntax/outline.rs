@@ -23,9 +23,11 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct Words {
     ids: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
-    /// Once finished: the occurrences of word `id` are
-    /// `starts[bounds[id]..bounds[id + 1]]`. While words are added: each
-    /// occurrence's word id, and its start in `starts`.
+    /// While words are added, each occurrence's word id (its start is at the
+    /// same place in `starts`); emptied once finished.
+    met: Vec<u32>,
+    /// Once finished, the occurrences of word `id` are
+    /// `starts[bounds[id]..bounds[id + 1]]`.
     bounds: Vec<u32>,
     starts: Vec<u32>,
     finished: bool,
@@ -36,7 +38,8 @@ impl Words {
     pub fn with_capacity(len: usize) -> Self {
         Self {
             ids: HashMap::with_capacity_and_hasher(len / 64, Default::default()),
-            bounds: Vec::with_capacity(len / 8),
+            met: Vec::with_capacity(len / 8),
+            bounds: Vec::new(),
             starts: Vec::with_capacity(len / 8),
             finished: false,
         }
@@ -53,7 +56,7 @@ impl Words {
                 next
             }
         };
-        self.bounds.push(id);
+        self.met.push(id);
         self.starts.push(at);
     }
 
@@ -63,8 +66,9 @@ impl Words {
             return;
         }
         self.finished = true;
+        let met = std::mem::take(&mut self.met);
         let mut bounds = vec![0u32; self.ids.len() + 1];
-        for &id in &self.bounds {
+        for &id in &met {
             bounds[id as usize + 1] += 1;
         }
         for i in 1..bounds.len() {
@@ -72,7 +76,7 @@ impl Words {
         }
         let mut next = bounds.clone();
         let mut grouped = vec![0u32; self.starts.len()];
-        for (&id, &at) in self.bounds.iter().zip(&self.starts) {
+        for (&id, &at) in met.iter().zip(&self.starts) {
             grouped[next[id as usize] as usize] = at;
             next[id as usize] += 1;
         }
